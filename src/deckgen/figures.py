@@ -1,0 +1,198 @@
+"""Draw figures with matplotlib: SVG (vector, text as paths) for the PDF, PNG for the deck.
+
+Figures are drawn from the model's data with the theme's rc parameters. Two overrides are
+made here: ``font.family`` becomes a list of real families, so matplotlib falls back glyph by
+glyph (an arrow missing from Noto Sans comes from DejaVu Sans, Hangul and kanji from Noto Sans
+CJK); and mathtext stays off, so a ``$`` in a label stays a dollar sign. SVG output is
+deterministic: no date, a fixed hash salt, glyphs drawn as paths.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib import rc_context  # noqa: E402
+from matplotlib.figure import Figure as MplFigure  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
+from matplotlib.textpath import text_to_path  # noqa: E402
+
+from . import model as m  # noqa: E402
+from .theme import Theme  # noqa: E402
+
+PDF_SIZE = (6.535, 3.1)  # inches: the brief's text width on A4 (166 mm), so type is not scaled
+DECK_SIZE = (11.0, 5.2)  # inches: a 16:9 slide's content area
+DECK_DPI = 200
+FALLBACK_FAMILIES = ("DejaVu Sans",)  # has arrows, maths and box-drawing glyphs Noto Sans lacks
+
+
+def render_svg(figure: m.Figure, theme: Theme) -> bytes:
+    """The figure as SVG for the PDF brief; the same input gives the same bytes."""
+    return _render(figure, theme, PDF_SIZE, "svg", dpi=72)
+
+
+def render_png(figure: m.Figure, theme: Theme, dpi: int = DECK_DPI) -> bytes:
+    """The figure as a high-resolution PNG for the deck."""
+    return _render(figure, theme, DECK_SIZE, "png", dpi=dpi, scale=1.5)
+
+
+def figure_rc(theme: Theme, scale: float = 1.0) -> dict:
+    """The theme's rc parameters with per-glyph font fallback and literal dollar signs."""
+    rc = theme.mpl_rc()
+    rc["font.size"] = rc["font.size"] * scale
+    families = [theme.fonts["sans"], *FALLBACK_FAMILIES, theme.fonts["cjk_sans"]]
+    rc["font.family"] = list(dict.fromkeys(families))
+    rc["text.parse_math"] = False
+    rc["text.usetex"] = False
+    rc["svg.hashsalt"] = rc.get("svg.hashsalt") or "deckgen"
+    return rc
+
+
+def _render(figure: m.Figure, theme: Theme, size, fmt: str, dpi: int, scale: float = 1.0) -> bytes:
+    with rc_context(figure_rc(theme, scale)):
+        fig = MplFigure(figsize=size, dpi=dpi, layout="constrained")
+        ax = fig.add_subplot()
+        DRAW[figure.kind](ax, figure, theme)
+        out = io.BytesIO()
+        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+        fig.savefig(out, format=fmt, dpi=dpi, metadata=metadata,
+                    facecolor=theme.colour("background"))
+    return out.getvalue()
+
+
+def _value_axis_label(figure: m.Figure) -> str:
+    return figure.units or ""
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() and abs(value) >= 100 else f"{value:,.4g}"
+
+
+def _draw_bars(ax, figure: m.Figure, theme: Theme, horizontal: bool) -> None:
+    count = len(figure.series)
+    width = 0.8 / count
+    positions = range(len(figure.categories))
+    for index, series in enumerate(figure.series):
+        offsets = [p - 0.4 + width * (index + 0.5) for p in positions]
+        if horizontal:
+            bars = ax.barh(offsets, series.values, height=width * 0.9, label=series.name, zorder=2)
+        else:
+            bars = ax.bar(offsets, series.values, width=width * 0.9, label=series.name, zorder=2)
+        ax.bar_label(bars, labels=[_fmt(v) for v in series.values], padding=3,
+                     color=theme.colour("text"))
+    value_axis = "x" if horizontal else "y"
+    ax.grid(axis=value_axis, color=theme.colour("light"), linewidth=0.8, zorder=0)
+    ax.tick_params(axis="x" if not horizontal else "y", length=0, labelcolor=theme.colour("text"))
+    if horizontal:
+        ax.set_yticks(list(positions), figure.categories)
+        ax.invert_yaxis()
+        ax.set_xlabel(_value_axis_label(figure))
+        ax.margins(x=0.15)
+    else:
+        ax.set_xticks(list(positions), figure.categories)
+        ax.set_ylabel(_value_axis_label(figure))
+        ax.margins(y=0.15)
+    if count > 1:
+        ax.legend(frameon=False)
+
+
+def _draw_line(ax, figure: m.Figure, theme: Theme) -> None:
+    for series in figure.series:
+        ax.plot(list(figure.categories), series.values, marker="o", linewidth=2, label=series.name)
+    ax.set_ylabel(_value_axis_label(figure))
+    ax.grid(axis="y", color=theme.colour("light"))
+    if len(figure.series) > 1:
+        ax.legend(frameon=False)
+
+
+def _draw_pie(ax, figure: m.Figure, theme: Theme) -> None:
+    series = figure.series[0]
+    ax.pie(series.values, labels=figure.categories, autopct="%1.0f%%", startangle=90,
+           counterclock=False, colors=theme.series_colours,
+           wedgeprops={"edgecolor": theme.colour("background")})
+    ax.set_aspect("equal")
+
+
+# ---- timeline ------------------------------------------------------------------------------
+# Milestones are evenly spaced in date order (close years such as 2019 and 2022 would
+# otherwise collide); the year is set large above the line, its label wrapped below it to the
+# width of its slot, measured with the real font. More than five milestones alternate above
+# and below the line, so each label gets two slots' width.
+
+YEAR_SCALE = 1.25   # year size relative to the base font size
+LABEL_SCALE = 0.85  # label size relative to the base font size
+LINE_SPACING = 1.25
+
+
+def _text_width(text: str, size: float) -> float:
+    """Width in points of ``text`` set in the current rc font family at ``size`` points."""
+    prop = FontProperties(size=size)
+    return text_to_path.get_text_width_height_descent(text, prop, ismath=False)[0]
+
+
+def wrap_to_width(text: str, size: float, max_width: float) -> list[str]:
+    """Greedy word wrap of ``text`` so no line is wider than ``max_width`` points (a word wider
+    than that gets a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and _text_width(candidate, size) <= max_width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _draw_timeline(ax, figure: m.Figure, theme: Theme) -> None:
+    fig = ax.figure
+    events = sorted(figure.events, key=lambda e: e.year)
+    count = len(events)
+    if not count:
+        ax.axis("off")
+        return
+    base = matplotlib.rcParams["font.size"]
+    year_size, label_size = base * YEAR_SCALE, base * LABEL_SCALE
+    width_pt = fig.get_figwidth() * 72
+    alternate = count > 5
+    slot = width_pt / count * (2 if alternate else 1)
+    labels = [wrap_to_width(e.label, label_size, slot * 0.86) for e in events]
+    max_lines = max(len(lines) for lines in labels)
+
+    # Vertical budget in points (the axes' data units are points): marker gap, year, label.
+    gap, year_block = 9, year_size * 1.3
+    label_block = max_lines * label_size * LINE_SPACING
+    if alternate:
+        above = below = gap + year_block + label_block + 4
+    else:
+        above, below = gap + year_block + 4, gap + label_block + 4
+    fig.set_layout_engine("none")
+    fig.set_size_inches(fig.get_figwidth(), (above + below) / 72)
+    ax.set_position((0, 0, 1, 1))
+    ax.set_xlim(-0.5, count - 0.5)
+    ax.set_ylim(-below, above)
+    ax.axis("off")
+
+    ax.plot([-0.45, count - 0.55], [0, 0], color=theme.colour("muted"), linewidth=1.2,
+            solid_capstyle="round", zorder=1)
+    ax.scatter(range(count), [0] * count, s=36, color=theme.colour("accent"),
+               edgecolors=theme.colour("background"), linewidths=1.2, zorder=2)
+    for index, (event, lines) in enumerate(zip(events, labels)):
+        side = -1 if alternate and index % 2 == 1 else 1  # the year's side of the line
+        year_y = side * gap
+        label_y = side * (gap + year_block) if alternate else -gap
+        ax.text(index, year_y, str(event.year), ha="center", va="bottom" if year_y > 0 else "top",
+                fontsize=year_size, fontweight="bold", color=theme.colour("primary"))
+        ax.text(index, label_y, "\n".join(lines), ha="center",
+                va="bottom" if label_y > 0 else "top", fontsize=label_size,
+                color=theme.colour("text"), linespacing=LINE_SPACING)
+
+
+DRAW = {
+    "bar": lambda ax, f, t: _draw_bars(ax, f, t, horizontal=True),
+    "column": lambda ax, f, t: _draw_bars(ax, f, t, horizontal=False),
+    "line": _draw_line,
+    "pie": _draw_pie,
+    "timeline": _draw_timeline,
+}

@@ -1,0 +1,221 @@
+"""The brief model: the single source of truth every renderer reads.
+
+Frozen dataclasses only; every node carries ``loc`` (file and line) and nothing here knows
+about pages, slides, EMU or CSS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Union
+
+from .errors import Loc
+
+# ---- inline content -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    strong: bool = False
+    emph: bool = False
+    code: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """A cross-reference in running text ("see Figure 2")."""
+
+    figure_id: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Citation:
+    ref_ids: tuple[str, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote call together with its text, set at the foot of the page in the PDF."""
+
+    spans: tuple["Inline", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    pass
+
+
+Inline = Union[Text, Link, FigureRef, Citation, Footnote, LineBreak]
+
+# ---- blocks ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: tuple[Inline, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    spans: tuple[Inline, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[tuple["Block", ...], ...]
+    loc: Loc
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Quote:
+    blocks: tuple["Block", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    aligns: tuple[str, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    text: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    """The place in a section where a figure is drawn."""
+
+    figure_id: str
+    loc: Loc
+
+
+Block = Union[Paragraph, Heading, ListBlock, Quote, Table, CodeBlock, FigureBlock]
+
+# ---- figures, references, sections, brief ---------------------------------------------
+
+CHART_KINDS = ("bar", "column", "line", "pie")
+FIGURE_KINDS = (*CHART_KINDS, "timeline")
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Event:
+    year: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    number: int
+    kind: str
+    title: str
+    caption: str
+    alt: str
+    source: str
+    units: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    events: tuple[Event, ...]
+    loc: Loc
+
+    @property
+    def label(self) -> str:
+        return f"Figure {self.number}"
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    number: int
+    author: str
+    title: str
+    publisher: str
+    year: int | None
+    url: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    key_points: tuple[str, ...]
+    notes: str
+    kind: str  # "body" or "recommendations"
+    blocks: tuple[Block, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    short_title: str
+    subtitle: str
+    date: dt.date
+    authors: tuple[Author, ...]
+    organisation: str
+    distribution: str
+    language: str
+    paper: str
+    keywords: tuple[str, ...]
+    summary: str
+    logo: str  # path relative to the project, or ""
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A whole brief. ``name`` is the output file stem, ``root`` the project directory."""
+
+    name: str
+    meta: Meta
+    sections: tuple[Section, ...]
+    figures: tuple[Figure, ...]
+    references: tuple[Reference, ...]
+    reference_aliases: tuple[tuple[str, str], ...] = ()
+    warnings: tuple = field(default=(), compare=False)
+
+    def figure(self, figure_id: str) -> Figure:
+        return next(f for f in self.figures if f.id == figure_id)
+
+    def reference(self, ref_id: str) -> Reference:
+        """The reference with ``ref_id``; a merged duplicate's id leads to the entry it joined."""
+        ref_id = dict(self.reference_aliases).get(ref_id, ref_id)
+        return next(r for r in self.references if r.id == ref_id)
+
+    @property
+    def key_points(self) -> tuple[str, ...]:
+        return tuple(p for s in self.sections for p in s.key_points)

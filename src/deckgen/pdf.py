@@ -1,0 +1,151 @@
+"""The PDF brief: the model through Jinja2 templates to HTML, then WeasyPrint to PDF bytes.
+
+WeasyPrint only ever sees resources from :class:`SandboxFetcher`: figures from memory and files
+inside the project's source and templates. Anything else (other files, the network) is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from . import model as m
+from .errors import DeckgenError
+from .html import HtmlWriter
+from .project import Project
+from .theme import Theme
+
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u", "none")
+
+
+class RefusedResource(DeckgenError):
+    """The document asked for a resource that lies outside the sandbox."""
+
+
+def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: dict[str, bytes],
+                print_mode: bool = False, paper: str | None = None) -> tuple[str, dict[str, bytes]]:
+    """The brief as an HTML string, and the in-memory assets (figures) it refers to."""
+    paper = _paper(paper or brief.meta.paper)
+    assets = {f"asset:figure-{fid}.svg": svg for fid, svg in figure_svgs.items()}
+    writer = HtmlWriter(brief, {fid: f"asset:figure-{fid}.svg" for fid in figure_svgs})
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in project.template_dirs]),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+    )
+    template = env.get_template("brief.html.j2")
+    page_css = f"@page {{ size: {PAPER_SIZES[paper]}; }}\n"
+    if print_mode:
+        page_css += "@page { bleed: 3mm; marks: crop cross; }\n"
+    html = template.render(
+        meta=brief.meta, sections=brief.sections, references=brief.references,
+        takeaways=headline_points(brief), writer=writer, date_text=format_date(brief.meta.date),
+        css_variables=_style_text(theme.css_variables() + page_css),
+        stylesheet=project.template_file("brief.css").as_uri(),
+        logo=(project.root / brief.meta.logo).as_uri() if brief.meta.logo else "",
+        print_mode=print_mode, paper=paper,
+    )
+    return html, assets
+
+
+def headline_points(brief: m.Brief) -> tuple[str, ...]:
+    """The key takeaways of the PDF: each section's first (headline) key point, in order.
+
+    The deck shows every key point; the brief's front page has room for one per section.
+    """
+    return tuple(s.key_points[0] for s in brief.sections if s.key_points)
+
+
+def _paper(name: str) -> str:
+    key = name.lower()
+    if key not in PAPER_SIZES:
+        raise DeckgenError(f"unknown paper size '{name}' (expected one of: {', '.join(PAPER_SIZES)})")
+    return key
+
+
+def _style_text(css: str) -> Markup:
+    """CSS for a ``<style>`` element: not HTML-escaped (quotes must stay quotes), but it may
+    not close the element."""
+    if "</" in css:
+        raise DeckgenError("theme: CSS values may not contain '</'")
+    return Markup(css)
+
+
+def format_date(date: dt.date) -> str:
+    return f"{date.day} {date.strftime('%B %Y')}"
+
+
+def render_pdf(brief: m.Brief, project: Project, theme: Theme, figure_svgs: dict[str, bytes],
+               variant: str = "pdf/ua-1", print_mode: bool = False, paper: str | None = None) -> bytes:
+    """The brief as PDF bytes."""
+    html, assets = render_html(brief, project, theme, figure_svgs, print_mode, paper)
+    return html_to_pdf(html, project, assets, brief, variant)
+
+
+def html_to_pdf(html: str, project: Project, assets: dict[str, bytes], brief: m.Brief,
+                variant: str = "pdf/ua-1") -> bytes:
+    import weasyprint
+
+    fetcher = SandboxFetcher(project.trusted_dirs, assets)
+    document = weasyprint.HTML(string=html, base_url=project.source.as_uri() + "/",
+                               url_fetcher=fetcher)
+    options = {"pdf_identifier": _identifier(brief), "uncompressed_pdf": False,
+               "custom_metadata": True}
+    if variant and variant != "none":
+        options["pdf_variant"] = variant
+    if variant == "pdf/ua-1" or not variant or variant == "none":
+        options["pdf_tags"] = variant == "pdf/ua-1"
+    try:
+        return document.write_pdf(**options)
+    except RefusedResource:
+        raise
+    except weasyprint.urls.FatalURLFetchingError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, RefusedResource):
+            raise cause from None
+        raise DeckgenError(f"PDF rendering stopped: {exc}") from None
+
+
+def _identifier(brief: m.Brief) -> bytes:
+    import hashlib
+
+    return hashlib.md5(f"{brief.name}:{brief.meta.title}:{brief.meta.date}".encode()).hexdigest().encode()
+
+
+def _sandbox_fetcher_base():
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher
+
+
+class SandboxFetcher(_sandbox_fetcher_base()):
+    """Serves in-memory assets and files under the trusted folders; refuses everything else."""
+
+    def __init__(self, trusted_dirs: list[Path], assets: dict[str, bytes]):
+        super().__init__(fail_on_errors=True, allowed_protocols=["file", "asset"])
+        self.trusted = [d.resolve() for d in trusted_dirs]
+        self.assets = assets
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        from weasyprint.urls import URLFetcherResponse
+
+        if url in self.assets:
+            return URLFetcherResponse(url, self.assets[url], {"Content-Type": _mime(url)})
+        parts = urlsplit(url)
+        if parts.scheme == "file" and not parts.netloc:
+            path = Path(unquote(parts.path)).resolve()
+            if any(path.is_relative_to(d) for d in self.trusted) and path.is_file():
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(url)})
+        self.refused.append(url)
+        raise RefusedResource(f"refused to load '{url}': only files inside the project are used")
+
+
+def _mime(url: str) -> str:
+    suffix = url.rsplit(".", 1)[-1].lower()
+    return {"svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+            "css": "text/css"}.get(suffix, "application/octet-stream")

@@ -1,0 +1,54 @@
+"""Where a project's files live: source, templates (the project's, then deckgen's defaults), build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DeckgenError
+
+
+def default_templates_dir() -> Path:
+    """deckgen's own templates: packaged with the wheel, or the repository's ``templates/``."""
+    packaged = Path(__file__).parent / "_templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def at(cls, root: Path | str) -> "Project":
+        path = Path(root).resolve()
+        if not (path / "source").is_dir():
+            raise DeckgenError(f"{path}: not a deckgen project (no source/ folder here)")
+        return cls(path)
+
+    @property
+    def source(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        dirs = [self.root / "templates", default_templates_dir()]
+        return [d for d in dirs if d.is_dir()]
+
+    def template_file(self, name: str) -> Path:
+        """The first ``name`` found in the project's templates, then deckgen's."""
+        for folder in self.template_dirs:
+            if (folder / name).is_file():
+                return folder / name
+        raise DeckgenError(f"templates/{name}: template not found in {self.root / 'templates'} "
+                           "or deckgen's defaults")
+
+    @property
+    def trusted_dirs(self) -> list[Path]:
+        """Folders whose files the renderers may read."""
+        return [self.source, *self.template_dirs]

@@ -1,0 +1,77 @@
+"""The theme (colours, fonts, sizes) read once from ``templates/theme.yaml``.
+
+It is converted here into CSS variables for the PDF, rc parameters for matplotlib and plain
+values for the deck, so no renderer hard-codes a colour or a font.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import EnvironmentProblem
+from .yamlsrc import YamlProblem, load_yaml
+
+
+@dataclass(frozen=True)
+class Theme:
+    colours: dict
+    fonts: dict
+    sizes: dict
+    path: Path
+
+    def colour(self, name: str) -> str:
+        return self.colours[name]
+
+    @property
+    def series_colours(self) -> list[str]:
+        return list(self.colours["series"])
+
+    def css_variables(self) -> str:
+        lines = [f"  --{name}: {value};" for name, value in self.colours.items() if name != "series"]
+        lines += [f"  --series-{i + 1}: {c};" for i, c in enumerate(self.colours["series"])]
+        lines += [
+            f"  --font-serif: \"{self.fonts['serif']}\", \"{self.fonts['cjk_serif']}\", serif;",
+            f"  --font-sans: \"{self.fonts['sans']}\", \"{self.fonts['cjk_sans']}\", sans-serif;",
+        ]
+        return ":root {\n" + "\n".join(lines) + "\n}\n"
+
+    def mpl_rc(self) -> dict:
+        return {
+            "font.family": "sans-serif",
+            "font.sans-serif": [self.fonts["sans"], self.fonts["cjk_sans"], "DejaVu Sans"],
+            "font.size": 10,
+            "text.color": self.colours["text"],
+            "axes.labelcolor": self.colours["text"],
+            "axes.edgecolor": self.colours["muted"],
+            "axes.prop_cycle": __import__("cycler").cycler(color=self.colours["series"]),
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "xtick.color": self.colours["muted"],
+            "ytick.color": self.colours["muted"],
+            "svg.fonttype": "path",
+            "svg.hashsalt": "deckgen",
+            "text.usetex": False,
+            "text.parse_math": False,
+        }
+
+
+REQUIRED = {
+    "colours": ["primary", "accent", "text", "muted", "light", "background", "series"],
+    "fonts": ["serif", "sans", "cjk_serif", "cjk_sans", "deck", "deck_metrics", "deck_cjk"],
+    "sizes": ["deck_title", "deck_body", "deck_min_body"],
+}
+
+
+def load_theme(path: Path) -> Theme:
+    """Read a theme file; a broken theme is an environment problem (exit code 2)."""
+    try:
+        doc = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, YamlProblem) as exc:
+        raise EnvironmentProblem(f"{path}: cannot read the theme: {exc}") from None
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for group, keys in REQUIRED.items():
+        for key in keys:
+            if key not in data.get(group, {}):
+                raise EnvironmentProblem(f"{doc.loc((group,))}: theme lacks {group}.{key}")
+    return Theme(data["colours"], data["fonts"], data["sizes"], path)
