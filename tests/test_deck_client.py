@@ -1,28 +1,198 @@
-"""The deck opens in a real client: LibreOffice converts it headless, one page per slide."""
+"""The deck opens in a real client and nothing runs off a slide.
+
+LibreOffice converts each deck headless to PDF (all decks in one call, once per module: each
+conversion costs seconds), pdfplumber reads the position of every word, and every word must lie
+inside the box of a shape whose text holds it (a chart's words inside the chart), and on the
+slide. A text shape's box is its python-pptx position in EMU over 12 700 (1 pt = 12 700 EMU);
+the PDF page is the slide.
+
+Decks: the example, the stress case (tests/cases/stress), the example written into the layouts
+of a 4:3 and of a 16:9 reference template, and a deliberately unfitted deck that must be caught.
+"""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import unicodedata
+from pathlib import Path
 
+import pdfplumber
 import pytest
+from pptx import Presentation
 from pypdf import PdfReader
 
+from deckgen.deck import deck_geometry, write_deck
+from deckgen.loader import load_project
+from deckgen.plan import Bullet, SlidePlan, plan_slides
+from deckgen.project import Project
+from deckgen.theme import load_theme
+from test_deck import reference_template, stress_build_once, timeline_pngs
 
-def libreoffice_pdf(pptx, outdir):
+EMU_PER_PT = 12700
+TOLERANCE = 2.0  # points: glyph boxes may reach a little into a text frame's margin
+MARKER = re.compile(r"^(•|\d+\.)$")
+
+
+# ---- converting ------------------------------------------------------------------------------
+
+def libreoffice_pdfs(decks: list[Path], outdir: Path) -> list[Path]:
+    """Convert every deck to PDF in one LibreOffice run; the PDFs, in order."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.fail("LibreOffice is not installed: run scripts/setup.sh test")
     profile = outdir / "lo-profile"
     done = subprocess.run(
         [soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
-         "--outdir", str(outdir), str(pptx)],
-        capture_output=True, text=True, timeout=240)
+         "--outdir", str(outdir), *map(str, decks)],
+        capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    return outdir / (pptx.stem + ".pdf")
+    return [outdir / (deck.stem + ".pdf") for deck in decks]
 
 
-def test_libreoffice_converts_the_deck_one_page_per_slide(example_build, tmp_path):
-    pdf = libreoffice_pdf(example_build.outputs["pptx"], tmp_path)
-    assert pdf.is_file()
-    assert len(PdfReader(pdf).pages) == example_build.slides
+def libreoffice_pdf(pptx: Path, outdir: Path) -> Path:
+    return libreoffice_pdfs([pptx], outdir)[0]
+
+
+def _unfitted_deck(example_root: Path, out: Path) -> Path:
+    """A deck whose plan was not fitted: 30 long bullets at 24 pt on one slide."""
+    project = Project.at(example_root)
+    brief = load_project(project.root)
+    theme = load_theme(project.template_file("theme.yaml"))
+    plans = plan_slides(brief, theme)
+    points = next(p for p in plans if p.kind == "points")
+    long = "An unfitted bullet that carries on for a good while so that it wraps onto two lines."
+    bad = SlidePlan("points", "Overflowing on purpose", "notes", areas=points.areas,
+                    bullets=tuple(Bullet(long) for _ in range(30)), body_size=24, number=1,
+                    footer="footer", footer_box=points.footer_box, number_box=points.number_box)
+    out.write_bytes(write_deck([bad], brief, theme, {}))
+    return out
+
+
+def _template_deck(example_root: Path, out: Path, aspect: str) -> Path:
+    """The example written into a reference template's layouts."""
+    project = Project.at(example_root)
+    brief = load_project(project.root)
+    theme = load_theme(project.template_file("theme.yaml"))
+    template = reference_template(out.with_suffix(".template.pptx"), aspect)
+    plans = plan_slides(brief, theme, deck_geometry(theme, template))
+    out.write_bytes(write_deck(plans, brief, theme, timeline_pngs(brief, theme), template))
+    return out
+
+
+@pytest.fixture(scope="module")
+def stress_build(tmp_path_factory):
+    return stress_build_once(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def rendered(example_build, stress_build, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """``{case: (pptx, pdf)}``, every deck converted by LibreOffice in one run."""
+    work = tmp_path_factory.mktemp("decks")
+    example_root = example_build.outputs["pptx"].parents[1]
+    decks = {
+        "example": example_build.outputs["pptx"],
+        "stress": stress_build.outputs["pptx"],
+        "template": _template_deck(example_root, work / "template-deck.pptx", "4:3"),
+        "template-16x9": _template_deck(example_root, work / "template-16x9-deck.pptx", "16:9"),
+        "unfitted": _unfitted_deck(example_root, work / "unfitted-deck.pptx"),
+    }
+    pdfs = libreoffice_pdfs(list(decks.values()), work)
+    return {name: (deck, pdf) for (name, deck), pdf in zip(decks.items(), pdfs)}
+
+
+# ---- reading positions -------------------------------------------------------------------------
+
+def _comparable(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _box(shape) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) in points."""
+    x, y = shape.left / EMU_PER_PT, shape.top / EMU_PER_PT
+    return x, y, x + shape.width / EMU_PER_PT, y + shape.height / EMU_PER_PT
+
+
+def _inside(word: dict, box, tolerance: float = TOLERANCE) -> bool:
+    x0, top, x1, bottom = box
+    return (word["x0"] >= x0 - tolerance and word["x1"] <= x1 + tolerance
+            and word["top"] >= top - tolerance and word["bottom"] <= bottom + tolerance)
+
+
+def _regions(slide):
+    """Text shapes as (name, box, comparable text, is a list), and chart frames' boxes."""
+    texts, charts = [], []
+    for shape in slide.shapes:
+        if getattr(shape, "has_chart", False) and shape.has_chart:
+            charts.append(_box(shape))
+        elif shape.has_text_frame and shape.text_frame.text.strip():
+            texts.append((shape.name, _box(shape), _comparable(shape.text_frame.text),
+                          shape.name == "Body"))
+    return texts, charts
+
+
+def misplaced_words(pptx: Path, pdf: Path) -> list[str]:
+    """Every word that lies outside the shape holding it, or off the slide."""
+    problems = []
+    deck = Presentation(pptx)
+    with pdfplumber.open(pdf) as document:
+        for number, (slide, page) in enumerate(zip(deck.slides, document.pages), start=1):
+            texts, charts = _regions(slide)
+            for word in page.extract_words():
+                problem = _word_problem(word, texts, charts, page)
+                if problem:
+                    problems.append(f"slide {number}: {problem}")
+    return problems
+
+
+def _word_problem(word: dict, texts, charts, page) -> str:
+    where = f"'{word['text']}' at x {word['x0']:.0f}–{word['x1']:.0f}, y {word['top']:.0f}–{word['bottom']:.0f}"
+    if not _inside(word, (0, 0, page.width, page.height), 0):
+        return f"{where} is off the slide"
+    text = _comparable(word["text"])
+    holders = [(name, box) for name, box, content, is_list in texts
+               if text in content or (is_list and MARKER.match(text))]
+    if any(_inside(word, box) for _, box in holders):
+        return ""
+    if any(_inside(word, box, 0) for box in charts):
+        return ""
+    if holders:
+        return f"{where} lies outside its shape '{holders[0][0]}' {tuple(round(v) for v in holders[0][1])}"
+    return f"{where} belongs to no shape"
+
+
+# ---- tests -------------------------------------------------------------------------------------
+
+CASES = ["example", "stress", "template", "template-16x9"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_word_lies_inside_its_shape_and_on_the_slide(rendered, case):
+    pptx, pdf = rendered[case]
+    assert misplaced_words(pptx, pdf) == []
+
+
+def test_the_check_catches_an_unfitted_deck(rendered):
+    problems = misplaced_words(*rendered["unfitted"])
+    assert any("lies outside its shape 'Body'" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_libreoffice_opens_the_deck_one_page_per_slide_at_slide_size(rendered, case):
+    pptx, pdf = rendered[case]
+    deck = Presentation(pptx)
+    pages = PdfReader(pdf).pages
+    assert len(pages) == len(deck.slides)
+    width, height = deck.slide_width / EMU_PER_PT, deck.slide_height / EMU_PER_PT
+    for page in pages:
+        assert abs(float(page.mediabox.width) - width) < 1
+        assert abs(float(page.mediabox.height) - height) < 1
+
+
+def test_every_slide_of_the_stress_deck_shows_text(rendered):
+    """A blank page in the conversion would mean a slide LibreOffice could not draw."""
+    _, pdf = rendered["stress"]
+    with pdfplumber.open(pdf) as document:
+        empty = [n for n, page in enumerate(document.pages, start=1) if not page.extract_words()]
+    assert empty == []

@@ -1,23 +1,37 @@
 """The build: source → model → figures → PDF and deck bytes → files in ``build/``.
 
-Only this module writes outputs. Both outputs are rendered in memory first, then each is
-written to a temporary file beside its target and moved into place, so a failed or killed
-build never leaves a half-written file or loses the previous build.
+Only the build writes outputs (this module, through the store in :mod:`deckgen.cache`):
+
+- **Incremental.** Each output is keyed by a hash of everything it is made from; when the key
+  and the file on disk match the manifest, nothing is rendered, and nothing heavy is imported
+  (see :func:`build`). Figures are cached by their own content, so an edited paragraph
+  re-renders the outputs but not the figures.
+- **Parallel.** When both outputs are needed, the deck is rendered in a forked process while
+  this one renders the PDF, one per core.
+- **Nothing lost.** Outputs are rendered in memory, staged in fsynced temporary files and moved
+  into place together under a journal, holding a lock on ``build/``: a failed, killed or
+  concurrent build never leaves a half-written file or loses the previous build.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import model as m
-from .errors import Problem, SourceError
-from .loader import load_project
+from . import cache
+from .errors import DeckgenError, Loc, Problem, SourceError
 from .project import Project
-from .theme import Theme, load_theme
+
+if TYPE_CHECKING:
+    from . import model as m
+    from .theme import Theme
+
+FORMATS = ("pdf", "pptx")
+Progress = Callable[[str], None]
 
 
 @dataclass
@@ -26,7 +40,15 @@ class BuildOptions:
     print_mode: bool = False
     paper: str | None = None
     strict: bool = False
-    formats: tuple[str, ...] = ("pdf", "pptx")
+    formats: tuple[str, ...] = FORMATS
+    force: bool = False      # ignore the cache: render everything
+    parallel: bool = True    # render the deck in a forked process beside the PDF
+
+    def render_options(self, fmt: str) -> dict:
+        """The options that change the bytes of output ``fmt`` (part of its cache key)."""
+        if fmt == "pdf":
+            return {"variant": self.variant, "print": self.print_mode, "paper": self.paper}
+        return {}
 
 
 @dataclass
@@ -36,62 +58,220 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     pages: int = 0
     slides: int = 0
+    cache: dict = field(default_factory=dict)  # {"outputs": {fmt: "hit"|"built"}, "figures": {...}}
 
+    @property
+    def up_to_date(self) -> bool:
+        """True when every output came from the cache (nothing was rendered)."""
+        return bool(self.outputs) and set(self.cache.get("outputs", {}).values()) == {"hit"}
+
+
+# ---- validation --------------------------------------------------------------------------------
 
 def check(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[Problem]]:
     """Load and validate everything; raise SourceError on errors (and warnings when strict)."""
+    brief, theme, warnings, _ = validate(project, strict)
+    return brief, theme, warnings
+
+
+def validate(project: Project, strict: bool = False):
+    """``check`` that also returns the slide plans it verified, so the build reuses them."""
+    from .loader import load_project
+    from .parity import parity_problems
+    from .plan import plan_slides
+    from .theme import load_theme
+
     brief = load_project(project.root)
     warnings = list(brief.warnings)
     if strict and warnings:
         promoted = [Problem(w.loc, w.message, w.field, w.expected) for w in warnings]
         raise SourceError(promoted, project.root)
     theme = load_theme(project.template_file("theme.yaml"))
-    from .parity import parity_problems
-    from .plan import plan_slides
-
-    problems = parity_problems(brief, plan_slides(brief, theme))
+    plans = plan_slides(brief, theme)
+    problems = parity_problems(brief, plans)
     if problems:
         raise SourceError(problems, project.root)
-    return brief, theme, warnings
+    return brief, theme, warnings, plans
 
 
-def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
-    """Build the PDF brief and the deck into ``project.build_dir``."""
+# ---- the build ---------------------------------------------------------------------------------
+
+def build(project: Project, options: BuildOptions | None = None,
+          progress: Progress | None = None) -> BuildResult:
+    """Build the requested outputs into ``project.build_dir``, rendering only what changed."""
     options = options or BuildOptions()
+    started = time.perf_counter()
+    store = cache.Store(project.build_dir)
+    notify = progress or (lambda message: None)
+    with store.locked(on_wait=lambda: notify("waiting for another build of this project")):
+        store.recover()
+        keys = output_keys(project, options)
+        hits = {} if options.force else store.hits(keys, options.strict)
+        if set(hits) == set(keys):
+            result = _from_cache(project, hits)
+        else:
+            result = _render_and_write(project, options, store, keys, hits, notify)
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+def output_keys(project: Project, options: BuildOptions) -> dict[str, str]:
+    """The cache key of each requested output (hashes files; imports nothing heavy)."""
+    inputs = cache.input_digest(project.source, project.template_dirs)
+    return {fmt: cache.output_key(inputs, fmt, options.render_options(fmt)) for fmt in options.formats}
+
+
+def _from_cache(project: Project, entries: dict[str, dict]) -> BuildResult:
+    result = BuildResult()
+    for fmt, entry in entries.items():
+        result.outputs[fmt] = project.build_dir / entry["file"]
+        result.pages = entry.get("pages", result.pages)
+        result.slides = entry.get("slides", result.slides)
+        result.warnings = [_problem(w) for w in entry.get("warnings", [])]
+    result.cache = {"outputs": {fmt: "hit" for fmt in entries}, "figures": {"hits": 0, "rendered": 0}}
+    return result
+
+
+def _render_and_write(project, options, store, keys, hits, notify) -> BuildResult:
     result = BuildResult()
     clock = _Clock(result.timings)
+    notify("checking the source")
     with clock("check"):
-        brief, theme, result.warnings = check(project, options.strict)
+        brief, theme, result.warnings, plans = validate(project, options.strict)
+    todo = [fmt for fmt in keys if fmt not in hits]
+    environment, salt = _environment(theme)
+    jobs = _Jobs(brief, project, theme, plans, options, store, salt)
+    notify("rendering " + " and ".join(JOB_NAMES[fmt] for fmt in todo))
+    rendered = _run(jobs, todo, options.parallel)
+    notify("writing")
+    with clock("write"):
+        entries = _commit(store, project, brief, rendered, keys, result.warnings, environment)
+    _collect(result, project, rendered, hits, entries)
+    store.prune_figures(set().union(*(r["figures_used"] for r in rendered.values())))
+    return result
+
+
+JOB_NAMES = {"pdf": "the PDF", "pptx": "the deck"}
+
+
+def warm_up(project: Project, options: BuildOptions) -> None:
+    """Render the requested outputs in this process without writing them (figures may be
+    cached): loads the renderers, fonts and caches so that the next build is as fast as it gets."""
+    brief, theme, _, plans = validate(project, options.strict)
+    jobs = _Jobs(brief, project, theme, plans, options, cache.Store(project.build_dir),
+                 _environment(theme)[1])
+    for fmt in options.formats:
+        getattr(jobs, fmt)()
+
+
+def _environment(theme: Theme) -> tuple[dict, str]:
+    """The fonts' and libraries' stat signature, and the figure cache's salt made from it."""
+    environment = cache.stat_signature(cache.environment_files(_render_fonts(theme)))
+    return environment, cache.output_key(cache.code_digest(), "figures", environment)
+
+
+def _render_fonts(theme: Theme) -> list[str]:
+    """The font families deckgen draws and measures with (not the names the deck asks for)."""
+    names = ("serif", "sans", "cjk_serif", "cjk_sans", "deck_metrics", "deck_cjk")
+    return [theme.fonts[n] for n in names if n in theme.fonts] + ["DejaVu Sans"]
+
+
+class _Jobs:
+    """The two renderings, each returning a picklable dict (it may run in a forked process)."""
+
+    def __init__(self, brief, project, theme, plans, options, store, salt):
+        self.brief, self.project, self.theme, self.plans = brief, project, theme, plans
+        self.options, self.store, self.salt = options, store, salt
+
+    def figures(self) -> cache.FigureCache:
+        return cache.FigureCache(self.store.figures, self.salt)
+
+    def pdf(self) -> dict:
+        from .pdf import render_pdf
+
+        timings, figs = {}, self.figures()
+        clock = _Clock(timings)
+        with clock("figures_svg"):
+            svgs = {f.id: figs.get(f, self.theme, "svg", lambda f=f: _figures().render_svg(f, self.theme))
+                    for f in self.brief.figures}
+        with clock("pdf"):
+            o = self.options
+            data = render_pdf(self.brief, self.project, self.theme, svgs, o.variant, o.print_mode, o.paper)
+            pages = _count_pages(data)
+        return {"data": data, "pages": pages, "timings": timings, "figures": figs.stats(),
+                "figures_used": figs.used}
+
+    def pptx(self) -> dict:
+        from . import model as m
+        from .deck import write_deck
+
+        timings, figs = {}, self.figures()
+        clock = _Clock(timings)
+        with clock("figures_png"):
+            pngs = {f.id: figs.get(f, self.theme, "png", lambda f=f: _figures().render_png(f, self.theme))
+                    for f in self.brief.figures if f.kind not in m.CHART_KINDS}
+        with clock("deck"):
+            data = write_deck(self.plans, self.brief, self.theme, pngs)
+        return {"data": data, "slides": len(self.plans), "timings": timings,
+                "figures": figs.stats(), "figures_used": figs.used}
+
+
+def _figures():
+    """deckgen.figures, imported (with matplotlib's drawing machinery) only to draw a figure."""
     from . import figures
 
-    outputs: dict[str, bytes] = {}
-    if "pdf" in options.formats:
-        with clock("figures_svg"):
-            svgs = {f.id: figures.render_svg(f, theme) for f in brief.figures}
-        with clock("pdf"):
-            from .pdf import render_pdf
+    return figures
 
-            outputs["pdf"] = render_pdf(brief, project, theme, svgs, options.variant,
-                                        options.print_mode, options.paper)
-    if "pptx" in options.formats:
-        with clock("figures_png"):
-            pngs = {f.id: figures.render_png(f, theme) for f in brief.figures
-                    if f.kind not in m.CHART_KINDS}
-        with clock("deck"):
-            from .deck import write_deck
-            from .plan import plan_slides
 
-            plans = plan_slides(brief, theme)
-            outputs["pptx"] = write_deck(plans, brief, theme, pngs)
-            result.slides = len(plans)
-    with clock("write"):
-        for suffix, data in outputs.items():
-            target = project.build_dir / f"{brief.name}.{suffix}"
-            write_atomically(target, data)
-            result.outputs[suffix] = target
-    if "pdf" in outputs:
-        result.pages = _count_pages(outputs["pdf"])
-    return result
+def _run(jobs: _Jobs, todo: list[str], parallel: bool) -> dict[str, dict]:
+    """Render each output in ``todo``: the deck in a forked process when both are needed."""
+    if parallel and set(todo) == set(FORMATS) and hasattr(os, "fork"):
+        deck = _Forked(jobs.pptx, jobs.store)
+        try:
+            pdf = jobs.pdf()
+        except BaseException:
+            deck.cancel()
+            raise
+        return {"pdf": pdf, "pptx": deck.result()}
+    return {fmt: getattr(jobs, fmt)() for fmt in todo}
+
+
+def _commit(store, project, brief, rendered, keys, warnings, environment) -> dict[str, dict]:
+    """Stage every rendered output, then move them all into place with the new manifest."""
+    staged, entries = {}, {}
+    for fmt, out in rendered.items():
+        target = project.build_dir / f"{brief.name}.{fmt}"
+        staged[target] = cache.stage(out["data"], store.tmp, target.name)
+        entries[fmt] = {"key": keys[fmt], "file": target.name,
+                        "sha256": _sha256(out["data"]),
+                        "warnings": [_problem_data(w) for w in warnings]}
+        for count in ("pages", "slides"):
+            if count in out:
+                entries[fmt][count] = out[count]
+    store.commit(staged, store.updated_manifest(entries, environment))
+    return entries
+
+
+def _collect(result: BuildResult, project: Project, rendered, hits, entries) -> None:
+    """Fill ``result`` from what was rendered now and what came from the cache."""
+    for fmt, entry in {**hits, **entries}.items():
+        result.outputs[fmt] = project.build_dir / entry["file"]
+        result.pages = entry.get("pages", result.pages)
+        result.slides = entry.get("slides", result.slides)
+    figures = {"hits": 0, "rendered": 0}
+    for out in rendered.values():
+        for name, seconds in out["timings"].items():
+            result.timings[name] = result.timings.get(name, 0.0) + seconds
+        for name in figures:
+            figures[name] += out["figures"][name]
+    result.cache = {"outputs": {**{f: "hit" for f in hits}, **{f: "built" for f in rendered}},
+                    "figures": figures, "parallel": "pid" in rendered.get("pptx", {})}
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _count_pages(pdf: bytes) -> int:
@@ -102,21 +282,87 @@ def _count_pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
+def _problem_data(problem: Problem) -> dict:
+    return {"file": problem.loc.file, "line": problem.loc.line, "col": problem.loc.col,
+            "message": problem.message, "field": problem.field, "expected": problem.expected}
+
+
+def _problem(data: dict) -> Problem:
+    return Problem(Loc(data["file"], data["line"], data["col"]), data["message"], data["field"],
+                   data["expected"], warning=True)
+
+
 def write_atomically(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` through a temporary file in the same folder, then rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    cache.atomic_write(target, data)
 
+
+# ---- a forked helper ---------------------------------------------------------------------------
+
+class _Forked:
+    """Run ``job()`` in a forked child process; ``result()`` returns its value or raises its error.
+
+    Fork (not spawn) so the child starts with the model, the theme and the warm imports of this
+    process and nothing needs pickling on the way in; the result comes back through a pipe.
+    """
+
+    def __init__(self, job: Callable[[], dict], store: cache.Store):
+        import multiprocessing
+        import warnings
+
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_child, args=(job, sender, store), daemon=True)
+        with warnings.catch_warnings():  # fork in a threaded process (watch mode): the child
+            warnings.simplefilter("ignore", DeprecationWarning)  # only renders and exits
+            self.process.start()
+        sender.close()
+
+    def result(self) -> dict:
+        try:
+            status, payload = self.receiver.recv()
+        except EOFError:
+            raise DeckgenError("the deck renderer stopped unexpectedly") from None
+        finally:
+            self.cancel()
+        if status == "error":
+            message, exit_code = payload
+            error = DeckgenError(message)
+            error.exit_code = exit_code
+            raise error
+        return payload
+
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (the parent failed or was interrupted)."""
+        self.receiver.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+def _child(job, sender, store: cache.Store) -> None:
+    store.release_in_child()
+    try:
+        payload = ("ok", {**job(), "pid": os.getpid()})
+    except KeyboardInterrupt:
+        os._exit(130)  # the parent was interrupted too, and reports it
+    except SourceError as exc:
+        payload = ("error", (exc.report(), exc.exit_code))
+    except DeckgenError as exc:
+        payload = ("error", (str(exc), exc.exit_code))
+    except BaseException:  # noqa: BLE001 - a bug: carry its traceback to the parent
+        import traceback
+
+        payload = ("error", (f"deck rendering failed:\n{traceback.format_exc()}", 1))
+    try:
+        sender.send(payload)
+    finally:
+        sender.close()
+
+
+# ---- timing ------------------------------------------------------------------------------------
 
 class _Clock:
     def __init__(self, timings: dict[str, float]):

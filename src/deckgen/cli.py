@@ -1,6 +1,8 @@
-"""The command line: ``deckgen build``, ``deckgen check``. Thin: parse, call the library, report.
+"""The command line: ``deckgen build|check|watch|new``. Thin: parse, call the library, report.
 
 Exit codes: 0 success; 1 the source is invalid; 2 usage or environment problem.
+Nothing heavy is imported at module level: a no-op ``deckgen build`` must start and answer
+from the cache in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -21,6 +23,34 @@ project_argument = click.argument(
     type=click.Path(file_okay=False, path_type=Path))
 
 
+def build_options(command):
+    """The options ``build`` and ``watch`` share."""
+    for option in reversed([
+        click.option("--strict", is_flag=True, help="Treat warnings as errors."),
+        click.option("--pdf-variant", default="pdf/ua-1", show_default=True,
+                     type=click.Choice(["pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u", "none"]),
+                     help="PDF standard to write."),
+        click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+                     help="Paper size (default: the brief file's, else A4)."),
+        click.option("--print", "print_mode", is_flag=True,
+                     help="Print-shop mode: 3 mm bleed and crop marks."),
+        click.option("--only", type=click.Choice(["pdf", "pptx"]), default=None,
+                     help="Build only one of the outputs."),
+        click.option("--force", is_flag=True, help="Ignore the cache and render everything."),
+        click.option("--serial", is_flag=True,
+                     help="Render the PDF and the deck one after the other, in one process."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _options(strict, pdf_variant, paper, print_mode, only, force, serial):
+    from .build import FORMATS, BuildOptions
+
+    return BuildOptions(variant=pdf_variant, print_mode=print_mode, paper=paper, strict=strict,
+                        formats=(only,) if only else FORMATS, force=force, parallel=not serial)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="deckgen")
 def cli() -> None:
@@ -35,44 +65,27 @@ def cli() -> None:
 
 @cli.command()
 @project_argument
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--pdf-variant", default="pdf/ua-1", show_default=True,
-              type=click.Choice(["pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u", "none"]),
-              help="PDF standard to write.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
-              help="Paper size (default: the brief file's, else A4).")
-@click.option("--print", "print_mode", is_flag=True,
-              help="Print-shop mode: 3 mm bleed and crop marks.")
-@click.option("--only", type=click.Choice(["pdf", "pptx"]), default=None,
-              help="Build only one of the outputs.")
+@build_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
-def build(project_dir: Path, strict, pdf_variant, paper, print_mode, only, quiet, as_json) -> None:
-    """Build build/<name>.pdf and build/<name>.pptx from PROJECT_DIR (default: here)."""
-    from .build import BuildOptions
+def build(project_dir: Path, quiet, as_json, **options) -> None:
+    """Build build/<name>.pdf and build/<name>.pptx from PROJECT_DIR (default: here).
+
+    Only what changed is rendered: with nothing changed, the build answers from
+    build/.deckgen-cache/ at once.
+    """
     from .build import build as run_build
     from .project import Project
 
-    options = BuildOptions(variant=pdf_variant, print_mode=print_mode, paper=paper, strict=strict,
-                           formats=(only,) if only else ("pdf", "pptx"))
     project = Project.at(project_dir)
-    result = run_build(project, options)
+    with _progress(enabled=not (quiet or as_json)) as progress:
+        result = run_build(project, _options(**options), progress=progress)
     if as_json:
-        click.echo(json.dumps({
-            "outputs": {k: str(v) for k, v in result.outputs.items()},
-            "pages": result.pages, "slides": result.slides,
-            "timings": {k: round(v, 3) for k, v in result.timings.items()},
-            "warnings": [w.format() for w in result.warnings],
-        }, indent=2))
+        click.echo(json.dumps(summary(result), indent=2))
         return
-    for warning in result.warnings:
-        click.echo(warning.format(project.root), err=True)
+    _echo_warnings(result.warnings, project)
     if not quiet:
-        total = sum(result.timings.values())
-        for suffix, path in result.outputs.items():
-            detail = f"{result.pages} pages" if suffix == "pdf" else f"{result.slides} slides"
-            click.echo(f"wrote {_relative(path)} ({detail})")
-        click.echo(f"built in {total:.2f} s")
+        click.echo(describe(result))
 
 
 @cli.command()
@@ -85,23 +98,125 @@ def check(project_dir: Path, strict: bool) -> None:
 
     project = Project.at(project_dir)
     brief, _, warnings = run_check(project, strict)
-    for warning in warnings:
-        click.echo(warning.format(project.root), err=True)
+    _echo_warnings(warnings, project)
     click.echo(f"ok: {len(brief.sections)} sections, {len(brief.figures)} figures, "
                f"{len(brief.references)} references")
 
 
-def _relative(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+@cli.command()
+@project_argument
+@build_options
+def watch(project_dir: Path, **options) -> None:
+    """Rebuild PROJECT_DIR's outputs on every save to source/ or templates/ (Ctrl-C stops)."""
+    from .project import Project
+    from .watch import watch as run_watch
+
+    project = Project.at(project_dir)
+    run_watch(project, _options(**options), report=lambda event: _echo_event(event, project))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--title", default=None, help="The brief's title (default: from DIRECTORY's name).")
+def new(directory: Path, title: str | None) -> None:
+    """Start a new brief project in DIRECTORY (which must not exist or be empty)."""
+    from .scaffold import create
+
+    created = create(directory, title)
+    click.echo(f"created {_relative(directory)} ({len(created)} files); build it with:\n"
+               f"  deckgen build {_relative(directory)}")
+
+
+# ---- reporting -----------------------------------------------------------------------------------
+
+def summary(result) -> dict:
+    """The ``--json`` summary of a build."""
+    return {
+        "outputs": {k: str(v) for k, v in result.outputs.items()},
+        "pages": result.pages, "slides": result.slides,
+        "timings": {k: round(v, 3) for k, v in result.timings.items()},
+        "warnings": [w.format() for w in result.warnings],
+        "cache": result.cache,
+    }
+
+
+def describe(result) -> str:
+    """What a build did, in a few lines for a person."""
+    states = result.cache.get("outputs", {})
+    lines = []
+    for suffix, path in result.outputs.items():
+        detail = f"{result.pages} pages" if suffix == "pdf" else f"{result.slides} slides"
+        verb = "up to date" if states.get(suffix) == "hit" else "wrote"
+        lines.append(f"{verb}: {_relative(path)} ({detail})")
+    figures = result.cache.get("figures", {})
+    if figures.get("hits"):
+        lines.append(f"figures: {figures['hits']} from the cache, {figures['rendered']} drawn")
+    lines.append(f"{'checked' if result.up_to_date else 'built'} in {result.timings['total']:.2f} s")
+    return "\n".join(lines)
+
+
+def _echo_warnings(warnings, project) -> None:
+    for warning in warnings:
+        click.echo(warning.format(project.root), err=True)
+
+
+def _echo_event(event, project) -> None:
+    """One watch event: what changed, then the rebuild's outcome and time."""
+    if event.kind == "changed":
+        names = ", ".join(_relative(Path(p), project.root) for p in event.paths)
+        click.echo(f"changed: {names}")
+    elif event.kind == "built":
+        _echo_warnings(event.result.warnings, project)
+        click.echo(describe(event.result))
+    elif event.kind == "failed":
+        error = event.error
+        click.echo(error.report() if isinstance(error, SourceError) else f"error: {error}", err=True)
+        click.echo("waiting for the next save", err=True)
+    else:
+        click.echo(event.message)
+
+
+class _progress:
+    """A spinner naming the build's current step on stderr, only when stderr is a terminal.
+
+    rich is imported on the first step, so a build answered from the cache never loads it."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.status = None
+
+    def __enter__(self):
+        return self.step if self.enabled else None
+
+    def step(self, message: str) -> None:
+        if self.status is None:
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status(message)
+            self.status.start()
+        else:
+            self.status.update(message)
+
+    def __exit__(self, *exc):
+        if self.status is not None:
+            self.status.stop()
+
+
+def _relative(path: Path, root: Path | None = None) -> str:
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code instead of raising."""
     try:
-        cli.main(args=argv, prog_name="deckgen", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="deckgen", standalone_mode=False)
     except SourceError as exc:
         click.echo(exc.report(), err=True)
         return EXIT_INVALID
@@ -114,10 +229,14 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_USAGE
+    except OSError as exc:  # the file system refused: a full disk, a read-only build/ folder
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         click.echo("interrupted; previous outputs are intact", err=True)
         return 130
-    return EXIT_OK
+    return code if isinstance(code, int) else EXIT_OK
 
 
 def entry_point() -> None:

@@ -1,30 +1,47 @@
 """Write a slide plan into a .pptx with python-pptx: native charts, pictures, notes, footer.
 
-The writer only serialises the plan (see :mod:`deckgen.plan`); it does not decide what goes
-where. Text is cleaned of characters XML cannot hold, every chart and picture gets alt text,
-and the file is normalised so the same input gives the same bytes.
+The writer only serialises the plan (see :mod:`deckgen.plan`): every text goes into the box the
+plan measured it for, at the size the plan chose. Two ways to draw:
+
+- **default**: a 16:9 deck on the Blank layout, drawn with the theme's colours and fonts;
+- **reference template** (``templates/reference.pptx``): each slide uses the layout the plan
+  names, found by name; titles and bodies go into the layout's placeholders, so the
+  organisation's backgrounds, colours and logos come through. :func:`deck_geometry` reads the
+  placeholders' boxes for the planner, so text is measured against the real boxes.
+
+In both, the text's font, size, spacing, indents and margins are set explicitly (they are what
+was measured), autofit is off, text is cleaned of characters XML cannot hold, every chart and
+picture gets alt text, and the file is normalised so the same input gives the same bytes.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_LABEL_POSITION
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.chart import (XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION,
+                             XL_TICK_LABEL_POSITION)
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from . import model as m
-from .plan import (BODY_BOX, BULLET_INDENT, CAPTION_BOX, FIGURE_BOX, FOOTER_Y, INSET, LINE_SPACING,
-                   SLIDE_H, SLIDE_W, SPACE_AFTER, TITLE_BOX, Box, SlidePlan)
+from .errors import EnvironmentProblem
+from .plan import (LINE_SPACING, SLIDE_H, SLIDE_W, SPACE_AFTER, Areas, Box, ChartData, Geometry,
+                   SlidePlan, default_geometry, layout_names)
 from .reproducible import normalise_office_zip
 from .theme import Theme
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+EMU_PER_PT = 12700
+PICTURE_MIN_DPI = 200
+CORE_PROPERTY_LIMIT = 255  # characters in a title, subject or keywords of docProps/core.xml
+SLIDE_NUMBER_FIELD_ID = "{5C1D6B5E-0C8A-4F43-9A2B-3D6F0D2C9E11}"  # fixed: same input, same bytes
 
 CHART_TYPES = {
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
@@ -32,6 +49,9 @@ CHART_TYPES = {
     "line": XL_CHART_TYPE.LINE_MARKERS,
     "pie": XL_CHART_TYPE.PIE,
 }
+TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
+DEFAULT_INSETS = (7.2, 3.6, 7.2, 3.6)  # PowerPoint's text frame margins when none are given
 
 
 def clean(text: str) -> str:
@@ -47,87 +67,267 @@ def rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
 
 
+# ---- geometry: the boxes the planner fits text into ---------------------------------------------
+
+def deck_geometry(theme: Theme, template: Path | str | None = None) -> Geometry:
+    """The slide size and the boxes of each kind of slide: the default drawing's, or those of
+    ``template``'s layouts, found by the names the theme gives (EnvironmentProblem if missing)."""
+    if template is None:
+        return default_geometry(theme)
+    prs = _open_template(template)
+    names = layout_names(theme)
+    layouts = _find_layouts(prs, names, template)
+    width, height = prs.slide_width / EMU_PER_PT, prs.slide_height / EMU_PER_PT
+    footer, number = _footer_boxes(layouts["points"], width, height)
+    areas = {kind: _layout_areas(layout, kind, footer.y, template) for kind, layout in layouts.items()}
+    return Geometry(width, height, areas, footer, number, names, str(template))
+
+
+def _open_template(template: Path | str):
+    try:
+        return Presentation(str(template))
+    except Exception as exc:  # python-pptx raises several kinds for a broken or missing file
+        raise EnvironmentProblem(f"{template}: cannot read the reference template ({exc})") from None
+
+
+def _find_layouts(prs, names: dict[str, str], template) -> dict:
+    """The layout for each slide kind, by name, from every slide master of the template."""
+    available = {}
+    for master in prs.slide_masters:
+        for layout in master.slide_layouts:
+            available.setdefault(layout.name, layout)
+    found = {}
+    for kind, name in names.items():
+        if name not in available:
+            raise EnvironmentProblem(
+                f"{template}: the reference template has no slide layout named '{name}' "
+                f"(needed for {kind} slides; it has: {', '.join(sorted(available))}). Rename a "
+                f"layout in PowerPoint's slide master view, or map '{kind}' to another layout "
+                "under deck.layouts in templates/theme.yaml.")
+        found[kind] = available[name]
+    return found
+
+
+def _placeholder(container, types) -> object | None:
+    for shape in container.placeholders:
+        if shape.placeholder_format.type in types:
+            return shape
+    return None
+
+
+def _body_placeholder(layout):
+    """The layout's main text placeholder: index 1 when it holds text, else the first body."""
+    for shape in layout.placeholders:
+        if shape.placeholder_format.idx == 1 and shape.placeholder_format.type in BODY_TYPES:
+            return shape
+    return _placeholder(layout, BODY_TYPES)
+
+
+def _box(shape) -> Box:
+    """A placeholder's box in points, with its text margins (the layout's, else the master's);
+    a layout placeholder with no size of its own takes its master placeholder's."""
+    base = getattr(shape, "_base_placeholder", None)
+    if not (shape.width and shape.height) and base is not None:
+        shape = base
+    return Box(shape.left / EMU_PER_PT, shape.top / EMU_PER_PT, shape.width / EMU_PER_PT,
+               shape.height / EMU_PER_PT, _insets(shape))
+
+
+def _insets(shape) -> tuple[float, float, float, float]:
+    values = list(DEFAULT_INSETS)
+    chain = [shape]
+    base = getattr(shape, "_base_placeholder", None)
+    if base is not None:
+        chain.append(base)
+    for index, name in enumerate(("lIns", "tIns", "rIns", "bIns")):
+        for element in chain:
+            body_pr = element._element.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}")
+            if body_pr is not None and body_pr.get(name) is not None:
+                values[index] = int(body_pr.get(name)) / EMU_PER_PT
+                break
+    return tuple(values)
+
+
+def _layout_areas(layout, kind: str, footer_top: float, template) -> Areas:
+    title = _placeholder(layout, TITLE_TYPES)
+    if title is None:
+        raise EnvironmentProblem(f"{template}: layout '{layout.name}' (for {kind} slides) has no "
+                                 "title placeholder")
+    title_box = _box(title)
+    if kind == "figure":
+        return _figure_areas(title_box, footer_top)
+    body = _body_placeholder(layout)
+    if body is None and kind in ("agenda", "points", "recommendations", "references"):
+        raise EnvironmentProblem(f"{template}: layout '{layout.name}' (for {kind} slides) has no "
+                                 "body placeholder for the bullets")
+    if body is None:  # a cover or divider without a subtitle box: the space under the title
+        body = Box(title_box.x, title_box.bottom + 6, title_box.w,
+                   max(footer_top - title_box.bottom - 12, 30))
+        return Areas(title=title_box, body=body)
+    return Areas(title=title_box, body=_box(body))
+
+
+def _figure_areas(title: Box, footer_top: float) -> Areas:
+    """Below the title: the figure, then a one-line caption above the footer."""
+    top, bottom = title.bottom + 6, footer_top - 4
+    caption = Box(title.x, bottom - 30, title.w, 30)
+    return Areas(title=title, figure=Box(title.x, top, title.w, caption.y - 4 - top), caption=caption)
+
+
+def _footer_boxes(layout, width: float, height: float) -> tuple[Box, Box]:
+    """Where the template puts its footer and slide number (layout, then master), else defaults."""
+    boxes = []
+    for kind, default in ((PP_PLACEHOLDER.FOOTER, Box(36, height - 34, width * 0.6, 24)),
+                          (PP_PLACEHOLDER.SLIDE_NUMBER, Box(width - 186, height - 34, 150, 24))):
+        shape = _placeholder(layout, (kind,)) or _placeholder(layout.slide_master, (kind,))
+        boxes.append(_box(shape) if shape is not None else default)
+    return boxes[0], boxes[1]
+
+
+# ---- writing ---------------------------------------------------------------------------------
+
 def write_deck(plans: list[SlidePlan], brief: m.Brief, theme: Theme,
-               figure_pngs: dict[str, bytes]) -> bytes:
-    """The deck as .pptx bytes."""
-    writer = _DeckWriter(brief, theme, figure_pngs)
-    for number, plan in enumerate(plans, start=1):
-        writer.add(plan, number, len(plans))
+               figure_pngs: dict[str, bytes], template: Path | str | None = None) -> bytes:
+    """The deck as .pptx bytes; with ``template``, into its layouts (plan with
+    ``plan_slides(brief, theme, deck_geometry(theme, template))``)."""
+    writer = _DeckWriter(brief, theme, figure_pngs, template)
+    writer.check_fits(plans)
+    for plan in plans:
+        writer.add(plan)
     return writer.save()
 
 
 class _DeckWriter:
-    def __init__(self, brief: m.Brief, theme: Theme, figure_pngs: dict[str, bytes]):
+    def __init__(self, brief: m.Brief, theme: Theme, figure_pngs: dict[str, bytes], template):
         self.brief = brief
         self.theme = theme
         self.pngs = figure_pngs
-        self.prs = Presentation()
-        self.prs.slide_width = pt(SLIDE_W)
-        self.prs.slide_height = pt(SLIDE_H)
-        self.blank = next(lay for lay in self.prs.slide_layouts if lay.name == "Blank")
+        self.styled = template is None  # draw the theme's colours; else the template's show
+        if template is None:
+            self.prs = Presentation()
+            self.prs.slide_width = pt(SLIDE_W)
+            self.prs.slide_height = pt(SLIDE_H)
+        else:
+            self.prs = _open_template(template)
+            _remove_slides(self.prs)
+        self.layouts = {}
+        for master in self.prs.slide_masters:
+            for layout in master.slide_layouts:
+                self.layouts.setdefault(layout.name, layout)
         self.font = theme.fonts["deck"]
         self.cjk_font = theme.fonts["deck_cjk"]
 
     def colour(self, name: str) -> RGBColor:
         return rgb(self.theme.colour(name))
 
+    def check_fits(self, plans: list[SlidePlan]) -> None:
+        """Plans made for another slide size (another template) are refused, not mis-drawn."""
+        width, height = self.prs.slide_width / EMU_PER_PT, self.prs.slide_height / EMU_PER_PT
+        for plan in plans:
+            for box in _plan_boxes(plan):
+                if box.x < -0.5 or box.y < -0.5 or box.right > width + 0.5 or box.bottom > height + 0.5:
+                    raise EnvironmentProblem(
+                        f"slide {plan.number} was planned for another slide size than the "
+                        f"{width:.0f} x {height:.0f} pt of this deck: plan with deck_geometry() "
+                        "of the same reference template")
+
     # ---- slides ----
-    def add(self, plan: SlidePlan, number: int, total: int) -> None:
-        slide = self.prs.slides.add_slide(self.blank)
-        slide.name = f"{plan.kind}-{number}"
-        draw = {"title": self.cover, "closing": self.cover, "figure": self.figure}.get(plan.kind, self.bullets)
-        draw(slide, plan)
-        if plan.kind not in ("title", "closing"):
-            self.footer(slide, number, total)
+    def add(self, plan: SlidePlan) -> None:
+        layout = self.layouts["Blank"] if self.styled else self.layouts[plan.layout]
+        slide = self.prs.slides.add_slide(layout)
+        slide.name = f"{plan.kind}-{plan.number}"
+        if plan.kind in ("title", "closing", "section"):
+            self.cover(slide, plan)
+        elif plan.kind == "figure":
+            self.figure(slide, plan)
+        else:
+            self.bullets(slide, plan)
+        if plan.footer_box is not None:
+            self.footer(slide, plan)
+        _remove_empty_placeholders(slide)
         if plan.notes:
             slide.notes_slide.notes_text_frame.text = clean(plan.notes)
 
     def cover(self, slide, plan: SlidePlan) -> None:
-        self.rect(slide, Box(0, 0, SLIDE_W, SLIDE_H), "primary")
-        self.rect(slide, Box(43, 300, 120, 4), "accent")
-        self.text(slide, Box(43, 120, 874, 170), [plan.title], plan.title_size, colour="background",
-                  bold=True, anchor=MSO_ANCHOR.BOTTOM, name="Title")
-        lines = [plan.subtitle] if plan.subtitle else []
-        if plan.kind == "title":
-            meta = self.brief.meta
-            lines.append(" · ".join(x for x in (meta.organisation, _date(meta.date)) if x))
-            if meta.distribution:
-                lines.append(meta.distribution)
-        self.text(slide, Box(43, 318, 874, 150), lines, 20, colour="light", name="Subtitle")
+        areas = plan.areas
+        if self.styled:
+            self.rect(slide, Box(0, 0, SLIDE_W, SLIDE_H), "primary")
+            rule_y = areas.title.bottom + (areas.body.y - areas.title.bottom) / 2 - 2
+            self.rect(slide, Box(areas.title.x + areas.title.insets[0], rule_y, 120, 4), "accent")
+        title = self.shape(slide, "title", areas.title, "Title")
+        self.fill(title, [plan.title], plan.title_size, colour="background", bold=True,
+                  anchor=MSO_ANCHOR.BOTTOM)
+        if plan.subtitle:
+            body = self.shape(slide, "body", areas.body, "Subtitle")
+            self.fill(body, list(plan.subtitle), plan.subtitle_size, colour="light")
 
     def bullets(self, slide, plan: SlidePlan) -> None:
         self.title(slide, plan)
-        body = self.text(slide, BODY_BOX, list(plan.bullets), plan.body_size, name="Body",
-                         bullet="numbered" if plan.numbered else "bullet")
-        body.text_frame.word_wrap = True
+        body = self.shape(slide, "body", plan.areas.body, "Body")
+        self.fill(body, [b.text for b in plan.bullets], plan.body_size, bullets=plan)
 
     def figure(self, slide, plan: SlidePlan) -> None:
         self.title(slide, plan)
         figure = self.brief.figure(plan.figure_id)
-        if plan.native_chart:
-            shape = self.chart(slide, figure)
+        if plan.chart is not None:
+            shape = self.chart(slide, plan.chart, figure, plan.areas.figure)
         else:
-            shape = self.picture(slide, figure)
-        shape.name = f"{figure.label}"
-        _set_alt_text(shape, figure.alt, figure.title)
-        self.text(slide, CAPTION_BOX, [plan.caption], 14, colour="muted", name="Source")
+            shape = self.picture(slide, figure, plan.areas.figure)
+        shape.name = figure.label
+        set_alt_text(shape, figure.alt, figure.title)
+        caption = self.shape(slide, "caption", plan.areas.caption, "Source")
+        self.fill(caption, [plan.caption], plan.caption_size, colour="muted")
 
     def title(self, slide, plan: SlidePlan) -> None:
-        self.text(slide, TITLE_BOX, [plan.title], plan.title_size, colour="primary", bold=True,
-                  anchor=MSO_ANCHOR.BOTTOM, name="Title")
-        self.rect(slide, Box(TITLE_BOX.x + INSET, TITLE_BOX.y + TITLE_BOX.h + 2, 80, 3), "accent")
+        box = plan.areas.title
+        shape = self.shape(slide, "title", box, "Title")
+        self.fill(shape, [plan.title], plan.title_size, colour="primary", bold=True,
+                  anchor=MSO_ANCHOR.BOTTOM)
+        if self.styled:
+            self.rect(slide, Box(box.x + box.insets[0], box.bottom + 2, 80, 3), "accent")
 
-    def footer(self, slide, number: int, total: int) -> None:
-        meta = self.brief.meta
-        left = " · ".join(x for x in (meta.short_title, meta.distribution) if x)
-        self.text(slide, Box(43, FOOTER_Y, 700, 24), [left], 11, colour="muted", name="Footer")
-        self.text(slide, Box(817, FOOTER_Y, 100, 24), [f"{number} / {total}"], 11, colour="muted",
-                  align=PP_ALIGN.RIGHT, name="Slide number")
+    def footer(self, slide, plan: SlidePlan) -> None:
+        """The footer text and a slide-number field: the template's own footer placeholders when
+        it has them (so they wear its style), else text boxes in the theme's muted colour."""
+        colour = "light" if plan.kind == "section" else "muted"
+        shape = self.shape(slide, "footer", plan.footer_box, "Footer")
+        self.fill(shape, [plan.footer], plan.footer_size, colour=colour, anchor=MSO_ANCHOR.MIDDLE)
+        number = self.shape(slide, "number", plan.number_box, "Slide number")
+        self.fill(number, [""], plan.footer_size, colour=colour, anchor=MSO_ANCHOR.MIDDLE,
+                  align=PP_ALIGN.RIGHT)
+        _slide_number_field(number.text_frame.paragraphs[0], plan.number, plan.footer_size)
 
     # ---- shapes ----
-    def rect(self, slide, box: Box, colour: str):
-        from pptx.enum.shapes import MSO_SHAPE
+    def shape(self, slide, role: str, box: Box, name: str):
+        """The layout's placeholder for ``role`` (template mode), else a new text box; either
+        way placed exactly on ``box``."""
+        shape = None if self.styled else self.placeholder(slide, role)
+        if shape is None:
+            shape = slide.shapes.add_textbox(pt(box.x), pt(box.y), pt(box.w), pt(box.h))
+        shape.left, shape.top, shape.width, shape.height = pt(box.x), pt(box.y), pt(box.w), pt(box.h)
+        shape.name = name
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        for side, inset in zip(("margin_left", "margin_top", "margin_right", "margin_bottom"), box.insets):
+            setattr(frame, side, pt(inset))
+        return shape
 
+    def placeholder(self, slide, role: str):
+        """The slide's placeholder for ``role``; footer and slide number are cloned from the
+        layout (python-pptx leaves them out of new slides)."""
+        if role == "title":
+            return _placeholder(slide, TITLE_TYPES)
+        if role == "body":
+            return _body_placeholder(slide)
+        kind = {"footer": PP_PLACEHOLDER.FOOTER, "number": PP_PLACEHOLDER.SLIDE_NUMBER}.get(role)
+        source = _placeholder(slide.slide_layout, (kind,)) if kind else None
+        if source is None:
+            return None
+        slide.shapes.clone_placeholder(source)
+        return _placeholder(slide, (kind,))
+
+    def rect(self, slide, box: Box, colour: str):
         shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, pt(box.x), pt(box.y), pt(box.w), pt(box.h))
         shape.fill.solid()
         shape.fill.fore_color.rgb = self.colour(colour)
@@ -135,130 +335,96 @@ class _DeckWriter:
         shape.shadow.inherit = False
         return shape
 
-    def text(self, slide, box: Box, paragraphs: list[str], size: float, colour: str = "text",
-             bold: bool = False, anchor=MSO_ANCHOR.TOP, align=PP_ALIGN.LEFT, name: str = "",
-             bullet: str = ""):
-        shape = slide.shapes.add_textbox(pt(box.x), pt(box.y), pt(box.w), pt(box.h))
-        if name:
-            shape.name = name
+    def fill(self, shape, paragraphs: list[str], size: float, colour: str = "text", bold: bool = False,
+             anchor=MSO_ANCHOR.TOP, align=PP_ALIGN.LEFT, bullets: SlidePlan | None = None) -> None:
+        """Write paragraphs with the measured font, size and spacing; colours, weight, anchor and
+        alignment only in the default drawing (a template's own style shows otherwise)."""
         frame = shape.text_frame
-        frame.word_wrap = True
-        frame.auto_size = None
-        frame.vertical_anchor = anchor
-        for side in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
-            setattr(frame, side, pt(INSET))
+        if self.styled:
+            frame.vertical_anchor = anchor
+        frame.clear()
         for index, text in enumerate(paragraphs):
             para = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            para.alignment = align
-            para.line_spacing = LINE_SPACING / 1.22
-            para.space_after = pt(size * SPACE_AFTER) if bullet else pt(0)
-            if bullet:
-                self.bullet_format(para, bullet, index)
+            para.line_spacing = LINE_SPACING
+            para.space_before = pt(0)
+            para.space_after = pt(size * SPACE_AFTER) if bullets else pt(0)
+            if self.styled:
+                para.alignment = align
+            para._p.get_or_add_pPr().set("hangingPunct", "0")  # no 、。 hanging past the box
+            if bullets is not None:
+                self.bullet_format(para, bullets, index)
+            else:
+                _no_bullet(para)
             run = para.add_run()
             run.text = clean(text)
             font = run.font
             font.size = pt(size)
-            font.bold = bold
             font.name = self.font
-            font.color.rgb = self.colour(colour)
-            _set_east_asian_font(run, self.cjk_font)
-        return shape
+            if self.styled:
+                font.bold = bold
+            if self.styled or not shape.is_placeholder:
+                font.color.rgb = self.colour(colour)
+            set_east_asian_font(run._r.get_or_add_rPr(), self.cjk_font)
 
-    def bullet_format(self, para, kind: str, index: int) -> None:
+    def bullet_format(self, para, plan: SlidePlan, index: int) -> None:
+        """Hanging indent as planned; a bullet, the item's number, or no marker for the rest of
+        an item split over slides."""
+        item = plan.bullets[index]
         ppr = para._p.get_or_add_pPr()
-        ppr.set("marL", str(pt(BULLET_INDENT)))
-        ppr.set("indent", str(-pt(BULLET_INDENT)))
+        ppr.set("marL", str(pt(plan.indent)))
+        ppr.set("indent", str(-pt(plan.indent)))
+        _remove_children(ppr, ("a:buClr", "a:buFont", "a:buAutoNum", "a:buChar", "a:buNone"))
+        if item.continued:
+            ppr.append(ppr.makeelement(qn("a:buNone"), {}))
+            return
         colour = ppr.makeelement(qn("a:buClr"), {})
-        srgb = colour.makeelement(qn("a:srgbClr"), {"val": self.theme.colour("accent").lstrip("#").upper()})
-        colour.append(srgb)
+        colour.append(colour.makeelement(qn("a:srgbClr"), {"val": self.theme.colour("accent").lstrip("#").upper()}))
         ppr.append(colour)
-        if kind == "numbered":
+        if item.number:
             ppr.append(ppr.makeelement(qn("a:buFont"), {"typeface": "+mj-lt"}))
-            ppr.append(ppr.makeelement(qn("a:buAutoNum"), {"type": "arabicPeriod"}))
+            ppr.append(ppr.makeelement(qn("a:buAutoNum"), {"type": "arabicPeriod",
+                                                           "startAt": str(item.number)}))
         else:
             ppr.append(ppr.makeelement(qn("a:buFont"), {"typeface": "Arial"}))
             ppr.append(ppr.makeelement(qn("a:buChar"), {"char": "•"}))
 
-    def chart(self, slide, figure: m.Figure):
-        data = CategoryChartData(number_format="#,##0.0#")
-        data.categories = [clean(c) for c in figure.categories]
-        for series in figure.series:
-            data.add_series(clean(series.name), series.values)
-        box = FIGURE_BOX
-        frame = slide.shapes.add_chart(CHART_TYPES[figure.kind], pt(box.x), pt(box.y), pt(box.w),
-                                       pt(box.h), data)
+    # ---- figures ----
+    def chart(self, slide, data: ChartData, figure: m.Figure, box: Box):
+        """A native chart drawn from the plan's numbers (the figure's own data)."""
+        chart_data = CategoryChartData(number_format=_number_format(data))
+        chart_data.categories = [clean(c) for c in data.categories]
+        for name, values in data.series:
+            chart_data.add_series(clean(name), values)
+        frame = slide.shapes.add_chart(CHART_TYPES[data.kind], pt(box.x), pt(box.y), pt(box.w),
+                                       pt(box.h), chart_data)
         chart = frame.chart
         chart.font.size = Pt(16)
         chart.font.name = self.font
         chart.font.color.rgb = self.colour("text")
-        self.style_chart(chart, figure)
+        set_east_asian_font(chart.font._rPr, self.cjk_font)
+        _ChartStyle(self.theme, data, figure.units).apply(chart)
         return frame
 
-    def style_chart(self, chart, figure: m.Figure) -> None:
-        colours = self.theme.series_colours
-        plot = chart.plots[0]
-        plot.has_data_labels = True
-        labels = plot.data_labels
-        labels.font.size = Pt(16)
-        labels.number_format = "#,##0.0#" if figure.kind != "pie" else "0%"
-        labels.number_format_is_linked = False
-        if figure.kind == "pie":
-            labels.show_percentage = True
-            labels.show_value = False
-            labels.show_category_name = True
-            chart.has_legend = False
-            chart.has_title = False
-            for index, point in enumerate(plot.series[0].points):
-                point.format.fill.solid()
-                point.format.fill.fore_color.rgb = rgb(colours[index % len(colours)])
-            return
-        if figure.kind in ("bar", "column"):
-            plot.gap_width = 60
-            labels.position = XL_LABEL_POSITION.OUTSIDE_END
-        for index, series in enumerate(plot.series):
-            colour = rgb(colours[index % len(colours)])
-            if figure.kind == "line":
-                series.format.line.color.rgb = colour
-                series.format.line.width = Pt(3)
-                series.smooth = False
-            else:
-                series.format.fill.solid()
-                series.format.fill.fore_color.rgb = colour
-        chart.has_title = False
-        chart.has_legend = len(figure.series) > 1
-        if chart.has_legend:
-            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-            chart.legend.include_in_layout = False
-        value_axis = chart.value_axis
-        if min(v for s in figure.series for v in s.values) >= 0:
-            value_axis.minimum_scale = 0
-        value_axis.has_major_gridlines = True
-        value_axis.major_gridlines.format.line.color.rgb = self.colour("light")
-        value_axis.format.line.fill.background()
-        value_axis.tick_labels.font.size = Pt(14)
-        chart.category_axis.tick_labels.font.size = Pt(16)
-        if figure.units:
-            value_axis.has_title = True
-            value_axis.axis_title.text_frame.text = clean(figure.units)
-            value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
-
-    def picture(self, slide, figure: m.Figure):
-        box = FIGURE_BOX
+    def picture(self, slide, figure: m.Figure, box: Box):
+        """The figure's PNG, as large as the box allows without falling below 200 dpi, centred."""
         image = io.BytesIO(self.pngs[figure.id])
         picture = slide.shapes.add_picture(image, pt(box.x), pt(box.y))
-        scale = min(pt(box.w) / picture.width, pt(box.h) / picture.height)
+        pixels_w, pixels_h = picture.image.size
+        most = min(pixels_w / PICTURE_MIN_DPI * 72, box.w) / (picture.width / EMU_PER_PT)
+        scale = min(most, pt(box.w) / picture.width, pt(box.h) / picture.height)
         picture.width = int(picture.width * scale)
         picture.height = int(picture.height * scale)
         picture.left = int(pt(box.x) + (pt(box.w) - picture.width) / 2)
+        picture.top = int(pt(box.y) + (pt(box.h) - picture.height) / 2)
         return picture
 
     def save(self) -> bytes:
         props = self.prs.core_properties
         meta = self.brief.meta
-        props.title = clean(meta.title)
-        props.subject = clean(meta.subtitle)
-        props.author = clean(", ".join(a.name for a in meta.authors))
-        props.keywords = clean(", ".join(meta.keywords))
+        props.title = _property(meta.title)
+        props.subject = _property(meta.subtitle)
+        props.author = _property(", ".join(a.name for a in meta.authors))
+        props.keywords = _property(", ".join(meta.keywords))
         props.last_modified_by = "deckgen"
         props.language = meta.language
         props.revision = 1
@@ -272,26 +438,209 @@ class _DeckWriter:
         return normalise_office_zip(out.getvalue(), stamp)
 
 
-def _set_alt_text(shape, description: str, title: str) -> None:
+class _ChartStyle:
+    """The theme's look on a native chart: series colours, data labels, a value axis from 0 for
+    bars and columns, gridlines, axis titles and a legend when there is more than one series."""
+
+    def __init__(self, theme: Theme, data: ChartData, units: str):
+        self.theme, self.data, self.units = theme, data, units
+        self.colours = [rgb(c) for c in theme.series_colours]
+
+    def apply(self, chart) -> None:
+        chart.has_title = False
+        if self.data.kind == "pie":
+            self.pie(chart)
+            return
+        self.series(chart)
+        self.labels(chart)
+        self.axes(chart)
+        chart.has_legend = len(self.data.series) > 1
+        if chart.has_legend:
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+            chart.legend.font.size = Pt(14)
+
+    def pie(self, chart) -> None:
+        plot = chart.plots[0]
+        plot.has_data_labels = True
+        labels = plot.data_labels
+        labels.font.size = Pt(16)
+        labels.number_format = "0%"
+        labels.number_format_is_linked = False
+        labels.show_percentage = True
+        labels.show_value = False
+        labels.show_category_name = True
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        chart.has_legend = False
+        for index, point in enumerate(plot.series[0].points):
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = self.colours[index % len(self.colours)]
+
+    def series(self, chart) -> None:
+        plot = chart.plots[0]
+        if self.data.kind in ("bar", "column"):
+            plot.gap_width = 60
+            plot.overlap = 0 if len(self.data.series) > 1 else plot.overlap
+        for index, series in enumerate(plot.series):
+            colour = self.colours[index % len(self.colours)]
+            if self.data.kind == "line":
+                series.format.line.color.rgb = colour
+                series.format.line.width = Pt(3)
+                series.smooth = False
+                series.marker.format.fill.solid()
+                series.marker.format.fill.fore_color.rgb = colour
+                series.marker.format.line.color.rgb = colour
+            else:
+                series.format.fill.solid()
+                series.format.fill.fore_color.rgb = colour
+
+    def labels(self, chart) -> None:
+        """Values on the bars, columns or points, unless there are too many to read."""
+        points = len(self.data.categories) * len(self.data.series)
+        if points > 16:
+            return
+        plot = chart.plots[0]
+        plot.has_data_labels = True
+        labels = plot.data_labels
+        labels.font.size = Pt(14 if points > 8 else 16)
+        labels.number_format = _number_format(self.data)
+        labels.number_format_is_linked = False
+        labels.position = (XL_LABEL_POSITION.ABOVE if self.data.kind == "line"
+                           else XL_LABEL_POSITION.OUTSIDE_END)
+
+    def axes(self, chart) -> None:
+        value_axis = chart.value_axis
+        values = [v for _, series in self.data.series for v in series]
+        if self.data.kind in ("bar", "column") and values and min(values) >= 0:
+            value_axis.minimum_scale = 0
+        value_axis.has_major_gridlines = True
+        value_axis.major_gridlines.format.line.color.rgb = rgb(self.theme.colour("light"))
+        value_axis.format.line.fill.background()
+        value_axis.tick_labels.font.size = Pt(14)
+        value_axis.tick_labels.number_format = _number_format(self.data)
+        value_axis.tick_labels.number_format_is_linked = False
+        category_axis = chart.category_axis
+        category_axis.tick_labels.font.size = Pt(16 if len(self.data.categories) <= 8 else 14)
+        if values and min(values) < 0:  # category labels below the plot, clear of negative bars
+            category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+        if self.data.kind == "bar":  # first category at the top, as in the brief
+            category_axis.reverse_order = True
+            _value_axis_crosses_max(chart)
+        if self.units:
+            value_axis.has_title = True
+            value_axis.axis_title.text_frame.text = clean(self.units)
+            value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+
+
+def _value_axis_crosses_max(chart) -> None:
+    """With categories reversed, keep the value axis at the bottom: it crosses the category
+    axis at its last category (each axis's ``c:crosses`` says where it crosses the other)."""
+    crosses = chart.value_axis._element.find(qn("c:crosses"))
+    if crosses is not None:
+        crosses.set("val", "max")
+
+
+def _number_format(data: ChartData) -> str:
+    """Whole numbers as such; else as many decimals as the data has (at most three)."""
+    decimals = 0
+    for _, values in data.series:
+        for value in values:
+            text = f"{value:.3f}".rstrip("0").rstrip(".")
+            decimals = max(decimals, len(text.split(".")[1]) if "." in text else 0)
+    return "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
+
+
+# ---- XML helpers -------------------------------------------------------------------------------
+
+def set_alt_text(shape, description: str, title: str) -> None:
     """python-pptx has no alt-text API: set ``descr`` (and ``title``) on the shape's cNvPr."""
-    element = shape._element
-    c_nv_pr = element.find(".//" + qn("p:cNvPr"))
+    c_nv_pr = shape._element.find(".//" + qn("p:cNvPr"))
     c_nv_pr.set("descr", clean(description))
     c_nv_pr.set("title", clean(title))
 
 
-def _set_east_asian_font(run, typeface: str) -> None:
-    rpr = run._r.get_or_add_rPr()
-    for tag in ("a:ea",):
-        element = rpr.find(qn(tag))
-        if element is None:
-            element = rpr.makeelement(qn(tag), {})
-            rpr.append(element)
-        element.set("typeface", typeface)
+def set_east_asian_font(rpr, typeface: str) -> None:
+    """Name the font for East Asian text in a run (or default run) properties element, in the
+    schema's order: latin, then ea."""
+    element = rpr.find(qn("a:ea"))
+    if element is None:
+        element = rpr.makeelement(qn("a:ea"), {})
+        latin = rpr.find(qn("a:latin"))
+        if latin is not None:
+            latin.addnext(element)
+        else:
+            _insert_before(rpr, element, ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver",
+                                          "a:rtl", "a:extLst"))
+    element.set("typeface", typeface)
 
 
-def _date(date) -> str:
-    return f"{date.day} {date.strftime('%B %Y')}"
+def _insert_before(parent, element, successors: tuple[str, ...]) -> None:
+    for tag in successors:
+        found = parent.find(qn(tag))
+        if found is not None:
+            found.addprevious(element)
+            return
+    parent.append(element)
+
+
+def _no_bullet(para) -> None:
+    """A plain paragraph: no marker and no indent, whatever the layout's list style says."""
+    ppr = para._p.get_or_add_pPr()
+    ppr.set("marL", "0")
+    ppr.set("indent", "0")
+    _remove_children(ppr, ("a:buClr", "a:buFont", "a:buAutoNum", "a:buChar", "a:buNone"))
+    ppr.append(ppr.makeelement(qn("a:buNone"), {}))
+
+
+def _remove_children(element, tags: tuple[str, ...]) -> None:
+    for tag in tags:
+        for child in element.findall(qn(tag)):
+            element.remove(child)
+
+
+def _slide_number_field(para, number: int, size: float) -> None:
+    """A slide-number field, so the number stays right when a speaker reorders slides."""
+    p = para._p
+    for run in p.findall(qn("a:r")):
+        p.remove(run)
+    field = p.makeelement(qn("a:fld"), {"id": SLIDE_NUMBER_FIELD_ID, "type": "slidenum"})
+    rpr = field.makeelement(qn("a:rPr"), {"lang": "en-GB", "sz": str(int(size * 100))})
+    field.append(rpr)
+    text = field.makeelement(qn("a:t"), {})
+    text.text = str(number)
+    field.append(text)
+    end = p.find(qn("a:endParaRPr"))
+    if end is not None:
+        end.addprevious(field)
+    else:
+        p.append(field)
+
+
+def _remove_slides(prs) -> None:
+    """Drop the example slides a reference template may hold; only its layouts are used."""
+    id_list = prs.slides._sldIdLst
+    for slide_id in list(id_list):
+        prs.part.drop_rel(slide_id.rId)
+        id_list.remove(slide_id)
+
+
+def _remove_empty_placeholders(slide) -> None:
+    """Placeholders of the layout the plan left empty would show "Click to add text"."""
+    for shape in list(slide.placeholders):
+        if shape.has_text_frame and not shape.text_frame.text.strip():
+            shape._element.getparent().remove(shape._element)
+
+
+def _property(text: str) -> str:
+    """A core property value: cleaned, and cut to the 255 characters the format allows."""
+    text = clean(text)
+    return text if len(text) <= CORE_PROPERTY_LIMIT else text[:CORE_PROPERTY_LIMIT - 1] + "…"
+
+
+def _plan_boxes(plan: SlidePlan) -> list[Box]:
+    areas = plan.areas
+    boxes = [areas.title, areas.body, areas.figure, areas.caption, plan.footer_box, plan.number_box]
+    return [b for b in boxes if b is not None]
 
 
 def _datetime(date):

@@ -2,10 +2,15 @@
 
 Every problem is reported as ``path:line:col: field: what is wrong (what was expected)``
 followed by the offending source line, so an author can jump straight to it.
+
+Source text is untrusted and reports go to a terminal: control characters (an ANSI escape
+sequence, say) and bidirectional-override characters in a message or in the quoted source line
+are shown as ``\\x1b``-style escapes, never sent to the terminal as they are.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,16 +50,39 @@ class Problem:
         if self.expected:
             head += f" ({self.expected})"
         excerpt = _source_line(root, self.loc) if root is not None else None
-        return f"{head}\n    {excerpt}" if excerpt else head
+        head = printable(head)
+        return f"{head}\n    {printable(excerpt)}" if excerpt else head
+
+
+# C0 and C1 controls (but line feed and tab), lone surrogates, and the bidirectional
+# embedding, override and isolate characters that can make a line read differently on screen.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: unprintable characters as ``\\xNN``/``\\uNNNN``."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def normalise_newlines(text: str) -> str:
+    """Every line break (CR LF, CR, U+2028, U+2029) as one line feed, so that the YAML parser,
+    the Markdown parser and the line numbers in messages all count lines the same way."""
+    return (text.replace("\r\n", "\n").replace("\r", "\n")
+            .replace("\u2028", "\n").replace("\u2029", "\n"))
 
 
 def _source_line(root: Path, loc: Loc) -> str | None:
     if not loc.line:
         return None
+    path = root / loc.file
     try:
-        lines = (root / loc.file).read_text(encoding="utf-8", errors="replace").splitlines()
+        if not path.resolve().is_relative_to(root.resolve()):
+            return None  # never quote a file outside the project (a symlink pointing out)
+        with open(path, "rb") as stream:
+            data = stream.read(4_000_000)
     except OSError:
         return None
+    lines = normalise_newlines(data.decode("utf-8", errors="replace")).split("\n")
     if 0 < loc.line <= len(lines):
         return lines[loc.line - 1].rstrip()[:200]
     return None

@@ -14,15 +14,15 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib import rc_context  # noqa: E402
-from matplotlib.figure import Figure as MplFigure  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
-from matplotlib.textpath import text_to_path  # noqa: E402
+from matplotlib import rc_context
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
 
-from . import model as m  # noqa: E402
-from .theme import Theme  # noqa: E402
+from . import model as m
+from .theme import Theme
 
-PDF_SIZE = (6.535, 3.1)  # inches: the brief's text width on A4 (166 mm), so type is not scaled
+PDF_SIZE = (6.535, 2.8)  # inches: the brief's text width on A4 (166 mm), so type is not scaled
 DECK_SIZE = (11.0, 5.2)  # inches: a 16:9 slide's content area
 DECK_DPI = 200
 FALLBACK_FAMILIES = ("DejaVu Sans",)  # has arrows, maths and box-drawing glyphs Noto Sans lacks
@@ -50,11 +50,16 @@ def figure_rc(theme: Theme, scale: float = 1.0) -> dict:
     return rc
 
 
+def draw(figure: m.Figure, theme: Theme, size=PDF_SIZE, dpi: int = 72) -> MplFigure:
+    """The figure drawn on a matplotlib Figure (call inside ``rc_context(figure_rc(theme))``)."""
+    fig = MplFigure(figsize=size, dpi=dpi, layout="constrained")
+    DRAW[figure.kind](fig.add_subplot(), figure, theme)
+    return fig
+
+
 def _render(figure: m.Figure, theme: Theme, size, fmt: str, dpi: int, scale: float = 1.0) -> bytes:
     with rc_context(figure_rc(theme, scale)):
-        fig = MplFigure(figsize=size, dpi=dpi, layout="constrained")
-        ax = fig.add_subplot()
-        DRAW[figure.kind](ax, figure, theme)
+        fig = draw(figure, theme, size, dpi)
         out = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
         fig.savefig(out, format=fmt, dpi=dpi, metadata=metadata,
@@ -123,7 +128,7 @@ def _draw_pie(ax, figure: m.Figure, theme: Theme) -> None:
 
 YEAR_SCALE = 1.25   # year size relative to the base font size
 LABEL_SCALE = 0.85  # label size relative to the base font size
-LINE_SPACING = 1.25
+LINE_SPACING = 1.1
 
 
 def _text_width(text: str, size: float) -> float:
@@ -146,47 +151,68 @@ def wrap_to_width(text: str, size: float, max_width: float) -> list[str]:
 
 
 def _draw_timeline(ax, figure: m.Figure, theme: Theme) -> None:
-    fig = ax.figure
     events = sorted(figure.events, key=lambda e: e.year)
-    count = len(events)
-    if not count:
-        ax.axis("off")
+    ax.axis("off")
+    if not events:
         return
+    fig, count = ax.figure, len(events)
     base = matplotlib.rcParams["font.size"]
     year_size, label_size = base * YEAR_SCALE, base * LABEL_SCALE
-    width_pt = fig.get_figwidth() * 72
     alternate = count > 5
-    slot = width_pt / count * (2 if alternate else 1)
-    labels = [wrap_to_width(e.label, label_size, slot * 0.86) for e in events]
-    max_lines = max(len(lines) for lines in labels)
+    single = fig.get_figwidth() * 72 / count  # points of width per milestone
+    rooms = [0.86 * _label_room(i, count, single, alternate) for i in range(count)]
+    labels = ["\n".join(wrap_to_width(e.label, label_size, room)) for e, room in zip(events, rooms)]
+    measure = _TextMeasure(fig)
+    year_height = max(measure(str(e.year), year_size, "bold") for e in events)
 
-    # Vertical budget in points (the axes' data units are points): marker gap, year, label.
-    gap, year_block = 9, year_size * 1.3
-    label_block = max_lines * label_size * LINE_SPACING
-    if alternate:
-        above = below = gap + year_block + label_block + 4
-    else:
-        above, below = gap + year_block + 4, gap + label_block + 4
+    # The axes fill the figure and one y data unit is one point: texts are placed in points
+    # from the line, and the figure is then sized to the space they take.
+    gap, texts = 9.0, []
+    for index, (event, label) in enumerate(zip(events, labels)):
+        side = -1 if alternate and index % 2 == 1 else 1  # the year's side of the line
+        label_y = side * (gap + year_height + 3) if alternate else -gap
+        texts.append((side * gap, str(event.year), year_size, "bold", theme.colour("primary")))
+        texts.append((label_y, label, label_size, "normal", theme.colour("text")))
+    above = max([y + measure(t, size, w) for y, t, size, w, _ in texts if y > 0], default=0)
+    below = max([-y + measure(t, size, w) for y, t, size, w, _ in texts if y < 0], default=0)
+    for index, (y, text, size, weight, colour) in enumerate(texts):
+        ax.text(index // 2, y, text, ha="center", va="bottom" if y > 0 else "top", fontsize=size,
+                fontweight=weight, color=colour, linespacing=LINE_SPACING)
     fig.set_layout_engine("none")
-    fig.set_size_inches(fig.get_figwidth(), (above + below) / 72)
+    fig.set_size_inches(fig.get_figwidth(), (above + below + 8) / 72)
     ax.set_position((0, 0, 1, 1))
     ax.set_xlim(-0.5, count - 0.5)
-    ax.set_ylim(-below, above)
-    ax.axis("off")
-
+    ax.set_ylim(-below - 4, above + 4)
     ax.plot([-0.45, count - 0.55], [0, 0], color=theme.colour("muted"), linewidth=1.2,
             solid_capstyle="round", zorder=1)
-    ax.scatter(range(count), [0] * count, s=36, color=theme.colour("accent"),
+    ax.scatter(range(count), [0] * count, s=50, color=theme.colour("accent"),
                edgecolors=theme.colour("background"), linewidths=1.2, zorder=2)
-    for index, (event, lines) in enumerate(zip(events, labels)):
-        side = -1 if alternate and index % 2 == 1 else 1  # the year's side of the line
-        year_y = side * gap
-        label_y = side * (gap + year_block) if alternate else -gap
-        ax.text(index, year_y, str(event.year), ha="center", va="bottom" if year_y > 0 else "top",
-                fontsize=year_size, fontweight="bold", color=theme.colour("primary"))
-        ax.text(index, label_y, "\n".join(lines), ha="center",
-                va="bottom" if label_y > 0 else "top", fontsize=label_size,
-                color=theme.colour("text"), linespacing=LINE_SPACING)
+
+
+def _label_room(index: int, count: int, single: float, alternate: bool) -> float:
+    """Width a label may take: its slot, or two slots when labels alternate sides, but never
+    past the figure's edge."""
+    if not alternate:
+        return single
+    to_edge = min(index + 0.5, count - index - 0.5) * single
+    return min(2 * single, 2 * to_edge)
+
+
+class _TextMeasure:
+    """Heights in points of texts as the figure's renderer will set them."""
+
+    def __init__(self, fig):
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        self.fig = fig
+        self.renderer = RendererAgg(1, 1, 72)
+
+    def __call__(self, text: str, size: float, weight: str = "normal") -> float:
+        artist = self.fig.text(0, 0, text, fontsize=size, fontweight=weight,
+                               linespacing=LINE_SPACING)
+        height = artist.get_window_extent(self.renderer).height  # pixels at the figure's dpi
+        artist.remove()
+        return height * 72 / self.fig.dpi
 
 
 DRAW = {

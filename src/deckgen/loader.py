@@ -1,26 +1,51 @@
 """Read a project's ``source/`` into a validated :class:`~deckgen.model.Brief`.
 
 Every problem in every file is collected first; if any is an error, one
-:class:`~deckgen.errors.SourceError` reports them all. No file outside ``source/`` is read.
+:class:`~deckgen.errors.SourceError` reports them all.
+
+Every source file is untrusted text from some contributor, so reading is guarded:
+
+- no file outside ``source/`` is read: a path in the source (a CSV, the logo) may not be
+  absolute, a URL, or go up with ``..``, and no symbolic link may lead out; only regular files
+  are opened (a FIFO or a device would block or never end);
+- every file has a size limit, and so do the sections together, a CSV, a table and the logo
+  (its pixel size is read from its header, without decoding it);
+- text is UTF-8; line breaks are normalised; characters XML cannot hold (control characters,
+  U+FFFE ...) are removed with a warning that names the file, line and column, so neither the
+  PDF nor the deck ever sees them.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
+import os
 import re
+import stat
 import unicodedata
-from pathlib import Path
+import warnings
+from pathlib import Path, PurePosixPath
 
 from . import model as m
-from .errors import Collector, DeckgenError, Loc, SourceError
+from .errors import Collector, DeckgenError, Loc, SourceError, normalise_newlines
 from .markdown import parse_blocks
-from .schema import BriefIn, FigureIn, ReferenceIn, SectionIn, validate
-from .yamlsrc import YamlDoc, YamlProblem, load_yaml, split_front_matter
+from .schema import MAX_ABS_VALUE, MAX_CATEGORIES, MAX_LABEL_CHARS, BriefIn, FigureIn, ReferenceIn, SectionIn, validate
+from .yamlsrc import YamlDoc, YamlProblem, load_yaml, split_front_matter, strip_unsafe
 
-MAX_FILE_BYTES = 2_000_000
-MAX_CSV_ROWS = 2_000
-MAX_FIGURES = 200
+MAX_FILE_BYTES = 2_000_000        # any source file (a CSV)
+MAX_YAML_BYTES = 200_000          # brief.yaml, a figure file
+MAX_MARKDOWN_BYTES = 200_000      # one section (about 30,000 words)
+MAX_TOTAL_MARKDOWN_BYTES = 600_000  # all sections together (about 140 pages of PDF)
+MAX_CSV_ROWS = MAX_CATEGORIES     # data rows; each row is a category of the chart
+MAX_FIGURES = 100
+MAX_LOGO_BYTES = 2_000_000
+MAX_LOGO_SIDE = 4096              # pixels
+LOGO_FORMATS = ("PNG", "JPEG")
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+CLEANED = ("removed characters XML cannot hold (control characters, lone surrogates, "
+           "U+FFFE/U+FFFF)")
 
 
 def load_project(root: Path) -> m.Brief:
@@ -33,6 +58,8 @@ class _Loader:
         self.root = root.resolve()
         self.source = self.root / "source"
         self.problems = Collector()
+        self.markdown_bytes = 0
+        self.broken_figures: set[str] = set()  # figures whose own files are in error
 
     # ---- files ----
     def rel(self, path: Path) -> str:
@@ -44,39 +71,88 @@ class _Loader:
     def inside_source(self, path: Path) -> bool:
         try:
             return path.resolve().is_relative_to(self.source.resolve())
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop
             return False
 
-    def read_text(self, path: Path, loc: Loc | None = None) -> str | None:
+    def read_text(self, path: Path, loc: Loc | None = None, limit: int = MAX_FILE_BYTES) -> str | None:
+        """The text of a regular file under source/, cleaned; None (and an error) if unusable."""
         where = loc or Loc(self.rel(path))
+        data = self.read_bytes(path, where, limit)
+        if data is None:
+            return None
+        file = self.rel(path)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.problems.error(_byte_loc(data, exc.start, file), f"file is not UTF-8 text "
+                                f"(byte 0x{data[exc.start]:02x})", expected=_encoding_hint(data))
+            return None
+        text = normalise_newlines(text.removeprefix("\ufeff"))
+        text, count, first = strip_unsafe(text)
+        if count:
+            self.problems.warn(_char_loc(text, first, file),
+                               f"{CLEANED}: {count:,} removed or replaced with a space")
+        return text
+
+    def read_bytes(self, path: Path, where: Loc, limit: int) -> bytes | None:
+        """At most ``limit`` bytes of a regular file under source/, else an error."""
+        name = self.rel(path)
         if not self.inside_source(path):
-            self.problems.error(where, f"'{self.rel(path)}' lies outside the source folder",
-                                expected="a file under source/")
+            self.problems.error(where, f"'{name}' leads outside the source folder",
+                                expected="a file under source/, not a link out of it")
             return None
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                self.problems.error(where, f"file is too large ({size:,} bytes)",
-                                    expected=f"at most {MAX_FILE_BYTES:,} bytes")
-                return None
-            text = path.read_bytes().decode("utf-8")
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except FileNotFoundError:
-            self.problems.error(where, f"file '{self.rel(path)}' does not exist")
-            return None
-        except UnicodeDecodeError as exc:
-            self.problems.error(Loc(self.rel(path)), f"file is not UTF-8 text (byte {exc.start})")
+            self.problems.error(where, f"file '{name}' does not exist")
             return None
         except OSError as exc:
-            self.problems.error(where, f"cannot read '{self.rel(path)}': {exc.strerror}")
+            self.problems.error(where, f"cannot read '{name}': {exc.strerror}")
             return None
-        return text.lstrip("\ufeff")
+        with os.fdopen(fd, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                self.problems.error(where, f"'{name}' is not a regular file",
+                                    expected="a text file, not a folder, device or pipe")
+                return None
+            data = stream.read(limit + 1)
+        if len(data) > limit:
+            self.problems.error(where, f"file '{name}' is too large ({max(info.st_size, len(data)):,} bytes)",
+                                expected=f"at most {limit:,} bytes")
+            return None
+        return data
 
     def yaml(self, text: str, path: Path, line_offset: int = 0) -> YamlDoc | None:
         try:
-            return load_yaml(text, self.rel(path), line_offset)
+            doc = load_yaml(text, self.rel(path), line_offset)
         except YamlProblem as exc:
-            self.problems.error(exc.loc, exc.message)
+            self.problems.error(exc.loc, exc.message, expected=exc.expected)
             return None
+        for loc in doc.cleaned:
+            self.problems.warn(loc, CLEANED)
+        return doc
+
+    def source_path(self, name: str, loc: Loc, field: str) -> Path | None:
+        """``name`` (written in the source) as a path under source/, or None and an error."""
+        shown = name if len(name) <= 80 else name[:77] + "..."
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if _SCHEME.match(name):
+            problem = f"'{shown}' is a URL or a drive path; deckgen reads no URLs"
+        elif name.startswith(("/", "\\", "~")):
+            problem = f"'{shown}' is an absolute path"
+        elif ".." in parts:
+            problem = f"'{shown}' goes up out of the source folder with '..'"
+        else:
+            path = self.source / name
+            if not path.exists() and not path.is_symlink():
+                self.problems.error(loc, f"file '{self.rel(path)}' does not exist", field)
+                return None
+            if not self.inside_source(path):
+                problem = f"'{shown}' leads outside the source folder through a symbolic link"
+            else:
+                return path
+        self.problems.error(loc, problem, field, "a relative path under source/, such as data/name.csv")
+        return None
 
     # ---- the whole project ----
     def load(self) -> m.Brief:
@@ -84,38 +160,44 @@ class _Loader:
         if not brief_path.is_file():
             raise DeckgenError(f"{self.rel(brief_path)}: no brief file here "
                                f"(expected source/brief.yaml under {self.root})")
-        text = self.read_text(brief_path)
+        text = self.read_text(brief_path, limit=MAX_YAML_BYTES)
         doc = self.yaml(text, brief_path) if text is not None else None
         brief_in = validate(BriefIn, doc, self.problems) if doc else None
         if brief_in is None:
             raise SourceError(self.problems.problems, self.root)
+        meta = self.meta(brief_in, doc)
         references, aliases = self.references(brief_in.references, doc)
         sections = self.sections(brief_in.sections, doc)
         figures = self.figures(sections)
         self.check_links(sections, figures, references, aliases)
         if self.problems.errors:
             raise SourceError(self.problems.problems, self.root)
-        meta = self.meta(brief_in, doc)
         name = slugify(meta.short_title or meta.title) or "brief"
         return m.Brief(name, meta, sections, figures, references,
                        reference_aliases=tuple(aliases.items()),
                        warnings=tuple(self.problems.warnings))
 
     def meta(self, b: BriefIn, doc: YamlDoc) -> m.Meta:
-        logo = ""
-        if b.logo:
-            path = self.source / b.logo
-            if not self.inside_source(path) or not path.is_file():
-                self.problems.error(doc.loc(("logo",)), f"logo '{b.logo}' is not a file under source/")
-            else:
-                logo = self.rel(path)
+        logo = self.logo(b.logo, doc.loc(("logo",))) if b.logo else ""
         return m.Meta(
             title=b.title, short_title=b.short_title or b.title, subtitle=b.subtitle, date=b.date,
             authors=tuple(m.Author(a.name, a.role) for a in b.authors),
             organisation=b.organisation, distribution=b.distribution, language=b.language,
-            paper=b.paper, keywords=tuple(b.keywords), summary=b.summary, logo=logo,
+            paper=b.paper, keywords=tuple(b.keywords), summary=b.summary, logo=logo or "",
             loc=doc.loc(),
         )
+
+    def logo(self, name: str, loc: Loc) -> str | None:
+        """The logo's path relative to the project, once it is known to be a small PNG or JPEG."""
+        path = self.source_path(name, loc, "logo")
+        if path is None or self.read_bytes(path, loc, MAX_LOGO_BYTES) is None:
+            return None
+        problem = _image_problem(path)
+        if problem:
+            self.problems.error(loc, f"logo '{name}' {problem}", "logo",
+                                f"a PNG or JPEG of at most {MAX_LOGO_SIDE} x {MAX_LOGO_SIDE} pixels")
+            return None
+        return self.rel(path)
 
     # ---- references ----
     def references(self, refs: list[ReferenceIn], doc: YamlDoc):
@@ -166,8 +248,14 @@ class _Loader:
         return tuple(out)
 
     def section(self, section_id: str, path: Path) -> m.Section | None:
-        text = self.read_text(path)
+        text = self.read_text(path, limit=MAX_MARKDOWN_BYTES)
         if text is None:
+            return None
+        self.markdown_bytes += len(text.encode("utf-8"))
+        if self.markdown_bytes > MAX_TOTAL_MARKDOWN_BYTES:
+            self.problems.error(Loc(self.rel(path)), "the sections together are too long "
+                                f"({self.markdown_bytes:,} bytes so far)",
+                                expected=f"at most {MAX_TOTAL_MARKDOWN_BYTES:,} bytes in all sections")
             return None
         front, body, body_line = split_front_matter(text)
         file = self.rel(path)
@@ -190,27 +278,13 @@ class _Loader:
 
     # ---- figures ----
     def figures(self, sections: tuple[m.Section, ...]) -> tuple[m.Figure, ...]:
-        folder = self.source / "figures"
-        specs: dict[str, tuple[FigureIn, YamlDoc, Path]] = {}
-        paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
-        for path in paths[:MAX_FIGURES]:
-            text = self.read_text(path)
-            doc = self.yaml(text, path) if text is not None else None
-            spec = validate(FigureIn, doc, self.problems) if doc else None
-            if spec is None:
-                continue
-            figure_id = path.stem
-            if spec.id and spec.id != figure_id:
-                self.problems.error(doc.loc(("id",)), f"id '{spec.id}' does not match the file name",
-                                    "id", f"'{figure_id}' or no id")
-            if figure_id in specs:
-                self.problems.error(Loc(self.rel(path)), f"duplicate figure id '{figure_id}'",
-                                    expected=f"one of {self.rel(specs[figure_id][2])} or {self.rel(path)}")
-                continue
-            specs[figure_id] = (spec, doc, path)
+        specs, broken = self.figure_specs()
+        self.broken_figures = broken
         placed = [b for s in sections for b in _walk(s.blocks) if isinstance(b, m.FigureBlock)]
         order: list[str] = []
         for block in placed:
+            if block.figure_id in broken:
+                continue  # its own file's errors are reported already
             if block.figure_id not in specs:
                 self.problems.error(block.loc, f"figure '{block.figure_id}' does not exist",
                                     "figure", _did_you_mean(block.figure_id, specs) or
@@ -228,9 +302,39 @@ class _Loader:
         for number, figure_id in enumerate(order, start=1):
             spec, doc, path = specs[figure_id]
             figure = self.figure(figure_id, number, spec, doc)
-            if figure is not None:
+            if figure is None:
+                self.broken_figures.add(figure_id)
+            else:
                 figures.append(figure)
         return tuple(figures)
+
+    def figure_specs(self) -> tuple[dict[str, tuple[FigureIn, YamlDoc, Path]], set[str]]:
+        """Every valid figure file by id, and the ids of the files that are not valid."""
+        folder = self.source / "figures"
+        specs: dict[str, tuple[FigureIn, YamlDoc, Path]] = {}
+        broken: set[str] = set()
+        paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+        if len(paths) > MAX_FIGURES:
+            self.problems.error(Loc(self.rel(folder)), f"too many figure files ({len(paths):,})",
+                                expected=f"at most {MAX_FIGURES}")
+            return {}, {p.stem for p in paths}
+        for path in paths:
+            figure_id = path.stem
+            text = self.read_text(path, limit=MAX_YAML_BYTES)
+            doc = self.yaml(text, path) if text is not None else None
+            spec = validate(FigureIn, doc, self.problems) if doc else None
+            if spec is None:
+                broken.add(figure_id)
+                continue
+            if spec.id and spec.id != figure_id:
+                self.problems.error(doc.loc(("id",)), f"id '{spec.id}' does not match the file name",
+                                    "id", f"'{figure_id}' or no id")
+            if figure_id in specs:
+                self.problems.error(Loc(self.rel(path)), f"duplicate figure id '{figure_id}'",
+                                    expected=f"one of {self.rel(specs[figure_id][2])} or {self.rel(path)}")
+                continue
+            specs[figure_id] = (spec, doc, path)
+        return specs, broken
 
     def figure(self, figure_id: str, number: int, spec: FigureIn, doc: YamlDoc) -> m.Figure | None:
         data = spec.data
@@ -271,56 +375,67 @@ class _Loader:
                         spec.source, spec.units, tuple(categories), tuple(series), events, doc.loc())
 
     def csv_table(self, name: str, doc: YamlDoc):
+        """(file, rows) of the non-blank rows of a CSV under source/, each row with its line."""
         loc = doc.loc(("data", "csv"))
-        path = self.source / name
-        if Path(name).is_absolute() or not self.inside_source(path):
-            self.problems.error(loc, f"data file '{name}' lies outside the source folder",
-                                "data.csv", "a path under source/, such as data/name.csv")
-            return None
-        text = self.read_text(path, loc)
+        path = self.source_path(name, loc, "data.csv")
+        text = self.read_text(path, loc) if path is not None else None
         if text is None:
             return None
-        rows = list(csv.reader(io.StringIO(text)))
-        rows = [r for r in rows if any(cell.strip() for cell in r)]
+        file = self.rel(path)
+        reader = csv.reader(io.StringIO(text))
+        rows: list[tuple[int, list[str]]] = []
+        try:
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(rows) > MAX_CSV_ROWS:
+                    self.problems.error(Loc(file, reader.line_num, 1), "too many rows for a figure",
+                                        expected=f"at most {MAX_CSV_ROWS:,} data rows")
+                    return None
+                rows.append((reader.line_num, row))
+        except csv.Error as exc:
+            self.problems.error(Loc(file, reader.line_num + 1, 1), f"invalid CSV: {exc}")
+            return None
         if len(rows) < 2:
-            self.problems.error(Loc(self.rel(path), 1, 1), "CSV needs a header row and data rows")
+            self.problems.error(Loc(file, 1, 1), "CSV needs a header row and data rows")
             return None
-        if len(rows) - 1 > MAX_CSV_ROWS:
-            self.problems.error(Loc(self.rel(path), MAX_CSV_ROWS + 2, 1),
-                                f"too many rows for a figure ({len(rows) - 1:,})",
-                                expected=f"at most {MAX_CSV_ROWS:,}")
-            return None
-        return self.rel(path), rows
+        return file, rows
 
     def series_from_csv(self, table, data, doc: YamlDoc):
         file, rows = table
-        header = [h.strip() for h in rows[0]]
+        header = [h.strip() for h in rows[0][1]]
         missing = False
         for key, column in [("category", data.category)] + [
                 (f"series.{i}.column", s.column) for i, s in enumerate(data.series)]:
             if column not in header:
                 missing = True
                 hint = _did_you_mean(column, header)
+                shown = ", ".join(header[:12]) + (", ..." if len(header) > 12 else "")
                 self.problems.error(doc.loc(("data", *key.split("."))),
                                     f"column '{column}' is not in {file}", f"data.{key}",
-                                    hint or "one of: " + ", ".join(header))
+                                    hint or "one of: " + shown)
         if missing or not data.series:
             if not data.series:
                 self.problems.error(doc.loc(("data",)), "no series given", "data.series")
             return (), []
         cat_index = header.index(data.category)
-        categories = tuple(row[cat_index].strip() if cat_index < len(row) else "" for row in rows[1:])
+        categories = tuple(_cell(row, cat_index) for _, row in rows[1:])
+        for line, label in zip((line for line, _ in rows[1:]), categories):
+            if len(label) > MAX_LABEL_CHARS:
+                self.problems.error(Loc(file, line, cat_index + 1), "category label is too long "
+                                    f"({len(label):,} characters)", data.category,
+                                    f"at most {MAX_LABEL_CHARS}")
         series = []
         for spec in data.series:
             col = header.index(spec.column)
             values = []
-            for line, row in enumerate(rows[1:], start=2):
-                cell = row[col].strip() if col < len(row) else ""
-                try:
-                    values.append(float(cell.replace(",", "")))
-                except ValueError:
-                    self.problems.error(Loc(file, line, col + 1), f"'{cell}' is not a number",
-                                        spec.column, "a number such as 2.4")
+            for line, row in rows[1:]:
+                value = _number(_cell(row, col))
+                if isinstance(value, str):
+                    self.problems.error(Loc(file, line, col + 1), value, spec.column,
+                                        f"a number such as 2.4, at most {MAX_ABS_VALUE:.0e} in size")
+                else:
+                    values.append(value)
             series.append(m.Series(spec.name or spec.column, tuple(values)))
         return categories, series
 
@@ -331,7 +446,8 @@ class _Loader:
         cited: set[str] = set()
         for section in sections:
             for span in _spans(section.blocks):
-                if isinstance(span, m.FigureRef) and span.figure_id not in figure_ids:
+                if (isinstance(span, m.FigureRef) and span.figure_id not in figure_ids
+                        and span.figure_id not in self.broken_figures):
                     self.problems.error(span.loc, f"@fig:{span.figure_id} refers to no placed figure",
                                         "figure", _did_you_mean(span.figure_id, figure_ids) or
                                         "the id of a figure placed with ![](fig:ID)")
@@ -345,6 +461,56 @@ class _Loader:
         for ref in references:
             if ref.id not in cited:
                 self.problems.warn(ref.loc, f"reference '{ref.id}' is never cited", "references")
+
+
+def _cell(row: list[str], index: int) -> str:
+    return row[index].strip() if index < len(row) else ""
+
+
+def _number(cell: str) -> float | str:
+    """The number in a CSV cell (``1,234.5`` allowed), or what is wrong with the cell."""
+    try:
+        value = float(cell.replace(",", ""))
+    except ValueError:
+        return f"'{cell[:40]}' is not a number"
+    if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
+        return f"'{cell[:40]}' is not a usable number (infinite, not a number, or too large)"
+    return value
+
+
+def _byte_loc(data: bytes, index: int, file: str) -> Loc:
+    line = data.count(b"\n", 0, index) + 1
+    return Loc(file, line, index - (data.rfind(b"\n", 0, index) + 1) + 1)
+
+
+def _char_loc(text: str, index: int, file: str) -> Loc:
+    line = text.count("\n", 0, index) + 1
+    return Loc(file, line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+def _encoding_hint(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "this looks like UTF-16: save the file as UTF-8"
+    return "save the file as UTF-8"
+
+
+def _image_problem(path: Path) -> str:
+    """What makes the image at ``path`` unusable as a logo, or "" if nothing. Only the header
+    is read: the pixels are never decoded here."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path, formats=list(LOGO_FORMATS)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        return "is far too large"
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return "is not a PNG or JPEG image"
+    if width > MAX_LOGO_SIDE or height > MAX_LOGO_SIDE or not width or not height:
+        return f"is {width:,} x {height:,} pixels"
+    return ""
 
 
 def _same_work(a: ReferenceIn, b: ReferenceIn) -> bool:

@@ -1,41 +1,68 @@
-"""The brief and the deck never disagree: every key point and every figure of the brief must
-appear in the planned deck."""
+"""The brief and the deck never disagree: every key point of the brief appears in the planned
+deck, in its own section's slides (whole, or split over continuation slides in order), and
+every figure appears on a figure slide, a native chart showing exactly the figure's numbers.
+
+``deckgen check`` runs :func:`parity_problems` on the plan; the tests run :func:`missing_points`
+on the text read back from the built PDF and deck.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from . import model as m
 from .errors import Problem
-from .plan import SlidePlan
+from .plan import ChartData, SlidePlan
+
+# Removed before comparing: whitespace (line breaks differ), hyphens and soft hyphens (the PDF
+# hyphenates), and the ellipsis marking a bullet split mid-sentence over slides.
+_IGNORED = re.compile(r"[\s\u00ad\u2010\u2011\-…]+")
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+def comparable(text: str) -> str:
+    """``text`` reduced to what must match between brief and deck."""
+    return _IGNORED.sub("", unicodedata.normalize("NFKC", text))
 
 
 def parity_problems(brief: m.Brief, plans: list[SlidePlan]) -> list[Problem]:
-    """Problems for each key point or figure of the brief that the deck would not show."""
-    deck_text = _norm(" ".join(" ".join(p.bullets) for p in plans))
-    deck_figures = {p.figure_id for p in plans if p.figure_id}
+    """Problems for each key point or figure of the brief the deck would not show as it is."""
+    return _key_point_problems(brief, plans) + _figure_problems(brief, plans)
+
+
+def _key_point_problems(brief: m.Brief, plans: list[SlidePlan]) -> list[Problem]:
     problems = []
     for section in brief.sections:
+        shown = comparable("".join(text for plan in plans if plan.section_id == section.id
+                                   and plan.kind in ("points", "recommendations")
+                                   for text in plan.texts))
         for index, point in enumerate(section.key_points):
-            if _norm(point) not in deck_text and not _split_point_present(point, plans):
-                problems.append(Problem(section.loc, f"key point {index + 1} would not appear in the deck",
-                                        "key_points"))
-    for figure in brief.figures:
-        if figure.id not in deck_figures:
-            problems.append(Problem(figure.loc, f"figure '{figure.id}' would not appear in the deck"))
+            if comparable(point) not in shown:
+                problems.append(Problem(section.loc, f"key point {index + 1} would not appear in "
+                                        "the deck as written", "key_points"))
     return problems
 
 
-def _split_point_present(point: str, plans: list[SlidePlan]) -> bool:
-    """A long key point may be split over continuation slides: its words must all be there, in order."""
-    words = _norm(point).split(" ")
-    joined = _norm(" ".join(b for p in plans for b in p.bullets)).split(" ")
-    position = 0
-    for word in joined:
-        if position < len(words) and word == words[position]:
-            position += 1
-    return position == len(words)
+def _figure_problems(brief: m.Brief, plans: list[SlidePlan]) -> list[Problem]:
+    slides = {plan.figure_id: plan for plan in plans if plan.kind == "figure"}
+    problems = []
+    for figure in brief.figures:
+        plan = slides.get(figure.id)
+        if plan is None:
+            problems.append(Problem(figure.loc, f"figure '{figure.id}' would not appear in the deck"))
+        elif figure.kind in m.CHART_KINDS and plan.chart != chart_data(figure):
+            problems.append(Problem(figure.loc, f"figure '{figure.id}': the deck's chart would not "
+                                    "show the figure's own categories and numbers"))
+    return problems
+
+
+def chart_data(figure: m.Figure) -> ChartData:
+    """The numbers a native chart of ``figure`` must show."""
+    return ChartData(figure.kind, tuple(figure.categories),
+                     tuple((s.name, tuple(s.values)) for s in figure.series))
+
+
+def missing_points(brief: m.Brief, text: str) -> list[str]:
+    """The key points of ``brief`` that ``text`` (an output read back) does not contain."""
+    haystack = comparable(text)
+    return [point for point in brief.key_points if comparable(point) not in haystack]

@@ -20,7 +20,7 @@ from .project import Project
 from .theme import Theme
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u", "none")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u", "pdf/a-3a", "none")
 
 
 class RefusedResource(DeckgenError):
@@ -81,7 +81,11 @@ def format_date(date: dt.date) -> str:
 
 def render_pdf(brief: m.Brief, project: Project, theme: Theme, figure_svgs: dict[str, bytes],
                variant: str = "pdf/ua-1", print_mode: bool = False, paper: str | None = None) -> bytes:
-    """The brief as PDF bytes."""
+    """The brief as PDF bytes: tagged, with bookmarks, metadata and embedded font subsets.
+
+    ``variant`` is a PDF standard (``PDF_VARIANTS``), ``paper`` overrides the brief's paper
+    ("a4" or "letter"), ``print_mode`` adds 3 mm bleed and crop marks.
+    """
     html, assets = render_html(brief, project, theme, figure_svgs, print_mode, paper)
     return html_to_pdf(html, project, assets, brief, variant)
 
@@ -93,12 +97,14 @@ def html_to_pdf(html: str, project: Project, assets: dict[str, bytes], brief: m.
     fetcher = SandboxFetcher(project.trusted_dirs, assets)
     document = weasyprint.HTML(string=html, base_url=project.source.as_uri() + "/",
                                url_fetcher=fetcher)
+    if (variant or "none") not in PDF_VARIANTS:
+        raise DeckgenError(f"unknown PDF variant '{variant}' (expected one of: {', '.join(PDF_VARIANTS)})")
+    # Every variant is tagged (structure tree, alt text, reading order): the brief stays
+    # accessible whichever archive standard it also claims.
     options = {"pdf_identifier": _identifier(brief), "uncompressed_pdf": False,
-               "custom_metadata": True}
+               "custom_metadata": True, "pdf_tags": True}
     if variant and variant != "none":
         options["pdf_variant"] = variant
-    if variant == "pdf/ua-1" or not variant or variant == "none":
-        options["pdf_tags"] = variant == "pdf/ua-1"
     try:
         return document.write_pdf(**options)
     except RefusedResource:

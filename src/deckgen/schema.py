@@ -1,10 +1,15 @@
-"""What each source file may contain, checked with pydantic; errors become located Problems."""
+"""What each source file may contain, checked with pydantic; errors become located Problems.
+
+Every text and every list has an upper bound. The bounds are far above what a policy brief
+needs; they are there so that an absurd source (a 100,000-character key point, 10,000 key
+points) ends in a clear error instead of minutes of text measuring or a thousand-slide deck.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -13,6 +18,27 @@ from .yamlsrc import YamlDoc
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 ID_EXPECTED = "lower-case letters, digits, '-' and '_'"
+URL_PATTERN = r"^(https?://\S+)?$"
+URL_EXPECTED = "an http:// or https:// address"
+
+MAX_SECTIONS = 60
+MAX_KEY_POINTS = 30          # per section
+MAX_KEY_POINT_CHARS = 600
+MAX_NOTES_CHARS = 20_000
+MAX_REFERENCES = 300
+MAX_CATEGORIES = 500         # also the most data rows a CSV may hold
+MAX_SERIES = 12
+MAX_EVENTS = 40
+MAX_LABEL_CHARS = 200        # a category or series name
+MAX_ABS_VALUE = 1e15         # a chart value; beyond this axes and chart XML misbehave
+
+
+def _text(max_length: int, min_length: int = 0):
+    return Field(default="", min_length=min_length, max_length=max_length)
+
+
+Label = Annotated[str, Field(max_length=MAX_LABEL_CHARS)]
+Value = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE)]
 
 
 class _Strict(BaseModel):
@@ -20,71 +46,72 @@ class _Strict(BaseModel):
 
 
 class AuthorIn(_Strict):
-    name: str = Field(min_length=1)
-    role: str = ""
+    name: str = Field(min_length=1, max_length=200)
+    role: str = _text(200)
 
 
 class ReferenceIn(_Strict):
-    id: str = Field(pattern=ID_PATTERN)
-    author: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    publisher: str = ""
+    id: str = Field(pattern=ID_PATTERN, max_length=80)
+    author: str = Field(min_length=1, max_length=500)
+    title: str = Field(min_length=1, max_length=500)
+    publisher: str = _text(300)
     year: int | None = Field(default=None, ge=0, le=3000)
-    url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    url: str = Field(default="", pattern=URL_PATTERN, max_length=2000)
 
 
 class BriefIn(_Strict):
     title: str = Field(min_length=1, max_length=300)
-    short_title: str = Field(default="", max_length=60)
-    subtitle: str = Field(default="", max_length=400)
+    short_title: str = _text(60)
+    subtitle: str = _text(400)
     date: dt.date
-    authors: list[AuthorIn] = Field(min_length=1)
-    organisation: str = ""
-    distribution: str = ""
-    language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    authors: list[AuthorIn] = Field(min_length=1, max_length=30)
+    organisation: str = _text(200)
+    distribution: str = _text(100)
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)
     paper: Literal["a4", "letter"] = "a4"
-    keywords: list[str] = []
-    summary: str = ""
-    logo: str = ""
-    sections: list[str] = Field(min_length=1)
-    references: list[ReferenceIn] = []
+    keywords: list[Annotated[str, Field(max_length=60)]] = Field(default=[], max_length=30)
+    summary: str = _text(3000)
+    logo: str = _text(300)
+    sections: list[str] = Field(min_length=1, max_length=MAX_SECTIONS)
+    references: list[ReferenceIn] = Field(default=[], max_length=MAX_REFERENCES)
 
 
 class SectionIn(_Strict):
-    id: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9_-]*)?$")
+    id: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9_-]*)?$", max_length=80)
     title: str = Field(min_length=1, max_length=300)
-    key_points: list[str] = []
-    notes: str = ""
+    key_points: list[Annotated[str, Field(max_length=MAX_KEY_POINT_CHARS)]] = Field(
+        default=[], max_length=MAX_KEY_POINTS)
+    notes: str = _text(MAX_NOTES_CHARS)
     kind: Literal["body", "recommendations"] = "body"
 
 
 class SeriesIn(_Strict):
-    name: str = ""
-    values: list[float] | None = None
-    column: str = ""
+    name: Label = ""
+    values: list[Value] | None = Field(default=None, max_length=MAX_CATEGORIES)
+    column: str = _text(MAX_LABEL_CHARS)
 
 
 class EventIn(_Strict):
-    year: int
+    year: int = Field(ge=-9999, le=9999)
     label: str = Field(min_length=1, max_length=120)
 
 
 class DataIn(_Strict):
-    csv: str = ""
-    category: str = ""
-    categories: list[str] = []
-    series: list[SeriesIn] = []
-    events: list[EventIn] = []
+    csv: str = _text(300)
+    category: str = _text(MAX_LABEL_CHARS)
+    categories: list[Label] = Field(default=[], max_length=MAX_CATEGORIES)
+    series: list[SeriesIn] = Field(default=[], max_length=MAX_SERIES)
+    events: list[EventIn] = Field(default=[], max_length=MAX_EVENTS)
 
 
 class FigureIn(_Strict):
-    id: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9_-]*)?$")
+    id: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9_-]*)?$", max_length=80)
     kind: Literal["bar", "column", "line", "pie", "timeline"]
     title: str = Field(min_length=1, max_length=300)
-    caption: str = ""
-    alt: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-    units: str = ""
+    caption: str = _text(1000)
+    alt: str = Field(min_length=1, max_length=2000)
+    source: str = Field(min_length=1, max_length=500)
+    units: str = _text(60)
     data: DataIn
 
 
@@ -115,11 +142,38 @@ def _record(err: dict, model: type[BaseModel], doc: YamlDoc, problems: Collector
         problems.error(doc.loc(path[:-1]), "required key is missing", field)
         return
     if kind == "string_pattern_mismatch":
-        pattern = err.get("ctx", {}).get("pattern", "")
-        expected = ID_EXPECTED if "a-z0-9" in pattern else f"matching {pattern}"
-        problems.error(doc.loc(path), f"invalid value {err.get('input')!r}", field, expected)
+        problems.error(doc.loc(path), f"invalid value {_shown(err.get('input'))}", field,
+                       _pattern_expected(err.get("ctx", {}).get("pattern", "")))
+        return
+    ctx = err.get("ctx", {})
+    if kind == "string_too_long":
+        length = len(err.get("input") or "")
+        problems.error(doc.loc(path), f"text is too long ({length:,} characters)", field,
+                       f"at most {ctx.get('max_length', 0):,}")
+        return
+    if kind == "too_long":
+        problems.error(doc.loc(path), f"too many items ({ctx.get('actual_length', 0):,})", field,
+                       f"at most {ctx.get('max_length', 0):,}")
+        return
+    if kind == "finite_number":
+        problems.error(doc.loc(path), "should be a finite number", field, "not .inf or .nan")
         return
     problems.error(doc.loc(path), err["msg"].replace("Input should be", "should be"), field)
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _pattern_expected(pattern: str) -> str:
+    if pattern == URL_PATTERN:
+        return URL_EXPECTED
+    if "a-z0-9" in pattern:
+        return ID_EXPECTED
+    if pattern.startswith("^[a-z]{2,3}"):
+        return "a language tag such as en, fr or pt-BR"
+    return f"matching {pattern}"
 
 
 def _known_keys(model: type[BaseModel], path: tuple) -> list[str]:

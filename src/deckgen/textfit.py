@@ -1,12 +1,29 @@
 """Measure and wrap text with real font metrics, so slide text is placed only where it fits.
 
 The deck names a font PowerPoint users have (Calibri) and measures with its metric-compatible
-free twin (Carlito); CJK characters are measured with the CJK font the deck falls back to.
+free twin (Carlito); CJK characters (kanji, kana, Hangul) are measured with the CJK font the
+deck names for East Asian text. Measuring errs on the safe side wherever the two renderers
+(PowerPoint, LibreOffice) may differ:
+
+- punctuation and symbols inside CJK text take the wider of the two fonts (a renderer may set
+  them in either);
+- a glyph missing from the Latin font is measured in a wide fallback font;
+- between a CJK character and a non-CJK one (``2022年``, ``했다.``) a quarter em is added, the
+  space LibreOffice puts there ("autospace" of Asian typography);
+- a line's height is the tallest of the fonts it uses (CJK lines are taller), and never less
+  than the 1.2 em both renderers use for single spacing;
+- lines break only where every renderer may break: at spaces, between kanji and kana, and never
+  before closing punctuation (。、」) or after opening brackets (「（) — the Japanese rules called
+  kinsoku. Korean is broken at spaces only, although renderers may also break between syllables;
+  greedy filling with fewer break points never needs fewer lines, so the measure stays safe.
+
+Advances are measured once per character at 100 pt, summed and scaled.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -14,9 +31,28 @@ from PIL import ImageFont
 
 from .errors import EnvironmentProblem
 
-_CJK = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 MEASURE_SIZE = 100  # points; widths scale linearly
+SINGLE_SPACING = 1.2  # the least line height (in em) a renderer gives a line at 100 % spacing
+AUTOSPACE = 0.25      # em added between CJK and adjacent non-CJK text (LibreOffice adds ~0.24)
+
+# Characters set in the East Asian font: Hangul jamo and syllables, CJK radicals to ideographs
+# (kana included), compatibility ideographs, CJK punctuation, full- and half-width forms.
+_CJK_CLASS = r"\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_CJK = re.compile(f"[{_CJK_CLASS}]")
+# Characters between which a line may break with no space: all of the above except Hangul,
+# which is broken at spaces only (see the module notes).
+_BREAK_BETWEEN_CLASS = r"\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_TOKEN = re.compile(f"[{_BREAK_BETWEEN_CLASS}]\\s*|[^\\s{_BREAK_BETWEEN_CLASS}]+\\s*|\\s+")
+
+# Kinsoku: no line starts with these ...
+NO_BREAK_BEFORE = set("、。，．・：；？！゛゜ヽヾゝゞ々〻ー）］｝」』】〕〉》〙〗〟’”｠»"
+                      "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ%),.!?:;…‥")
+# ... and no line ends with these.
+NO_BREAK_AFTER = set("（［｛「『【〔〈《〘〖〝‘“｟«([{")
+
+# A sentence ends after . ! ? followed by a space, or after 。！？ (CJK needs no space), with
+# any closing quotes or brackets that follow.
+_SENTENCE_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|[。！？][」』）”’]*\s*)")
 
 
 @lru_cache(maxsize=None)
@@ -33,79 +69,185 @@ def font_path(family: str, bold: bool = False) -> str:
 
 @lru_cache(maxsize=None)
 def _font(path: str) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(path, MEASURE_SIZE)
+    return ImageFont.truetype(path, MEASURE_SIZE, layout_engine=ImageFont.Layout.BASIC)
+
+
+@lru_cache(maxsize=None)
+def _cmap(path: str) -> frozenset[int]:
+    """The code points a font file (its first face) has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, fontNumber=0, lazy=True)
+    return frozenset(font.getBestCmap() or {})
+
+
+@lru_cache(maxsize=None)
+def _line_ratio(path: str) -> float:
+    """The font's line height (ascent + descent + line gap) in em."""
+    return _font(path).font.height / MEASURE_SIZE
+
+
+def is_cjk(char: str) -> bool:
+    return bool(_CJK.match(char))
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def _is_weak(char: str) -> bool:
+    """Punctuation, symbols, digits and spaces: a renderer may set them in either font."""
+    return not unicodedata.category(char).startswith("L")
 
 
 @dataclass(frozen=True)
 class Fonts:
-    """The measuring fonts: Latin family and CJK family."""
+    """The measuring fonts: Latin family, CJK family, and a wide fallback for missing glyphs."""
 
     latin: str
     cjk: str
+    fallback: str = "DejaVu Sans"
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         """Advance width of ``text`` in points at ``size`` points."""
-        latin = _font(font_path(self.latin, bold))
-        cjk = _font(font_path(self.cjk))
-        total = 0.0
-        for run, is_cjk in _runs(text):
-            total += (cjk if is_cjk else latin).getlength(run)
-        return total * size / MEASURE_SIZE
+        return _width(self, text, bold) * size / MEASURE_SIZE
+
+    def line_height(self, line: str, size: float, bold: bool = False) -> float:
+        """Height in points of one line at 100 % line spacing: the tallest font it uses."""
+        ratio = max(SINGLE_SPACING, _line_ratio(font_path(self.latin, bold)))
+        if has_cjk(line):
+            ratio = max(ratio, _line_ratio(font_path(self.cjk, bold)))
+        return ratio * size
+
+    def paths(self, bold: bool) -> tuple[str, str, str]:
+        return font_path(self.latin, bold), font_path(self.cjk, bold), font_path(self.fallback, bold)
 
 
-def _runs(text: str):
-    """Split text into runs of CJK and non-CJK characters."""
-    if not text:
-        return
-    current = text[0]
-    flag = bool(_CJK.match(text[0]))
-    for char in text[1:]:
-        is_cjk = bool(_CJK.match(char))
-        if is_cjk == flag:
-            current += char
+@lru_cache(maxsize=200_000)
+def _width(fonts: Fonts, text: str, bold: bool) -> float:
+    """Width at MEASURE_SIZE: the sum of each character's advance in the font a renderer would
+    (or might) use, plus the autospace. Pair kerning, which renderers may apply and which almost
+    always tightens text, is left out: the sum errs on the wide side."""
+    mixed = has_cjk(text)
+    total = sum(_advance(fonts, char, bold, mixed) for char in text)
+    return total + _autospaces(text) * AUTOSPACE * MEASURE_SIZE if mixed else total
+
+
+@lru_cache(maxsize=None)
+def _advance(fonts: Fonts, char: str, bold: bool, mixed: bool) -> float:
+    """One character's advance at MEASURE_SIZE; ``mixed`` when its text holds CJK."""
+    latin_path, cjk_path, fallback_path = fonts.paths(bold)
+    latin_glyphs = _cmap(latin_path)
+    script = _script(char, mixed, latin_glyphs)
+    cjk = _font(cjk_path).getlength(char)
+    if script == "cjk":
+        return cjk
+    latin = _font(latin_path).getlength(char) if ord(char) in latin_glyphs else None
+    fallback = _font(fallback_path).getlength(char)
+    if script == "weak":
+        return max(latin if latin is not None else fallback, cjk)
+    if script == "missing":
+        return max(fallback, cjk)
+    return latin
+
+
+def _script(char: str, mixed: bool, latin_glyphs: frozenset[int]) -> str:
+    if is_cjk(char):
+        return "cjk"
+    if mixed and _is_weak(char):
+        return "weak"
+    if ord(char) not in latin_glyphs:
+        return "missing"
+    return "latin"
+
+
+def _autospaces(text: str) -> int:
+    """How many CJK / non-CJK boundaries without a space ``text`` has."""
+    count = 0
+    for left, right in zip(text, text[1:]):
+        if left.isspace() or right.isspace():
+            continue
+        if is_cjk(left) != is_cjk(right):
+            count += 1
+    return count
+
+
+def tokens(text: str) -> list[str]:
+    """Unbreakable pieces whose concatenation is ``text``: words with their trailing spaces,
+    and single kanji or kana, glued to neighbouring punctuation by the kinsoku rules."""
+    pieces = _TOKEN.findall(text)
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and (piece[0] in NO_BREAK_BEFORE or merged[-1].rstrip()[-1:] in NO_BREAK_AFTER
+                       or not merged[-1].strip()):
+            merged[-1] += piece
         else:
-            yield current, flag
-            current, flag = char, is_cjk
-    yield current, flag
+            merged.append(piece)
+    return merged
 
 
-def _tokens(text: str) -> list[str]:
-    """Breakable pieces: words with their trailing space, and single CJK characters."""
-    pieces = re.findall(r"[\u1100-\u11ff\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+\s*|\s+", text)
-    return [p for p in pieces if p]
+def wrap_raw(text: str, fonts: Fonts, size: float, width: float, bold: bool = False) -> list[str]:
+    """Greedy line breaking; the lines keep their trailing spaces, so ``"".join`` gives ``text``.
+    A token wider than a whole line is broken between characters."""
+    return list(_wrap_raw(text, fonts, float(size), float(width), bold))
+
+
+@lru_cache(maxsize=50_000)
+def _wrap_raw(text: str, fonts: Fonts, size: float, width: float, bold: bool) -> tuple[str, ...]:
+    lines: list[str] = []
+    line = ""
+    for token in tokens(text):
+        if fonts.width((line + token).rstrip(), size, bold) <= width:
+            line += token
+            continue
+        if line:
+            lines.append(line)
+            line = ""
+        if fonts.width(token.rstrip(), size, bold) <= width:
+            line = token
+            continue
+        for char in token:  # a single token wider than the line
+            if line.strip() and fonts.width((line + char).rstrip(), size, bold) > width:
+                lines.append(line)
+                line = ""
+            line += char
+    if line or not lines:
+        lines.append(line)
+    return tuple(lines)
 
 
 def wrap(text: str, fonts: Fonts, size: float, width: float, bold: bool = False) -> list[str]:
-    """Greedy line breaking at spaces (and between CJK characters); long words are broken too."""
-    lines: list[str] = []
-    line = ""
-    for token in _tokens(text):
-        candidate = line + token
-        if fonts.width(candidate.rstrip(), size, bold) <= width or not line.strip():
-            if fonts.width(candidate.rstrip(), size, bold) > width:
-                # a single token wider than the line: break it by characters
-                for char in token:
-                    if line and fonts.width((line + char).rstrip(), size, bold) > width:
-                        lines.append(line.rstrip())
-                        line = ""
-                    line += char
-                continue
-            line = candidate
-        else:
-            lines.append(line.rstrip())
-            line = token.lstrip()
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines or [""]
+    """The lines ``text`` takes in a box ``width`` points wide, trailing spaces removed."""
+    return [line.rstrip() for line in wrap_raw(text, fonts, size, width, bold)] or [""]
+
+
+def lines_height(lines: list[str], fonts: Fonts, size: float, bold: bool = False,
+                 spacing: float = 1.0) -> float:
+    """Height in points of lines set one below the other at ``spacing`` times single spacing."""
+    return sum(fonts.line_height(line, size, bold) * spacing for line in lines)
 
 
 def text_height(paragraphs: list[str], fonts: Fonts, size: float, width: float,
-                line_spacing: float = 1.2, space_after: float = 0.5, bold: bool = False) -> float:
-    """Height in points of paragraphs set at ``size`` in a box ``width`` points wide."""
-    lines = sum(len(wrap(p, fonts, size, width, bold)) for p in paragraphs)
+                line_spacing: float = 1.0, space_after: float = 0.5, bold: bool = False) -> float:
+    """Height in points of paragraphs set at ``size`` in a box ``width`` points wide, with a gap
+    of ``space_after`` em between paragraphs. ``line_spacing`` multiplies each line's height."""
+    lines = sum(lines_height(wrap(p, fonts, size, width, bold), fonts, size, bold, line_spacing)
+                for p in paragraphs)
     gaps = max(len(paragraphs) - 1, 0)
-    return lines * size * line_spacing + gaps * size * space_after
+    return lines + gaps * size * space_after
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """``text`` cut after each sentence end, keeping every character: ``"".join`` gives ``text``."""
+    pieces, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() < len(text):
+            pieces.append(text[start:match.end()])
+            start = match.end()
+    pieces.append(text[start:])
+    return [p for p in pieces if p]
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text.strip()) if s]
+    """The sentences of ``text``, stripped."""
+    return [s.strip() for s in sentence_pieces(text.strip()) if s.strip()]

@@ -6,7 +6,7 @@ values for the deck, so no renderer hard-codes a colour or a font.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import EnvironmentProblem
@@ -19,6 +19,7 @@ class Theme:
     fonts: dict
     sizes: dict
     path: Path
+    deck: dict = field(default_factory=dict)  # deck options: section_dividers, layouts
 
     def colour(self, name: str) -> str:
         return self.colours[name]
@@ -74,4 +75,27 @@ def load_theme(path: Path) -> Theme:
         for key in keys:
             if key not in data.get(group, {}):
                 raise EnvironmentProblem(f"{doc.loc((group,))}: theme lacks {group}.{key}")
-    return Theme(data["colours"], data["fonts"], data["sizes"], path)
+    deck = data.get("deck") or {}
+    _check_deck_options(deck, doc)
+    return Theme(data["colours"], data["fonts"], data["sizes"], path, dict(deck))
+
+
+DIVIDER_CHOICES = ("auto", "always", "never")
+
+
+def _check_deck_options(deck, doc) -> None:
+    """``deck.section_dividers`` is one of DIVIDER_CHOICES; ``deck.layouts`` maps slide kinds
+    to layout names of the reference template."""
+    if not isinstance(deck, dict):
+        raise EnvironmentProblem(f"{doc.loc(('deck',))}: theme deck options must be a mapping")
+    dividers = str(deck.get("section_dividers", "auto")).lower()
+    if dividers not in DIVIDER_CHOICES and dividers not in ("true", "false", "yes", "no"):
+        raise EnvironmentProblem(f"{doc.loc(('deck', 'section_dividers'))}: theme deck.section_dividers "
+                                 f"is {dividers!r} (expected one of {', '.join(DIVIDER_CHOICES)})")
+    from .plan import LAYOUTS
+
+    layouts = deck.get("layouts") or {}
+    unknown = sorted(set(layouts) - set(LAYOUTS)) if isinstance(layouts, dict) else ["(not a mapping)"]
+    if unknown:
+        raise EnvironmentProblem(f"{doc.loc(('deck', 'layouts'))}: theme deck.layouts has unknown slide "
+                                 f"kinds {', '.join(unknown)} (expected: {', '.join(LAYOUTS)})")

@@ -1,30 +1,72 @@
 """Read YAML so that every value keeps its file, line and column.
 
-Loading is safe (no object construction), duplicate keys are errors, and anchors and
-aliases are refused outright so that no alias expansion can blow up a build.
+The text is untrusted, so it is read from ruamel.yaml's *event stream* and turned into plain
+data here, one event at a time, without ruamel's composer or constructor:
+
+- nothing is ever constructed from a tag: explicit tags other than the core ones (``!!str``,
+  ``!!int`` ...) are refused, so ``!!python/object`` and friends are errors, not objects;
+- anchors may be written but aliases (``*name``) are refused outright, so no alias expansion
+  (a "billion laughs" document) can blow up a build;
+- nesting deeper than :data:`MAX_DEPTH` and more than :data:`MAX_EVENTS` values stop the
+  parse at once (ruamel's parser slows down sharply on deep flow nesting such as ``[[[[...``);
+- duplicate keys, keys that are not plain text and more than one document are errors;
+- characters XML cannot hold (control characters, lone surrogates written as ``"\\ud800"``,
+  U+FFFE ...) are removed from every string; where that happened is recorded in
+  :attr:`YamlDoc.cleaned` so the loader can warn.
+
+Timestamps stay text (``2026-11-26``): the schema turns them into dates and reports an
+impossible date (``2026-02-30``) at its line like any other invalid value.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-from dataclasses import dataclass
+import math
+import re
+from dataclasses import dataclass, field
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.events import (AliasEvent, CollectionEndEvent, DocumentStartEvent,
+                                MappingStartEvent, ScalarEvent, SequenceStartEvent)
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.reader import ReaderError
 
 from .errors import Loc
 
 Path_ = tuple  # a path into the data: keys and list indices
 
+MAX_DEPTH = 16        # mappings and lists inside each other
+MAX_EVENTS = 20_000   # scalars, mappings and lists in one file
+
+_CORE = "tag:yaml.org,2002:"
+ALLOWED_TAGS = {"!", *(_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq",
+                                           "timestamp"))}
+
+# Characters removed from source text: C0 controls but tab, line feed and carriage return;
+# DEL and the C1 controls; lone surrogates; the non-characters U+FFFE and U+FFFF.
+UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_unsafe(text: str) -> tuple[str, int, int]:
+    """``text`` without :data:`UNSAFE_CHARS` (vertical tab and form feed become spaces).
+
+    Returns (clean text, how many characters were changed, index of the first, or -1).
+    """
+    first = UNSAFE_CHARS.search(text)
+    if first is None:
+        return text, 0, -1
+    count = len(UNSAFE_CHARS.findall(text))
+    clean = UNSAFE_CHARS.sub(lambda mt: " " if mt.group() in "\x0b\x0c" else "", text)
+    return clean, count, first.start()
+
 
 class YamlProblem(Exception):
     """The text is not YAML deckgen accepts; ``loc`` points at the trouble."""
 
-    def __init__(self, loc: Loc, message: str):
+    def __init__(self, loc: Loc, message: str, expected: str = ""):
         self.loc = loc
         self.message = message
+        self.expected = expected
         super().__init__(f"{loc}: {message}")
 
 
@@ -36,6 +78,7 @@ class YamlDoc:
     locs: dict[Path_, Loc]
     file: str
     line_offset: int = 0
+    cleaned: tuple[Loc, ...] = field(default=())
 
     def loc(self, path: Path_ = ()) -> Loc:
         """The location of the value at ``path``, or of its nearest parent that has one."""
@@ -45,85 +88,181 @@ class YamlDoc:
         return self.locs.get(path, Loc(self.file, 1 + self.line_offset, 1))
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
 def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
     """Parse ``text`` (the content of ``file``); raise :class:`YamlProblem` on bad YAML."""
-    yaml = _yaml()
+    builder = _Builder(file, line_offset)
+    yaml = YAML(typ="rt")
     try:
         for event in yaml.parse(text):
-            if isinstance(event, AliasEvent):
-                mark = event.start_mark
-                raise YamlProblem(
-                    Loc(file, mark.line + 1 + line_offset, mark.column + 1),
-                    "YAML aliases (*name) are not allowed in a brief's source",
-                )
-        raw = yaml.load(text)
+            builder.feed(event, yaml.resolver)
+    except YamlProblem:
+        raise
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        col = mark.column + 1 if mark else 1
         what = (exc.problem or exc.context or "invalid YAML").strip()
-        if "duplicate key" in what or "found duplicate key" in str(exc):
-            what = "duplicate key" + _dup_key_name(str(exc))
-        raise YamlProblem(Loc(file, line, col), what) from None
+        raise YamlProblem(builder.mark_loc(mark) if mark else builder.start, what) from None
+    except ReaderError as exc:
+        raise YamlProblem(_position_loc(text, exc.position, file, line_offset),
+                          f"character U+{exc.character:04X} is not allowed in YAML") from None
     except YAMLError as exc:
-        raise YamlProblem(Loc(file, 1 + line_offset, 1), f"invalid YAML: {exc}") from None
-    locs: dict[Path_, Loc] = {(): Loc(file, 1 + line_offset, 1)}
-    data = _plain(raw, (), locs, file, line_offset)
-    return YamlDoc(data, locs, file, line_offset)
+        raise YamlProblem(builder.start, f"invalid YAML: {str(exc).splitlines()[0]}") from None
+    except (ValueError, TypeError, IndexError, AttributeError, RecursionError) as exc:
+        # ruamel's parser has been seen to fail this way on malformed input; say where it was.
+        raise YamlProblem(builder.last, f"invalid YAML ({type(exc).__name__})") from None
+    return builder.document()
 
 
-def _dup_key_name(text: str) -> str:
-    marker = 'found duplicate key "'
-    if marker in text:
-        name = text.split(marker, 1)[1].split('"', 1)[0]
-        return f' "{name}"'
-    return ""
+def _position_loc(text: str, position: int, file: str, offset: int) -> Loc:
+    position = max(0, min(position, len(text)))
+    line = text.count("\n", 0, position) + 1
+    col = position - (text.rfind("\n", 0, position) + 1) + 1
+    return Loc(file, line + offset, col)
 
 
-def _plain(node, path: Path_, locs: dict, file: str, off: int):
-    """Convert ruamel's round-trip nodes to plain data, recording each value's location."""
-    if isinstance(node, CommentedMap):
-        out = {}
-        for key in node:
-            line, col = node.lc.value(key) if _has_value_pos(node, key) else node.lc.key(key)
-            key_line, key_col = node.lc.key(key)
-            child = (*path, str(key))
-            locs[child] = Loc(file, key_line + 1 + off, key_col + 1)
-            out[str(key)] = _plain(node[key], child, locs, file, off)
-            if not isinstance(node[key], (CommentedMap, CommentedSeq)):
-                locs[child] = Loc(file, line + 1 + off, col + 1)
-        return out
-    if isinstance(node, CommentedSeq):
-        out = []
-        for index, item in enumerate(node):
-            line, col = node.lc.item(index)
-            child = (*path, index)
-            locs[child] = Loc(file, line + 1 + off, col + 1)
-            out.append(_plain(item, child, locs, file, off))
-        return out
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, (_dt.date, _dt.datetime)):
-        return node
-    return str(node)
+class _Builder:
+    """Turns parser events into plain data, recording the location of every value."""
+
+    def __init__(self, file: str, line_offset: int):
+        self.file = file
+        self.offset = line_offset
+        self.start = Loc(file, 1 + line_offset, 1)
+        self.last = self.start
+        self.locs: dict[Path_, Loc] = {(): self.start}
+        self.cleaned: list[Loc] = []
+        self.stack: list[_Frame] = []
+        self.root: object = None
+        self.documents = 0
+        self.events = 0
+
+    def mark_loc(self, mark) -> Loc:
+        return Loc(self.file, mark.line + 1 + self.offset, mark.column + 1)
+
+    def document(self) -> YamlDoc:
+        return YamlDoc(self.root, self.locs, self.file, self.offset, tuple(self.cleaned))
+
+    # ---- events ----
+    def feed(self, event, resolver) -> None:
+        loc = self.mark_loc(event.start_mark) if event.start_mark else self.last
+        self.last = loc
+        if isinstance(event, DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise YamlProblem(loc, "more than one YAML document in the file",
+                                  "one document: remove the second '---'")
+            return
+        if isinstance(event, AliasEvent):
+            raise YamlProblem(loc, "YAML aliases (*name) are not allowed in a brief's source",
+                              "write the value out in full")
+        if isinstance(event, CollectionEndEvent):
+            self.stack.pop()
+            return
+        if not isinstance(event, (ScalarEvent, MappingStartEvent, SequenceStartEvent)):
+            return
+        self.events += 1
+        if self.events > MAX_EVENTS:
+            raise YamlProblem(loc, f"too many values in one YAML file (more than {MAX_EVENTS:,})")
+        tag = event.tag
+        if tag is not None and tag not in ALLOWED_TAGS:
+            raise YamlProblem(loc, f"YAML tag '{tag}' is not allowed",
+                              "plain values; at most !!str, !!int, !!float, !!bool or !!null")
+        if isinstance(event, ScalarEvent):
+            self.place(self.scalar(event, resolver, loc), loc, container=False)
+            return
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlProblem(loc, f"values nested more than {MAX_DEPTH} levels deep")
+        value: dict | list = {} if isinstance(event, MappingStartEvent) else []
+        path = self.place(value, loc, container=True)
+        self.stack.append(_Frame(value, path))
+
+    def place(self, value, loc: Loc, container: bool) -> Path_:
+        """Put ``value`` where the parse has got to; return its path."""
+        if not self.stack:
+            self.root = value
+            self.locs[()] = loc
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame.value, list):
+            path = (*frame.path, len(frame.value))
+            frame.value.append(value)
+            self.locs[path] = loc
+            return path
+        if frame.key is None:  # this value is a key
+            if container:
+                raise YamlProblem(loc, "a key must be plain text", "key: value")
+            key = "" if value is None else str(value)
+            if key in frame.value:
+                first = self.locs[(*frame.path, key)]
+                raise YamlProblem(loc, f'duplicate key "{key}"',
+                                  f"each key once; it is first set at line {first.line}")
+            frame.key, frame.key_loc = key, loc
+            frame.value[key] = None
+            self.locs[(*frame.path, key)] = loc
+            return (*frame.path, key)
+        path = (*frame.path, frame.key)
+        frame.value[frame.key] = value
+        # a scalar is located at its value; a mapping or list at its key
+        self.locs[path] = frame.key_loc if container else loc
+        frame.key = None
+        return path
+
+    def scalar(self, event: ScalarEvent, resolver, loc: Loc):
+        text = event.value
+        if event.style == ">":  # ruamel marks where a folded scalar was folded with BEL
+            text = text.replace("\a", "")
+        value, count, _ = strip_unsafe(text)
+        if count:
+            self.cleaned.append(loc)
+        tag = event.tag
+        if tag is None:  # no tag written: resolve it as YAML does (plain 12 is an int ...)
+            tag = str(resolver.resolve(ScalarNode, value, event.implicit))
+        return _convert(value, tag, loc)
 
 
-def _has_value_pos(node: CommentedMap, key) -> bool:
+@dataclass
+class _Frame:
+    value: dict | list
+    path: Path_
+    key: str | None = None
+    key_loc: Loc | None = None
+
+
+def _convert(value: str, tag: str, loc: Loc):
+    """A scalar's text as the Python value its (resolved) tag names."""
+    kind = tag[len(_CORE):] if tag.startswith(_CORE) else "str"
     try:
-        node.lc.value(key)
-    except (KeyError, TypeError):
-        return False
-    return True
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return value.strip().lower() in ("true", "yes", "on", "y")
+        if kind == "int":
+            return _int(value)
+        if kind == "float":
+            return _float(value)
+    except ValueError:
+        raise YamlProblem(loc, f"'{value[:40]}' is not a valid {kind}") from None
+    return value
+
+
+def _int(text: str) -> int:
+    text = text.strip().replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    if len(digits) > 40:
+        raise ValueError(text)
+    for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+        if digits.lower().startswith(prefix):
+            return sign * int(digits[2:], base)
+    return sign * int(digits, 10)
+
+
+def _float(text: str) -> float:
+    text = text.strip().replace("_", "")
+    lowered = text.lower()
+    if lowered.lstrip("+-") == ".inf":
+        return -math.inf if lowered.startswith("-") else math.inf
+    if lowered == ".nan":
+        return math.nan
+    return float(text)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -131,7 +270,8 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 
     Returns (front matter text or None, body text, line number where the body starts, 1-based).
     """
-    lines = text.splitlines(keepends=True)
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     if not lines or lines[0].strip() != "---":
         return None, text, 1
     for index in range(1, len(lines)):

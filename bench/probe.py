@@ -1,0 +1,56 @@
+"""In-process floors for bench.py: WeasyPrint alone on deckgen's HTML, and the deck, both warm.
+
+Also writes the HTML and its figures to a folder, so the WeasyPrint command line can render
+the very same document as a process.
+Usage: python probe.py PROJECT_DIR HTML_DIR   (prints one JSON line)
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from deckgen import figures, pdf
+from deckgen.build import validate
+from deckgen.deck import write_deck
+from deckgen.plan import plan_slides
+from deckgen.project import Project
+
+
+def best_of(runs: int, job) -> float:
+    """Median seconds of ``job()`` after one warm-up call."""
+    job()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        job()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def export(html: str, assets: dict[str, bytes], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for url, data in assets.items():
+        name = url.split(":", 1)[1]
+        (folder / name).write_bytes(data)
+        html = html.replace(url, name)
+    (folder / "brief.html").write_text(html, encoding="utf-8")
+
+
+def main(root: Path, html_dir: Path) -> None:
+    project = Project.at(root)
+    brief, theme, _, _ = validate(project)
+    svgs = {f.id: figures.render_svg(f, theme) for f in brief.figures}
+    html, assets = pdf.render_html(brief, project, theme, svgs)
+    export(html, assets, html_dir)
+    pngs = {f.id: figures.render_png(f, theme) for f in brief.figures if f.kind == "timeline"}
+    floor = best_of(2, lambda: pdf.html_to_pdf(html, project, assets, brief))
+    deck = best_of(2, lambda: write_deck(plan_slides(brief, theme), brief, theme, pngs))
+    print(json.dumps({"floor_warm": floor, "deck_warm": deck}))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -1,0 +1,72 @@
+"""``deckgen new DIR``: a new brief project that builds at once.
+
+The project gets a minimal, valid source (two sections, a figure, a reference), copies of
+deckgen's templates to restyle, a README and a ``.gitignore``. An existing, non-empty folder is
+never written into.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from string import Template
+
+from .errors import DeckgenError
+from .project import default_templates_dir
+
+SKELETON = Path(__file__).parent / "skeleton"
+TEMPLATES = ("theme.yaml", "brief.html.j2", "brief.css")
+RENAMES = {"gitignore": ".gitignore"}  # dot files are stored without the dot in the package
+
+
+class TargetNotEmpty(DeckgenError):
+    """``deckgen new`` was pointed at a folder that already holds files: a usage error."""
+
+    exit_code = 2
+
+
+def create(target: Path, title: str | None = None, today: dt.date | None = None) -> list[Path]:
+    """Write a new project into ``target``; return the files written."""
+    _refuse_non_empty(target)
+    title = title or _title_from(target)
+    values = _values(title, today or dt.date.today())
+    written = []
+    for source in sorted(p for p in SKELETON.rglob("*") if p.is_file()):
+        relative = source.relative_to(SKELETON)
+        destination = target / RENAMES.get(relative.as_posix(), relative.as_posix())
+        text = Template(source.read_text(encoding="utf-8")).safe_substitute(values)
+        written.append(_write(destination, text))
+    for name in TEMPLATES:
+        destination = target / "templates" / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(default_templates_dir() / name, destination)
+        written.append(destination)
+    return written
+
+
+def _refuse_non_empty(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise TargetNotEmpty(f"{target}: exists and is not a folder (expected a new or empty folder)")
+    if target.is_dir() and any(target.iterdir()):
+        raise TargetNotEmpty(f"{target}: folder is not empty; nothing was written "
+                             "(expected a new or empty folder)")
+
+
+def _title_from(target: Path) -> str:
+    words = target.resolve().name.replace("-", " ").replace("_", " ").split()
+    return " ".join(words).capitalize() if words else "A new policy brief"
+
+
+def _values(title: str, today: dt.date) -> dict[str, str]:
+    from .loader import slugify
+
+    return {"title": title, "title_yaml": json.dumps(title, ensure_ascii=False),
+            "date": today.isoformat(), "name": slugify(title) or "brief"}
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,186 @@
+"""Incremental builds: a no-op renders nothing, an edit re-renders the outputs but only the
+figures that changed, options and tampered outputs are noticed, --force ignores the cache."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from deckgen import deck, figures, pdf
+from deckgen.build import BuildOptions, build
+from deckgen.errors import SourceError
+from deckgen.project import default_templates_dir
+
+TIMELINE = """
+    kind: timeline
+    title: Milestones
+    alt: A timeline with two milestones, 1965 and 2022.
+    source: Test data
+    data:
+      events:
+        - year: 1965
+          label: A treaty
+        - year: 2022
+          label: A record year
+    """
+
+
+@pytest.fixture
+def two_figures(minimal_files):
+    """The minimal project with a second figure, a timeline (a PNG picture in the deck)."""
+    minimal_files["source/figures/timeline.yaml"] = textwrap.dedent(TIMELINE).lstrip("\n")
+    minimal_files["source/sections/one.md"] += "\n![](fig:timeline)\n"
+    return minimal_files
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Count the figure renders by figure id and format (builds must run with parallel=False)."""
+    seen: list[tuple[str, str]] = []
+    real_svg, real_png = figures.render_svg, figures.render_png
+
+    def svg(figure, theme):
+        seen.append((figure.id, "svg"))
+        return real_svg(figure, theme)
+
+    def png(figure, theme, dpi=200):
+        seen.append((figure.id, "png"))
+        return real_png(figure, theme, dpi)
+
+    monkeypatch.setattr(figures, "render_svg", svg)
+    monkeypatch.setattr(figures, "render_png", png)
+    return seen
+
+
+SERIAL = BuildOptions(parallel=False)
+
+
+def outputs(result) -> dict[str, bytes]:
+    return {fmt: path.read_bytes() for fmt, path in result.outputs.items()}
+
+
+def test_noop_rebuild_renders_nothing(make_project, two_figures, monkeypatch):
+    project = make_project(two_figures)
+    first = build(project)
+    assert first.cache["outputs"] == {"pdf": "built", "pptx": "built"}
+    before = outputs(first)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rendered on a no-op rebuild")
+
+    for module, name in [(figures, "render_svg"), (figures, "render_png"), (pdf, "render_pdf"),
+                         (deck, "write_deck")]:
+        monkeypatch.setattr(module, name, refuse)
+    again = build(project)
+    assert again.up_to_date
+    assert again.cache["outputs"] == {"pdf": "hit", "pptx": "hit"}
+    assert (again.pages, again.slides) == (first.pages, first.slides)
+    assert outputs(again) == before
+
+
+def test_edited_prose_rerenders_outputs_but_no_figure(make_project, two_figures, renders):
+    project = make_project(two_figures)
+    first = build(project, SERIAL)
+    before = outputs(first)
+    assert sorted(renders) == [("chart", "svg"), ("timeline", "png"), ("timeline", "svg")]
+    renders.clear()
+
+    section = project.source / "sections" / "one.md"
+    section.write_text(section.read_text().replace("Some prose", "Some edited prose"))
+    second = build(project, SERIAL)
+    assert second.cache["outputs"] == {"pdf": "built", "pptx": "built"}
+    assert second.cache["figures"] == {"hits": 3, "rendered": 0}
+    assert renders == []
+    after = outputs(second)
+    assert after["pdf"] != before["pdf"] and after["pptx"] != before["pptx"]
+
+
+def test_edited_figure_rerenders_only_that_figure(make_project, two_figures, renders):
+    project = make_project(two_figures)
+    build(project, SERIAL)
+    renders.clear()
+    chart = project.source / "figures" / "chart.yaml"
+    chart.write_text(chart.read_text().replace("[1, 2]", "[1, 3]"))
+    result = build(project, SERIAL)
+    assert renders == [("chart", "svg")]  # the chart is native in the deck: no PNG
+    assert result.cache["figures"] == {"hits": 2, "rendered": 1}
+
+
+def test_parallel_build_reports_the_deck_processs_figures(make_project, two_figures):
+    project = make_project(two_figures)
+    result = build(project, BuildOptions(parallel=True))
+    assert result.cache["parallel"] is True
+    assert result.cache["figures"] == {"hits": 0, "rendered": 3}
+    timeline = project.source / "figures" / "timeline.yaml"
+    timeline.write_text(timeline.read_text().replace("A record year", "Another record year"))
+    result = build(project, BuildOptions(parallel=True))
+    assert result.cache["figures"] == {"hits": 1, "rendered": 2}  # timeline SVG and PNG
+
+
+def test_an_option_rebuilds_only_the_output_it_changes(make_project, minimal_files):
+    project = make_project(minimal_files)
+    build(project, SERIAL)
+    result = build(project, BuildOptions(parallel=False, paper="letter"))
+    assert result.cache["outputs"] == {"pdf": "built", "pptx": "hit"}
+    assert set(result.outputs) == {"pdf", "pptx"} and result.slides > 0 and result.pages > 0
+    only = build(project, BuildOptions(parallel=False, paper="letter", formats=("pptx",)))
+    assert only.up_to_date and set(only.outputs) == {"pptx"}
+
+
+def test_a_template_change_is_a_miss(make_project, minimal_files):
+    minimal_files["templates/brief.css"] = (default_templates_dir() / "brief.css").read_text()
+    project = make_project(minimal_files)
+    build(project, SERIAL)
+    css = project.root / "templates" / "brief.css"
+    css.write_text(css.read_text() + "\nh1 { letter-spacing: 0.01em; }\n")
+    result = build(project, SERIAL)
+    assert result.cache["outputs"] == {"pdf": "built", "pptx": "built"}
+
+
+def test_a_tampered_or_missing_output_is_rebuilt(make_project, minimal_files):
+    project = make_project(minimal_files)
+    first = build(project, SERIAL)
+    good = outputs(first)
+    first.outputs["pdf"].write_bytes(b"%PDF-1.7 truncated")
+    first.outputs["pptx"].unlink()
+    result = build(project, SERIAL)
+    assert result.cache["outputs"] == {"pdf": "built", "pptx": "built"}
+    assert outputs(result) == good  # and the rebuild is byte-identical
+
+
+def test_force_renders_everything(make_project, minimal_files, renders):
+    project = make_project(minimal_files)
+    build(project, SERIAL)
+    renders.clear()
+    result = build(project, BuildOptions(parallel=False, force=True))
+    assert result.cache["outputs"] == {"pdf": "built", "pptx": "built"}
+    assert result.cache["figures"] == {"hits": 1, "rendered": 0}  # figures stay cached by content
+
+
+def test_strict_does_not_accept_a_cached_build_with_warnings(make_project, minimal_files):
+    minimal_files["source/brief.yaml"] += ("  - id: doe2020b\n    author: Doe, Jane\n"
+                                          "    title: A Book\n    year: 2020\n")
+    project = make_project(minimal_files)
+    result = build(project, SERIAL)
+    assert len(result.warnings) == 1
+    assert len(build(project, SERIAL).warnings) == 1  # replayed from the cache
+    with pytest.raises(SourceError):
+        build(project, BuildOptions(parallel=False, strict=True))
+
+
+def test_a_noop_build_process_imports_nothing_heavy(make_project, minimal_files):
+    project = make_project(minimal_files)
+    build(project, SERIAL)
+    script = ("import sys, json; from deckgen.cli import main; code = main(['build', '-q', sys.argv[1]]);"
+              "print(json.dumps([code, sorted(m for m in sys.modules if m.split('.')[0] in "
+              "('weasyprint', 'matplotlib', 'pptx', 'pydantic', 'PIL', 'ruamel', 'markdown_it', "
+              "'rich', 'jinja2', 'pypdf'))]))")
+    done = subprocess.run([sys.executable, "-c", script, str(project.root)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    code, heavy = json.loads(done.stdout)
+    assert code == 0, done.stderr
+    assert heavy == []
