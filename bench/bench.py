@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 EDIT = ("Commerce is among the firmest anchors", "Commerce remains among the firmest anchors")
 EDITED_SECTION = "economy"
+MAX_SECTIONS = 60  # deckgen's limit (schema.py)
 
 # Runs a command and prints its wall time and the peak RSS of it and its descendants.
 TIMER = """
@@ -54,26 +55,47 @@ def example_project(folder: Path) -> Path:
 
 
 def scaled_project(folder: Path, scale: int) -> Path:
-    """The example with every section repeated ``scale`` times under new ids (and its figures)."""
+    """The example with every section's prose and figures repeated ``scale`` times, under new ids.
+
+    deckgen allows at most MAX_SECTIONS sections, so the copies of a section are grouped a few to
+    a file: each copy keeps its own figures (new ids) and footnotes (new labels)."""
     source = example_project(folder) / "source"
     brief = (source / "brief.yaml").read_text(encoding="utf-8")
     match = re.search(r"^sections: \[(.*)\]$", brief, re.MULTILINE)
     ids = [s.strip() for s in match.group(1).split(",")]
     figure_ids = [p.stem for p in (source / "figures").glob("*.yaml")]
+    copies = list(range(2, scale + 1))
+    group = -(-len(copies) * len(ids) // (MAX_SECTIONS - len(ids)))  # ceiling division
     all_ids = list(ids)
-    for copy in range(2, scale + 1):
-        for section in ids:
-            text = (source / "sections" / f"{section}.md").read_text(encoding="utf-8")
-            for fid in figure_ids:
-                text = re.sub(rf"fig:{re.escape(fid)}\b", f"fig:{fid}-r{copy}", text)
-            text = re.sub(r'^title: "(.*)"$', rf'title: "\1 ({copy})"', text, count=1, flags=re.MULTILINE)
-            (source / "sections" / f"{section}-r{copy}.md").write_text(text, encoding="utf-8")
-            all_ids.append(f"{section}-r{copy}")
+    for section in ids:
+        front, body = _split_section(source / "sections" / f"{section}.md")
+        for start in range(0, len(copies), group):
+            chunk = copies[start:start + group]
+            bodies = [_renumbered(body, copy, figure_ids) for copy in chunk]
+            title = f" ({chunk[0]}–{chunk[-1]})" if len(chunk) > 1 else f" ({chunk[0]})"
+            text = re.sub(r'^title: "(.*)"$', rf'title: "\1{title}"', front, count=1, flags=re.MULTILINE)
+            new_id = f"{section}-r{chunk[0]}"
+            (source / "sections" / f"{new_id}.md").write_text(f"---\n{text}---\n" + "\n\n".join(bodies),
+                                                            encoding="utf-8")
+            all_ids.append(new_id)
+    for copy in copies:
         for fid in figure_ids:
             shutil.copyfile(source / "figures" / f"{fid}.yaml", source / "figures" / f"{fid}-r{copy}.yaml")
     brief = brief.replace(match.group(0), f"sections: [{', '.join(all_ids)}]")
     (source / "brief.yaml").write_text(brief, encoding="utf-8")
     return folder
+
+
+def _split_section(path: Path) -> tuple[str, str]:
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return front, body
+
+
+def _renumbered(body: str, copy: int, figure_ids: list[str]) -> str:
+    """One copy of a section's prose: its figures and footnote labels given new ids."""
+    for fid in figure_ids:
+        body = re.sub(rf"fig:{re.escape(fid)}\b", f"fig:{fid}-r{copy}", body)
+    return re.sub(r"\[\^([\w-]+)\]", rf"[^\1-r{copy}]", body)
 
 
 def toggle_paragraph(project: Path) -> None:
@@ -99,7 +121,7 @@ def timed(command: list[str]) -> tuple[float, int]:
                           check=True)
     code, seconds, peak = json.loads(done.stdout.strip().splitlines()[-1])
     if code != 0:
-        raise RuntimeError(f"{' '.join(command)} exited with {code}")
+        raise RuntimeError(f"{' '.join(command)} exited with {code}:\n{done.stderr}")
     return seconds, peak
 
 

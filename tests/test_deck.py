@@ -294,7 +294,8 @@ def pdf_text(path: Path) -> str:
 
 
 def deck_text(deck) -> str:
-    return " ".join(shape.text_frame.text for _, _, shape in shapes(deck) if shape.has_text_frame)
+    """The bodies of all slides in order: an item split over slides reads on unbroken."""
+    return " ".join(shape.text_frame.text for _, _, shape in shapes(deck) if shape.name == "Body")
 
 
 def comparable_numbers(text: str) -> list[str]:

@@ -16,8 +16,7 @@ from deckgen import model as m
 from deckgen.errors import EnvironmentProblem, Loc
 from deckgen.loader import load_project
 from deckgen.parity import comparable, parity_problems
-from deckgen.plan import (CONTINUED, DEFAULT_GEOMETRY, LAYOUTS, SLACK, Areas, Box, ChartData,
-                          plan_slides)
+from deckgen.plan import CONTINUED, DEFAULT_GEOMETRY, LAYOUTS, SLACK, Areas, Box, ChartData, plan_slides
 from deckgen.textfit import Fonts, lines_height, sentence_pieces, tokens, wrap, wrap_raw
 from deckgen.theme import Theme, load_theme
 
@@ -329,8 +328,8 @@ def test_parity_reports_a_missing_figure_and_a_chart_with_other_numbers(example,
     plans = [p for p in plans if p.figure_id != "timeline"]
     messages = sorted(p.message for p in parity_problems(example, plans))
     assert messages == ["figure 'timeline' would not appear in the deck",
-                        "figure 'tourism-2022': the deck's chart would not show the figure's own "
-                        "categories and numbers"]
+                        ("figure 'tourism-2022': the deck's chart would not show the figure's own "
+                         "categories and numbers")]
 
 
 # ---- measuring ---------------------------------------------------------------------------------

@@ -225,7 +225,7 @@ def _figures():
 
 def _run(jobs: _Jobs, todo: list[str], parallel: bool) -> dict[str, dict]:
     """Render each output in ``todo``: the deck in a forked process when both are needed."""
-    if parallel and set(todo) == set(FORMATS) and hasattr(os, "fork"):
+    if parallel and set(todo) == set(FORMATS) and _cores() > 1 and hasattr(os, "fork"):
         deck = _Forked(jobs.pptx, jobs.store)
         try:
             pdf = jobs.pdf()
@@ -234,6 +234,13 @@ def _run(jobs: _Jobs, todo: list[str], parallel: bool) -> dict[str, dict]:
             raise
         return {"pdf": pdf, "pptx": deck.result()}
     return {fmt: getattr(jobs, fmt)() for fmt in todo}
+
+
+def _cores() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _commit(store, project, brief, rendered, keys, warnings, environment) -> dict[str, dict]:
@@ -308,15 +315,21 @@ class _Forked:
     """
 
     def __init__(self, job: Callable[[], dict], store: cache.Store):
+        import gc
         import multiprocessing
         import warnings
 
         context = multiprocessing.get_context("fork")
         self.receiver, sender = context.Pipe(duplex=False)
         self.process = context.Process(target=_child, args=(job, sender, store), daemon=True)
-        with warnings.catch_warnings():  # fork in a threaded process (watch mode): the child
-            warnings.simplefilter("ignore", DeprecationWarning)  # only renders and exits
-            self.process.start()
+        gc.freeze()  # until the child is done, neither process's collector scans (and so
+        try:         # copies, page by page) the objects they share; see cancel()
+            with warnings.catch_warnings():  # fork in a threaded process (watch mode): the
+                warnings.simplefilter("ignore", DeprecationWarning)  # child only renders and exits
+                self.process.start()
+        except BaseException:
+            gc.unfreeze()
+            raise
         sender.close()
 
     def result(self) -> dict:
@@ -336,10 +349,13 @@ class _Forked:
 
     def cancel(self) -> None:
         """Stop the child if it still runs (the parent failed or was interrupted)."""
+        import gc
+
         self.receiver.close()
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+        gc.unfreeze()
 
 
 def _child(job, sender, store: cache.Store) -> None:

@@ -23,8 +23,7 @@ from pathlib import Path
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import (XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION,
-                             XL_TICK_LABEL_POSITION)
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
@@ -32,8 +31,19 @@ from pptx.util import Pt
 
 from . import model as m
 from .errors import EnvironmentProblem
-from .plan import (LINE_SPACING, SLIDE_H, SLIDE_W, SPACE_AFTER, Areas, Box, ChartData, Geometry,
-                   SlidePlan, default_geometry, layout_names)
+from .plan import (
+    LINE_SPACING,
+    SLIDE_H,
+    SLIDE_W,
+    SPACE_AFTER,
+    Areas,
+    Box,
+    ChartData,
+    Geometry,
+    SlidePlan,
+    default_geometry,
+    layout_names,
+)
 from .reproducible import normalise_office_zip
 from .theme import Theme
 
@@ -51,7 +61,9 @@ CHART_TYPES = {
 }
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
-DEFAULT_INSETS = (7.2, 3.6, 7.2, 3.6)  # PowerPoint's text frame margins when none are given
+DEFAULT_INSETS = (7.2, 3.6, 7.2, 3.6)
+BULLET_TAGS = ("a:buClrTx", "a:buClr", "a:buSzTx", "a:buSzPct", "a:buSzPts", "a:buFontTx", "a:buFont",
+               "a:buNone", "a:buAutoNum", "a:buChar", "a:buBlip")  # PowerPoint's text frame margins when none are given
 
 
 def clean(text: str) -> str:
@@ -84,9 +96,14 @@ def deck_geometry(theme: Theme, template: Path | str | None = None) -> Geometry:
 
 
 def _open_template(template: Path | str):
+    from zipfile import BadZipFile
+
+    from lxml.etree import XMLSyntaxError
+    from pptx.exc import PackageNotFoundError
+
     try:
         return Presentation(str(template))
-    except Exception as exc:  # python-pptx raises several kinds for a broken or missing file
+    except (OSError, KeyError, ValueError, BadZipFile, XMLSyntaxError, PackageNotFoundError) as exc:
         raise EnvironmentProblem(f"{template}: cannot read the reference template ({exc})") from None
 
 
@@ -221,9 +238,13 @@ class _DeckWriter:
         return rgb(self.theme.colour(name))
 
     def check_fits(self, plans: list[SlidePlan]) -> None:
-        """Plans made for another slide size (another template) are refused, not mis-drawn."""
+        """Plans made for another slide size or naming a layout the template lacks are refused,
+        not mis-drawn."""
         width, height = self.prs.slide_width / EMU_PER_PT, self.prs.slide_height / EMU_PER_PT
         for plan in plans:
+            if not self.styled and plan.layout not in self.layouts:
+                raise EnvironmentProblem(f"the reference template has no slide layout named "
+                                         f"'{plan.layout}' (needed for {plan.kind} slides)")
             for box in _plan_boxes(plan):
                 if box.x < -0.5 or box.y < -0.5 or box.right > width + 0.5 or box.bottom > height + 0.5:
                     raise EnvironmentProblem(
@@ -373,20 +394,20 @@ class _DeckWriter:
         ppr = para._p.get_or_add_pPr()
         ppr.set("marL", str(pt(plan.indent)))
         ppr.set("indent", str(-pt(plan.indent)))
-        _remove_children(ppr, ("a:buClr", "a:buFont", "a:buAutoNum", "a:buChar", "a:buNone"))
-        if item.continued:
-            ppr.append(ppr.makeelement(qn("a:buNone"), {}))
+        _remove_children(ppr, BULLET_TAGS)
+        if item.continued:  # aligned with the text above it, first line included
+            ppr.set("indent", "0")
+            _add_bullet_elements(ppr, ppr.makeelement(qn("a:buNone"), {}))
             return
         colour = ppr.makeelement(qn("a:buClr"), {})
         colour.append(colour.makeelement(qn("a:srgbClr"), {"val": self.theme.colour("accent").lstrip("#").upper()}))
-        ppr.append(colour)
         if item.number:
-            ppr.append(ppr.makeelement(qn("a:buFont"), {"typeface": "+mj-lt"}))
-            ppr.append(ppr.makeelement(qn("a:buAutoNum"), {"type": "arabicPeriod",
-                                                           "startAt": str(item.number)}))
+            font = ppr.makeelement(qn("a:buFont"), {"typeface": "+mj-lt"})
+            marker = ppr.makeelement(qn("a:buAutoNum"), {"type": "arabicPeriod", "startAt": str(item.number)})
         else:
-            ppr.append(ppr.makeelement(qn("a:buFont"), {"typeface": "Arial"}))
-            ppr.append(ppr.makeelement(qn("a:buChar"), {"char": "•"}))
+            font = ppr.makeelement(qn("a:buFont"), {"typeface": "Arial"})
+            marker = ppr.makeelement(qn("a:buChar"), {"char": "•"})
+        _add_bullet_elements(ppr, colour, font, marker)
 
     # ---- figures ----
     def chart(self, slide, data: ChartData, figure: m.Figure, box: Box):
@@ -409,7 +430,7 @@ class _DeckWriter:
         """The figure's PNG, as large as the box allows without falling below 200 dpi, centred."""
         image = io.BytesIO(self.pngs[figure.id])
         picture = slide.shapes.add_picture(image, pt(box.x), pt(box.y))
-        pixels_w, pixels_h = picture.image.size
+        pixels_w = picture.image.size[0]
         most = min(pixels_w / PICTURE_MIN_DPI * 72, box.w) / (picture.width / EMU_PER_PT)
         scale = min(most, pt(box.w) / picture.width, pt(box.h) / picture.height)
         picture.width = int(picture.width * scale)
@@ -588,8 +609,14 @@ def _no_bullet(para) -> None:
     ppr = para._p.get_or_add_pPr()
     ppr.set("marL", "0")
     ppr.set("indent", "0")
-    _remove_children(ppr, ("a:buClr", "a:buFont", "a:buAutoNum", "a:buChar", "a:buNone"))
-    ppr.append(ppr.makeelement(qn("a:buNone"), {}))
+    _remove_children(ppr, BULLET_TAGS)
+    _add_bullet_elements(ppr, ppr.makeelement(qn("a:buNone"), {}))
+
+
+def _add_bullet_elements(ppr, *elements) -> None:
+    """Bullet elements in the schema's place: after spacing, before tabs and default run style."""
+    for element in elements:
+        _insert_before(ppr, element, ("a:tabLst", "a:defRPr", "a:extLst"))
 
 
 def _remove_children(element, tags: tuple[str, ...]) -> None:

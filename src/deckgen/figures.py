@@ -1,9 +1,9 @@
 """Draw figures with matplotlib: SVG (vector, text as paths) for the PDF, PNG for the deck.
 
-Figures are drawn from the model's data with the theme's rc parameters. Two overrides are
-made here: ``font.family`` becomes a list of real families, so matplotlib falls back glyph by
-glyph (an arrow missing from Noto Sans comes from DejaVu Sans, Hangul and kanji from Noto Sans
-CJK); and mathtext stays off, so a ``$`` in a label stays a dollar sign. SVG output is
+Figures are drawn from the model's data with the theme's rc parameters: ``font.family`` is a
+list of real families, so matplotlib falls back glyph by glyph (an arrow missing from Noto Sans
+comes from DejaVu Sans, Hangul and kanji from Noto Sans CJK), and mathtext is off, so a ``$``
+in a label stays a dollar sign. SVG output is
 deterministic: no date, a fixed hash salt, glyphs drawn as paths.
 """
 
@@ -23,9 +23,9 @@ from . import model as m
 from .theme import Theme
 
 PDF_SIZE = (6.535, 2.8)  # inches: the brief's text width on A4 (166 mm), so type is not scaled
-DECK_SIZE = (11.0, 5.2)  # inches: a 16:9 slide's content area
-DECK_DPI = 200
-FALLBACK_FAMILIES = ("DejaVu Sans",)  # has arrows, maths and box-drawing glyphs Noto Sans lacks
+DECK_SIZE = (12.1, 4.6)  # inches: a 16:9 slide's figure area (874 pt wide), so it is not scaled up
+DECK_DPI = 240           # at the size placed on the slide: at least 200 dpi
+DECK_TYPE_SCALE = 2.0    # the deck's figure type, relative to the brief's (20 pt labels)
 
 
 def render_svg(figure: m.Figure, theme: Theme) -> bytes:
@@ -35,18 +35,13 @@ def render_svg(figure: m.Figure, theme: Theme) -> bytes:
 
 def render_png(figure: m.Figure, theme: Theme, dpi: int = DECK_DPI) -> bytes:
     """The figure as a high-resolution PNG for the deck."""
-    return _render(figure, theme, DECK_SIZE, "png", dpi=dpi, scale=1.5)
+    return _render(figure, theme, DECK_SIZE, "png", dpi=dpi, scale=DECK_TYPE_SCALE)
 
 
 def figure_rc(theme: Theme, scale: float = 1.0) -> dict:
-    """The theme's rc parameters with per-glyph font fallback and literal dollar signs."""
+    """The theme's rc parameters (per-glyph font fallback, literal dollar signs), type scaled."""
     rc = theme.mpl_rc()
     rc["font.size"] = rc["font.size"] * scale
-    families = [theme.fonts["sans"], *FALLBACK_FAMILIES, theme.fonts["cjk_sans"]]
-    rc["font.family"] = list(dict.fromkeys(families))
-    rc["text.parse_math"] = False
-    rc["text.usetex"] = False
-    rc["svg.hashsalt"] = rc.get("svg.hashsalt") or "deckgen"
     return rc
 
 

@@ -60,6 +60,7 @@ class _Loader:
         self.problems = Collector()
         self.markdown_bytes = 0
         self.broken_figures: set[str] = set()  # figures whose own files are in error
+        self.incomplete = False  # a section could not be read: "never cited/placed" may be wrong
 
     # ---- files ----
     def rel(self, path: Path) -> str:
@@ -151,7 +152,8 @@ class _Loader:
                 problem = f"'{shown}' leads outside the source folder through a symbolic link"
             else:
                 return path
-        self.problems.error(loc, problem, field, "a relative path under source/, such as data/name.csv")
+        example = "images/logo.png" if field == "logo" else "data/name.csv"
+        self.problems.error(loc, problem, field, f"a relative path under source/, such as {example}")
         return None
 
     # ---- the whole project ----
@@ -194,7 +196,7 @@ class _Loader:
             return None
         problem = _image_problem(path)
         if problem:
-            self.problems.error(loc, f"logo '{name}' {problem}", "logo",
+            self.problems.error(loc, f"'{name}' {problem}", "logo",
                                 f"a PNG or JPEG of at most {MAX_LOGO_SIDE} x {MAX_LOGO_SIDE} pixels")
             return None
         return self.rel(path)
@@ -234,16 +236,20 @@ class _Loader:
                 continue
             seen.add(section_id)
             if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", section_id):
-                self.problems.error(loc, f"invalid section id '{section_id}'", "sections",
+                self.problems.error(loc, f"invalid section id '{section_id[:80]}'", "sections",
                                     "lower-case letters, digits, '-' and '_'")
+                self.incomplete = True
                 continue
             path = self.source / "sections" / f"{section_id}.md"
-            if not path.is_file():
+            if not path.exists() and not path.is_symlink():
                 self.problems.error(loc, f"section '{section_id}' has no file", "sections",
                                     f"{self.rel(path)}")
+                self.incomplete = True
                 continue
             section = self.section(section_id, path)
-            if section is not None:
+            if section is None:
+                self.incomplete = True
+            else:
                 out.append(section)
         return tuple(out)
 
@@ -253,9 +259,10 @@ class _Loader:
             return None
         self.markdown_bytes += len(text.encode("utf-8"))
         if self.markdown_bytes > MAX_TOTAL_MARKDOWN_BYTES:
-            self.problems.error(Loc(self.rel(path)), "the sections together are too long "
-                                f"({self.markdown_bytes:,} bytes so far)",
-                                expected=f"at most {MAX_TOTAL_MARKDOWN_BYTES:,} bytes in all sections")
+            if self.markdown_bytes - len(text.encode("utf-8")) <= MAX_TOTAL_MARKDOWN_BYTES:
+                self.problems.error(Loc(self.rel(path)), "the sections together are too long: "
+                                    "the limit is passed in this file", expected=(
+                                        f"at most {MAX_TOTAL_MARKDOWN_BYTES:,} bytes in all sections"))
             return None
         front, body, body_line = split_front_matter(text)
         file = self.rel(path)
@@ -295,7 +302,7 @@ class _Loader:
             else:
                 order.append(block.figure_id)
         for figure_id, (_, doc, _) in specs.items():
-            if figure_id not in order:
+            if figure_id not in order and not self.incomplete:
                 self.problems.warn(doc.loc(), f"figure '{figure_id}' is never placed, so neither "
                                    "output shows it", expected=f"![](fig:{figure_id}) in a section")
         figures = []
@@ -394,7 +401,7 @@ class _Loader:
                     return None
                 rows.append((reader.line_num, row))
         except csv.Error as exc:
-            self.problems.error(Loc(file, reader.line_num + 1, 1), f"invalid CSV: {exc}")
+            self.problems.error(Loc(file, max(reader.line_num, 1), 1), f"invalid CSV: {exc}")
             return None
         if len(rows) < 2:
             self.problems.error(Loc(file, 1, 1), "CSV needs a header row and data rows")
@@ -405,15 +412,14 @@ class _Loader:
         file, rows = table
         header = [h.strip() for h in rows[0][1]]
         missing = False
-        for key, column in [("category", data.category)] + [
-                (f"series.{i}.column", s.column) for i, s in enumerate(data.series)]:
+        for key, column in [(("category",), data.category)] + [
+                (("series", i, "column"), s.column) for i, s in enumerate(data.series)]:
             if column not in header:
                 missing = True
                 hint = _did_you_mean(column, header)
                 shown = ", ".join(header[:12]) + (", ..." if len(header) > 12 else "")
-                self.problems.error(doc.loc(("data", *key.split("."))),
-                                    f"column '{column}' is not in {file}", f"data.{key}",
-                                    hint or "one of: " + shown)
+                self.problems.error(doc.loc(("data", *key)), f"column '{column}' is not in {file}",
+                                    "data." + ".".join(map(str, key)), hint or "one of: " + shown)
         if missing or not data.series:
             if not data.series:
                 self.problems.error(doc.loc(("data",)), "no series given", "data.series")
@@ -459,7 +465,7 @@ class _Loader:
                                                 "citation", _did_you_mean(ref_id, ref_ids) or
                                                 "an id from brief.yaml references")
         for ref in references:
-            if ref.id not in cited:
+            if ref.id not in cited and not self.incomplete:
                 self.problems.warn(ref.loc, f"reference '{ref.id}' is never cited", "references")
 
 
@@ -467,10 +473,20 @@ def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
 
 
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
 def _number(cell: str) -> float | str:
-    """The number in a CSV cell (``1,234.5`` allowed), or what is wrong with the cell."""
+    """The number in a CSV cell (``1,234.5`` allowed), or what is wrong with the cell.
+
+    A comma is read only as a thousands separator in groups of three: ``1,5`` is an error,
+    not fifteen (nor one and a half)."""
+    if "," in cell:
+        if not _THOUSANDS.match(cell):
+            return f"'{cell[:40]}' is not a number (a comma only separates thousands)"
+        cell = cell.replace(",", "")
     try:
-        value = float(cell.replace(",", ""))
+        value = float(cell)
     except ValueError:
         return f"'{cell[:40]}' is not a number"
     if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:

@@ -5,6 +5,13 @@ Extensions understood here, all plain-Markdown compatible:
   ``@fig:ID`` in running text refers to it ("Figure 2");
   ``[@key]`` or ``[@a; @b]`` cites references from the brief file.
 Raw HTML is never passed through: it stays visible as text.
+
+The text is untrusted. Every link becomes a link token (markdown-it's own ``validateLink``,
+which silently leaves ``file:`` or ``javascript:`` links as literal text, is replaced), so a
+link to anything but ``http(s)://``, ``mailto:`` or ``#`` is an error at its line; an image is
+an error unless it places a figure. Nesting deeper than :data:`MAX_NESTING` and tables larger
+than :data:`MAX_TABLE_ROWS` x :data:`MAX_TABLE_COLUMNS` are errors too, so that an absurd
+document ends in a message rather than a very long PDF.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from . import model as m
 from .errors import Collector, Loc
 
 MAX_NESTING = 8
+MAX_TABLE_ROWS = 300
+MAX_TABLE_COLUMNS = 20
 ALLOWED_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
 _CITE = re.compile(r"\[@([A-Za-z0-9_:-]+(?:\s*;\s*@[A-Za-z0-9_:-]+)*)\]")
 _FIGREF = re.compile(r"@fig:([a-z0-9][a-z0-9_-]*[a-z0-9]|[a-z0-9])")
@@ -59,6 +68,7 @@ def make_parser() -> MarkdownIt:
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("link", "figref", _figref_rule)
     md.options["maxNesting"] = MAX_NESTING * 3
+    md.validateLink = lambda url: True  # every link is checked, and reported, in _Converter
     return md
 
 
@@ -84,6 +94,7 @@ class _Converter:
         self.problems = problems
         self.footnotes: dict[int, tuple[m.Inline, ...]] = {}
         self.current_line = first_line
+        self.too_deep = False
 
     def loc(self, node: SyntaxTreeNode) -> Loc:
         if node.map:
@@ -108,7 +119,10 @@ class _Converter:
     def block(self, node: SyntaxTreeNode, depth: int) -> list[m.Block]:
         loc = self.loc(node)
         if depth > MAX_NESTING:
-            self.problems.error(loc, f"content nested more than {MAX_NESTING} levels deep")
+            if not self.too_deep:  # once per file: every deeper block would say it again
+                self.problems.error(loc, f"content nested more than {MAX_NESTING} levels deep",
+                                    expected=f"at most {MAX_NESTING} levels of lists and quotes")
+            self.too_deep = True
             return []
         kind = node.type
         if kind == "paragraph":
@@ -127,7 +141,8 @@ class _Converter:
             inner = tuple(b for child in node.children for b in self.block(child, depth + 1))
             return [m.Quote(inner, loc)]
         if kind == "table":
-            return [self.table(node, loc)]
+            table = self.table(node, loc)
+            return [table] if table is not None else []
         if kind in ("fence", "code_block"):
             return [m.CodeBlock(node.content.rstrip("\n"), loc)]
         if kind in ("footnote_block", "hr"):
@@ -147,7 +162,15 @@ class _Converter:
                 return m.FigureBlock(str(src)[4:], loc)
         return m.Paragraph(self.inlines(inline, loc), loc)
 
-    def table(self, node: SyntaxTreeNode, loc: Loc) -> m.Table:
+    def table(self, node: SyntaxTreeNode, loc: Loc) -> m.Table | None:
+        body = [row for part in node.children if part.type == "tbody" for row in part.children]
+        columns = max((len(row.children) for part in node.children for row in part.children),
+                      default=0)
+        if len(body) > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
+            self.problems.error(loc, f"table is too large ({len(body):,} rows, {columns} columns)",
+                                "table", f"at most {MAX_TABLE_ROWS} rows and {MAX_TABLE_COLUMNS} "
+                                "columns; put large data in a figure or an annex")
+            return None
         header: tuple = ()
         rows: list = []
         aligns: list[str] = []

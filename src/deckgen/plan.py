@@ -19,8 +19,8 @@ placeholders of a reference template's named layouts (see :func:`deckgen.deck.de
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from . import model as m
 from .markdown import plain_text
@@ -301,7 +301,7 @@ class _Planner:
         lines, line_size = self.fit_lines([part], areas.body, SUBTITLE_SIZES)
         lead = section.key_points[0] if section.key_points else (sentences(self.section_notes(section))
                                                                  or [""])[0]
-        notes = f"{part}: {section.title}. {lead}".strip()
+        notes = f"{part}: {_as_sentence(section.title)} {lead}".strip()
         return SlidePlan("section", title, notes, areas=areas, layout=self.layout("section"),
                          title_size=size, subtitle=tuple(lines), subtitle_size=line_size,
                          section_id=section.id, full_title=section.title)
@@ -457,7 +457,10 @@ class _Planner:
         pieces keep every character, so joined again they give the item."""
         if self.height([item], size, width) <= box.inner_h:
             return [item]
-        fits = lambda text: self.height([Bullet(text.strip())], size, width) <= box.inner_h  # noqa: E731
+
+        def fits(text: str) -> bool:
+            return self.height([Bullet(text.strip())], size, width) <= box.inner_h
+
         raw: list[str] = []
         for sentence in sentence_pieces(item.text):
             if raw and fits(raw[-1] + sentence):

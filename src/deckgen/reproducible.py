@@ -1,22 +1,75 @@
-"""Same input, same bytes: normalise the zip containers python-pptx writes.
+"""Same input, same bytes: one build timestamp, and stable zip containers.
 
-Zip entry times are set to a fixed stamp, entries are written in a stable order with fixed
-attributes, and embedded workbooks (chart data) are normalised the same way, recursively.
+The build timestamp (:func:`build_stamp`) is ``SOURCE_DATE_EPOCH`` when that is set (the
+reproducible-builds.org convention), else noon UTC on the brief's own date. It is never the
+clock: two builds of the same source give the same bytes, whenever they run.
+
+:func:`normalise_office_zip` rewrites the zip python-pptx writes: every entry gets the build
+timestamp, fixed attributes and a stable order, the core properties' dates become the build
+timestamp, and embedded workbooks (chart data, written by XlsxWriter with the clock's time in
+their own ``docProps/core.xml``) are normalised the same way, recursively.
+
+:func:`pinned_source_date_epoch` sets ``SOURCE_DATE_EPOCH`` while a renderer runs, for the
+libraries that read it themselves: fontTools stamps the ``head`` table of every font subset it
+writes with the clock's time unless it is set (WeasyPrint subsets fonts with fontTools when
+HarfBuzz's subsetter is missing).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 
-_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+ENV = "SOURCE_DATE_EPOCH"
+_CORE_DATES = re.compile(
+    rb"(<(dcterms:created|dcterms:modified|cp:lastPrinted)(?:\s[^>]*)?>)[^<]*(</\2>)")
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """``SOURCE_DATE_EPOCH`` as an aware UTC datetime, or None when unset or not a valid time."""
+    value = os.environ.get(ENV, "").strip()
+    if not value.isdigit():
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def build_stamp(date: dt.date) -> dt.datetime:
+    """The one timestamp a build writes anywhere: SOURCE_DATE_EPOCH, else noon UTC on ``date``."""
+    return source_date_epoch() or dt.datetime(date.year, date.month, date.day, 12, tzinfo=dt.timezone.utc)
+
+
+@contextlib.contextmanager
+def pinned_source_date_epoch(stamp: dt.datetime):
+    """Run the body with ``SOURCE_DATE_EPOCH`` set to ``stamp`` (unless it is already set)."""
+    if os.environ.get(ENV) is not None:
+        yield
+        return
+    aware = stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)
+    os.environ[ENV] = str(int(aware.timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop(ENV, None)
 
 
 def normalise_office_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """Rewrite an OOXML zip so its bytes depend only on its content and ``stamp``."""
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    """Rewrite an OOXML zip so its bytes depend only on its content and the build timestamp.
+
+    The timestamp is ``SOURCE_DATE_EPOCH`` when that is set, else ``stamp``.
+    """
+    stamp = source_date_epoch() or stamp
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.timezone.utc)
+    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    if stamp.year < 1980:  # the earliest time a zip entry can hold
+        date_time = (1980, 1, 1, 0, 0, 0)
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()

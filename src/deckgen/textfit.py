@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from itertools import pairwise
 
 from PIL import ImageFont
 
@@ -55,7 +56,7 @@ NO_BREAK_AFTER = set("（［｛「『【〔〈《〘〖〝‘“｟«([{")
 _SENTENCE_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|[。！？][」』）”’]*\s*)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def font_path(family: str, bold: bool = False) -> str:
     """The file of an installed font family, via matplotlib's font manager."""
     from matplotlib import font_manager
@@ -67,12 +68,12 @@ def font_path(family: str, bold: bool = False) -> str:
         raise EnvironmentProblem(f"font '{family}' is not installed (run the set-up command)") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font(path: str) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, MEASURE_SIZE, layout_engine=ImageFont.Layout.BASIC)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cmap(path: str) -> frozenset[int]:
     """The code points a font file (its first face) has glyphs for."""
     from fontTools.ttLib import TTFont
@@ -81,7 +82,7 @@ def _cmap(path: str) -> frozenset[int]:
     return frozenset(font.getBestCmap() or {})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _line_ratio(path: str) -> float:
     """The font's line height (ascent + descent + line gap) in em."""
     return _font(path).font.height / MEASURE_SIZE
@@ -133,7 +134,7 @@ def _width(fonts: Fonts, text: str, bold: bool) -> float:
     return total + _autospaces(text) * AUTOSPACE * MEASURE_SIZE if mixed else total
 
 
-@lru_cache(maxsize=None)
+@cache
 def _advance(fonts: Fonts, char: str, bold: bool, mixed: bool) -> float:
     """One character's advance at MEASURE_SIZE; ``mixed`` when its text holds CJK."""
     latin_path, cjk_path, fallback_path = fonts.paths(bold)
@@ -164,7 +165,7 @@ def _script(char: str, mixed: bool, latin_glyphs: frozenset[int]) -> str:
 def _autospaces(text: str) -> int:
     """How many CJK / non-CJK boundaries without a space ``text`` has."""
     count = 0
-    for left, right in zip(text, text[1:]):
+    for left, right in pairwise(text):
         if left.isspace() or right.isspace():
             continue
         if is_cjk(left) != is_cjk(right):

@@ -39,8 +39,7 @@ class Theme:
 
     def mpl_rc(self) -> dict:
         return {
-            "font.family": "sans-serif",
-            "font.sans-serif": [self.fonts["sans"], self.fonts["cjk_sans"], "DejaVu Sans"],
+            "font.family": [self.fonts["sans"], "DejaVu Sans", self.fonts["cjk_sans"]],
             "font.size": 10,
             "text.color": self.colours["text"],
             "axes.labelcolor": self.colours["text"],
@@ -50,7 +49,7 @@ class Theme:
             "axes.spines.right": False,
             "xtick.color": self.colours["muted"],
             "ytick.color": self.colours["muted"],
-            "svg.fonttype": "path",
+            "svg.fonttype": "path",  # glyphs as paths: deterministic, no font needed to view
             "svg.hashsalt": "deckgen",
             "text.usetex": False,
             "text.parse_math": False,

@@ -54,10 +54,10 @@ def watch(project: Project, options: BuildOptions, report: Report,
                       + " (Ctrl-C to stop)"))
     try:
         for changes in watchfiles.watch(*folders, step=STEP_MS, rust_timeout=IDLE_MS,
-                                        yield_on_timeout=True, stop_event=stop_event,
-                                        raise_interrupt=False):
-            if changes:
-                report(WatchEvent("changed", paths=tuple(sorted({path for _, path in changes}))))
+                                        yield_on_timeout=True, stop_event=stop_event):
+            paths = changed_paths(changes)
+            if paths:
+                report(WatchEvent("changed", paths=paths))
                 result = rebuild(project, options, report)
                 warm = warm or (result is not None and not result.up_to_date)
             elif not warm:
@@ -66,6 +66,15 @@ def watch(project: Project, options: BuildOptions, report: Report,
     except KeyboardInterrupt:
         pass
     report(WatchEvent("message", "stopped watching"))
+
+
+def changed_paths(changes) -> tuple[str, ...]:
+    """The paths that changed, less an editor's temporary files (added, then gone again)."""
+    from watchfiles import Change
+
+    added = {path for change, path in changes if change == Change.added}
+    return tuple(sorted({path for _, path in changes
+                         if path not in added or Path(path).exists()}))
 
 
 def rebuild(project: Project, options: BuildOptions, report: Report) -> BuildResult | None:

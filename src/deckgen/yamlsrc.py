@@ -163,7 +163,8 @@ class _Builder:
             raise YamlProblem(loc, f"too many values in one YAML file (more than {MAX_EVENTS:,})")
         tag = event.tag
         if tag is not None and tag not in ALLOWED_TAGS:
-            raise YamlProblem(loc, f"YAML tag '{tag}' is not allowed",
+            shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+            raise YamlProblem(loc, f"YAML tag '{shown[:60]}' is not allowed",
                               "plain values; at most !!str, !!int, !!float, !!bool or !!null")
         if isinstance(event, ScalarEvent):
             self.place(self.scalar(event, resolver, loc), loc, container=False)
