@@ -9,7 +9,9 @@ project, and ``expected.txt``: the exit code on the first line, the fragment on 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import struct
 import textwrap
 import time
@@ -18,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL
 
+from conftest import MINIMAL
 from deckgen.cli import main
 
 CASES_DIR = Path(__file__).parent / "cases" / "bad"
@@ -87,6 +89,11 @@ def csv_figure(path: str = "data/x.csv", rows: str | None = None) -> dict:
     if rows is not None:
         changes["source/data/x.csv"] = rows
     return changes
+
+
+def as_pie(values: str = "[1, 2]", more: str = ""):
+    """The minimal figure as a pie chart with ``values``, and ``more`` series lines after."""
+    return lambda old: old.replace("kind: column", "kind: pie").replace("[1, 2]", values) + more
 
 
 def logo(value: str, **files) -> dict:
@@ -191,6 +198,10 @@ CASES = [
          "source/figures/chart.yaml:9:19: data.series.0.values.1: should be a finite number"),
     Case("inline-huge-value", {FIGURE: replace("[1, 2]", "[1e308, 2]")},
          "source/figures/chart.yaml:9:16: data.series.0.values.0: should be less than or equal to"),
+    Case("pie-of-zeros", {FIGURE: as_pie(values="[0, 0]")},
+         "source/figures/chart.yaml:5:1: data: a pie chart needs values that add up to more than zero"),
+    Case("pie-of-two-series", {FIGURE: as_pie(more="    - name: More\n      values: [3, 4]\n")},
+         "source/figures/chart.yaml:5:1: data.series: a pie chart shows one series (2 given)"),
     Case("figure-is-a-pipe", {"source/figures/other.yaml": Fifo()},
          "source/figures/other.yaml: 'source/figures/other.yaml' is not a regular file"),
     Case("101-figure-files", {f"source/figures/f{i}.yaml": "kind: pie\n" for i in range(100)},
@@ -249,10 +260,26 @@ def write_project(root: Path, changes: dict) -> None:
             path.write_text(content, encoding="utf-8")
 
 
+@contextlib.contextmanager
+def time_limit(seconds: int):
+    """Fail (instead of hanging the suite) when the body runs longer than ``seconds``."""
+    def expire(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s: a hang on bad input")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run(root: Path, args: tuple[str, ...], capsys) -> tuple[int, str]:
     command, *options = args
     started = time.perf_counter()
-    code = main([command, str(root), *options])
+    with time_limit(60):
+        code = main([command, str(root), *options])
     elapsed = time.perf_counter() - started
     assert elapsed < 20, f"took {elapsed:.1f} s"
     captured = capsys.readouterr()

@@ -16,18 +16,19 @@ import textwrap
 import threading
 import urllib.request
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
-from conftest import MINIMAL
 from pypdf import PdfReader
 
+from conftest import MINIMAL
 from deckgen.cli import main
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
-    def do_GET(self):  # noqa: N802 (the name http.server calls)
+    def do_GET(self):
         type(self).requests.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "text/css")

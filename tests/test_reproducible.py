@@ -19,9 +19,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, REPO
 from pypdf import PdfReader
 
+from conftest import MINIMAL, REPO
 from deckgen.cli import main
 from deckgen.reproducible import normalise_office_zip
 
@@ -112,16 +112,12 @@ def test_with_source_date_epoch_builds_are_identical_and_stamped_with_it(tmp_pat
     assert set(core_dates(first[".pptx"])) == {EPOCH_ISO}
 
 
-@pytest.mark.xfail(strict=True, reason="pdf.py must take the PDF dates from "
-                   "reproducible.build_stamp(brief.meta.date) (see the report)")
 def test_pdf_dates_follow_source_date_epoch(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     info = PdfReader(io.BytesIO(build(minimal(tmp_path), "--only", "pdf")[".pdf"])).metadata
     assert info["/CreationDate"].startswith("D:20231114")
 
 
-@pytest.mark.xfail(strict=True, reason="pdf.py must render inside reproducible."
-                   "pinned_source_date_epoch(...) so fontTools subsets carry no clock time")
 def test_pdf_is_identical_when_fonts_are_subset_by_fonttools(tmp_path, monkeypatch):
     """Without libharfbuzz-subset WeasyPrint subsets fonts with fontTools, which stamps each
     subset with the clock unless SOURCE_DATE_EPOCH is set."""
@@ -148,7 +144,7 @@ def office_zip(date_time: tuple, order: list[str]) -> bytes:
 
 
 def test_normalising_removes_every_trace_of_when_a_zip_was_written():
-    stamp = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
     names = ["docProps/core.xml", "[Content_Types].xml", "ppt/embeddings/book.xlsx"]
     a = normalise_office_zip(office_zip((2020, 1, 2, 3, 4, 6), names), stamp)
     b = normalise_office_zip(office_zip((2024, 5, 6, 7, 8, 10), names), stamp)

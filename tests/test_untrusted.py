@@ -24,10 +24,10 @@ from pathlib import Path
 import matplotlib.mathtext
 import pytest
 import weasyprint
-from conftest import MINIMAL
 from pptx import Presentation
 from pypdf import PdfReader
 
+from conftest import MINIMAL
 from deckgen import figures
 from deckgen.cli import main
 from deckgen.errors import Loc, Problem
@@ -173,7 +173,7 @@ def pdf_text(path: Path) -> str:
 
 
 def test_hostile_brief_builds_with_located_warnings(hostile):
-    root, code, err, pdf, pptx = hostile
+    _, code, err, _, _ = hostile
     assert code == 0, err
     assert "source/brief.yaml:1:8: warning: removed characters XML cannot hold" in err
     assert "source/brief.yaml:2:16: warning: removed characters XML cannot hold" in err

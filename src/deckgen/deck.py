@@ -44,7 +44,7 @@ from .plan import (
     default_geometry,
     layout_names,
 )
-from .reproducible import normalise_office_zip
+from .reproducible import build_stamp, normalise_office_zip
 from .theme import Theme
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -450,7 +450,7 @@ class _DeckWriter:
         props.language = meta.language
         props.revision = 1
         props.comments = ""
-        stamp = _datetime(meta.date)
+        stamp = build_stamp(meta.date).replace(tzinfo=None)
         props.created = stamp
         props.modified = stamp
         props.last_printed = stamp
@@ -668,9 +668,3 @@ def _plan_boxes(plan: SlidePlan) -> list[Box]:
     areas = plan.areas
     boxes = [areas.title, areas.body, areas.figure, areas.caption, plan.footer_box, plan.number_box]
     return [b for b in boxes if b is not None]
-
-
-def _datetime(date):
-    import datetime as dt
-
-    return dt.datetime(date.year, date.month, date.day, 12, 0, 0)

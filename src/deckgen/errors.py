@@ -50,7 +50,7 @@ class Problem:
         if self.expected:
             head += f" ({self.expected})"
         excerpt = _source_line(root, self.loc) if root is not None else None
-        head = printable(head)
+        head = printable(head).replace("\n", "\\n")  # one line, whatever the source held
         return f"{head}\n    {printable(excerpt)}" if excerpt else head
 
 

@@ -30,7 +30,16 @@ from pathlib import Path, PurePosixPath
 from . import model as m
 from .errors import Collector, DeckgenError, Loc, SourceError, normalise_newlines
 from .markdown import parse_blocks
-from .schema import MAX_ABS_VALUE, MAX_CATEGORIES, MAX_LABEL_CHARS, BriefIn, FigureIn, ReferenceIn, SectionIn, validate
+from .schema import (
+    MAX_ABS_VALUE,
+    MAX_CATEGORIES,
+    MAX_LABEL_CHARS,
+    BriefIn,
+    FigureIn,
+    ReferenceIn,
+    SectionIn,
+    validate,
+)
 from .yamlsrc import YamlDoc, YamlProblem, load_yaml, split_front_matter, strip_unsafe
 
 MAX_FILE_BYTES = 2_000_000        # any source file (a CSV)
@@ -307,7 +316,7 @@ class _Loader:
                                    "output shows it", expected=f"![](fig:{figure_id}) in a section")
         figures = []
         for number, figure_id in enumerate(order, start=1):
-            spec, doc, path = specs[figure_id]
+            spec, doc, _ = specs[figure_id]
             figure = self.figure(figure_id, number, spec, doc)
             if figure is None:
                 self.broken_figures.add(figure_id)
@@ -376,10 +385,21 @@ class _Loader:
                 self.problems.error(doc.loc(("data",)), "a chart needs categories and series",
                                     "data", "data.csv with category and series, or inline lists")
                 return None
-        if spec.kind == "pie" and any(v < 0 for s in series for v in s.values):
-            self.problems.error(doc.loc(("data",)), "a pie chart cannot show negative values", "data")
+        if spec.kind == "pie":
+            self.check_pie(series, doc)
         return m.Figure(figure_id, number, spec.kind, spec.title, spec.caption, spec.alt,
                         spec.source, spec.units, tuple(categories), tuple(series), events, doc.loc())
+
+    def check_pie(self, series: list[m.Series], doc: YamlDoc) -> None:
+        """A pie shows one series of non-negative values with a total above zero."""
+        loc = doc.loc(("data",))
+        if len(series) > 1:
+            self.problems.error(loc, f"a pie chart shows one series ({len(series)} given)", "data.series",
+                                "one series, or another kind of chart")
+        if any(v < 0 for s in series for v in s.values):
+            self.problems.error(loc, "a pie chart cannot show negative values", "data")
+        elif series and not sum(series[0].values) > 0:
+            self.problems.error(loc, "a pie chart needs values that add up to more than zero", "data")
 
     def csv_table(self, name: str, doc: YamlDoc):
         """(file, rows) of the non-blank rows of a CSV under source/, each row with its line."""

@@ -17,6 +17,7 @@ from . import model as m
 from .errors import DeckgenError
 from .html import HtmlWriter
 from .project import Project
+from .reproducible import build_stamp, pinned_source_date_epoch
 from .theme import Theme
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -42,6 +43,7 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: dic
     if print_mode:
         page_css += "@page { bleed: 3mm; marks: crop cross; }\n"
     html = template.render(
+        created=build_stamp(brief.meta.date).strftime("%Y-%m-%dT%H:%M:%SZ"),
         meta=brief.meta, sections=brief.sections, references=brief.references,
         takeaways=headline_points(brief), writer=writer, date_text=format_date(brief.meta.date),
         css_variables=_style_text(theme.css_variables() + page_css),
@@ -106,7 +108,8 @@ def html_to_pdf(html: str, project: Project, assets: dict[str, bytes], brief: m.
     if variant and variant != "none":
         options["pdf_variant"] = variant
     try:
-        return document.write_pdf(**options)
+        with pinned_source_date_epoch(build_stamp(brief.meta.date)):
+            return document.write_pdf(**options)
     except RefusedResource:
         raise
     except weasyprint.urls.FatalURLFetchingError as exc:

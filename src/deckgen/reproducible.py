@@ -35,14 +35,14 @@ def source_date_epoch() -> dt.datetime | None:
     if not value.isdigit():
         return None
     try:
-        return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
     except (OverflowError, OSError, ValueError):
         return None
 
 
 def build_stamp(date: dt.date) -> dt.datetime:
     """The one timestamp a build writes anywhere: SOURCE_DATE_EPOCH, else noon UTC on ``date``."""
-    return source_date_epoch() or dt.datetime(date.year, date.month, date.day, 12, tzinfo=dt.timezone.utc)
+    return source_date_epoch() or dt.datetime(date.year, date.month, date.day, 12, tzinfo=dt.UTC)
 
 
 @contextlib.contextmanager
@@ -51,7 +51,7 @@ def pinned_source_date_epoch(stamp: dt.datetime):
     if os.environ.get(ENV) is not None:
         yield
         return
-    aware = stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)
+    aware = stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
     os.environ[ENV] = str(int(aware.timestamp()))
     try:
         yield
@@ -66,7 +66,7 @@ def normalise_office_zip(data: bytes, stamp: dt.datetime) -> bytes:
     """
     stamp = source_date_epoch() or stamp
     if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(dt.timezone.utc)
+        stamp = stamp.astimezone(dt.UTC)
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
     if stamp.year < 1980:  # the earliest time a zip entry can hold
         date_time = (1980, 1, 1, 0, 0, 0)

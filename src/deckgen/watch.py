@@ -34,6 +34,7 @@ class WatchEvent:
 
 
 Report = Callable[[WatchEvent], None]
+READY = WatchEvent("message", "ready: renderers loaded, rebuilds are at full speed")
 
 
 def watched_folders(project: Project) -> list[Path]:
@@ -52,6 +53,8 @@ def watch(project: Project, options: BuildOptions, report: Report,
     folders = watched_folders(project)
     report(WatchEvent("message", "watching " + ", ".join(f"{d.name}/" for d in folders)
                       + " (Ctrl-C to stop)"))
+    if warm:
+        report(READY)
     try:
         for changes in watchfiles.watch(*folders, step=STEP_MS, rust_timeout=IDLE_MS,
                                         yield_on_timeout=True, stop_event=stop_event):
@@ -62,7 +65,7 @@ def watch(project: Project, options: BuildOptions, report: Report,
                 warm = warm or (result is not None and not result.up_to_date)
             elif not warm:
                 warm = _warm(project, options)
-                report(WatchEvent("message", "ready: renderers loaded, rebuilds are at full speed"))
+                report(READY)
     except KeyboardInterrupt:
         pass
     report(WatchEvent("message", "stopped watching"))

@@ -26,8 +26,14 @@ from dataclasses import dataclass, field
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (AliasEvent, CollectionEndEvent, DocumentStartEvent,
-                                MappingStartEvent, ScalarEvent, SequenceStartEvent)
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    DocumentStartEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceStartEvent,
+)
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.reader import ReaderError
 
@@ -39,7 +45,7 @@ MAX_DEPTH = 16        # mappings and lists inside each other
 MAX_EVENTS = 20_000   # scalars, mappings and lists in one file
 
 _CORE = "tag:yaml.org,2002:"
-ALLOWED_TAGS = {"!", *(_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq",
+ALLOWED_TAGS = {*(_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq",
                                            "timestamp"))}
 
 # Characters removed from source text: C0 controls but tab, line feed and carriage return;
@@ -229,7 +235,11 @@ class _Frame:
 
 def _convert(value: str, tag: str, loc: Loc):
     """A scalar's text as the Python value its (resolved) tag names."""
-    kind = tag[len(_CORE):] if tag.startswith(_CORE) else "str"
+    kind = tag.removeprefix(_CORE)
+    if kind not in ("null", "bool", "int", "float", "str", "timestamp"):
+        # '<<' is a merge key: it works only with aliases, which are refused anyway
+        raise YamlProblem(loc, f"'{value[:40]}' is a YAML {kind} key, which is not allowed",
+                          "quote it to make it text")
     try:
         if kind == "null":
             return None
