@@ -24,6 +24,8 @@ from .theme import Theme
 
 PDF_SIZE = (6.535, 2.8)  # inches: the brief's text width on A4 (166 mm), so type is not scaled
 DECK_SIZE = (12.1, 4.6)  # inches: a 16:9 slide's figure area (874 pt wide), so it is not scaled up
+MAX_TICKS = 24       # category labels drawn at most; more are sampled evenly
+MAX_LABELLED = 40    # value labels and markers only up to this many categories
 DECK_DPI = 240           # at the size placed on the slide: at least 200 dpi
 DECK_TYPE_SCALE = 2.0    # the deck's figure type, relative to the brief's (20 pt labels)
 
@@ -80,27 +82,39 @@ def _draw_bars(ax, figure: m.Figure, theme: Theme, horizontal: bool) -> None:
             bars = ax.barh(offsets, series.values, height=width * 0.9, label=series.name, zorder=2)
         else:
             bars = ax.bar(offsets, series.values, width=width * 0.9, label=series.name, zorder=2)
-        ax.bar_label(bars, labels=[_fmt(v) for v in series.values], padding=3,
-                     color=theme.colour("text"))
+        if len(positions) <= MAX_LABELLED:
+            ax.bar_label(bars, labels=[_fmt(v) for v in series.values], padding=3,
+                         color=theme.colour("text"))
     value_axis = "x" if horizontal else "y"
     ax.grid(axis=value_axis, color=theme.colour("light"), linewidth=0.8, zorder=0)
     ax.tick_params(axis="x" if not horizontal else "y", length=0, labelcolor=theme.colour("text"))
     if horizontal:
-        ax.set_yticks(list(positions), figure.categories)
+        ax.set_yticks(*_category_ticks(figure.categories))
         ax.invert_yaxis()
         ax.set_xlabel(_value_axis_label(figure))
         ax.margins(x=0.15)
     else:
-        ax.set_xticks(list(positions), figure.categories)
+        ax.set_xticks(*_category_ticks(figure.categories))
         ax.set_ylabel(_value_axis_label(figure))
         ax.margins(y=0.15)
     if count > 1:
         ax.legend(frameon=False)
 
 
+def _category_ticks(categories: tuple[str, ...]) -> tuple[list[int], list[str]]:
+    """Tick positions and labels: every category, or an even sample when there are too many
+    to read (drawing thousands of tick labels is also slow)."""
+    step = max(1, -(-len(categories) // MAX_TICKS))
+    positions = list(range(0, len(categories), step))
+    return positions, [categories[p] for p in positions]
+
+
 def _draw_line(ax, figure: m.Figure, theme: Theme) -> None:
+    positions = range(len(figure.categories))
+    marker = "o" if len(figure.categories) <= MAX_LABELLED else None
     for series in figure.series:
-        ax.plot(list(figure.categories), series.values, marker="o", linewidth=2, label=series.name)
+        ax.plot(list(positions), series.values, marker=marker, linewidth=2, label=series.name)
+    ax.set_xticks(*_category_ticks(figure.categories))
     ax.set_ylabel(_value_axis_label(figure))
     ax.grid(axis="y", color=theme.colour("light"))
     if len(figure.series) > 1:

@@ -62,7 +62,8 @@ def _figref_rule(state, silent: bool) -> bool:
 
 
 def make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+    md.enable("smartquotes")  # curly quotes and apostrophes; no other replacements
     md.enable("table").enable("strikethrough")
     md.use(footnote_plugin)
     md.inline.ruler.before("link", "citation", _citation_rule)

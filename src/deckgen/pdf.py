@@ -24,6 +24,9 @@ PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u", "pdf/a-3a", "none")
 
 
+MAX_RESOURCE_BYTES = 20_000_000
+
+
 class RefusedResource(DeckgenError):
     """The document asked for a resource that lies outside the sandbox."""
 
@@ -149,6 +152,10 @@ class SandboxFetcher(_sandbox_fetcher_base()):
         if parts.scheme == "file" and not parts.netloc:
             path = Path(unquote(parts.path)).resolve()
             if any(path.is_relative_to(d) for d in self.trusted) and path.is_file():
+                if path.stat().st_size > MAX_RESOURCE_BYTES:
+                    self.refused.append(url)
+                    raise RefusedResource(f"refused to load '{url}': larger than "
+                                          f"{MAX_RESOURCE_BYTES:,} bytes")
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(url)})
         self.refused.append(url)
         raise RefusedResource(f"refused to load '{url}': only files inside the project are used")
