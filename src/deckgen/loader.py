@@ -296,7 +296,7 @@ class _Loader:
     def figures(self, sections: tuple[m.Section, ...]) -> tuple[m.Figure, ...]:
         specs, broken = self.figure_specs()
         self.broken_figures = broken
-        placed = [b for s in sections for b in _walk(s.blocks) if isinstance(b, m.FigureBlock)]
+        placed = [b for s in sections for b in m.walk(s.blocks) if isinstance(b, m.FigureBlock)]
         order: list[str] = []
         for block in placed:
             if block.figure_id in broken:
@@ -561,18 +561,8 @@ def _did_you_mean(word: str, options) -> str:
     return f"did you mean '{hint[0]}'?" if hint else ""
 
 
-def _walk(blocks):
-    for block in blocks:
-        yield block
-        if isinstance(block, m.ListBlock):
-            for item in block.items:
-                yield from _walk(item)
-        elif isinstance(block, m.Quote):
-            yield from _walk(block.blocks)
-
-
 def _spans(blocks):
-    for block in _walk(blocks):
+    for block in m.walk(blocks):
         if isinstance(block, (m.Paragraph, m.Heading)):
             groups = [block.spans]
         elif isinstance(block, m.Table):

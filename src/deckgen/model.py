@@ -112,6 +112,17 @@ class FigureBlock:
 
 Block = Union[Paragraph, Heading, ListBlock, Quote, Table, CodeBlock, FigureBlock]
 
+def walk(blocks):
+    """Every block in ``blocks``, depth first, including those inside lists and quotes."""
+    for block in blocks:
+        yield block
+        if isinstance(block, ListBlock):
+            for item in block.items:
+                yield from walk(item)
+        elif isinstance(block, Quote):
+            yield from walk(block.blocks)
+
+
 # ---- figures, references, sections, brief ---------------------------------------------
 
 CHART_KINDS = ("bar", "column", "line", "pie")

@@ -636,14 +636,7 @@ def _date(date) -> str:
 
 
 def _figure_blocks(blocks):
-    for block in blocks:
-        if isinstance(block, m.FigureBlock):
-            yield block
-        elif isinstance(block, m.ListBlock):
-            for item in block.items:
-                yield from _figure_blocks(item)
-        elif isinstance(block, m.Quote):
-            yield from _figure_blocks(block.blocks)
+    return (block for block in m.walk(blocks) if isinstance(block, m.FigureBlock))
 
 
 def reference_text(ref: m.Reference) -> str:
