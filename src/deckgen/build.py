@@ -322,13 +322,14 @@ class _Forked:
         context = multiprocessing.get_context("fork")
         self.receiver, sender = context.Pipe(duplex=False)
         self.process = context.Process(target=_child, args=(job, sender, store), daemon=True)
+        self.unfreeze = gc.get_freeze_count() == 0  # else the caller (watch) froze the heap
         gc.freeze()  # until the child is done, neither process's collector scans (and so
         try:         # copies, page by page) the objects they share; see cancel()
             with warnings.catch_warnings():  # fork in a threaded process (watch mode): the
                 warnings.simplefilter("ignore", DeprecationWarning)  # child only renders and exits
                 self.process.start()
         except BaseException:
-            gc.unfreeze()
+            self._unfreeze()
             raise
         sender.close()
 
@@ -349,13 +350,17 @@ class _Forked:
 
     def cancel(self) -> None:
         """Stop the child if it still runs (the parent failed or was interrupted)."""
-        import gc
-
         self.receiver.close()
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
-        gc.unfreeze()
+        self._unfreeze()
+
+    def _unfreeze(self) -> None:
+        import gc
+
+        if self.unfreeze:
+            gc.unfreeze()
 
 
 def _child(job, sender, store: cache.Store) -> None:

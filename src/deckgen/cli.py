@@ -66,7 +66,7 @@ def cli() -> None:
 @cli.command()
 @project_argument
 @build_options
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but warnings and errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 def build(project_dir: Path, quiet, as_json, **options) -> None:
     """Build build/<name>.pdf and build/<name>.pptx from PROJECT_DIR (default: here).
