@@ -13,6 +13,7 @@ test:
 
 bench:
 	scripts/setup.sh
+	.venv/bin/python -m pip install -q -e '.[bench]'
 	.venv/bin/python bench/bench.py
 
 lint:

@@ -21,6 +21,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 from pypdf import PdfReader
 
+from deckgen.cli import main
 from deckgen import model as m
 from deckgen.build import BuildOptions, build
 from deckgen.deck import clean, deck_geometry, write_deck
@@ -333,3 +334,22 @@ def test_the_parity_reading_would_notice_a_changed_number(built):
     brief, deck, _ = built["example"]
     text = re.sub(r"\$52 billion", "$25 billion", deck_text(deck))
     assert missing_points(brief, text) == ["Bilateral trade reached $52 billion in 2022."]
+
+
+# ---- the reference template through `deckgen build` --------------------------------------------
+
+def test_deckgen_build_uses_the_projects_reference_template(make_project, minimal_files, capsys):
+    project = make_project(minimal_files)
+    (project.root / "templates").mkdir()
+    reference_template(project.root / "templates" / "reference.pptx", "16:9")
+    assert main(["build", str(project.root), "--only", "pptx", "--quiet"]) == 0
+    deck = Presentation(project.build_dir / "a-minimal-brief.pptx")
+    assert [s.slide_layout.name for s in deck.slides][:2] == ["Title Slide", "Title and Content"]
+
+
+def test_deckgen_check_names_a_layout_the_reference_template_lacks(make_project, minimal_files, capsys):
+    project = make_project(minimal_files)
+    (project.root / "templates").mkdir()
+    reference_template(project.root / "templates" / "reference.pptx", drop_layout="Title Only")
+    assert main(["check", str(project.root)]) == 2
+    assert "no slide layout named 'Title Only'" in capsys.readouterr().err

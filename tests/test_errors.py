@@ -51,5 +51,5 @@ def test_a_valid_project_checks_clean(make_project, minimal_files, capsys):
 
 def test_not_a_project_is_a_usage_error(tmp_path, capsys):
     code = main(["build", str(tmp_path)])
-    assert code == 1
+    assert code == 2
     assert "not a deckgen project" in capsys.readouterr().err

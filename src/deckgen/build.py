@@ -87,7 +87,12 @@ def validate(project: Project, strict: bool = False):
         promoted = [Problem(w.loc, w.message, w.field, w.expected) for w in warnings]
         raise SourceError(promoted, project.root)
     theme = load_theme(project.template_file("theme.yaml"))
-    plans = plan_slides(brief, theme)
+    geometry = None
+    if project.reference_deck is not None:
+        from .deck import deck_geometry
+
+        geometry = deck_geometry(theme, project.reference_deck)
+    plans = plan_slides(brief, theme, geometry)
     problems = parity_problems(brief, plans)
     if problems:
         raise SourceError(problems, project.root)
@@ -211,7 +216,7 @@ class _Jobs:
             pngs = {f.id: figs.get(f, self.theme, "png", lambda f=f: _figures().render_png(f, self.theme))
                     for f in self.brief.figures if f.kind not in m.CHART_KINDS}
         with clock("deck"):
-            data = write_deck(self.plans, self.brief, self.theme, pngs)
+            data = write_deck(self.plans, self.brief, self.theme, pngs, self.project.reference_deck)
         return {"data": data, "slides": len(self.plans), "timings": timings,
                 "figures": figs.stats(), "figures_used": figs.used}
 

@@ -112,6 +112,12 @@ class SourceError(DeckgenError):
         return "\n".join(lines)
 
 
+class UsageProblem(DeckgenError):
+    """The command was asked for something that cannot be: no project where one is named."""
+
+    exit_code = 2
+
+
 class EnvironmentProblem(DeckgenError):
     """Something outside the source is wrong: a missing font, template or tool."""
 

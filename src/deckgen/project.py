@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DeckgenError
+from .errors import EnvironmentProblem, UsageProblem
 
 
 def default_templates_dir() -> Path:
@@ -24,7 +24,7 @@ class Project:
     def at(cls, root: Path | str) -> "Project":
         path = Path(root).resolve()
         if not (path / "source").is_dir():
-            raise DeckgenError(f"{path}: not a deckgen project (no source/ folder here)")
+            raise UsageProblem(f"{path}: not a deckgen project (no source/ folder here)")
         return cls(path)
 
     @property
@@ -45,8 +45,16 @@ class Project:
         for folder in self.template_dirs:
             if (folder / name).is_file():
                 return folder / name
-        raise DeckgenError(f"templates/{name}: template not found in {self.root / 'templates'} "
+        raise EnvironmentProblem(f"templates/{name}: template not found in {self.root / 'templates'} "
                            "or deckgen's defaults")
+
+    @property
+    def reference_deck(self) -> Path | None:
+        """The organisation's PowerPoint template (``templates/reference.pptx``), if any."""
+        for folder in self.template_dirs:
+            if (folder / "reference.pptx").is_file():
+                return folder / "reference.pptx"
+        return None
 
     @property
     def trusted_dirs(self) -> list[Path]:
