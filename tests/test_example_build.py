@@ -54,3 +54,10 @@ def test_deck_has_a_native_chart_with_the_briefs_numbers(example_build):
     assert len(charts) == 1
     values = list(charts[0].plots[0].series[0].values)
     assert values == [2.4, 2.7]
+
+
+def test_figure_labels_are_real_text_in_the_pdf(example_build):
+    """Figures are vector SVG with real text: a reader can search for a chart's labels."""
+    text = pdf_text(example_build.outputs["pdf"])
+    assert "South Korea → Japan" in text
+    assert "Treaty on Basic" in text and "million visitors" in text

@@ -49,7 +49,7 @@ class Theme:
             "axes.spines.right": False,
             "xtick.color": self.colours["muted"],
             "ytick.color": self.colours["muted"],
-            "svg.fonttype": "path",  # glyphs as paths: deterministic, no font needed to view
+            "svg.fonttype": "none",  # real text: WeasyPrint sets it in the same fonts, searchable
             "svg.hashsalt": "deckgen",
             "text.usetex": False,
             "text.parse_math": False,
