@@ -21,9 +21,9 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 from pypdf import PdfReader
 
-from deckgen.cli import main
 from deckgen import model as m
 from deckgen.build import BuildOptions, build
+from deckgen.cli import main
 from deckgen.deck import clean, deck_geometry, write_deck
 from deckgen.errors import EnvironmentProblem
 from deckgen.loader import load_project

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Union
 
 from .errors import Loc
 
@@ -47,7 +46,7 @@ class Citation:
 class Footnote:
     """A footnote call together with its text, set at the foot of the page in the PDF."""
 
-    spans: tuple["Inline", ...]
+    spans: tuple[Inline, ...]
     loc: Loc
 
 
@@ -56,7 +55,7 @@ class LineBreak:
     pass
 
 
-Inline = Union[Text, Link, FigureRef, Citation, Footnote, LineBreak]
+Inline = Text | Link | FigureRef | Citation | Footnote | LineBreak
 
 # ---- blocks ---------------------------------------------------------------------------
 
@@ -77,14 +76,14 @@ class Heading:
 @dataclass(frozen=True)
 class ListBlock:
     ordered: bool
-    items: tuple[tuple["Block", ...], ...]
+    items: tuple[tuple[Block, ...], ...]
     loc: Loc
     start: int = 1
 
 
 @dataclass(frozen=True)
 class Quote:
-    blocks: tuple["Block", ...]
+    blocks: tuple[Block, ...]
     loc: Loc
 
 
@@ -110,7 +109,7 @@ class FigureBlock:
     loc: Loc
 
 
-Block = Union[Paragraph, Heading, ListBlock, Quote, Table, CodeBlock, FigureBlock]
+Block = Paragraph | Heading | ListBlock | Quote | Table | CodeBlock | FigureBlock
 
 def walk(blocks):
     """Every block in ``blocks``, depth first, including those inside lists and quotes."""

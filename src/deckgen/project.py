@@ -21,7 +21,7 @@ class Project:
     root: Path
 
     @classmethod
-    def at(cls, root: Path | str) -> "Project":
+    def at(cls, root: Path | str) -> Project:
         path = Path(root).resolve()
         if not (path / "source").is_dir():
             raise UsageProblem(f"{path}: not a deckgen project (no source/ folder here)")
