@@ -191,20 +191,27 @@ class _Jobs:
     def figures(self) -> cache.FigureCache:
         return cache.FigureCache(self.store.figures, self.salt)
 
-    def pdf(self) -> dict:
-        from .pdf import render_pdf
-
+    def svgs(self) -> dict:
+        """The PDF's figures as SVG (from the figure cache where it has them)."""
         timings, figs = {}, self.figures()
-        clock = _Clock(timings)
-        with clock("figures_svg"):
+        with _Clock(timings)("figures_svg"):
             svgs = {f.id: figs.get(f, self.theme, "svg", lambda f=f: _figures().render_svg(f, self.theme))
                     for f in self.brief.figures}
-        with clock("pdf"):
+        return {"svgs": svgs, "timings": timings, "figures": figs.stats(), "figures_used": figs.used}
+
+    def pdf(self, figures: dict | None = None) -> dict:
+        """Render the PDF; ``figures`` is what :meth:`svgs` returned, if it ran elsewhere."""
+        from .pdf import render_pdf
+
+        figures = figures or self.svgs()
+        timings = dict(figures["timings"])
+        with _Clock(timings)("pdf"):
             o = self.options
-            data = render_pdf(self.brief, self.project, self.theme, svgs, o.variant, o.print_mode, o.paper)
+            data = render_pdf(self.brief, self.project, self.theme, figures["svgs"], o.variant,
+                              o.print_mode, o.paper)
             pages = _count_pages(data)
-        return {"data": data, "pages": pages, "timings": timings, "figures": figs.stats(),
-                "figures_used": figs.used}
+        return {"data": data, "pages": pages, "timings": timings, "figures": figures["figures"],
+                "figures_used": figures["figures_used"]}
 
     def pptx(self) -> dict:
         from . import model as m
@@ -229,15 +236,37 @@ def _figures():
 
 
 def _run(jobs: _Jobs, todo: list[str], parallel: bool) -> dict[str, dict]:
-    """Render each output in ``todo``: the deck in a forked process when both are needed."""
+    """Render each output in ``todo``. When both are needed, a forked process draws the PDF's
+    figures and hands them over, then renders the deck, while this process loads WeasyPrint and
+    renders the PDF."""
     if parallel and set(todo) == set(FORMATS) and _cores() > 1 and hasattr(os, "fork"):
-        deck = _Forked(jobs.pptx, jobs.store)
+        import multiprocessing
+
+        figures_in, figures_out = multiprocessing.get_context("fork").Pipe(duplex=False)
+
+        def figures_then_deck() -> dict:
+            figures_in.close()
+            figures_out.send(jobs.svgs())
+            figures_out.close()
+            return jobs.pptx()
+
+        deck = _Forked(figures_then_deck, jobs.store)
+        figures_out.close()
         try:
-            pdf = jobs.pdf()
+            import weasyprint  # noqa: F401 - load it while the child draws the figures
+
+            from . import pdf  # noqa: F401
+
+            try:
+                figures = figures_in.recv()
+            except EOFError:  # the child failed before handing the figures over
+                figures = None
+            figures_in.close()
+            pdf_result = jobs.pdf(figures)
         except BaseException:
             deck.cancel()
             raise
-        return {"pdf": pdf, "pptx": deck.result()}
+        return {"pdf": pdf_result, "pptx": deck.result()}
     return {fmt: getattr(jobs, fmt)() for fmt in todo}
 
 
