@@ -24,6 +24,7 @@ import fcntl
 import hashlib
 import json
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -42,27 +43,45 @@ LIBRARIES = ("weasyprint", "pydyf", "matplotlib", "pptx", "PIL", "pydantic", "ma
 
 # ---- content digests -----------------------------------------------------------------------
 
-def _ignored(name: str) -> bool:
-    """Editor droppings and hidden files, which never feed a build."""
-    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp"))
+MAX_HASHED_BYTES = 2_000_000  # the loader never reads more of one file; neither does the key
 
 
 def folder_digest(folder: Path, label: str = "") -> str:
-    """SHA-256 over every (relative path, content) under ``folder``, in a stable order."""
+    """SHA-256 over every (relative path, content) under ``folder``, in a stable order.
+
+    Only what the loader could read counts, and only as the loader would read it: regular
+    files inside ``folder`` (a symbolic link by its target, if that stays inside), at most
+    MAX_HASHED_BYTES of each. Pipes, devices and links out are named but never opened.
+    """
     digest = hashlib.sha256(label.encode())
     if folder.is_dir():
+        root = folder.resolve()
         for path in sorted(_files(folder)):
             digest.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(_file_digest(path, root))
     return digest.hexdigest()
+
+
+def _file_digest(path: Path, root: Path) -> bytes:
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                return b"link out:" + os.readlink(path).encode(errors="replace")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return b"not a regular file"
+        with open(path, "rb") as stream:
+            return hashlib.sha256(stream.read(MAX_HASHED_BYTES + 1)).digest()
+    except OSError as exc:
+        return f"unreadable:{exc.errno}".encode()
 
 
 def _files(folder: Path):
     for parent, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if not _ignored(d)]
+        dirs.sort()
         for name in names:
-            if not _ignored(name):
-                yield Path(parent, name)
+            yield Path(parent, name)
 
 
 @lru_cache(maxsize=1)

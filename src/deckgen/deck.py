@@ -61,9 +61,9 @@ CHART_TYPES = {
 }
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
-DEFAULT_INSETS = (7.2, 3.6, 7.2, 3.6)
+DEFAULT_INSETS = (7.2, 3.6, 7.2, 3.6)  # PowerPoint's text frame margins when none are given
 BULLET_TAGS = ("a:buClrTx", "a:buClr", "a:buSzTx", "a:buSzPct", "a:buSzPts", "a:buFontTx", "a:buFont",
-               "a:buNone", "a:buAutoNum", "a:buChar", "a:buBlip")  # PowerPoint's text frame margins when none are given
+               "a:buNone", "a:buAutoNum", "a:buChar", "a:buBlip")
 
 
 def clean(text: str) -> str:

@@ -1,10 +1,10 @@
-"""Draw figures with matplotlib: SVG (vector, text as paths) for the PDF, PNG for the deck.
+"""Draw figures with matplotlib: SVG (vector, real text) for the PDF, PNG for the deck.
 
 Figures are drawn from the model's data with the theme's rc parameters: ``font.family`` is a
 list of real families, so matplotlib falls back glyph by glyph (an arrow missing from Noto Sans
 comes from DejaVu Sans, Hangul and kanji from Noto Sans CJK), and mathtext is off, so a ``$``
-in a label stays a dollar sign. SVG output is
-deterministic: no date, a fixed hash salt, glyphs drawn as paths.
+in a label stays a dollar sign. SVG text stays text (WeasyPrint sets it in the same fonts, and
+a reader can search it); the output is deterministic: no date, a fixed hash salt.
 """
 
 from __future__ import annotations

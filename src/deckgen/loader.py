@@ -119,12 +119,13 @@ class _Loader:
         except OSError as exc:
             self.problems.error(where, f"cannot read '{name}': {exc.strerror}")
             return None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            self.problems.error(where, f"'{name}' is not a regular file",
+                                expected="a text file, not a folder, device or pipe")
+            return None
         with os.fdopen(fd, "rb") as stream:
-            info = os.fstat(stream.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                self.problems.error(where, f"'{name}' is not a regular file",
-                                    expected="a text file, not a folder, device or pipe")
-                return None
             data = stream.read(limit + 1)
         if len(data) > limit:
             self.problems.error(where, f"file '{name}' is too large ({max(info.st_size, len(data)):,} bytes)",

@@ -171,6 +171,27 @@ class Reference:
     url: str
     loc: Loc
 
+    @property
+    def imprint(self) -> str:
+        """Publisher and year, as "Columbia University Press, 2019"."""
+        return ", ".join(str(x) for x in (self.publisher, self.year) if x)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """Author, title and imprint, each ending in one full stop (or its own ? or !)."""
+        return tuple(sentence(p) for p in (self.author, self.title, self.imprint) if p)
+
+    @property
+    def text(self) -> str:
+        """The reference as one line of plain text."""
+        return " ".join(self.parts)
+
+
+def sentence(text: str) -> str:
+    """``text`` ending in exactly one sentence mark."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
 
 @dataclass(frozen=True)
 class Section:
@@ -208,7 +229,7 @@ class Meta:
 
 @dataclass(frozen=True)
 class Brief:
-    """A whole brief. ``name`` is the output file stem, ``root`` the project directory."""
+    """A whole brief. ``name`` is the output file stem."""
 
     name: str
     meta: Meta

@@ -309,7 +309,7 @@ class _Planner:
     def reference_slides(self) -> list[SlidePlan]:
         if not self.brief.references:
             return []
-        items = _numbered([reference_text(r) for r in self.brief.references])
+        items = _numbered([r.text for r in self.brief.references])
         notes = "These are the works the brief draws on; the written brief lists them in full."
         return self.bullet_slides("references", "References", items, notes, start=REFERENCE_SIZE)
 
@@ -639,8 +639,3 @@ def _figure_blocks(blocks):
     return (block for block in m.walk(blocks) if isinstance(block, m.FigureBlock))
 
 
-def reference_text(ref: m.Reference) -> str:
-    parts = [f"{ref.author.rstrip('.')}. {ref.title.rstrip('.')}."]
-    if ref.publisher or ref.year:
-        parts.append(", ".join(str(x) for x in (ref.publisher, ref.year) if x) + ".")
-    return " ".join(parts)

@@ -70,6 +70,8 @@ def normalise_office_zip(data: bytes, stamp: dt.datetime) -> bytes:
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
     if stamp.year < 1980:  # the earliest time a zip entry can hold
         date_time = (1980, 1, 1, 0, 0, 0)
+    elif stamp.year > 2107:  # the latest
+        date_time = (2107, 12, 31, 23, 59, 58)
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()

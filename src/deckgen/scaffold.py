@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from string import Template
 
-from .errors import DeckgenError
+from .errors import DeckgenError, UsageProblem
 from .project import default_templates_dir
 
 SKELETON = Path(__file__).parent / "skeleton"
@@ -27,10 +27,16 @@ class TargetNotEmpty(DeckgenError):
     exit_code = 2
 
 
+SHORT_TITLE_MAX = 60
+TITLE_MAX = 300
+
+
 def create(target: Path, title: str | None = None, today: dt.date | None = None) -> list[Path]:
     """Write a new project into ``target``; return the files written."""
     _refuse_non_empty(target)
-    title = title or _title_from(target)
+    title = (title or _title_from(target)).strip()
+    if not title or len(title) > TITLE_MAX:
+        raise UsageProblem(f"--title: give a title of 1 to {TITLE_MAX} characters")
     values = _values(title, today or dt.date.today())
     written = []
     for source in sorted(p for p in SKELETON.rglob("*") if p.is_file()):
@@ -62,8 +68,18 @@ def _title_from(target: Path) -> str:
 def _values(title: str, today: dt.date) -> dict[str, str]:
     from .loader import slugify
 
+    short = short_title(title)
     return {"title": title, "title_yaml": json.dumps(title, ensure_ascii=False),
-            "date": today.isoformat(), "name": slugify(title) or "brief"}
+            "short_yaml": json.dumps(short, ensure_ascii=False),
+            "date": today.isoformat(), "name": slugify(short) or "brief"}
+
+
+def short_title(title: str, limit: int = SHORT_TITLE_MAX) -> str:
+    """``title`` cut at a word boundary to fit ``limit`` characters (the schema's bound)."""
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0] if " " in title[:limit] else title[:limit]
+    return cut.rstrip(" ,;:–—-")
 
 
 def _write(path: Path, text: str) -> Path:

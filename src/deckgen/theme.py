@@ -6,6 +6,7 @@ values for the deck, so no renderer hard-codes a colour or a font.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,12 +75,37 @@ def load_theme(path: Path) -> Theme:
         for key in keys:
             if key not in data.get(group, {}):
                 raise EnvironmentProblem(f"{doc.loc((group,))}: theme lacks {group}.{key}")
+    _check_values(data, doc)
     deck = data.get("deck") or {}
     _check_deck_options(deck, doc)
     return Theme(data["colours"], data["fonts"], data["sizes"], path, dict(deck))
 
 
 DIVIDER_CHOICES = ("auto", "always", "never")
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_FONT_NAME = re.compile(r"^[\w .,+-]{1,64}$")
+
+
+def _check_values(data: dict, doc) -> None:
+    """Colours are #RRGGBB, font names plain words, sizes numbers in a sane range."""
+    def fail(path: tuple, what: str) -> None:
+        raise EnvironmentProblem(f"{doc.loc(path)}: theme {'.'.join(path)} {what}")
+
+    colours = data["colours"]
+    series = colours["series"]
+    if not isinstance(series, list) or not series:
+        fail(("colours", "series"), "must be a non-empty list of #RRGGBB colours")
+    for name, value in colours.items():
+        for index, colour in enumerate(value if name == "series" else [value]):
+            if not isinstance(colour, str) or not _COLOUR.match(colour):
+                fail(("colours", name, index) if name == "series" else ("colours", name),
+                     f"is {colour!r} (expected a #RRGGBB colour)")
+    for name, value in data["fonts"].items():
+        if not isinstance(value, str) or not _FONT_NAME.match(value):
+            fail(("fonts", name), f"is {value!r} (expected a font family name)")
+    for name, value in data["sizes"].items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 6 <= value <= 96:
+            fail(("sizes", name), f"is {value!r} (expected a size in points, 6 to 96)")
 
 
 def _check_deck_options(deck, doc) -> None:

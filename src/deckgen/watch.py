@@ -106,8 +106,9 @@ class _Session:
                 self.report(WatchEvent("changed", paths=paths))
                 self.build()
             elif not self.warm:
-                self.warm = _warm(self.project, self.options)
-                self.report(READY)
+                self.warm = True  # tried once; a source error is reported by the next save
+                if _warm(self.project, self.options):
+                    self.report(READY)
             else:
                 return
         finally:
@@ -157,9 +158,10 @@ def rebuild(project: Project, options: BuildOptions, report: Report) -> BuildRes
 
 
 def _warm(project: Project, options: BuildOptions) -> bool:
-    """Render once without writing, so the first real rebuild finds everything loaded."""
+    """Render once without writing, so the first real rebuild finds everything loaded.
+    False when the source or the machine stopped it (the next save reports why)."""
     try:
         warm_up(project, options)
     except (DeckgenError, OSError):
-        pass  # the next save reports it
+        return False
     return True
