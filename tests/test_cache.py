@@ -110,6 +110,17 @@ def test_edited_figure_rerenders_only_that_figure(make_project, two_figures, ren
     assert result.cache["figures"] == {"hits": 2, "rendered": 1}
 
 
+def test_an_edited_caption_redraws_no_figure(make_project, two_figures, renders):
+    project = make_project(two_figures)
+    build(project, SERIAL)
+    renders.clear()
+    chart = project.source / "figures" / "chart.yaml"
+    chart.write_text(chart.read_text().replace("title: A chart", "title: A better chart"))
+    result = build(project, SERIAL)
+    assert renders == []
+    assert result.cache["outputs"] == {"pdf": "built", "pptx": "built"}
+
+
 def test_parallel_build_reports_the_deck_processs_figures(make_project, two_figures):
     project = make_project(two_figures)
     result = build(project, BuildOptions(parallel=True))

@@ -351,9 +351,8 @@ class FigureCache:
         return data
 
     def key(self, figure, theme, fmt: str) -> str:
-        import dataclasses
-
-        content = repr(dataclasses.replace(figure, loc=None))  # where it is written does not matter
+        # only what is drawn: not its number, title, caption, alt text, source or place
+        content = repr((figure.kind, figure.units, figure.categories, figure.series, figure.events))
         look = json.dumps([theme.colours, theme.fonts, theme.sizes], sort_keys=True, default=str)
         return _hash([self.salt, fmt, look, content])
 
