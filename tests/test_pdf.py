@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from deckgen import figures, pdf
+from deckgen import model as m
 from deckgen.errors import DeckgenError
 from deckgen.loader import load_project
 from deckgen.project import Project
@@ -153,7 +154,7 @@ def test_fonts_are_embedded_and_subset_with_a_cjk_font(pdf_file):
 
 def test_cover_carries_title_people_date_and_marking(texts, brief):
     cover, meta = texts[0], brief.meta
-    for item in (meta.title, meta.subtitle, meta.organisation, pdf.format_date(meta.date),
+    for item in (meta.title, meta.subtitle, meta.organisation, m.long_date(meta.date),
                  *(a.name for a in meta.authors)):
         assert item in cover, item
     assert meta.distribution.upper() in cover.upper()

@@ -17,7 +17,6 @@ picture gets alt text, and the file is normalised so the same input gives the sa
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 from pptx import Presentation
@@ -46,8 +45,8 @@ from .plan import (
 )
 from .reproducible import build_stamp, normalise_office_zip
 from .theme import Theme
+from .yamlsrc import strip_unsafe
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 EMU_PER_PT = 12700
 PICTURE_MIN_DPI = 200
 CORE_PROPERTY_LIMIT = 255  # characters in a title, subject or keywords of docProps/core.xml
@@ -67,8 +66,9 @@ BULLET_TAGS = ("a:buClrTx", "a:buClr", "a:buSzTx", "a:buSzPct", "a:buSzPts", "a:
 
 
 def clean(text: str) -> str:
-    """Text python-pptx can write: characters invalid in XML removed, tabs as spaces."""
-    return _XML_INVALID.sub("", text.replace("\t", " ").replace("\x0b", " "))
+    """Text python-pptx can write: characters invalid in XML (and other controls) removed,
+    tabs, vertical tabs and form feeds as spaces."""
+    return strip_unsafe(text.replace("\t", " "))[0]
 
 
 def pt(value: float) -> int:

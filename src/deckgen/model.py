@@ -187,6 +187,11 @@ class Reference:
         return " ".join(self.parts)
 
 
+def long_date(date: dt.date) -> str:
+    """A date as readers of a brief expect it: "26 November 2026"."""
+    return f"{date.day} {date.strftime('%B %Y')}"
+
+
 def sentence(text: str) -> str:
     """``text`` ending in exactly one sentence mark."""
     text = text.strip()

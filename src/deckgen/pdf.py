@@ -6,7 +6,6 @@ inside the project's source and templates. Anything else (other files, the netwo
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -48,7 +47,7 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: dic
     html = template.render(
         created=build_stamp(brief.meta.date).strftime("%Y-%m-%dT%H:%M:%SZ"),
         meta=brief.meta, sections=brief.sections, references=brief.references,
-        takeaways=headline_points(brief), writer=writer, date_text=format_date(brief.meta.date),
+        takeaways=headline_points(brief), writer=writer, date_text=m.long_date(brief.meta.date),
         css_variables=_style_text(theme.css_variables() + page_css),
         stylesheet=project.template_file("brief.css").as_uri(),
         logo=(project.root / brief.meta.logo).as_uri() if brief.meta.logo else "",
@@ -78,10 +77,6 @@ def _style_text(css: str) -> Markup:
     if "</" in css:
         raise DeckgenError("theme: CSS values may not contain '</'")
     return Markup(css)
-
-
-def format_date(date: dt.date) -> str:
-    return f"{date.day} {date.strftime('%B %Y')}"
 
 
 def render_pdf(brief: m.Brief, project: Project, theme: Theme, figure_svgs: dict[str, bytes],

@@ -268,7 +268,7 @@ class _Planner:
     # ---- covers ----
     def title_slide(self) -> SlidePlan:
         meta = self.brief.meta
-        lines = [meta.subtitle, " · ".join(x for x in (meta.organisation, _date(meta.date)) if x),
+        lines = [meta.subtitle, " · ".join(x for x in (meta.organisation, m.long_date(meta.date)) if x),
                  meta.distribution]
         return self.cover("title", meta.title, [line for line in lines if line],
                           notes=self.opening_notes())
@@ -629,10 +629,6 @@ def data_sentence(figure: m.Figure) -> str:
 
 def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.10g}"
-
-
-def _date(date) -> str:
-    return f"{date.day} {date.strftime('%B %Y')}"
 
 
 def _figure_blocks(blocks):
