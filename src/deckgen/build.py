@@ -333,13 +333,7 @@ def _problem(data: dict) -> Problem:
                    data["expected"], warning=True)
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temporary file in the same folder, then rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    cache.atomic_write(target, data)
-
-
-# ---- a forked helper ---------------------------------------------------------------------------
+# ---- a forked child process ------------------------------------------------------------------
 
 class _Forked:
     """Run ``job()`` in a forked child process; ``result()`` returns its value or raises its error.

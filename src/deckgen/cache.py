@@ -234,7 +234,7 @@ class Store:
             os.close(fd)  # closing the last descriptor releases the lock
 
     def release_in_child(self) -> None:
-        """In a forked helper: drop the inherited lock descriptor, so the lock dies with the parent."""
+        """In a forked child process: drop the inherited lock descriptor, so the lock dies with the parent."""
         if self.lock_fd is not None:
             os.close(self.lock_fd)
             self.lock_fd = None

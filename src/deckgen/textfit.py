@@ -228,16 +228,6 @@ def lines_height(lines: list[str], fonts: Fonts, size: float, bold: bool = False
     return sum(fonts.line_height(line, size, bold) * spacing for line in lines)
 
 
-def text_height(paragraphs: list[str], fonts: Fonts, size: float, width: float,
-                line_spacing: float = 1.0, space_after: float = 0.5, bold: bool = False) -> float:
-    """Height in points of paragraphs set at ``size`` in a box ``width`` points wide, with a gap
-    of ``space_after`` em between paragraphs. ``line_spacing`` multiplies each line's height."""
-    lines = sum(lines_height(wrap(p, fonts, size, width, bold), fonts, size, bold, line_spacing)
-                for p in paragraphs)
-    gaps = max(len(paragraphs) - 1, 0)
-    return lines + gaps * size * space_after
-
-
 def sentence_pieces(text: str) -> list[str]:
     """``text`` cut after each sentence end, keeping every character: ``"".join`` gives ``text``."""
     pieces, start = [], 0
