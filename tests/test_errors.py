@@ -53,3 +53,15 @@ def test_not_a_project_is_a_usage_error(tmp_path, capsys):
     code = main(["build", str(tmp_path)])
     assert code == 2
     assert "not a deckgen project" in capsys.readouterr().err
+
+
+def test_a_key_point_too_long_for_a_bullet_is_a_warning(make_project, minimal_files, capsys):
+    long_point = "A point that keeps going " * 8
+    minimal_files["source/sections/one.md"] = minimal_files["source/sections/one.md"].replace(
+        "One point worth making.", long_point.strip())
+    project = make_project(minimal_files)
+    assert main(["check", str(project.root)]) == 0
+    assert ("source/sections/one.md:4:5: warning: key_points.0: key point is 199 characters long, "
+            "too long for a slide bullet (at most 160; move the detail to the prose or notes)"
+            ) in capsys.readouterr().err
+    assert main(["check", str(project.root), "--strict"]) == 1

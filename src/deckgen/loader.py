@@ -46,6 +46,7 @@ MAX_FILE_BYTES = 2_000_000        # any source file (a CSV)
 MAX_YAML_BYTES = 200_000          # brief.yaml, a figure file
 MAX_MARKDOWN_BYTES = 200_000      # one section (about 30,000 words)
 MAX_TOTAL_MARKDOWN_BYTES = 600_000  # all sections together (about 140 pages of PDF)
+LONG_KEY_POINT = 160  # characters: about two lines of a slide bullet at 28 pt
 MAX_CSV_ROWS = MAX_CATEGORIES     # data rows; each row is a category of the chart
 MAX_FIGURES = 100
 MAX_LOGO_BYTES = 2_000_000
@@ -263,6 +264,15 @@ class _Loader:
                 out.append(section)
         return tuple(out)
 
+    def warn_long_points(self, points: list[str], doc: YamlDoc) -> None:
+        """A key point is a slide bullet: past LONG_KEY_POINT characters it reads as a paragraph."""
+        for index, point in enumerate(points):
+            if len(point) > LONG_KEY_POINT:
+                self.problems.warn(doc.loc(("key_points", index)),
+                                   f"key point is {len(point)} characters long, too long for a "
+                                   "slide bullet", f"key_points.{index}",
+                                   f"at most {LONG_KEY_POINT}; move the detail to the prose or notes")
+
     def section(self, section_id: str, path: Path) -> m.Section | None:
         text = self.read_text(path, limit=MAX_MARKDOWN_BYTES)
         if text is None:
@@ -289,6 +299,7 @@ class _Loader:
         if sec.id and sec.id != section_id:
             self.problems.error(doc.loc(("id",)), f"id '{sec.id}' does not match the file name",
                                 "id", f"'{section_id}' or no id")
+        self.warn_long_points(sec.key_points, doc)
         blocks = parse_blocks(body, file, body_line, self.problems)
         return m.Section(section_id, sec.title, tuple(sec.key_points), sec.notes.strip(),
                          sec.kind, blocks, Loc(file, 1, 1))
