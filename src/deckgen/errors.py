@@ -143,3 +143,11 @@ class Collector:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.warning]
+
+
+def did_you_mean(word: str, options) -> str:
+    """"did you mean 'x'?" for the closest of ``options``, or "" when none is close."""
+    import difflib
+
+    hint = difflib.get_close_matches(word, [str(o) for o in options], n=1)
+    return f"did you mean '{hint[0]}'?" if hint else ""

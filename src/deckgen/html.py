@@ -87,9 +87,9 @@ class HtmlWriter:
 
     def figure(self, figure: m.Figure) -> Markup:
         caption = Markup('<span class="fig-label">%s.</span> <span class="fig-title">%s</span>') % (
-            figure.label, _sentence(figure.title))
+            figure.label, m.sentence(figure.title))
         if figure.caption:
-            caption += Markup(" %s") % _sentence(figure.caption)
+            caption += Markup(" %s") % m.sentence(figure.caption)
         source = (Markup('<span class="fig-source">Source: %s</span>') % figure.source
                   if figure.source else Markup(""))
         return Markup(
@@ -99,7 +99,3 @@ class HtmlWriter:
         ) % (figure.id, figure.kind, self.figure_assets[figure.id], figure.alt, caption, source)
 
 
-def _sentence(text: str) -> str:
-    """``text`` ending with a full stop, so a figure title and its caption read as sentences."""
-    text = text.strip()
-    return text if not text or text[-1] in ".!?:…" else text + "."

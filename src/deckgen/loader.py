@@ -28,7 +28,7 @@ import warnings
 from pathlib import Path, PurePosixPath
 
 from . import model as m
-from .errors import Collector, DeckgenError, Loc, SourceError, normalise_newlines
+from .errors import Collector, DeckgenError, Loc, SourceError, did_you_mean, normalise_newlines
 from .markdown import parse_blocks
 from .schema import (
     MAX_ABS_VALUE,
@@ -315,7 +315,7 @@ class _Loader:
                 continue  # its own file's errors are reported already
             if block.figure_id not in specs:
                 self.problems.error(block.loc, f"figure '{block.figure_id}' does not exist",
-                                    "figure", _did_you_mean(block.figure_id, specs) or
+                                    "figure", did_you_mean(block.figure_id, specs) or
                                     f"a file source/figures/{block.figure_id}.yaml")
             elif block.figure_id in order:
                 self.problems.error(block.loc, f"figure '{block.figure_id}' is placed twice",
@@ -448,7 +448,7 @@ class _Loader:
                 (("series", i, "column"), s.column) for i, s in enumerate(data.series)]:
             if column not in header:
                 missing = True
-                hint = _did_you_mean(column, header)
+                hint = did_you_mean(column, header)
                 shown = ", ".join(header[:12]) + (", ..." if len(header) > 12 else "")
                 self.problems.error(doc.loc(("data", *key)), f"column '{column}' is not in {file}",
                                     "data." + ".".join(map(str, key)), hint or "one of: " + shown)
@@ -487,14 +487,14 @@ class _Loader:
                 if (isinstance(span, m.FigureRef) and span.figure_id not in figure_ids
                         and span.figure_id not in self.broken_figures):
                     self.problems.error(span.loc, f"@fig:{span.figure_id} refers to no placed figure",
-                                        "figure", _did_you_mean(span.figure_id, figure_ids) or
+                                        "figure", did_you_mean(span.figure_id, figure_ids) or
                                         "the id of a figure placed with ![](fig:ID)")
                 if isinstance(span, m.Citation):
                     for ref_id in span.ref_ids:
                         cited.add(aliases.get(ref_id, ref_id))
                         if ref_id not in ref_ids:
                             self.problems.error(span.loc, f"citation '@{ref_id}' is not in the references",
-                                                "citation", _did_you_mean(ref_id, ref_ids) or
+                                                "citation", did_you_mean(ref_id, ref_ids) or
                                                 "an id from brief.yaml references")
         for ref in references:
             if ref.id not in cited and not self.incomplete:
@@ -567,10 +567,7 @@ def _same_work(a: ReferenceIn, b: ReferenceIn) -> bool:
     return (norm(a.author), norm(a.title), a.year) == (norm(b.author), norm(b.title), b.year)
 
 
-def _did_you_mean(word: str, options) -> str:
-    import difflib
-    hint = difflib.get_close_matches(word, list(options), n=1)
-    return f"did you mean '{hint[0]}'?" if hint else ""
+
 
 
 def _spans(blocks):

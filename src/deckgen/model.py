@@ -192,10 +192,13 @@ def long_date(date: dt.date) -> str:
     return f"{date.day} {date.strftime('%B %Y')}"
 
 
+SENTENCE_ENDS = ".!?:…。！？"
+
+
 def sentence(text: str) -> str:
-    """``text`` ending in exactly one sentence mark."""
+    """``text`` ending in one sentence mark: a full stop is added where none ends it."""
     text = text.strip()
-    return text if text.endswith((".", "?", "!")) else text + "."
+    return text if not text or text[-1] in SENTENCE_ENDS else text + "."
 
 
 @dataclass(frozen=True)

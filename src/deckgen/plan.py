@@ -301,7 +301,7 @@ class _Planner:
         lines, line_size = self.fit_lines([part], areas.body, SUBTITLE_SIZES)
         lead = section.key_points[0] if section.key_points else (sentences(self.section_notes(section))
                                                                  or [""])[0]
-        notes = f"{part}: {_as_sentence(section.title)} {lead}".strip()
+        notes = f"{part}: {m.sentence(section.title)} {lead}".strip()
         return SlidePlan("section", title, notes, areas=areas, layout=self.layout("section"),
                          title_size=size, subtitle=tuple(lines), subtitle_size=line_size,
                          section_id=section.id, full_title=section.title)
@@ -320,7 +320,7 @@ class _Planner:
 
     def closing_notes(self) -> str:
         points = [s.key_points[0] for s in self.brief.sections if s.key_points]
-        return "To close, the main points again. " + " ".join(_as_sentence(p) for p in points)
+        return "To close, the main points again. " + " ".join(m.sentence(p) for p in points)
 
     def section_notes(self, section: m.Section) -> str:
         """The author's notes, else the section's opening sentences."""
@@ -591,29 +591,24 @@ def _numbered(texts) -> list[Bullet]:
     return [Bullet(text, number=index) for index, text in enumerate(texts, start=1)]
 
 
-def _as_sentence(text: str) -> str:
-    text = text.strip()
-    return text if text[-1:] in ".!?。！？" else text + "."
-
-
 def continuation_notes(title: str, page: list[Bullet]) -> str:
     """Notes for a continuation slide: where we are, and what the slide says, to be read out."""
-    said = " ".join(_as_sentence(b.text) for b in page)
+    said = " ".join(m.sentence(b.text) for b in page)
     return f"Continuing {title}. {said}".strip()
 
 
 def figure_notes(figure: m.Figure) -> str:
     """What a speaker says over a figure: its point, its numbers in words, and its source."""
-    parts = [_as_sentence(figure.caption) if figure.caption else _as_sentence(figure.title)]
+    parts = [m.sentence(figure.caption) if figure.caption else m.sentence(figure.title)]
     parts.append(data_sentence(figure))
-    parts.append(f"Source: {_as_sentence(figure.source)}")
+    parts.append(f"Source: {m.sentence(figure.source)}")
     return " ".join(p for p in parts if p)
 
 
 def data_sentence(figure: m.Figure) -> str:
     """The figure's numbers read out: events by year, or each series' values by category."""
     if figure.kind == "timeline":
-        return " ".join(f"{e.year}: {_as_sentence(e.label)}" for e in sorted(figure.events, key=lambda e: e.year))
+        return " ".join(f"{e.year}: {m.sentence(e.label)}" for e in sorted(figure.events, key=lambda e: e.year))
     units = f" {figure.units}" if figure.units else ""
     said = []
     for series in figure.series:

@@ -8,12 +8,11 @@ points) ends in a clear error instead of minutes of text measuring or a thousand
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import Collector
+from .errors import Collector, did_you_mean
 from .yamlsrc import YamlDoc
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -134,8 +133,7 @@ def _record(err: dict, model: type[BaseModel], doc: YamlDoc, problems: Collector
     kind = err["type"]
     if kind == "extra_forbidden":
         known = _known_keys(model, path[:-1])
-        hint = difflib.get_close_matches(str(path[-1]), known, n=1)
-        expected = f"did you mean '{hint[0]}'?" if hint else "one of: " + ", ".join(known)
+        expected = did_you_mean(str(path[-1]), known) or "one of: " + ", ".join(known)
         problems.error(doc.loc(path), "unknown key", field, expected)
         return
     if kind == "missing":
