@@ -107,12 +107,18 @@ def _open_template(template: Path | str):
         raise EnvironmentProblem(f"{template}: cannot read the reference template ({exc})") from None
 
 
-def _find_layouts(prs, names: dict[str, str], template) -> dict:
-    """The layout for each slide kind, by name, from every slide master of the template."""
-    available = {}
+def _layouts_by_name(prs) -> dict:
+    """Every slide layout of every master, by name (the first master's wins a clash)."""
+    layouts = {}
     for master in prs.slide_masters:
         for layout in master.slide_layouts:
-            available.setdefault(layout.name, layout)
+            layouts.setdefault(layout.name, layout)
+    return layouts
+
+
+def _find_layouts(prs, names: dict[str, str], template) -> dict:
+    """The layout for each slide kind, by name, from every slide master of the template."""
+    available = _layouts_by_name(prs)
     found = {}
     for kind, name in names.items():
         if name not in available:
@@ -227,10 +233,7 @@ class _DeckWriter:
         else:
             self.prs = _open_template(template)
             _remove_slides(self.prs)
-        self.layouts = {}
-        for master in self.prs.slide_masters:
-            for layout in master.slide_layouts:
-                self.layouts.setdefault(layout.name, layout)
+        self.layouts = _layouts_by_name(self.prs)
         self.font = theme.fonts["deck"]
         self.cjk_font = theme.fonts["deck_cjk"]
 
