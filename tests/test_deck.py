@@ -52,10 +52,12 @@ def stress_build_once(tmp_path_factory):
     return _BUILDS["stress"]
 
 
-def reference_template(path: Path, aspect: str = "4:3", drop_layout: str = "") -> Path:
+def reference_template(path: Path, aspect: str = "4:3", drop_layout: str = "", font: str = "") -> Path:
     """An organisation's template stand-in: python-pptx's default (4:3, the usual layout names),
-    or the same stretched to 16:9; optionally without one layout."""
+    or the same stretched to 16:9; optionally without one layout, or with another theme font."""
     prs = Presentation()
+    if font:
+        _set_theme_font(prs, font)
     if aspect == "16:9":
         factor = 4 / 3
         prs.slide_width = int(prs.slide_width * factor)
@@ -69,6 +71,20 @@ def reference_template(path: Path, aspect: str = "4:3", drop_layout: str = "") -
         prs.slide_layouts.remove(layout)
     prs.save(path)
     return path
+
+
+def _set_theme_font(prs, typeface: str) -> None:
+    """Make ``typeface`` the template theme's heading and body font."""
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = prs.slide_masters[0].part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    for latin in root.iterfind(f".//{qn('a:majorFont')}/{qn('a:latin')}"):
+        latin.set("typeface", typeface)
+    for latin in root.iterfind(f".//{qn('a:minorFont')}/{qn('a:latin')}"):
+        latin.set("typeface", typeface)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def project_parts(root: Path):
@@ -353,3 +369,21 @@ def test_deckgen_check_names_a_layout_the_reference_template_lacks(make_project,
     reference_template(project.root / "templates" / "reference.pptx", drop_layout="Title Only")
     assert main(["check", str(project.root)]) == 2
     assert "no slide layout named 'Title Only'" in capsys.readouterr().err
+
+
+def test_a_templates_theme_font_is_named_and_measured_by_its_twin(example_parts, tmp_path):
+    brief, theme = example_parts
+    template = reference_template(tmp_path / "reference.pptx", "16:9", font="Arial")
+    geometry = deck_geometry(theme, template)
+    assert (geometry.font, geometry.font_metrics) == ("Arial", "Liberation Sans")
+    plans = plan_slides(brief, theme, geometry)
+    deck = Presentation(io.BytesIO(write_deck(plans, brief, theme, timeline_pngs(brief, theme), template)))
+    body = next(s for slide in deck.slides for s in slide.shapes if s.name == "Body")
+    assert {run.font.name for p in body.text_frame.paragraphs for run in p.runs} == {"Arial"}
+
+
+def test_a_template_font_without_a_twin_falls_back_to_the_themes(example_parts, tmp_path):
+    _, theme = example_parts
+    template = reference_template(tmp_path / "reference.pptx", font="Futura Obscura")
+    geometry = deck_geometry(theme, template)
+    assert (geometry.font, geometry.font_metrics) == ("", "")

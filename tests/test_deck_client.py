@@ -70,12 +70,12 @@ def _unfitted_deck(example_root: Path, out: Path) -> Path:
     return out
 
 
-def _template_deck(example_root: Path, out: Path, aspect: str) -> Path:
+def _template_deck(example_root: Path, out: Path, aspect: str, font: str = "") -> Path:
     """The example written into a reference template's layouts."""
     project = Project.at(example_root)
     brief = load_project(project.root)
     theme = load_theme(project.template_file("theme.yaml"))
-    template = reference_template(out.with_suffix(".template.pptx"), aspect)
+    template = reference_template(out.with_suffix(".template.pptx"), aspect, font=font)
     plans = plan_slides(brief, theme, deck_geometry(theme, template))
     out.write_bytes(write_deck(plans, brief, theme, timeline_pngs(brief, theme), template))
     return out
@@ -95,7 +95,7 @@ def rendered(example_build, stress_build, tmp_path_factory) -> dict[str, tuple[P
         "example": example_build.outputs["pptx"],
         "stress": stress_build.outputs["pptx"],
         "template": _template_deck(example_root, work / "template-deck.pptx", "4:3"),
-        "template-16x9": _template_deck(example_root, work / "template-16x9-deck.pptx", "16:9"),
+        "template-16x9": _template_deck(example_root, work / "template-16x9-deck.pptx", "16:9", "Arial"),
         "unfitted": _unfitted_deck(example_root, work / "unfitted-deck.pptx"),
     }
     pdfs = libreoffice_pdfs(list(decks.values()), work)

@@ -92,7 +92,39 @@ def deck_geometry(theme: Theme, template: Path | str | None = None) -> Geometry:
     width, height = prs.slide_width / EMU_PER_PT, prs.slide_height / EMU_PER_PT
     footer, number = _footer_boxes(layouts["points"], width, height)
     areas = {kind: _layout_areas(layout, kind, footer.y, template) for kind, layout in layouts.items()}
-    return Geometry(width, height, areas, footer, number, names, str(template))
+    font, metrics = template_font(prs)
+    return Geometry(width, height, areas, footer, number, names, str(template), font, metrics)
+
+
+# Fonts PowerPoint users have, and their metric-compatible free twins installed by the set-up.
+METRIC_TWINS = {"Calibri": "Carlito", "Arial": "Liberation Sans", "Helvetica": "Liberation Sans",
+                "Times New Roman": "Liberation Serif", "Courier New": "Liberation Mono",
+                "Carlito": "Carlito", "Liberation Sans": "Liberation Sans"}
+
+
+def template_font(prs) -> tuple[str, str]:
+    """The template theme's body font and the installed font that measures like it, or
+    ("", "") when there is no twin (the deck then uses the theme's font, which is measured)."""
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from .textfit import font_path
+
+    try:
+        theme_part = prs.slide_masters[0].part.part_related_by(RT.THEME)
+        root = etree.fromstring(theme_part.blob)
+    except (KeyError, IndexError, ValueError, etree.XMLSyntaxError):
+        return "", ""
+    latin = root.find(f".//{qn('a:minorFont')}/{qn('a:latin')}")
+    name = latin.get("typeface", "") if latin is not None else ""
+    twin = METRIC_TWINS.get(name)
+    if not twin:
+        return "", ""
+    try:
+        font_path(twin)
+    except EnvironmentProblem:
+        return "", ""
+    return name, twin
 
 
 def _open_template(template: Path | str):
@@ -234,7 +266,7 @@ class _DeckWriter:
             self.prs = _open_template(template)
             _remove_slides(self.prs)
         self.layouts = _layouts_by_name(self.prs)
-        self.font = theme.fonts["deck"]
+        self.font = (template_font(self.prs)[0] if template is not None else "") or theme.fonts["deck"]
         self.cjk_font = theme.fonts["deck_cjk"]
 
     def colour(self, name: str) -> RGBColor:

@@ -105,6 +105,8 @@ class Geometry:
     number: Box
     layouts: dict[str, str]
     template: str = ""  # the reference template these boxes were read from; "" for the default
+    font: str = ""  # the template's body font, when deckgen can measure it; "" for the theme's
+    font_metrics: str = ""  # the installed font measured in its place (its metric twin)
 
 
 DEFAULT_GEOMETRY = Geometry(
@@ -215,7 +217,7 @@ class _Planner:
     def __init__(self, brief: m.Brief, theme: Theme, geometry: Geometry):
         self.brief = brief
         self.geometry = geometry
-        self.fonts = Fonts(theme.fonts["deck_metrics"], theme.fonts["deck_cjk"])
+        self.fonts = Fonts(geometry.font_metrics or theme.fonts["deck_metrics"], theme.fonts["deck_cjk"])
         self.body = float(theme.sizes["deck_body"])
         self.min_body = float(theme.sizes["deck_min_body"])
         self.title_size = float(theme.sizes["deck_title"])
