@@ -99,24 +99,24 @@ def test_edited_prose_rerenders_outputs_but_no_figure(make_project, two_figures,
     assert after["pdf"] != before["pdf"] and after["pptx"] != before["pptx"]
 
 
-def test_edited_figure_rerenders_only_that_figure(make_project, two_figures, renders):
-    project = make_project(two_figures)
+def rebuild_after_editing_chart(project, renders, old: str, new: str):
+    """Build, then replace ``old`` with ``new`` in the chart's file and build again."""
     build(project, SERIAL)
     renders.clear()
     chart = project.source / "figures" / "chart.yaml"
-    chart.write_text(chart.read_text().replace("[1, 2]", "[1, 3]"))
-    result = build(project, SERIAL)
+    chart.write_text(chart.read_text().replace(old, new))
+    return build(project, SERIAL)
+
+
+def test_edited_figure_rerenders_only_that_figure(make_project, two_figures, renders):
+    result = rebuild_after_editing_chart(make_project(two_figures), renders, "[1, 2]", "[1, 3]")
     assert renders == [("chart", "svg")]  # the chart is native in the deck: no PNG
     assert result.cache["figures"] == {"hits": 2, "rendered": 1}
 
 
 def test_an_edited_caption_redraws_no_figure(make_project, two_figures, renders):
-    project = make_project(two_figures)
-    build(project, SERIAL)
-    renders.clear()
-    chart = project.source / "figures" / "chart.yaml"
-    chart.write_text(chart.read_text().replace("title: A chart", "title: A better chart"))
-    result = build(project, SERIAL)
+    result = rebuild_after_editing_chart(make_project(two_figures), renders,
+                                         "title: A chart", "title: A better chart")
     assert renders == []
     assert result.cache["outputs"] == {"pdf": "built", "pptx": "built"}
 
