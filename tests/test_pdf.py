@@ -51,7 +51,7 @@ def example(tmp_path_factory):
 def build_pdf(example, tmp_path_factory, name: str, **options) -> Path:
     project, brief, theme, svgs = example
     path = tmp_path_factory.mktemp("pdf") / f"{name}.pdf"
-    path.write_bytes(pdf.render_pdf(brief, project, theme, svgs, **options))
+    path.write_bytes(pdf.render_pdf(brief, project, theme, svgs, **options).data)
     return path
 
 
@@ -406,7 +406,7 @@ def test_optional_logo_is_drawn_on_the_cover_only(tmp_path):
     theme = load_theme(project.template_file("theme.yaml"))
     svgs = {f.id: figures.render_svg(f, theme) for f in brief.figures}
     path = tmp_path / "logo.pdf"
-    path.write_bytes(pdf.render_pdf(brief, project, theme, svgs))
+    path.write_bytes(pdf.render_pdf(brief, project, theme, svgs).data)
     with pdfplumber.open(path) as document:
         pages_with_images = [n for n, page in enumerate(document.pages, 1) if page.images]
     assert pages_with_images == [1]

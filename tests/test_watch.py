@@ -10,7 +10,13 @@ import sys
 import threading
 import time
 
-from deckgen.build import BuildOptions
+import pytest
+from pptx import Presentation
+
+from deckgen import build as build_module
+from deckgen import deck, pdf
+from deckgen.build import BuildOptions, DeckRenderer, build
+from deckgen.errors import DeckgenError
 from deckgen.watch import watch
 
 TIMEOUT = 90  # seconds; a slow CI machine renders the warm-up and two rebuilds within it
@@ -63,6 +69,7 @@ def test_a_save_rebuilds_and_a_broken_save_is_reported(make_project, minimal_fil
         assert rebuilt is not None, "the rebuild failed"
         assert rebuilt.cache["outputs"] == {"pdf": "built", "pptx": "built"}
         assert rebuilt.cache["figures"]["rendered"] == 0
+        assert rebuilt.cache["parallel"] is True  # the deck came from the watch's renderer
         assert pdf.read_bytes() != before
 
         good = section.read_text()
@@ -98,3 +105,114 @@ def test_the_watch_command_starts_and_stops_on_ctrl_c(make_project, minimal_file
     assert process.returncode == 0, err
     assert "stopped watching" in out
     assert "Traceback" not in err
+
+
+# ---- the long-lived deck renderer ---------------------------------------------------------------
+
+def slide_text(path) -> str:
+    return " ".join(shape.text_frame.text for slide in Presentation(path).slides
+                    for shape in slide.shapes if shape.has_text_frame)
+
+
+@pytest.fixture
+def renderer():
+    deck_renderer = DeckRenderer()
+    yield deck_renderer
+    deck_renderer.stop()
+
+
+@pytest.fixture
+def no_fork_per_build(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("forked a deck process for one build")
+
+    monkeypatch.setattr(build_module, "_Forked", refuse)
+
+
+def test_the_deck_renderer_renders_every_rebuilds_deck(make_project, minimal_files, renderer,
+                                                        no_fork_per_build):
+    project = make_project(minimal_files)
+    section = project.source / "sections" / "one.md"
+    last = "One point worth making."
+    for point in ("A first key point.", "A second key point."):
+        section.write_text(section.read_text().replace(last, point))
+        last = point
+        result = build(project, deck_renderer=renderer)
+        assert result.cache["outputs"] == {"pdf": "built", "pptx": "built"}
+        assert result.cache["parallel"] is True
+        assert point in slide_text(result.outputs["pptx"])
+    assert renderer.alive
+
+
+def test_a_deck_error_is_reported_and_the_renderer_goes_on(make_project, minimal_files,
+                                                           monkeypatch, tmp_path):
+    project = make_project(minimal_files)
+    failing = tmp_path / "fail-the-deck"
+    real_write_deck = deck.write_deck
+
+    def write_deck(*args, **kwargs):
+        if failing.exists():
+            raise DeckgenError("the deck could not be written")
+        return real_write_deck(*args, **kwargs)
+
+    monkeypatch.setattr(deck, "write_deck", write_deck)
+    deck_renderer = DeckRenderer()  # forked with the failing write_deck
+    try:
+        failing.touch()
+        with pytest.raises(DeckgenError, match="^the deck could not be written$"):
+            build(project, deck_renderer=deck_renderer)
+        assert deck_renderer.alive
+        assert not list(project.build_dir.glob("*.pdf"))  # nothing written without its deck
+        failing.unlink()
+        assert build(project, deck_renderer=deck_renderer).cache["parallel"] is True
+    finally:
+        deck_renderer.stop()
+
+
+def test_a_failed_pdf_stops_the_renderer_so_no_stale_deck_is_read(make_project, minimal_files,
+                                                                   renderer, monkeypatch):
+    project = make_project(minimal_files)
+
+    def fail(*args, **kwargs):
+        raise DeckgenError("the PDF could not be rendered")
+
+    monkeypatch.setattr(pdf, "render_pdf", fail)
+    with pytest.raises(DeckgenError, match="the PDF could not be rendered"):
+        build(project, deck_renderer=renderer)
+    assert not renderer.alive
+    assert build(project, BuildOptions(formats=("pptx",)), deck_renderer=renderer).slides > 0
+
+
+def children_of(pid: int) -> list[int]:
+    children = []
+    for stat in os.listdir("/proc"):
+        if stat.isdigit():
+            try:
+                with open(f"/proc/{stat}/stat") as file:
+                    fields = file.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                children.append(int(stat))
+    return children
+
+
+def test_the_deck_renderer_ends_when_the_watch_is_killed(make_project, minimal_files):
+    project = make_project(minimal_files)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from deckgen.cli import entry_point; entry_point()", "watch",
+         str(project.root)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        for line in process.stdout:
+            if line.startswith("ready"):
+                break
+        renderers = children_of(process.pid)
+        assert len(renderers) == 1, renderers
+        process.kill()
+        process.wait(TIMEOUT)
+        deadline = time.monotonic() + TIMEOUT
+        while os.path.exists(f"/proc/{renderers[0]}") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not os.path.exists(f"/proc/{renderers[0]}")
+    finally:
+        process.kill()

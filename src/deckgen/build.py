@@ -102,8 +102,11 @@ def validate(project: Project, strict: bool = False):
 # ---- the build ---------------------------------------------------------------------------------
 
 def build(project: Project, options: BuildOptions | None = None,
-          progress: Progress | None = None) -> BuildResult:
-    """Build the requested outputs into ``project.build_dir``, rendering only what changed."""
+          progress: Progress | None = None, deck_renderer: DeckRenderer | None = None) -> BuildResult:
+    """Build the requested outputs into ``project.build_dir``, rendering only what changed.
+
+    A long-lived process (``deckgen watch``) passes its :class:`DeckRenderer`, which renders the
+    deck instead of a process forked for this build."""
     options = options or BuildOptions()
     started = time.perf_counter()
     store = cache.Store(project.build_dir)
@@ -115,7 +118,7 @@ def build(project: Project, options: BuildOptions | None = None,
         if set(hits) == set(keys):
             result = _from_cache(project, hits)
         else:
-            result = _render_and_write(project, options, store, keys, hits, notify)
+            result = _render_and_write(project, options, store, keys, hits, notify, deck_renderer)
     result.timings["total"] = time.perf_counter() - started
     return result
 
@@ -137,7 +140,7 @@ def _from_cache(project: Project, entries: dict[str, dict]) -> BuildResult:
     return result
 
 
-def _render_and_write(project, options, store, keys, hits, notify) -> BuildResult:
+def _render_and_write(project, options, store, keys, hits, notify, deck_renderer) -> BuildResult:
     result = BuildResult()
     clock = _Clock(result.timings)
     notify("checking the source")
@@ -147,7 +150,7 @@ def _render_and_write(project, options, store, keys, hits, notify) -> BuildResul
     environment, salt = _environment(theme)
     jobs = _Jobs(brief, project, theme, plans, options, store, salt)
     notify("rendering " + " and ".join(JOB_NAMES[fmt] for fmt in todo))
-    rendered = _run(jobs, todo, options.parallel)
+    rendered = _run(jobs, todo, options.parallel, deck_renderer)
     notify("writing")
     with clock("write"):
         entries = _commit(store, project, brief, rendered, keys, result.warnings, environment)
@@ -188,6 +191,15 @@ class _Jobs:
         self.brief, self.project, self.theme, self.plans = brief, project, theme, plans
         self.options, self.store, self.salt = options, store, salt
 
+    def portable(self) -> tuple:
+        """What another process needs to rebuild these jobs (see :meth:`from_portable`)."""
+        return (self.brief, self.project, self.theme, self.plans, self.options, self.salt)
+
+    @classmethod
+    def from_portable(cls, portable: tuple) -> _Jobs:
+        brief, project, theme, plans, options, salt = portable
+        return cls(brief, project, theme, plans, options, cache.Store(project.build_dir), salt)
+
     def figures(self) -> cache.FigureCache:
         return cache.FigureCache(self.store.figures, self.salt)
 
@@ -207,10 +219,9 @@ class _Jobs:
         timings = dict(figures["timings"])
         with _Clock(timings)("pdf"):
             o = self.options
-            data = render_pdf(self.brief, self.project, self.theme, figures["svgs"], o.variant,
-                              o.print_mode, o.paper)
-            pages = _count_pages(data)
-        return {"data": data, "pages": pages, "timings": timings, "figures": figures["figures"],
+            rendered = render_pdf(self.brief, self.project, self.theme, figures["svgs"],
+                                  o.variant, o.print_mode, o.paper)
+        return {"data": rendered.data, "pages": rendered.pages, "timings": timings, "figures": figures["figures"],
                 "figures_used": figures["figures_used"]}
 
     def pptx(self) -> dict:
@@ -235,11 +246,22 @@ def _figures():
     return figures
 
 
-def _run(jobs: _Jobs, todo: list[str], parallel: bool) -> dict[str, dict]:
-    """Render each output in ``todo``. When both are needed, a forked process draws the PDF's
+def _run(jobs: _Jobs, todo: list[str], parallel: bool,
+         deck_renderer: DeckRenderer | None = None) -> dict[str, dict]:
+    """Render each output in ``todo``. When both are needed, the deck renderer (if given) renders
+    the deck while this process renders the PDF. Without one, a forked process draws the PDF's
     figures and hands them over, then renders the deck, while this process loads WeasyPrint and
     renders the PDF."""
-    if parallel and set(todo) == set(FORMATS) and _cores() > 1 and hasattr(os, "fork"):
+    both = parallel and set(todo) == set(FORMATS)
+    if both and deck_renderer is not None and deck_renderer.alive:
+        deck_renderer.submit(jobs)
+        try:
+            pdf_result = jobs.pdf()
+        except BaseException:
+            deck_renderer.stop()
+            raise
+        return {"pdf": pdf_result, "pptx": deck_renderer.result()}
+    if both and can_fork_renderers():
         import multiprocessing
 
         figures_in, figures_out = multiprocessing.get_context("fork").Pipe(duplex=False)
@@ -268,6 +290,11 @@ def _run(jobs: _Jobs, todo: list[str], parallel: bool) -> dict[str, dict]:
             raise
         return {"pdf": pdf_result, "pptx": deck.result()}
     return {fmt: getattr(jobs, fmt)() for fmt in todo}
+
+
+def can_fork_renderers() -> bool:
+    """True when a forked process can render beside this one (a second core, and fork)."""
+    return _cores() > 1 and hasattr(os, "fork")
 
 
 def _cores() -> int:
@@ -315,14 +342,6 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _count_pages(pdf: bytes) -> int:
-    import io
-
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
 def _problem_data(problem: Problem) -> dict:
     return {"file": problem.loc.file, "line": problem.loc.line, "col": problem.loc.col,
             "message": problem.message, "field": problem.field, "expected": problem.expected}
@@ -345,7 +364,6 @@ class _Forked:
     def __init__(self, job: Callable[[], dict], store: cache.Store):
         import gc
         import multiprocessing
-        import warnings
 
         context = multiprocessing.get_context("fork")
         self.receiver, sender = context.Pipe(duplex=False)
@@ -353,9 +371,7 @@ class _Forked:
         self.unfreeze = gc.get_freeze_count() == 0  # else the caller (watch) froze the heap
         gc.freeze()  # until the child is done, neither process's collector scans (and so
         try:         # copies, page by page) the objects they share; see cancel()
-            with warnings.catch_warnings():  # fork in a threaded process (watch mode): the
-                warnings.simplefilter("ignore", DeprecationWarning)  # child only renders and exits
-                self.process.start()
+            _start(self.process)
         except BaseException:
             self._unfreeze()
             raise
@@ -363,18 +379,11 @@ class _Forked:
 
     def result(self) -> dict:
         try:
-            status, payload = self.receiver.recv()
+            return _unpacked(self.receiver.recv())
         except EOFError:
             raise DeckgenError("the deck renderer stopped unexpectedly") from None
         finally:
             self.cancel()
-        if status == "error":
-            message, exit_code = payload
-            error = DeckgenError(message)
-            error.exit_code = exit_code
-            raise error
-        return payload
-
 
     def cancel(self) -> None:
         """Stop the child if it still runs (the parent failed or was interrupted)."""
@@ -391,24 +400,127 @@ class _Forked:
             gc.unfreeze()
 
 
+def _start(process) -> None:
+    """Fork ``process`` with Ctrl-C held back until the fork is done: an interrupt raised in
+    the fork's own handlers would be lost. The child lets it through again (see _child)."""
+    import signal
+    import warnings
+
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with warnings.catch_warnings():  # fork in a threaded process (watch mode): the
+            warnings.simplefilter("ignore", DeprecationWarning)  # child only renders
+            process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _let_ctrl_c_through() -> None:
+    import signal
+
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _child(job, sender, store: cache.Store) -> None:
+    _let_ctrl_c_through()
     store.release_in_child()
     try:
-        payload = ("ok", {**job(), "pid": os.getpid()})
+        sender.send(_outcome(job))
+    finally:
+        sender.close()
+
+
+def _outcome(job: Callable[[], dict]) -> tuple[str, object]:
+    """Run ``job`` in a child process: ``("ok", its result)`` or ``("error", (message, exit code))``."""
+    try:
+        return ("ok", {**job(), "pid": os.getpid()})
     except KeyboardInterrupt:
         os._exit(130)  # the parent was interrupted too, and reports it
     except SourceError as exc:
-        payload = ("error", (exc.report(), exc.exit_code))
+        return ("error", (exc.report(), exc.exit_code))
     except DeckgenError as exc:
-        payload = ("error", (str(exc), exc.exit_code))
+        return ("error", (str(exc), exc.exit_code))
     except BaseException:  # noqa: BLE001 - a bug: carry its traceback to the parent
         import traceback
 
-        payload = ("error", (f"deck rendering failed:\n{traceback.format_exc()}", 1))
-    try:
-        sender.send(payload)
-    finally:
-        sender.close()
+        return ("error", (f"deck rendering failed:\n{traceback.format_exc()}", 1))
+
+
+def _unpacked(outcome: tuple[str, object]) -> dict:
+    """The result in a child's :func:`_outcome`, or its error raised here."""
+    status, payload = outcome
+    if status == "error":
+        message, exit_code = payload
+        error = DeckgenError(message)
+        error.exit_code = exit_code
+        raise error
+    return payload
+
+
+# ---- a long-lived deck renderer ----------------------------------------------------------------
+
+class DeckRenderer:
+    """A forked process that renders decks for the builds of one long-lived process.
+
+    Forked once, after the renderers are warm, rather than for every build: a fork makes the
+    parent copy, page by page, every page of its large heap it then writes to, which slows the
+    PDF rendered beside it by about a third. One deck is rendered at a time; ``stop()`` ends the
+    process (a build that fails or is interrupted while it renders stops it, so no stale
+    result is ever read)."""
+
+    def __init__(self):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve_decks, args=(theirs, self.connection),
+                                       daemon=True)
+        _start(self.process)
+        theirs.close()
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def submit(self, jobs: _Jobs) -> None:
+        self.connection.send(jobs.portable())
+
+    def result(self) -> dict:
+        """The deck submitted last, or its error raised here."""
+        try:
+            outcome = self.connection.recv()
+        except (EOFError, OSError):
+            self.stop()
+            raise DeckgenError("the deck renderer stopped unexpectedly") from None
+        return _unpacked(outcome)
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _serve_decks(connection, parents_end) -> None:
+    """The deck renderer's loop: a deck for each jobs received, until the parent goes.
+
+    The copy of the parent's end of the pipe that the fork gave this process is closed first:
+    then the parent's exit, however it happens, ends the loop."""
+    import gc
+    import signal
+
+    parents_end.close()
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _let_ctrl_c_through()
+    gc.enable()
+    while True:
+        try:
+            portable = connection.recv()
+        except (EOFError, OSError):
+            return
+        connection.send(_outcome(_Jobs.from_portable(portable).pptx))
+        gc.collect()  # while the parent still renders its PDF or waits for the next save
 
 
 # ---- timing ------------------------------------------------------------------------------------
