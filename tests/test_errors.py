@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from deckgen.cli import main
 
 
@@ -65,3 +67,23 @@ def test_a_key_point_too_long_for_a_bullet_is_a_warning(make_project, minimal_fi
             "too long for a slide bullet (at most 160; move the detail to the prose or notes)"
             ) in capsys.readouterr().err
     assert main(["check", str(project.root), "--strict"]) == 1
+
+
+@pytest.mark.parametrize("how", [[], ["--serial"], ["--only", "pptx"]])
+def test_a_deck_that_would_drop_a_key_point_fails_the_build(make_project, minimal_files, capsys,
+                                                          monkeypatch, how):
+    """The deck's job checks its slide plan against the brief, in whichever process renders
+    it; the report reaches the author unchanged, and nothing is written."""
+    from deckgen import parity
+    from deckgen.errors import Loc, Problem
+
+    project = make_project(minimal_files)
+    dropped = Problem(Loc("source/sections/one.md", 3, 1),
+                      "key point 1 would not appear in the deck as written", "key_points")
+    monkeypatch.setattr(parity, "parity_problems", lambda brief, plans: [dropped])
+    code = main(["build", str(project.root), *how])
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "source/sections/one.md:3:1: key_points: key point 1 would not appear in the deck as "
+        "written\n    key_points:\n1 error in the source; nothing was written.\n")
+    assert not project.build_dir.exists() or not list(project.build_dir.glob("*.p*"))

@@ -76,9 +76,13 @@ def check(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[
 
 def validate(project: Project, strict: bool = False):
     """``check`` that also returns the slide plans it verified, so the build reuses them."""
+    brief, theme, warnings = load(project, strict)
+    return brief, theme, warnings, checked_plans(brief, theme, project)
+
+
+def load(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[Problem]]:
+    """The brief and the theme, checked but for the deck's parity (see :func:`checked_plans`)."""
     from .loader import load_project
-    from .parity import parity_problems
-    from .plan import plan_slides
     from .theme import load_theme
 
     brief = load_project(project.root)
@@ -86,7 +90,14 @@ def validate(project: Project, strict: bool = False):
     if strict and warnings:
         promoted = [Problem(w.loc, w.message, w.field, w.expected) for w in warnings]
         raise SourceError(promoted, project.root)
-    theme = load_theme(project.template_file("theme.yaml"))
+    return brief, load_theme(project.template_file("theme.yaml")), warnings
+
+
+def checked_plans(brief: m.Brief, theme: Theme, project: Project) -> list:
+    """The deck's slide plans; SourceError if they would leave out a key point or a figure."""
+    from .parity import parity_problems
+    from .plan import plan_slides
+
     geometry = None
     if project.reference_deck is not None:
         from .deck import deck_geometry
@@ -96,7 +107,7 @@ def validate(project: Project, strict: bool = False):
     problems = parity_problems(brief, plans)
     if problems:
         raise SourceError(problems, project.root)
-    return brief, theme, warnings, plans
+    return plans
 
 
 # ---- the build ---------------------------------------------------------------------------------
@@ -144,9 +155,12 @@ def _render_and_write(project, options, store, keys, hits, notify, deck_renderer
     result = BuildResult()
     clock = _Clock(result.timings)
     notify("checking the source")
-    with clock("check"):
-        brief, theme, result.warnings, plans = validate(project, options.strict)
     todo = [fmt for fmt in keys if fmt not in hits]
+    with clock("check"):
+        brief, theme, result.warnings = load(project, options.strict)
+        # The deck's job plans its slides and checks them against the brief (in the deck's
+        # process when there is one); without a deck to render, the check is made here.
+        plans = None if "pptx" in todo else checked_plans(brief, theme, project)
     environment, salt = _environment(theme)
     jobs = _Jobs(brief, project, theme, plans, options, store, salt)
     notify("rendering " + " and ".join(JOB_NAMES[fmt] for fmt in todo))
@@ -203,6 +217,12 @@ class _Jobs:
     def figures(self) -> cache.FigureCache:
         return cache.FigureCache(self.store.figures, self.salt)
 
+    def checked_plans(self) -> list:
+        """The slide plans, made and checked against the brief on first use."""
+        if self.plans is None:
+            self.plans = checked_plans(self.brief, self.theme, self.project)
+        return self.plans
+
     def svgs(self) -> dict:
         """The PDF's figures as SVG (from the figure cache where it has them)."""
         timings, figs = {}, self.figures()
@@ -233,9 +253,11 @@ class _Jobs:
         with clock("figures_png"):
             pngs = {f.id: figs.get(f, self.theme, "png", lambda f=f: _figures().render_png(f, self.theme))
                     for f in self.brief.figures if f.kind not in m.CHART_KINDS}
+        with clock("plan"):
+            plans = self.checked_plans()
         with clock("deck"):
-            data = write_deck(self.plans, self.brief, self.theme, pngs, self.project.reference_deck)
-        return {"data": data, "slides": len(self.plans), "timings": timings,
+            data = write_deck(plans, self.brief, self.theme, pngs, self.project.reference_deck)
+        return {"data": data, "slides": len(plans), "timings": timings,
                 "figures": figs.stats(), "figures_used": figs.used}
 
 
@@ -289,6 +311,8 @@ def _run(jobs: _Jobs, todo: list[str], parallel: bool,
             deck.cancel()
             raise
         return {"pdf": pdf_result, "pptx": deck.result()}
+    if "pptx" in todo:
+        jobs.checked_plans()  # a source the deck cannot show fails before anything renders
     return {fmt: getattr(jobs, fmt)() for fmt in todo}
 
 
@@ -437,7 +461,7 @@ def _outcome(job: Callable[[], dict]) -> tuple[str, object]:
     except KeyboardInterrupt:
         os._exit(130)  # the parent was interrupted too, and reports it
     except SourceError as exc:
-        return ("error", (exc.report(), exc.exit_code))
+        return ("source-error", (exc.problems, exc.root))
     except DeckgenError as exc:
         return ("error", (str(exc), exc.exit_code))
     except BaseException:  # noqa: BLE001 - a bug: carry its traceback to the parent
@@ -449,6 +473,8 @@ def _outcome(job: Callable[[], dict]) -> tuple[str, object]:
 def _unpacked(outcome: tuple[str, object]) -> dict:
     """The result in a child's :func:`_outcome`, or its error raised here."""
     status, payload = outcome
+    if status == "source-error":
+        raise SourceError(*payload)
     if status == "error":
         message, exit_code = payload
         error = DeckgenError(message)
