@@ -12,7 +12,7 @@ import pytest
 
 from deckgen import deck, figures, pdf
 from deckgen.build import BuildOptions, build
-from deckgen.errors import SourceError
+from deckgen.errors import DeckgenError, SourceError
 from deckgen.project import default_templates_dir
 
 TIMELINE = """
@@ -195,3 +195,58 @@ def test_a_noop_build_process_imports_nothing_heavy(make_project, minimal_files)
     code, heavy = json.loads(done.stdout)
     assert code == 0, done.stderr
     assert heavy == []
+
+
+# ---- the deck's process hands the figures over ----------------------------------------------------
+
+def test_the_pdf_asks_for_its_figures_once_and_only_when_it_needs_them(make_project, two_figures):
+    from deckgen.build import HandedOver, validate
+
+    project = make_project(two_figures)
+    brief, theme, _, _ = validate(project)
+    svgs = {f.id: figures.render_svg(f, theme) for f in brief.figures}
+    asked = []
+
+    def receive():
+        asked.append(True)
+        return {"svgs": svgs}
+
+    handed_over = HandedOver(brief, receive)
+    html, assets = pdf.render_html(brief, project, theme, handed_over)
+    assert asked == [] and "asset:figure-chart.svg" in html  # the HTML needs only their ids
+    rendered = pdf.html_to_pdf(html, project, assets, brief)
+    assert asked == [True] and rendered.pages >= 2
+    assert "A chart" in pdf_text(rendered.data)
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_a_deck_process_that_dies_fails_the_build_and_keeps_the_last_one(make_project, two_figures,
+                                                                         monkeypatch):
+    import os
+
+    from deckgen import build as build_module
+
+    project = make_project(two_figures)
+    first = outputs(build(project))
+    parent, real_svgs = os.getpid(), build_module._Jobs.svgs
+
+    def die_in_the_child(self):
+        if os.getpid() != parent:
+            os._exit(3)  # killed before handing the figures over
+        return real_svgs(self)
+
+    monkeypatch.setattr(build_module._Jobs, "svgs", die_in_the_child)
+    section = project.source / "sections" / "one.md"
+    section.write_text(section.read_text().replace("Some prose", "Some edited prose"))
+    with pytest.raises(DeckgenError, match="^the deck renderer stopped unexpectedly$"):
+        build(project)
+    assert {fmt: path.read_bytes() for fmt, path in
+            {"pdf": project.build_dir / "a-minimal-brief.pdf",
+             "pptx": project.build_dir / "a-minimal-brief.pptx"}.items()} == first

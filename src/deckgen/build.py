@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -156,17 +156,25 @@ def _render_and_write(project, options, store, keys, hits, notify, deck_renderer
     clock = _Clock(result.timings)
     notify("checking the source")
     todo = [fmt for fmt in keys if fmt not in hits]
-    with clock("check"):
-        brief, theme, result.warnings = load(project, options.strict)
-        # The deck's job plans its slides and checks them against the brief (in the deck's
-        # process when there is one); without a deck to render, the check is made here.
-        plans = None if "pptx" in todo else checked_plans(brief, theme, project)
-    environment, salt = _environment(theme)
-    jobs = _Jobs(brief, project, theme, plans, options, store, salt)
+    deck_process = None
+    if deck_renderer is None and options.parallel and set(todo) == set(FORMATS) and can_fork_renderers():
+        deck_process = _DeckProcess(store)  # it imports matplotlib while the source loads here
+    try:
+        with clock("check"):
+            brief, theme, result.warnings = load(project, options.strict)
+            # The deck's job plans its slides and checks them against the brief (in the deck's
+            # process when there is one); without a deck to render, the check is made here.
+            plans = None if "pptx" in todo else checked_plans(brief, theme, project)
+    except BaseException:
+        if deck_process is not None:
+            deck_process.cancel()
+        raise
+    jobs = _Jobs(brief, project, theme, plans, options, store)
     notify("rendering " + " and ".join(JOB_NAMES[fmt] for fmt in todo))
-    rendered = _run(jobs, todo, options.parallel, deck_renderer)
+    rendered = _run(jobs, todo, options.parallel, deck_renderer or deck_process)
     notify("writing")
     with clock("write"):
+        environment = next(out["environment"] for out in rendered.values())
         entries = _commit(store, project, brief, rendered, keys, result.warnings, environment)
     _collect(result, project, rendered, hits, entries)
     store.prune_figures(set().union(*(r["figures_used"] for r in rendered.values())))
@@ -180,16 +188,15 @@ def warm_up(project: Project, options: BuildOptions) -> None:
     """Render the requested outputs in this process without writing them (figures may be
     cached): loads the renderers, fonts and caches so that the next build is as fast as it gets."""
     brief, theme, _, plans = validate(project, options.strict)
-    jobs = _Jobs(brief, project, theme, plans, options, cache.Store(project.build_dir),
-                 _environment(theme)[1])
+    jobs = _Jobs(brief, project, theme, plans, options, cache.Store(project.build_dir))
     for fmt in options.formats:
         getattr(jobs, fmt)()
 
 
-def _environment(theme: Theme) -> tuple[dict, str]:
-    """The fonts' and libraries' stat signature, and the figure cache's salt made from it."""
-    environment = cache.stat_signature(cache.environment_files(_render_fonts(theme)))
-    return environment, cache.output_key(cache.code_digest(), "figures", environment)
+def _environment(theme: Theme) -> dict:
+    """The stat signature of the fonts and libraries the renderers use (part of the figure
+    cache's key; a build records it in its manifest). It loads matplotlib's font manager."""
+    return cache.stat_signature(cache.environment_files(_render_fonts(theme)))
 
 
 def _render_fonts(theme: Theme) -> list[str]:
@@ -199,23 +206,33 @@ def _render_fonts(theme: Theme) -> list[str]:
 
 
 class _Jobs:
-    """The two renderings, each returning a picklable dict (it may run in a forked process)."""
+    """The two renderings, each returning a picklable dict (it may run in a forked process).
 
-    def __init__(self, brief, project, theme, plans, options, store, salt):
+    Each result carries the renderers' ``environment`` (see :func:`_environment`), worked out
+    in the process that rendered it, where the fonts are loaded anyway."""
+
+    def __init__(self, brief, project, theme, plans, options, store):
         self.brief, self.project, self.theme, self.plans = brief, project, theme, plans
-        self.options, self.store, self.salt = options, store, salt
+        self.options, self.store = options, store
+        self._environment: dict | None = None
 
     def portable(self) -> tuple:
         """What another process needs to rebuild these jobs (see :meth:`from_portable`)."""
-        return (self.brief, self.project, self.theme, self.plans, self.options, self.salt)
+        return (self.brief, self.project, self.theme, self.plans, self.options)
 
     @classmethod
     def from_portable(cls, portable: tuple) -> _Jobs:
-        brief, project, theme, plans, options, salt = portable
-        return cls(brief, project, theme, plans, options, cache.Store(project.build_dir), salt)
+        brief, project, theme, plans, options = portable
+        return cls(brief, project, theme, plans, options, cache.Store(project.build_dir))
+
+    def environment(self) -> dict:
+        if self._environment is None:
+            self._environment = _environment(self.theme)
+        return self._environment
 
     def figures(self) -> cache.FigureCache:
-        return cache.FigureCache(self.store.figures, self.salt)
+        salt = cache.output_key(cache.code_digest(), "figures", self.environment())
+        return cache.FigureCache(self.store.figures, salt)
 
     def checked_plans(self) -> list:
         """The slide plans, made and checked against the brief on first use."""
@@ -229,20 +246,23 @@ class _Jobs:
         with _Clock(timings)("figures_svg"):
             svgs = {f.id: figs.get(f, self.theme, "svg", lambda f=f: _figures().render_svg(f, self.theme))
                     for f in self.brief.figures}
-        return {"svgs": svgs, "timings": timings, "figures": figs.stats(), "figures_used": figs.used}
+        return {"svgs": svgs, "timings": timings, "figures": figs.stats(), "figures_used": figs.used,
+                "environment": self.environment()}
 
-    def pdf(self, figures: dict | None = None) -> dict:
-        """Render the PDF; ``figures`` is what :meth:`svgs` returned, if it ran elsewhere."""
+    def pdf(self, figures: HandedOver | None = None) -> dict:
+        """Render the PDF with ``figures`` handed over by another process, or drawn here."""
         from .pdf import render_pdf
 
-        figures = figures or self.svgs()
-        timings = dict(figures["timings"])
+        figures = figures or HandedOver(self.brief, self.svgs)
+        timings: dict[str, float] = {}
         with _Clock(timings)("pdf"):
             o = self.options
-            rendered = render_pdf(self.brief, self.project, self.theme, figures["svgs"],
-                                  o.variant, o.print_mode, o.paper)
-        return {"data": rendered.data, "pages": rendered.pages, "timings": timings, "figures": figures["figures"],
-                "figures_used": figures["figures_used"]}
+            rendered = render_pdf(self.brief, self.project, self.theme, figures, o.variant,
+                                  o.print_mode, o.paper)
+        drawn = figures.payload()
+        return {"data": rendered.data, "pages": rendered.pages, "timings": {**drawn["timings"], **timings},
+                "figures": drawn["figures"], "figures_used": drawn["figures_used"],
+                "environment": drawn["environment"]}
 
     def pptx(self) -> dict:
         from . import model as m
@@ -258,7 +278,37 @@ class _Jobs:
         with clock("deck"):
             data = write_deck(plans, self.brief, self.theme, pngs, self.project.reference_deck)
         return {"data": data, "slides": len(plans), "timings": timings,
-                "figures": figs.stats(), "figures_used": figs.used}
+                "figures": figs.stats(), "figures_used": figs.used, "environment": self.environment()}
+
+
+class HandedOver(Mapping):
+    """The PDF's figures, ``{figure id: SVG bytes}``, fetched by ``receive()`` on first use.
+
+    The PDF starts rendering (parsing, styling) before its figures exist: WeasyPrint asks for
+    the first figure only when it builds the boxes, and waits for the other process then."""
+
+    def __init__(self, brief: m.Brief, receive: Callable[[], dict]):
+        self.ids = [f.id for f in brief.figures]
+        self.receive = receive
+        self.received: dict | None = None
+
+    def payload(self) -> dict:
+        """What :meth:`_Jobs.svgs` returned, where it ran."""
+        if self.received is None:
+            self.received = self.receive()
+        return self.received
+
+    def __getitem__(self, figure_id: str) -> bytes:
+        return self.payload()["svgs"][figure_id]
+
+    def __contains__(self, figure_id) -> bool:
+        return figure_id in self.ids
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 def _figures():
@@ -269,48 +319,17 @@ def _figures():
 
 
 def _run(jobs: _Jobs, todo: list[str], parallel: bool,
-         deck_renderer: DeckRenderer | None = None) -> dict[str, dict]:
-    """Render each output in ``todo``. When both are needed, the deck renderer (if given) renders
-    the deck while this process renders the PDF. Without one, a forked process draws the PDF's
-    figures and hands them over, then renders the deck, while this process loads WeasyPrint and
-    renders the PDF."""
-    both = parallel and set(todo) == set(FORMATS)
-    if both and deck_renderer is not None and deck_renderer.alive:
+         deck_renderer: DeckRenderer | _DeckProcess | None = None) -> dict[str, dict]:
+    """Render each output in ``todo``: the deck in ``deck_renderer``'s process, if given and
+    both outputs are needed, while this process renders the PDF; else one after the other."""
+    if parallel and set(todo) == set(FORMATS) and deck_renderer is not None and deck_renderer.alive:
         deck_renderer.submit(jobs)
         try:
-            pdf_result = jobs.pdf()
+            pdf_result = jobs.pdf(deck_renderer.figures(jobs))
         except BaseException:
             deck_renderer.stop()
             raise
         return {"pdf": pdf_result, "pptx": deck_renderer.result()}
-    if both and can_fork_renderers():
-        import multiprocessing
-
-        figures_in, figures_out = multiprocessing.get_context("fork").Pipe(duplex=False)
-
-        def figures_then_deck() -> dict:
-            figures_in.close()
-            figures_out.send(jobs.svgs())
-            figures_out.close()
-            return jobs.pptx()
-
-        deck = _Forked(figures_then_deck, jobs.store)
-        figures_out.close()
-        try:
-            import weasyprint  # noqa: F401 - load it while the child draws the figures
-
-            from . import pdf  # noqa: F401
-
-            try:
-                figures = figures_in.recv()
-            except EOFError:  # the child failed before handing the figures over
-                figures = None
-            figures_in.close()
-            pdf_result = jobs.pdf(figures)
-        except BaseException:
-            deck.cancel()
-            raise
-        return {"pdf": pdf_result, "pptx": deck.result()}
     if "pptx" in todo:
         jobs.checked_plans()  # a source the deck cannot show fails before anything renders
     return {fmt: getattr(jobs, fmt)() for fmt in todo}
@@ -483,6 +502,66 @@ def _unpacked(outcome: tuple[str, object]) -> dict:
     return payload
 
 
+# ---- the deck's process for one build ----------------------------------------------------------
+
+class _DeckProcess:
+    """A process forked for one build, before the source is loaded: it imports the figures'
+    renderer meanwhile, then receives the jobs, draws the PDF's figures and hands them over,
+    then renders the deck. The PDF, rendered here, asks for the figures only once WeasyPrint
+    builds its boxes (see :class:`HandedOver`)."""
+
+    def __init__(self, store: cache.Store):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        jobs_in, self.jobs_out = context.Pipe(duplex=False)
+        self.figures_in, figures_out = context.Pipe(duplex=False)
+        parents_ends = (self.jobs_out, self.figures_in)
+
+        def figures_then_deck() -> dict:
+            for end in parents_ends:
+                end.close()
+            _figures()  # import matplotlib while the parent loads the source
+            try:
+                jobs = _Jobs.from_portable(jobs_in.recv())
+            except EOFError:  # the parent stopped before sending any
+                os._exit(0)
+            figures_out.send(jobs.svgs())
+            figures_out.close()
+            return jobs.pptx()
+
+        self.forked = _Forked(figures_then_deck, store)
+        jobs_in.close()
+        figures_out.close()
+
+    @property
+    def alive(self) -> bool:
+        return True  # a failure surfaces as an error in figures() or result()
+
+    def submit(self, jobs: _Jobs) -> None:
+        self.jobs_out.send(jobs.portable())
+        self.jobs_out.close()
+
+    def figures(self, jobs: _Jobs) -> HandedOver:
+        def receive() -> dict:
+            try:
+                return self.figures_in.recv()
+            except EOFError:  # the process failed before handing the figures over
+                return jobs.svgs()
+            finally:
+                self.figures_in.close()
+
+        return HandedOver(jobs.brief, receive)
+
+    def result(self) -> dict:
+        return self.forked.result()
+
+    def stop(self) -> None:
+        self.forked.cancel()
+
+    cancel = stop
+
+
 # ---- a long-lived deck renderer ----------------------------------------------------------------
 
 class DeckRenderer:
@@ -510,6 +589,10 @@ class DeckRenderer:
 
     def submit(self, jobs: _Jobs) -> None:
         self.connection.send(jobs.portable())
+
+    def figures(self, jobs: _Jobs) -> HandedOver:
+        """The PDF's figures, drawn (or found in the cache) by the PDF's process itself."""
+        return HandedOver(jobs.brief, jobs.svgs)
 
     def result(self) -> dict:
         """The deck submitted last, or its error raised here."""

@@ -6,6 +6,7 @@ inside the project's source and templates. Anything else (other files, the netwo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -32,12 +33,14 @@ class RefusedResource(DeckgenError):
     """The document asked for a resource that lies outside the sandbox."""
 
 
-def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: dict[str, bytes],
-                print_mode: bool = False, paper: str | None = None) -> tuple[str, dict[str, bytes]]:
-    """The brief as an HTML string, and the in-memory assets (figures) it refers to."""
+def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Mapping[str, bytes],
+                print_mode: bool = False, paper: str | None = None) -> tuple[str, FigureAssets]:
+    """The brief as an HTML string, and the in-memory assets (figures) it refers to.
+
+    ``figure_svgs`` is read only when WeasyPrint asks for a figure: it may still be drawn."""
     paper = _paper(paper or brief.meta.paper)
-    assets = {f"asset:figure-{fid}.svg": svg for fid, svg in figure_svgs.items()}
-    writer = HtmlWriter(brief, {fid: f"asset:figure-{fid}.svg" for fid in figure_svgs})
+    assets = FigureAssets(figure_svgs)
+    writer = HtmlWriter(brief, {fid: assets.url(fid) for fid in figure_svgs})
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in project.template_dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined,
@@ -56,6 +59,39 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: dic
         print_mode=print_mode, paper=paper,
     )
     return html, assets
+
+
+class FigureAssets(Mapping):
+    """``{asset URL: SVG bytes}`` over ``{figure id: SVG bytes}``, read on demand."""
+
+    PREFIX, SUFFIX = "asset:figure-", ".svg"
+
+    def __init__(self, figure_svgs: Mapping[str, bytes]):
+        self.figure_svgs = figure_svgs
+
+    def url(self, figure_id: str) -> str:
+        return f"{self.PREFIX}{figure_id}{self.SUFFIX}"
+
+    def _figure_id(self, url: str) -> str | None:
+        if isinstance(url, str) and url.startswith(self.PREFIX) and url.endswith(self.SUFFIX):
+            figure_id = url[len(self.PREFIX):-len(self.SUFFIX)]
+            return figure_id if figure_id in self.figure_svgs else None
+        return None
+
+    def __contains__(self, url) -> bool:
+        return self._figure_id(url) is not None
+
+    def __getitem__(self, url: str) -> bytes:
+        figure_id = self._figure_id(url)
+        if figure_id is None:
+            raise KeyError(url)
+        return self.figure_svgs[figure_id]
+
+    def __iter__(self):
+        return (self.url(figure_id) for figure_id in self.figure_svgs)
+
+    def __len__(self) -> int:
+        return len(self.figure_svgs)
 
 
 def headline_points(brief: m.Brief) -> tuple[str, ...]:
@@ -88,7 +124,7 @@ class RenderedPdf(NamedTuple):
     pages: int
 
 
-def render_pdf(brief: m.Brief, project: Project, theme: Theme, figure_svgs: dict[str, bytes],
+def render_pdf(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Mapping[str, bytes],
                variant: str = "pdf/ua-1", print_mode: bool = False,
                paper: str | None = None) -> RenderedPdf:
     """The brief as a PDF: tagged, with bookmarks, metadata and embedded font subsets.
@@ -100,7 +136,7 @@ def render_pdf(brief: m.Brief, project: Project, theme: Theme, figure_svgs: dict
     return html_to_pdf(html, project, assets, brief, variant)
 
 
-def html_to_pdf(html: str, project: Project, assets: dict[str, bytes], brief: m.Brief,
+def html_to_pdf(html: str, project: Project, assets: Mapping[str, bytes], brief: m.Brief,
                 variant: str = "pdf/ua-1") -> RenderedPdf:
     import weasyprint
 
@@ -123,7 +159,7 @@ def html_to_pdf(html: str, project: Project, assets: dict[str, bytes], brief: m.
         raise
     except weasyprint.urls.FatalURLFetchingError as exc:
         cause = exc.__cause__
-        if isinstance(cause, RefusedResource):
+        if isinstance(cause, DeckgenError):  # refused, or a figure that could not be drawn
             raise cause from None
         raise DeckgenError(f"PDF rendering stopped: {exc}") from None
 
@@ -167,7 +203,7 @@ def _sandbox_fetcher_base():
 class SandboxFetcher(_sandbox_fetcher_base()):
     """Serves in-memory assets and files under the trusted folders; refuses everything else."""
 
-    def __init__(self, trusted_dirs: list[Path], assets: dict[str, bytes]):
+    def __init__(self, trusted_dirs: list[Path], assets: Mapping[str, bytes]):
         super().__init__(fail_on_errors=True, allowed_protocols=["file", "asset"])
         self.trusted = [d.resolve() for d in trusted_dirs]
         self.assets = assets
