@@ -222,23 +222,33 @@ def baseline_markdown(project: Path, figures: Path) -> Path:
     return path
 
 
-def measure_baseline(project: Path, work: Path) -> dict | None:
+def measure_baseline(project: Path, work: Path, runs: int) -> dict | None:
+    """The pipeline on the example, each run right after a cold deckgen build, so that the
+    ratio compares runs made under the same load (this machine's speed drifts by a third)."""
     try:
         import pypandoc
     except ImportError:
         return None
     pandoc = pypandoc.get_pandoc_path()
+    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # pandoc finds weasyprint
     figures = work / "baseline-figures"
-    out = {"pandoc_version": pypandoc.get_pandoc_version()}
-    out["figures"], _ = timed([sys.executable, str(HERE / "baseline_figures.py"),
-                               str(project / "source"), str(figures)])
-    markdown = baseline_markdown(project, figures)
-    out["pptx"], _ = timed([pandoc, str(markdown), "-o", str(work / "baseline.pptx")])
-    env_path = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # pandoc finds weasyprint here
-    os.environ["PATH"] = env_path
-    out["pdf"], _ = timed([pandoc, str(markdown), "-s", "--pdf-engine=weasyprint", "-o",
-                           str(work / "baseline.pdf")])
-    out["total"] = out["figures"] + out["pptx"] + out["pdf"]
+    markdown = None
+    rounds = []
+    for _ in range(runs):
+        shutil.rmtree(project / "build", ignore_errors=True)
+        cold, _ = timed(deckgen("build", "-q", project))
+        one = {"cold": cold}
+        one["figures"], _ = timed([sys.executable, str(HERE / "baseline_figures.py"),
+                                   str(project / "source"), str(figures)])
+        markdown = markdown or baseline_markdown(project, figures)
+        one["pptx"], _ = timed([pandoc, str(markdown), "-o", str(work / "baseline.pptx")])
+        one["pdf"], _ = timed([pandoc, str(markdown), "-s", "--pdf-engine=weasyprint", "-o",
+                               str(work / "baseline.pdf")])
+        one["total"] = one["figures"] + one["pptx"] + one["pdf"]
+        rounds.append(one)
+    out = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+    out["ratio"] = statistics.median(r["cold"] / r["total"] for r in rounds)
+    out["pandoc_version"] = pypandoc.get_pandoc_version()
     return out
 
 
@@ -271,13 +281,15 @@ def report_baseline(example: dict, base: dict | None) -> None:
     if base is None:
         print("\nbaseline: skipped (pip install -e '.[bench]' for pandoc)")
         return
-    print(f"\nbaseline on the example (matplotlib script + pandoc {base['pandoc_version']}):")
+    print(f"\nbaseline on the example (matplotlib script + pandoc {base['pandoc_version']}),"
+          " each run right after a cold deckgen build:")
     for label, key in [("matplotlib figures script", "figures"), ("pandoc to PPTX", "pptx"),
-                       ("pandoc to PDF through WeasyPrint", "pdf"), ("pipeline, one after the other", "total")]:
+                       ("pandoc to PDF through WeasyPrint", "pdf"), ("pipeline, one after the other", "total"),
+                       ("deckgen cold build, in the same rounds", "cold")]:
         print(f"  {label:<54} {base[key]:7.2f} s")
-    print(f"  deckgen cold build / pipeline: {example['cold'] / base['total']:.2f}x;"
-          f"  deckgen one-paragraph rebuild / pipeline: {example['edit'] / base['total']:.2f}x;"
-          f"  deckgen watch / pipeline: {example['watch_edit'] / base['total']:.2f}x")
+    print(f"  deckgen cold build / pipeline: {base['ratio']:.2f}x (median of the rounds' ratios);"
+          f"  one-paragraph rebuild / pipeline: {example['edit'] / base['total']:.2f}x;"
+          f"  watch / pipeline: {example['watch_edit'] / base['total']:.2f}x")
 
 
 def run(name: str, project: Path, work: Path, runs: int, watch_runs: int) -> dict:
@@ -306,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as tmp:
         tmp = Path(tmp)
         example = run("example", example_project(tmp / "example"), tmp, args.runs, args.watch_runs)
-        base = measure_baseline(tmp / "example", tmp)
+        base = measure_baseline(tmp / "example", tmp, max(args.runs, 5))
         report_baseline(example, base)
         if not args.skip_large:
             large = scaled_project(tmp / "large", args.scale)
