@@ -250,3 +250,52 @@ def test_a_deck_process_that_dies_fails_the_build_and_keeps_the_last_one(make_pr
     assert {fmt: path.read_bytes() for fmt, path in
             {"pdf": project.build_dir / "a-minimal-brief.pdf",
              "pptx": project.build_dir / "a-minimal-brief.pptx"}.items()} == first
+
+
+# ---- fonts and renamed outputs -----------------------------------------------------------------
+
+def test_a_font_installed_after_a_build_makes_the_next_one_render(make_project, minimal_files,
+                                                                 monkeypatch, tmp_path):
+    from deckgen import cache
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    monkeypatch.setattr(cache, "font_folders", lambda: [str(fonts), str(tmp_path / "not-yet")])
+    project = make_project(minimal_files)
+    build(project)
+    assert build(project).up_to_date
+    (fonts / "NewFont-Regular.ttf").write_bytes(b"a font")
+    assert build(project).cache["outputs"] == {"pdf": "built", "pptx": "built"}
+    assert build(project).up_to_date
+    (tmp_path / "not-yet").mkdir()  # a font folder made after the build counts too
+    assert not build(project).up_to_date
+
+
+def test_outputs_renamed_by_a_new_short_title_replace_the_old_ones(make_project, minimal_files):
+    project = make_project(minimal_files)
+    first = build(project)
+    old = sorted(path.name for path in first.outputs.values())
+    brief = project.source / "brief.yaml"
+    brief.write_text(brief.read_text().replace("title: A minimal brief",
+                                               "title: A minimal brief\nshort_title: Renamed"))
+    second = build(project)
+    new = sorted(path.name for path in second.outputs.values())
+    assert new != old
+    assert sorted(p.name for p in project.build_dir.iterdir() if p.is_file()) == new
+
+
+def test_a_tampered_manifest_cannot_make_a_build_delete_other_files(make_project, minimal_files,
+                                                                    tmp_path):
+    project = make_project(minimal_files)
+    build(project)
+    manifest_path = project.build_dir / ".deckgen-cache" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    victim = tmp_path / "victim.pdf"
+    victim.write_bytes(b"keep me")
+    (project.build_dir / "notes.txt").write_text("mine")
+    manifest["outputs"]["pdf"]["file"] = str(victim)
+    manifest["outputs"]["pptx"]["file"] = "notes.txt"
+    manifest_path.write_text(json.dumps(manifest))
+    build(project)
+    assert victim.read_bytes() == b"keep me"
+    assert (project.build_dir / "notes.txt").read_text() == "mine"

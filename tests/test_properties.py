@@ -16,10 +16,12 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.parser import RoundTripParser
+from ruamel.yaml.scanner import RoundTripScanner
 
 from conftest import MINIMAL
 from deckgen.cli import main
@@ -179,8 +181,11 @@ _TextTimestamps.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.c
 
 
 def ruamel_reads(text: str):
+    """ruamel's safe loader over the scanner and parser deckgen reads events from (the plain
+    ones disagree with them on rare flow text, such as a ``:0`` scalar starting a line)."""
     yaml = YAML(typ="safe", pure=True)
     yaml.Constructor = _TextTimestamps
+    yaml.Scanner, yaml.Parser = RoundTripScanner, RoundTripParser
     try:
         return yaml.load(text)
     except Exception:  # noqa: BLE001 (any failure of the reference reader)
@@ -214,6 +219,8 @@ def assert_reads_like_ruamel(text: str) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(data=DATA, flow=st.booleans())
+@example(data={"1": {"": ":0"}, "00000000": {"0": None, "00": None, "00000000": None,
+                                            "": 10000000000.0}}, flow=True)  # ':0' starts a line
 def test_yaml_reader_reads_written_data_as_ruamel_does(data, flow):
     text = dump(data, flow)
     assert_reads_like_ruamel(text)

@@ -120,13 +120,14 @@ def file_sha256(path: Path) -> str | None:
 
 # ---- environment: fonts and libraries, by size and modification time --------------------------
 
-def stat_signature(paths) -> dict[str, list[int]]:
-    """``{path: [size, mtime_ns]}`` for the files that exist among ``paths``."""
+def stat_signature(paths) -> dict[str, list[int] | None]:
+    """``{path: [size, mtime_ns]}``, or None for a path that does not exist (yet)."""
     out = {}
     for path in sorted(set(map(str, paths))):
         try:
             info = os.stat(path)
         except OSError:
+            out[path] = None
             continue
         out[path] = [info.st_size, info.st_mtime_ns]
     return out
@@ -152,7 +153,19 @@ def environment_files(font_families) -> list[str]:
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.origin:
             files.append(spec.origin)
-    return files
+    return files + font_folders()
+
+
+def font_folders() -> list[str]:
+    """The folders fonts are installed in, and the system's fontconfig cache. Installing a
+    font changes one of them (a package's fc-cache writes the cache anew; a font copied into a
+    user's folder changes that folder), and WeasyPrint may then set a glyph that had no font
+    before: the next build renders again. The user's own fontconfig cache is left out: the
+    renderers may refresh it themselves, which would make every other build a miss."""
+    home = Path.home()
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return [str(p) for p in (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"),
+                             home / ".fonts", data_home / "fonts", Path("/var/cache/fontconfig"))]
 
 
 def environment_unchanged(signature: dict) -> bool:
@@ -275,9 +288,18 @@ class Store:
         the journal is written, the next build completes the moves before doing anything else.
         """
         journal = {"moves": [[str(temp), str(target)] for target, temp in staged.items()],
+                   "removes": [str(path) for path in self._replaced_outputs(manifest)],
                    "manifest": manifest}
         atomic_write(self.journal_path, json.dumps(journal).encode(), self.tmp)
         self._finish(journal)
+
+    def _replaced_outputs(self, manifest: dict) -> list[Path]:
+        """Outputs of an earlier build that ``manifest`` no longer lists: their name changed
+        (a new short title). Only files deckgen wrote into ``build/`` are ever named."""
+        kept = {entry["file"] for entry in manifest["outputs"].values()}
+        old = {entry.get("file") for entry in self.manifest().get("outputs", {}).values()}
+        return [self.build_dir / name for name in sorted(old - kept, key=str)
+                if isinstance(name, str) and _output_name(name)]
 
     def recover(self) -> bool:
         """Finish a commit a killed build left half done; remove stale temporaries."""
@@ -294,6 +316,9 @@ class Store:
         for temp, target in journal["moves"]:
             if os.path.exists(temp):
                 os.replace(temp, target)
+        for path in journal.get("removes", []):
+            if _output_name(Path(path).name) and Path(path).parent == self.build_dir:
+                Path(path).unlink(missing_ok=True)
         if journal["moves"]:
             _fsync_dir(Path(journal["moves"][0][1]).parent)
         atomic_write(self.manifest_path, json.dumps(journal["manifest"], indent=1).encode(), self.tmp)
@@ -315,6 +340,12 @@ class Store:
                     path.unlink()
             except OSError:
                 continue
+
+
+def _output_name(name: str) -> bool:
+    """True for a name deckgen gives its outputs: a plain file name ending .pdf or .pptx."""
+    return (name == Path(name).name and not name.startswith(".")
+            and name.endswith((".pdf", ".pptx")))
 
 
 # ---- figures ---------------------------------------------------------------------------------
