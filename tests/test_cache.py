@@ -200,7 +200,8 @@ def test_a_noop_build_process_imports_nothing_heavy(make_project, minimal_files)
 # ---- the deck's process hands the figures over ----------------------------------------------------
 
 def test_the_pdf_asks_for_its_figures_once_and_only_when_it_needs_them(make_project, two_figures):
-    from deckgen.build import HandedOver, validate
+    from deckgen.build import validate
+    from deckgen.jobs import HandedOver
 
     project = make_project(two_figures)
     brief, theme, _, _ = validate(project)
@@ -231,18 +232,18 @@ def test_a_deck_process_that_dies_fails_the_build_and_keeps_the_last_one(make_pr
                                                                          monkeypatch):
     import os
 
-    from deckgen import build as build_module
+    from deckgen.jobs import Jobs
 
     project = make_project(two_figures)
     first = outputs(build(project))
-    parent, real_svgs = os.getpid(), build_module._Jobs.svgs
+    parent, real_svgs = os.getpid(), Jobs.svgs
 
     def die_in_the_child(self):
         if os.getpid() != parent:
             os._exit(3)  # killed before handing the figures over
         return real_svgs(self)
 
-    monkeypatch.setattr(build_module._Jobs, "svgs", die_in_the_child)
+    monkeypatch.setattr(Jobs, "svgs", die_in_the_child)
     section = project.source / "sections" / "one.md"
     section.write_text(section.read_text().replace("Some prose", "Some edited prose"))
     with pytest.raises(DeckgenError, match="^the deck renderer stopped unexpectedly$"):

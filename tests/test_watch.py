@@ -13,10 +13,10 @@ import time
 import pytest
 from pptx import Presentation
 
-from deckgen import build as build_module
-from deckgen import deck, pdf
-from deckgen.build import BuildOptions, DeckRenderer, build
+from deckgen import deck, pdf, processes
+from deckgen.build import BuildOptions, build
 from deckgen.errors import DeckgenError
+from deckgen.processes import DeckRenderer
 from deckgen.watch import watch
 
 TIMEOUT = 90  # seconds; a slow CI machine renders the warm-up and two rebuilds within it
@@ -126,7 +126,7 @@ def no_fork_per_build(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("forked a deck process for one build")
 
-    monkeypatch.setattr(build_module, "_Forked", refuse)
+    monkeypatch.setattr(processes, "Forked", refuse)
 
 
 def test_the_deck_renderer_renders_every_rebuilds_deck(make_project, minimal_files, renderer,

@@ -1,0 +1,183 @@
+"""The two renderings of a build, the PDF and the deck, as jobs any process can run.
+
+:class:`Jobs` holds what both need (the brief, the theme, the options, the cache) and returns
+each output as a picklable dict, so that the deck may be rendered in another process (see
+:mod:`deckgen.processes`). The deck's job plans its slides and checks them against the brief
+first; the PDF's job takes its figures as a :class:`HandedOver` mapping, which another process
+may still be drawing when the PDF starts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from . import cache
+from .errors import SourceError
+from .project import Project
+
+if TYPE_CHECKING:
+    from . import model as m
+    from .theme import Theme
+
+
+def checked_plans(brief: m.Brief, theme: Theme, project: Project) -> list:
+    """The deck's slide plans; SourceError if they would leave out a key point or a figure."""
+    from .parity import parity_problems
+    from .plan import plan_slides
+
+    geometry = None
+    if project.reference_deck is not None:
+        from .deck import deck_geometry
+
+        geometry = deck_geometry(theme, project.reference_deck)
+    plans = plan_slides(brief, theme, geometry)
+    problems = parity_problems(brief, plans)
+    if problems:
+        raise SourceError(problems, project.root)
+    return plans
+
+
+def environment(theme: Theme) -> dict:
+    """The stat signature of the fonts and libraries the renderers use (part of the figure
+    cache's key; a build records it in its manifest). It loads matplotlib's font manager."""
+    return cache.stat_signature(cache.environment_files(_render_fonts(theme)))
+
+
+def _render_fonts(theme: Theme) -> list[str]:
+    """The font families deckgen draws and measures with (not the names the deck asks for)."""
+    names = ("serif", "sans", "cjk_serif", "cjk_sans", "deck_metrics", "deck_cjk")
+    return [theme.fonts[n] for n in names if n in theme.fonts] + ["DejaVu Sans"]
+
+
+class Jobs:
+    """The two renderings, each returning a picklable dict (it may run in a forked process).
+
+    Each result carries the renderers' ``environment`` (see :func:`environment`), worked out
+    in the process that rendered it, where the fonts are loaded anyway."""
+
+    def __init__(self, brief, project, theme, plans, options, store):
+        self.brief, self.project, self.theme, self.plans = brief, project, theme, plans
+        self.options, self.store = options, store
+        self._environment: dict | None = None
+
+    def portable(self) -> tuple:
+        """What another process needs to rebuild these jobs (see :meth:`from_portable`)."""
+        return (self.brief, self.project, self.theme, self.plans, self.options)
+
+    @classmethod
+    def from_portable(cls, portable: tuple) -> Jobs:
+        brief, project, theme, plans, options = portable
+        return cls(brief, project, theme, plans, options, cache.Store(project.build_dir))
+
+    def environment(self) -> dict:
+        if self._environment is None:
+            self._environment = environment(self.theme)
+        return self._environment
+
+    def figures(self) -> cache.FigureCache:
+        salt = cache.output_key(cache.code_digest(), "figures", self.environment())
+        return cache.FigureCache(self.store.figures, salt)
+
+    def checked_plans(self) -> list:
+        """The slide plans, made and checked against the brief on first use."""
+        if self.plans is None:
+            self.plans = checked_plans(self.brief, self.theme, self.project)
+        return self.plans
+
+    def svgs(self) -> dict:
+        """The PDF's figures as SVG (from the figure cache where it has them)."""
+        timings, figs = {}, self.figures()
+        with Clock(timings)("figures_svg"):
+            svgs = {f.id: figs.get(f, self.theme, "svg", lambda f=f: figures_module().render_svg(f, self.theme))
+                    for f in self.brief.figures}
+        return {"svgs": svgs, "timings": timings, "figures": figs.stats(), "figures_used": figs.used,
+                "environment": self.environment()}
+
+    def pdf(self, figures: HandedOver | None = None) -> dict:
+        """Render the PDF with ``figures`` handed over by another process, or drawn here."""
+        from .pdf import render_pdf
+
+        figures = figures or HandedOver(self.brief, self.svgs)
+        timings: dict[str, float] = {}
+        with Clock(timings)("pdf"):
+            o = self.options
+            rendered = render_pdf(self.brief, self.project, self.theme, figures, o.variant,
+                                  o.print_mode, o.paper)
+        drawn = figures.payload()
+        return {"data": rendered.data, "pages": rendered.pages, "timings": {**drawn["timings"], **timings},
+                "figures": drawn["figures"], "figures_used": drawn["figures_used"],
+                "environment": drawn["environment"]}
+
+    def pptx(self) -> dict:
+        from . import model as m
+        from .deck import write_deck
+
+        timings, figs = {}, self.figures()
+        clock = Clock(timings)
+        with clock("figures_png"):
+            pngs = {f.id: figs.get(f, self.theme, "png", lambda f=f: figures_module().render_png(f, self.theme))
+                    for f in self.brief.figures if f.kind not in m.CHART_KINDS}
+        with clock("plan"):
+            plans = self.checked_plans()
+        with clock("deck"):
+            data = write_deck(plans, self.brief, self.theme, pngs, self.project.reference_deck)
+        return {"data": data, "slides": len(plans), "timings": timings,
+                "figures": figs.stats(), "figures_used": figs.used, "environment": self.environment()}
+
+
+class HandedOver(Mapping):
+    """The PDF's figures, ``{figure id: SVG bytes}``, fetched by ``receive()`` on first use.
+
+    The PDF starts rendering (parsing, styling) before its figures exist: WeasyPrint asks for
+    the first figure only when it builds the boxes, and waits for the other process then."""
+
+    def __init__(self, brief: m.Brief, receive: Callable[[], dict]):
+        self.ids = [f.id for f in brief.figures]
+        self.receive = receive
+        self.received: dict | None = None
+
+    def payload(self) -> dict:
+        """What :meth:`Jobs.svgs` returned, where it ran."""
+        if self.received is None:
+            self.received = self.receive()
+        return self.received
+
+    def __getitem__(self, figure_id: str) -> bytes:
+        return self.payload()["svgs"][figure_id]
+
+    def __contains__(self, figure_id) -> bool:
+        return figure_id in self.ids
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def figures_module():
+    """deckgen.figures, imported (with matplotlib's drawing machinery) only to draw a figure."""
+    from . import figures
+
+    return figures
+
+
+class Clock:
+    """Adds the seconds spent in ``with clock(name):`` blocks to ``timings[name]``."""
+
+    def __init__(self, timings: dict[str, float]):
+        self.timings = timings
+
+    def __call__(self, name: str):
+        clock = self
+
+        class _Span:
+            def __enter__(self):
+                self.start = time.perf_counter()
+
+            def __exit__(self, *exc):
+                clock.timings[name] = clock.timings.get(name, 0.0) + time.perf_counter() - self.start
+
+        return _Span()

@@ -1,0 +1,265 @@
+"""Rendering the deck in another process, beside the PDF rendered in this one.
+
+- :class:`DeckProcess`, for one build: forked before the source is loaded, it draws the PDF's
+  figures and hands them over, then renders the deck.
+- :class:`DeckRenderer`, for ``deckgen watch``: forked once, it renders the deck of every
+  rebuild, so no rebuild pays for a fork.
+
+Both run :class:`deckgen.jobs.Jobs` and send back its result, or its error, through a pipe.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from . import cache
+from .errors import DeckgenError, SourceError
+from .jobs import HandedOver, Jobs, figures_module
+
+
+def can_fork_renderers() -> bool:
+    """True when a forked process can render beside this one (a second core, and fork)."""
+    return _cores() > 1 and hasattr(os, "fork")
+
+
+def _cores() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+class Forked:
+    """Run ``job()`` in a forked child process; ``result()`` returns its value or raises its error.
+
+    Fork (not spawn) so the child starts with the model, the theme and the warm imports of this
+    process and nothing needs pickling on the way in; the result comes back through a pipe.
+    """
+
+    def __init__(self, job: Callable[[], dict], store: cache.Store):
+        import gc
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_child, args=(job, sender, store), daemon=True)
+        self.unfreeze = gc.get_freeze_count() == 0  # else the caller (watch) froze the heap
+        gc.freeze()  # until the child is done, neither process's collector scans (and so
+        try:         # copies, page by page) the objects they share; see cancel()
+            _start(self.process)
+        except BaseException:
+            self._unfreeze()
+            raise
+        sender.close()
+
+    def result(self) -> dict:
+        try:
+            return _unpacked(self.receiver.recv())
+        except EOFError:
+            raise DeckgenError("the deck renderer stopped unexpectedly") from None
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (the parent failed or was interrupted)."""
+        self.receiver.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self._unfreeze()
+
+    def _unfreeze(self) -> None:
+        import gc
+
+        if self.unfreeze:
+            gc.unfreeze()
+
+
+def _start(process) -> None:
+    """Fork ``process`` with Ctrl-C held back until the fork is done: an interrupt raised in
+    the fork's own handlers would be lost. The child lets it through again (see _child)."""
+    import signal
+    import warnings
+
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with warnings.catch_warnings():  # fork in a threaded process (watch mode): the
+            warnings.simplefilter("ignore", DeprecationWarning)  # child only renders
+            process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _let_ctrl_c_through() -> None:
+    import signal
+
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _child(job, sender, store: cache.Store) -> None:
+    _let_ctrl_c_through()
+    store.release_in_child()
+    try:
+        sender.send(_outcome(job))
+    finally:
+        sender.close()
+
+
+def _outcome(job: Callable[[], dict]) -> tuple[str, object]:
+    """Run ``job`` in a child process: ``("ok", its result)`` or ``("error", (message, exit code))``."""
+    try:
+        return ("ok", {**job(), "pid": os.getpid()})
+    except KeyboardInterrupt:
+        os._exit(130)  # the parent was interrupted too, and reports it
+    except SourceError as exc:
+        return ("source-error", (exc.problems, exc.root))
+    except DeckgenError as exc:
+        return ("error", (str(exc), exc.exit_code))
+    except BaseException:  # noqa: BLE001 - a bug: carry its traceback to the parent
+        import traceback
+
+        return ("error", (f"deck rendering failed:\n{traceback.format_exc()}", 1))
+
+
+def _unpacked(outcome: tuple[str, object]) -> dict:
+    """The result in a child's :func:`_outcome`, or its error raised here."""
+    status, payload = outcome
+    if status == "source-error":
+        raise SourceError(*payload)
+    if status == "error":
+        message, exit_code = payload
+        error = DeckgenError(message)
+        error.exit_code = exit_code
+        raise error
+    return payload
+
+
+# ---- the deck's process for one build ----------------------------------------------------------
+
+class DeckProcess:
+    """A process forked for one build, before the source is loaded: it imports the figures'
+    renderer meanwhile, then receives the jobs, draws the PDF's figures and hands them over,
+    then renders the deck. The PDF, rendered here, asks for the figures only once WeasyPrint
+    builds its boxes (see :class:`HandedOver`)."""
+
+    def __init__(self, store: cache.Store):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        jobs_in, self.jobs_out = context.Pipe(duplex=False)
+        self.figures_in, figures_out = context.Pipe(duplex=False)
+        parents_ends = (self.jobs_out, self.figures_in)
+
+        def figures_then_deck() -> dict:
+            for end in parents_ends:
+                end.close()
+            figures_module()  # import matplotlib while the parent loads the source
+            try:
+                jobs = Jobs.from_portable(jobs_in.recv())
+            except EOFError:  # the parent stopped before sending any
+                os._exit(0)
+            figures_out.send(jobs.svgs())
+            figures_out.close()
+            return jobs.pptx()
+
+        self.forked = Forked(figures_then_deck, store)
+        jobs_in.close()
+        figures_out.close()
+
+    @property
+    def alive(self) -> bool:
+        return True  # a failure surfaces as an error in figures() or result()
+
+    def submit(self, jobs: Jobs) -> None:
+        self.jobs_out.send(jobs.portable())
+        self.jobs_out.close()
+
+    def figures(self, jobs: Jobs) -> HandedOver:
+        def receive() -> dict:
+            try:
+                return self.figures_in.recv()
+            except EOFError:  # the process failed before handing the figures over
+                return jobs.svgs()
+            finally:
+                self.figures_in.close()
+
+        return HandedOver(jobs.brief, receive)
+
+    def result(self) -> dict:
+        return self.forked.result()
+
+    def stop(self) -> None:
+        self.forked.cancel()
+
+    cancel = stop
+
+
+# ---- a long-lived deck renderer ----------------------------------------------------------------
+
+class DeckRenderer:
+    """A forked process that renders decks for the builds of one long-lived process.
+
+    Forked once, after the renderers are warm, rather than for every build: a fork makes the
+    parent copy, page by page, every page of its large heap it then writes to, which slows the
+    PDF rendered beside it by about a third. One deck is rendered at a time; ``stop()`` ends the
+    process (a build that fails or is interrupted while it renders stops it, so no stale
+    result is ever read)."""
+
+    def __init__(self):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve_decks, args=(theirs, self.connection),
+                                       daemon=True)
+        _start(self.process)
+        theirs.close()
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def submit(self, jobs: Jobs) -> None:
+        self.connection.send(jobs.portable())
+
+    def figures(self, jobs: Jobs) -> HandedOver:
+        """The PDF's figures, drawn (or found in the cache) by the PDF's process itself."""
+        return HandedOver(jobs.brief, jobs.svgs)
+
+    def result(self) -> dict:
+        """The deck submitted last, or its error raised here."""
+        try:
+            outcome = self.connection.recv()
+        except (EOFError, OSError):
+            self.stop()
+            raise DeckgenError("the deck renderer stopped unexpectedly") from None
+        return _unpacked(outcome)
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _serve_decks(connection, parents_end) -> None:
+    """The deck renderer's loop: a deck for each jobs received, until the parent goes.
+
+    The copy of the parent's end of the pipe that the fork gave this process is closed first:
+    then the parent's exit, however it happens, ends the loop."""
+    import gc
+    import signal
+
+    parents_end.close()
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _let_ctrl_c_through()
+    gc.enable()
+    while True:
+        try:
+            portable = connection.recv()
+        except (EOFError, OSError):
+            return
+        connection.send(_outcome(Jobs.from_portable(portable).pptx))
+        gc.collect()  # while the parent still renders its PDF or waits for the next save
