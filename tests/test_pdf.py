@@ -126,6 +126,24 @@ def test_document_is_tagged_with_alt_text_on_figures(reader, brief):
     assert sorted(alts) == sorted(f.alt for f in brief.figures)
 
 
+def test_every_link_says_in_words_where_it_leads(reader, brief):
+    """PDF/UA: a link annotation's description is read out by screen readers; it names the
+    section, figure or reference, never a bare id."""
+    described = {}
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+                described[str(annotation["/Dest"])] = str(annotation["/Contents"])
+    sections = {f"sec-{s.id}": f"Section {n}: {s.title}" for n, s in enumerate(brief.sections, 1)}
+    assert {k: v for k, v in described.items() if k.startswith("sec-")} == sections
+    assert described["references"] == "References"
+    figure = brief.figures[0]
+    assert described[f"fig-{figure.id}"] == f"{figure.label}: {figure.title}"
+    reference = brief.references[0]
+    assert described[f"ref-{reference.id}"] == f"Reference 1: {reference.text}"
+
+
 def struct_nodes(node):
     """Every dictionary in a structure tree, depth first."""
     node = node.get_object() if isinstance(node, IndirectObject) else node

@@ -149,12 +149,13 @@ def html_to_pdf(html: str, project: Project, assets: Mapping[str, bytes], brief:
     # accessible whichever archive standard it also claims.
     options = {"pdf_identifier": _identifier(brief), "uncompressed_pdf": False,
                "custom_metadata": True, "pdf_tags": True}
+    finisher = _LinkDescriber(link_descriptions(brief))
     if variant and variant != "none":
         options["pdf_variant"] = variant
     try:
         with pinned_source_date_epoch(build_stamp(brief.meta.date)), _fonts.lease() as fonts:
             rendered = document.render(font_config=fonts, **options)
-            return RenderedPdf(rendered.write_pdf(**options), len(rendered.pages))
+            return RenderedPdf(rendered.write_pdf(finisher=finisher, **options), len(rendered.pages))
     except RefusedResource:
         raise
     except weasyprint.urls.FatalURLFetchingError as exc:
@@ -162,6 +163,37 @@ def html_to_pdf(html: str, project: Project, assets: Mapping[str, bytes], brief:
         if isinstance(cause, DeckgenError):  # refused, or a figure that could not be drawn
             raise cause from None
         raise DeckgenError(f"PDF rendering stopped: {exc}") from None
+
+
+def link_descriptions(brief: m.Brief) -> dict[str, str]:
+    """What each link inside the brief leads to, in words, by its target's id: the text a screen
+    reader announces for the link ("Section 3: Economic interdependence"), where WeasyPrint
+    would give the bare id."""
+    described = {"references": "References"}
+    for number, section in enumerate(brief.sections, 1):
+        described[f"sec-{section.id}"] = f"Section {number}: {section.title}"
+    for figure in brief.figures:
+        described[f"fig-{figure.id}"] = f"{figure.label}: {figure.title}"
+    for reference in brief.references:
+        described[f"ref-{reference.id}"] = f"Reference {reference.number}: {reference.text}"
+    return described
+
+
+class _LinkDescriber:
+    """A WeasyPrint finisher: each internal link annotation's description (``/Contents``, which
+    PDF/UA requires) becomes what the link leads to, in words."""
+
+    def __init__(self, descriptions: dict[str, str]):
+        self.descriptions = descriptions
+
+    def __call__(self, document, pdf) -> None:
+        import pydyf
+
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Link":
+                target = getattr(obj.get("Dest"), "string", None)
+                if target in self.descriptions:
+                    obj["Contents"] = pydyf.String(self.descriptions[target])
 
 
 class _SharedFonts:
