@@ -203,8 +203,31 @@ def test_contents_lists_each_section_with_its_page_and_a_link(reader, texts, bri
         assert anchor in links, f"contents has no link to {anchor}"
         page = destinations[anchor]
         assert title in texts[page], f"{anchor} leads to page {page + 1}, not to '{title}'"
-        assert re.search(re.escape(title) + r"\.{5,} ?" + str(page + 1) + r"\b", texts[1]), \
+        assert re.search(re.escape(title) + r" " + str(page + 1) + r"\b", texts[1]), \
             f"contents shows the wrong page for {title}"
+
+
+def test_contents_leaders_are_drawn_not_typed(pdf_file, plumber, brief):
+    """The dots lead the eye from each title to its page number, but are not text: a screen
+    reader and a copy of the contents get "Economic interdependence 4"."""
+    import pypdfium2
+
+    page = plumber.pages[1]
+    assert not re.search(r"\.{3,}|(\. ){3,}", page.extract_text())
+    scale = 4  # pixels per point
+    image = pypdfium2.PdfDocument(str(pdf_file))[1].render(scale=scale).to_pil().convert("L")
+    lines = page.extract_text_lines()
+    for title in [s.title for s in brief.sections] + ["References"]:
+        line = next(line for line in lines if line["text"].startswith(title) or f" {title} " in
+                    f" {line['text']} ")
+        words = [w for w in page.extract_words() if abs(w["bottom"] - line["bottom"]) < 2]
+        title_end = max(w["x1"] for w in words[:-1])
+        number_start = words[-1]["x0"]
+        band = range(int((line["bottom"] - 6) * scale), int((line["bottom"] + 3) * scale))
+        gap = [min(image.getpixel((x, y)) for y in band)  # the darkest pixel of each column
+               for x in range(int((title_end + 3) * scale), int((number_start - 2) * scale))]
+        assert gap and sum(value < 200 for value in gap) > len(gap) / 6, \
+            f"no dotted leader between '{title}' and its page number"
 
 
 def test_bookmarks_for_every_section(reader, texts, brief):
