@@ -34,12 +34,12 @@ class RefusedResource(DeckgenError):
 
 
 def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Mapping[str, bytes],
-                print_mode: bool = False, paper: str | None = None) -> tuple[str, FigureAssets]:
+                print_mode: bool = False, paper: str | None = None) -> tuple[str, DocumentAssets]:
     """The brief as an HTML string, and the in-memory assets (figures) it refers to.
 
     ``figure_svgs`` is read only when WeasyPrint asks for a figure: it may still be drawn."""
     paper = _paper(paper or brief.meta.paper)
-    assets = FigureAssets(figure_svgs)
+    assets = DocumentAssets(figure_svgs, {LEADER_DOT_URL: leader_dot_svg(theme)})
     writer = HtmlWriter(brief, {fid: assets.url(fid) for fid in figure_svgs})
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in project.template_dirs]),
@@ -61,13 +61,25 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
     return html, assets
 
 
-class FigureAssets(Mapping):
-    """``{asset URL: SVG bytes}`` over ``{figure id: SVG bytes}``, read on demand."""
+LEADER_DOT_URL = "asset:leader-dot.svg"
+
+
+def leader_dot_svg(theme: Theme) -> bytes:
+    """One dot of the theme's muted colour in a 3 pt square: the stylesheet tiles it into the
+    contents page's dotted leaders (``url(asset:leader-dot.svg)``), vector and sharp at any zoom."""
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="3pt" height="3pt" viewBox="0 0 3 3">'
+            f'<circle cx="1.5" cy="1.5" r="0.5" fill="{theme.colour("muted")}"/></svg>').encode()
+
+
+class DocumentAssets(Mapping):
+    """``{asset URL: bytes}``: the figures' SVG over ``{figure id: SVG bytes}``, read on demand,
+    and a few ``fixed`` assets the stylesheet uses."""
 
     PREFIX, SUFFIX = "asset:figure-", ".svg"
 
-    def __init__(self, figure_svgs: Mapping[str, bytes]):
+    def __init__(self, figure_svgs: Mapping[str, bytes], fixed: dict[str, bytes]):
         self.figure_svgs = figure_svgs
+        self.fixed = fixed
 
     def url(self, figure_id: str) -> str:
         return f"{self.PREFIX}{figure_id}{self.SUFFIX}"
@@ -79,19 +91,22 @@ class FigureAssets(Mapping):
         return None
 
     def __contains__(self, url) -> bool:
-        return self._figure_id(url) is not None
+        return url in self.fixed or self._figure_id(url) is not None
 
     def __getitem__(self, url: str) -> bytes:
+        if url in self.fixed:
+            return self.fixed[url]
         figure_id = self._figure_id(url)
         if figure_id is None:
             raise KeyError(url)
         return self.figure_svgs[figure_id]
 
     def __iter__(self):
-        return (self.url(figure_id) for figure_id in self.figure_svgs)
+        yield from self.fixed
+        yield from (self.url(figure_id) for figure_id in self.figure_svgs)
 
     def __len__(self) -> int:
-        return len(self.figure_svgs)
+        return len(self.fixed) + len(self.figure_svgs)
 
 
 def headline_points(brief: m.Brief) -> tuple[str, ...]:
