@@ -27,16 +27,17 @@ from deckgen.build import validate
 from deckgen.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
-CONTENTS_RULE = '.contents a::after { content: leader(dotted) " " target-counter(attr(href url), page); }'
+PAGE_NUMBERS = "content: target-counter(attr(href url), page);"
+LEADER_DOTS = "background: url(asset:leader-dot.svg) left bottom / 3pt 3pt repeat-x;"
 TAGGED = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "custom_metadata": True}
 EMPTY_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="600" height="300" '
              b'viewBox="0 0 600 300"/>')
 
 # feature: (its description, how to take it out of (css, options, figures))
 FEATURES = {
-    "contents page numbers and leaders": lambda c, o, f: (c.replace(CONTENTS_RULE, ""), o, f),
-    "contents leaders only": lambda c, o, f: (
-        c.replace(CONTENTS_RULE, CONTENTS_RULE.replace('leader(dotted) " " ', "")), o, f),
+    "contents page numbers (target-counter)": lambda c, o, f: (
+        c.replace(PAGE_NUMBERS, "content: none;"), o, f),
+    "contents leader dots": lambda c, o, f: (c.replace(LEADER_DOTS, ""), o, f),
     "figures (drawn SVG with live text)": lambda c, o, f: (c, o, {k: EMPTY_SVG for k in f}),
     "hyphenation": lambda c, o, f: (c.replace("hyphens: auto", "hyphens: manual"), o, f),
     "footnotes at the foot of the page": lambda c, o, f: (
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     fonts = FontConfiguration()
 
     def render(css_text: str, options: dict, figure_svgs: dict) -> float:
-        assets = {f"asset:figure-{k}.svg": v for k, v in figure_svgs.items()}
+        assets = pdf.DocumentAssets(figure_svgs, {pdf.LEADER_DOT_URL: pdf.leader_dot_svg(theme)})
         fetcher = _Fetcher(project, assets, stylesheet_url, css_text)
         start = time.perf_counter()
         weasyprint.HTML(string=html, base_url=project.source.as_uri() + "/",

@@ -37,12 +37,16 @@ def best_of(runs: int, job) -> float:
     return statistics.median(times)
 
 
-def export(html: str, assets: dict[str, bytes], folder: Path) -> None:
+def export(html: str, assets, stylesheet: Path, folder: Path) -> None:
+    """The HTML, its stylesheet and its in-memory assets as files, linked by relative names."""
     folder.mkdir(parents=True, exist_ok=True)
+    css = stylesheet.read_text(encoding="utf-8")
     for url, data in assets.items():
         name = url.split(":", 1)[1]
         (folder / name).write_bytes(data)
-        html = html.replace(url, name)
+        html, css = html.replace(url, name), css.replace(url, name)
+    (folder / "brief.css").write_text(css, encoding="utf-8")
+    html = html.replace(stylesheet.as_uri(), "brief.css")
     (folder / "brief.html").write_text(html, encoding="utf-8")
 
 
@@ -51,7 +55,7 @@ def main(root: Path, html_dir: Path) -> None:
     brief, theme, _, _ = validate(project)
     svgs = {f.id: figures.render_svg(f, theme) for f in brief.figures}
     html, assets = pdf.render_html(brief, project, theme, svgs)
-    export(html, assets, html_dir)
+    export(html, assets, project.template_file("brief.css"), html_dir)
     pngs = {f.id: figures.render_png(f, theme) for f in brief.figures if f.kind == "timeline"}
     fonts = FontConfiguration()
     floor = best_of(5, lambda: weasyprint_alone(html, project, assets))
