@@ -33,8 +33,8 @@ def _cores() -> int:
 class Forked:
     """Run ``job()`` in a forked child process; ``result()`` returns its value or raises its error.
 
-    Fork (not spawn) so the child starts with the model, the theme and the warm imports of this
-    process and nothing needs pickling on the way in; the result comes back through a pipe.
+    Fork (not spawn), so the child starts with this process's imports and objects; the result
+    comes back through a pipe.
     """
 
     def __init__(self, job: Callable[[], dict], store: cache.Store):
