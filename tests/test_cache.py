@@ -300,3 +300,33 @@ def test_a_tampered_manifest_cannot_make_a_build_delete_other_files(make_project
     build(project)
     assert victim.read_bytes() == b"keep me"
     assert (project.build_dir / "notes.txt").read_text() == "mine"
+
+
+def test_a_long_lived_process_parses_only_the_yaml_that_changed(make_project, two_figures,
+                                                                monkeypatch):
+    from deckgen import yamlsrc
+    from deckgen.build import load
+
+    parsed = []
+    real_parse = yamlsrc._parse
+
+    def counting(text, file, line_offset):
+        parsed.append(file)
+        return real_parse(text, file, line_offset)
+
+    monkeypatch.setattr(yamlsrc, "_parse", counting)
+    monkeypatch.setattr(yamlsrc, "_parsed", type(yamlsrc._parsed)())
+    project = make_project(two_figures)
+    load(project)
+    assert len(parsed) >= 4  # brief, a section's front matter, two figures, the theme
+    parsed.clear()
+    load(project)
+    assert parsed == []
+    timeline = project.source / "figures" / "timeline.yaml"
+    timeline.write_text(timeline.read_text().replace("A treaty", "A basic treaty"))
+    load(project)
+    assert parsed == ["source/figures/timeline.yaml"]
+    timeline.write_text(timeline.read_text().replace("title: Milestones", "title: [Milestones"))
+    for _ in range(2):  # a broken file is reported every time, never kept
+        with pytest.raises(SourceError, match="timeline.yaml"):
+            load(project)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from ruamel.yaml import YAML
@@ -94,8 +95,29 @@ class YamlDoc:
         return self.locs.get(path, Loc(self.file, 1 + self.line_offset, 1))
 
 
+PARSED_KEPT = 256           # documents kept by load_yaml, the least recently used dropped first
+PARSED_TEXT_LIMIT = 100_000  # characters; larger texts are parsed every time, never kept
+_parsed: OrderedDict[tuple[str, str, int], YamlDoc] = OrderedDict()
+
+
 def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
-    """Parse ``text`` (the content of ``file``); raise :class:`YamlProblem` on bad YAML."""
+    """Parse ``text`` (the content of ``file``); raise :class:`YamlProblem` on bad YAML.
+
+    A parsed document is kept by its text, so a long-lived process (``deckgen watch``) parses
+    again only the files that changed. Documents are shared: callers only read them."""
+    key = (text, file, line_offset)
+    if len(text) > PARSED_TEXT_LIMIT:
+        return _parse(text, file, line_offset)
+    if key in _parsed:
+        _parsed.move_to_end(key)
+        return _parsed[key]
+    _parsed[key] = document = _parse(text, file, line_offset)
+    if len(_parsed) > PARSED_KEPT:
+        _parsed.popitem(last=False)
+    return document
+
+
+def _parse(text: str, file: str, line_offset: int) -> YamlDoc:
     builder = _Builder(file, line_offset)
     yaml = YAML(typ="rt")
     try:
