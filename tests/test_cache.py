@@ -4,6 +4,7 @@ figures that changed, options and tampered outputs are noticed, --force ignores 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -330,3 +331,14 @@ def test_a_long_lived_process_parses_only_the_yaml_that_changed(make_project, tw
     for _ in range(2):  # a broken file is reported every time, never kept
         with pytest.raises(SourceError, match="timeline.yaml"):
             load(project)
+
+
+def test_a_long_lived_process_renders_with_the_template_as_saved(make_project, minimal_files):
+    template = (default_templates_dir() / "brief.html.j2").read_text(encoding="utf-8")
+    project = make_project({**minimal_files, "templates/brief.html.j2": template})
+    own = project.root / "templates" / "brief.html.j2"
+    for marker in ("First edition marker", "Second edition marker", "Third edition marker"):
+        own.write_text(template.replace("</body>", f"<p>{marker}</p></body>"), encoding="utf-8")
+        os.utime(own, ns=(1_700_000_000_000_000_000,) * 2)  # two quick saves may share a time
+        built = build(project, BuildOptions(formats=("pdf",))).outputs["pdf"]
+        assert marker in pdf_text(built.read_bytes())

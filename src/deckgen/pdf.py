@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -41,11 +42,7 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
     paper = _paper(paper or brief.meta.paper)
     assets = DocumentAssets(figure_svgs, {LEADER_DOT_URL: leader_dot_svg(theme)})
     writer = HtmlWriter(brief, {fid: assets.url(fid) for fid in figure_svgs})
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in project.template_dirs]),
-        autoescape=True, undefined=jinja2.StrictUndefined,
-    )
-    template = env.get_template("brief.html.j2")
+    template = _templates(tuple(str(d) for d in project.template_dirs)).get_template("brief.html.j2")
     page_css = f"@page {{ size: {PAPER_SIZES[paper]}; }}\n"
     if print_mode:
         page_css += "@page { bleed: 3mm; marks: crop cross; }\n"
@@ -107,6 +104,30 @@ class DocumentAssets(Mapping):
 
     def __len__(self) -> int:
         return len(self.fixed) + len(self.figure_svgs)
+
+
+@lru_cache(maxsize=8)
+def _templates(folders: tuple[str, ...]) -> jinja2.Environment:
+    """One Jinja environment per list of template folders, kept for the process: it compiles a
+    template once, and again only when the template's text changes."""
+    return jinja2.Environment(loader=_TextCheckingLoader(list(folders)), autoescape=True,
+                              undefined=jinja2.StrictUndefined, auto_reload=True)
+
+
+class _TextCheckingLoader(jinja2.FileSystemLoader):
+    """Finds a compiled template stale when its file's text changed, not only its modification
+    time: two saves close together may share one."""
+
+    def get_source(self, environment, template):
+        source, filename, _ = super().get_source(environment, template)
+
+        def uptodate() -> bool:
+            try:
+                return Path(filename).read_text(encoding=self.encoding) == source
+            except OSError:
+                return False
+
+        return source, filename, uptodate
 
 
 def headline_points(brief: m.Brief) -> tuple[str, ...]:
