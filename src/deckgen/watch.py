@@ -2,8 +2,10 @@
 
 The first build answers from the cache if it can. The renderers are then warmed once (their
 imports, fonts and first-render set-up cost more than a rebuild) while the folders are already
-being watched, so nothing saved meanwhile is missed. Each save then runs an ordinary,
-incremental :func:`deckgen.build.build`; a broken source is reported and the watch goes on.
+being watched, so nothing saved meanwhile is missed, and a long-lived deck renderer is forked
+(:class:`deckgen.processes.DeckRenderer`). Each save then runs an ordinary, incremental
+:func:`deckgen.build.build`, the PDF here and the deck there; a broken source is reported and
+the watch goes on.
 """
 
 from __future__ import annotations
