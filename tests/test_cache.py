@@ -342,3 +342,23 @@ def test_a_long_lived_process_renders_with_the_template_as_saved(make_project, m
         os.utime(own, ns=(1_700_000_000_000_000_000,) * 2)  # two quick saves may share a time
         built = build(project, BuildOptions(formats=("pdf",))).outputs["pdf"]
         assert marker in pdf_text(built.read_bytes())
+
+
+def test_a_pdf_rebuilt_beside_a_cached_deck_does_not_plan_the_deck_again(make_project,
+                                                                        minimal_files, monkeypatch):
+    from deckgen import jobs
+
+    project = make_project(minimal_files)
+    build(project)
+    planned = []
+
+    def counting(*args):
+        planned.append(1)
+        return jobs.checked_plans(*args)
+
+    monkeypatch.setattr("deckgen.build.checked_plans", counting)  # the build's own check
+    result = build(project, BuildOptions(paper="letter"))
+    assert result.cache["outputs"] == {"pdf": "built", "pptx": "hit"}
+    assert planned == []  # the cached deck passed the check with these very inputs
+    build(project, BuildOptions(paper="letter", formats=("pdf",), force=True))
+    assert planned == [1]  # no deck in this build: the source is checked here

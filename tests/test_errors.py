@@ -69,7 +69,7 @@ def test_a_key_point_too_long_for_a_bullet_is_a_warning(make_project, minimal_fi
     assert main(["check", str(project.root), "--strict"]) == 1
 
 
-@pytest.mark.parametrize("how", [[], ["--serial"], ["--only", "pptx"]])
+@pytest.mark.parametrize("how", [[], ["--serial"], ["--only", "pptx"], ["--only", "pdf"]])
 def test_a_deck_that_would_drop_a_key_point_fails_the_build(make_project, minimal_files, capsys,
                                                           monkeypatch, how):
     """The deck's job checks its slide plan against the brief, in whichever process renders

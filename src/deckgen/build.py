@@ -148,8 +148,9 @@ def _render_and_write(project, options, store, keys, hits, notify, deck_renderer
         with clock("check"):
             brief, theme, result.warnings = load(project, options.strict)
             # The deck's job plans its slides and checks them against the brief (in the deck's
-            # process when there is one); without a deck to render, the check is made here.
-            plans = None if "pptx" in todo else checked_plans(brief, theme, project)
+            # process when there is one). A deck from the cache passed that check with these
+            # very inputs; only a build without a deck makes the check here.
+            plans = None if "pptx" in keys else checked_plans(brief, theme, project)
     except BaseException:
         if deck_process is not None:
             deck_process.cancel()
