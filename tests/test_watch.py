@@ -197,6 +197,15 @@ def children_of(pid: int) -> list[int]:
     return children
 
 
+def running(pid: int) -> bool:
+    """True while ``pid`` runs: not gone, and not a zombie waiting for its parent to reap it."""
+    try:
+        with open(f"/proc/{pid}/stat") as file:
+            return file.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_the_deck_renderer_ends_when_the_watch_is_killed(make_project, minimal_files):
     project = make_project(minimal_files)
     process = subprocess.Popen(
@@ -211,8 +220,8 @@ def test_the_deck_renderer_ends_when_the_watch_is_killed(make_project, minimal_f
         process.kill()
         process.wait(TIMEOUT)
         deadline = time.monotonic() + TIMEOUT
-        while os.path.exists(f"/proc/{renderers[0]}") and time.monotonic() < deadline:
+        while running(renderers[0]) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not os.path.exists(f"/proc/{renderers[0]}")
+        assert not running(renderers[0])
     finally:
         process.kill()
