@@ -153,7 +153,7 @@ def _render_and_write(project, options, store, keys, hits, notify, deck_renderer
             plans = None if "pptx" in keys else checked_plans(brief, theme, project)
     except BaseException:
         if deck_process is not None:
-            deck_process.cancel()
+            deck_process.stop()
         raise
     jobs = Jobs(brief, project, theme, plans, options, store)
     notify("rendering " + " and ".join(JOB_NAMES[fmt] for fmt in todo))

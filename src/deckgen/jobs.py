@@ -95,11 +95,15 @@ class Jobs:
         return {"svgs": svgs, "timings": timings, "figures": figs.stats(), "figures_used": figs.used,
                 "environment": self.environment()}
 
+    def figures_drawn_here(self) -> HandedOver:
+        """The PDF's figures, drawn (or found in the cache) by this process when first asked for."""
+        return HandedOver(self.brief, self.svgs)
+
     def pdf(self, figures: HandedOver | None = None) -> dict:
         """Render the PDF with ``figures`` handed over by another process, or drawn here."""
         from .pdf import render_pdf
 
-        figures = figures or HandedOver(self.brief, self.svgs)
+        figures = figures or self.figures_drawn_here()
         timings: dict[str, float] = {}
         with Clock(timings)("pdf"):
             o = self.options

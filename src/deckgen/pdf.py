@@ -192,8 +192,6 @@ def html_to_pdf(html: str, project: Project, assets: Mapping[str, bytes], brief:
         with pinned_source_date_epoch(build_stamp(brief.meta.date)), _fonts.lease() as fonts:
             rendered = document.render(font_config=fonts, **options)
             return RenderedPdf(rendered.write_pdf(finisher=finisher, **options), len(rendered.pages))
-    except RefusedResource:
-        raise
     except weasyprint.urls.FatalURLFetchingError as exc:
         cause = exc.__cause__
         if isinstance(cause, DeckgenError):  # refused, or a figure that could not be drawn
@@ -236,7 +234,8 @@ class _SharedFonts:
     """One fontconfig set-up for every render in this process.
 
     WeasyPrint would load the configuration and every installed font's entry afresh for each
-    document, and start with cold Pango caches: a quarter of a warm render of the example.
+    document, and start with cold Pango caches (up to a tenth of a warm render of the example,
+    in interleaved runs; often within the noise).
     A document whose stylesheet adds ``@font-face`` fonts keeps its set-up to itself, so fonts
     one render adds never reach the next."""
 
