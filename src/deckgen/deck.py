@@ -17,10 +17,12 @@ picture gets alt text, and the file is normalised so the same input gives the sa
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from pathlib import Path
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
@@ -447,7 +449,7 @@ class _DeckWriter:
     # ---- figures ----
     def chart(self, slide, data: ChartData, figure: m.Figure, box: Box):
         """A native chart drawn from the plan's numbers (the figure's own data)."""
-        chart_data = CategoryChartData(number_format=_number_format(data))
+        chart_data = TextCellChartData(number_format=_number_format(data))
         chart_data.categories = [clean(c) for c in data.categories]
         for name, values in data.series:
             chart_data.add_series(clean(name), values)
@@ -492,6 +494,45 @@ class _DeckWriter:
         out = io.BytesIO()
         self.prs.save(out)
         return normalise_office_zip(out.getvalue(), stamp)
+
+
+# ---- chart workbooks: text stays text ---------------------------------------------------------
+
+# XlsxWriter turns a string that starts with "=" into a formula and one that looks like a URL
+# (http, ftp, mailto, file, external:) into a hyperlink unless told not to; "Edit data" in
+# PowerPoint would then evaluate or follow it. Every text cell is written as a string instead.
+WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False}
+
+
+class TextCellWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's chart workbook, with every text cell a literal string: never a formula,
+    never a hyperlink, whatever it starts with."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        from xlsxwriter import Workbook
+
+        workbook = Workbook(xlsx_file, WORKBOOK_OPTIONS)
+        worksheet = workbook.add_worksheet()
+        worksheet.add_write_handler(str, _write_literal_string)
+        yield workbook, worksheet
+        workbook.close()
+
+
+def _write_literal_string(worksheet, row: int, col: int, text: str, *style):
+    """Every ``str`` a worksheet is given, written as a string cell (an empty one as blank)."""
+    if text == "":
+        return worksheet.write_blank(row, col, None, *style)
+    return worksheet.write_string(row, col, text, *style)
+
+
+class TextCellChartData(CategoryChartData):
+    """Category chart data whose embedded workbook keeps every label a literal string."""
+
+    @property
+    def _workbook_writer(self):
+        return TextCellWorkbookWriter(self)
 
 
 class _ChartStyle:
