@@ -119,3 +119,163 @@ def test_chart_workbook_cells_are_the_literal_strings(make_project, minimal_file
                  for shape in slide.shapes if getattr(shape, "has_chart", False) and shape.has_chart)
     assert list(frame.chart.plots[0].categories)[:2] == HOSTILE_CELLS[:2]
     assert frame.chart.plots[0].series[0].name == "=cmd|' /C calc'!A0"
+
+
+# ---- reference templates: geometry ---------------------------------------------------------------
+
+EMU_PER_INCH = 914400
+
+
+def _template_project(make_project, minimal_files, prs) -> Path:
+    project = make_project(minimal_files)
+    (project.root / "templates").mkdir()
+    prs.save(project.root / "templates" / "reference.pptx")
+    return project.root
+
+
+def _layout(prs, name: str):
+    return next(layout for layout in prs.slide_layouts if layout.name == name)
+
+
+def _body(layout):
+    return next(ph for ph in layout.placeholders if ph.placeholder_format.idx == 1)
+
+
+def _check_and_build(root: Path, capsys) -> tuple[int, int, str]:
+    """Exit codes of ``check`` and ``build``, and what both wrote to stderr."""
+    checked = main(["check", str(root)])
+    built = main(["build", str(root), "--only", "pptx", "--quiet"])
+    return checked, built, capsys.readouterr().err
+
+
+def _assert_refused(root: Path, capsys, *expected: str) -> str:
+    checked, built, err = _check_and_build(root, capsys)
+    assert (checked, built) == (2, 2), err
+    template = str(root / "templates" / "reference.pptx")
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 2 and lines[0] == lines[1], err  # the same one message from both
+    assert lines[0].startswith(f"error: {template}: "), err
+    for text in expected:
+        assert text in lines[0], err
+    assert "Traceback" not in err and "planned for another slide size" not in err
+    assert not list((root / "build").glob("*.pptx"))
+    return lines[0]
+
+
+@pytest.mark.parametrize("inches", [(1, 1), (10, 1), (2, 7.5)])
+def test_a_reference_template_with_too_small_slides_is_refused_by_check_and_build(
+        make_project, minimal_files, capsys, inches):
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = (int(v * EMU_PER_INCH) for v in inches)
+    root = _template_project(make_project, minimal_files, prs)
+    message = _assert_refused(root, capsys, "the reference template's slides are",
+                              f"{inches[0]:.2f} x {inches[1]:.2f} in",
+                              "smaller than the 360 x 180 pt (5.00 x 2.50 in) deckgen needs",
+                              "Design > Slide Size")
+    assert message.count("(") >= 2
+
+
+def test_a_placeholder_reaching_past_the_slide_edge_is_cut_at_it(make_project, minimal_files, capsys):
+    prs = Presentation()
+    body = _body(_layout(prs, "Title and Content"))
+    body.width = body.width + EMU_PER_INCH  # an inch past the right edge
+    title = _layout(prs, "Title Only").placeholders[0]
+    title.top = -int(EMU_PER_INCH / 4)  # a quarter inch above the top
+    root = _template_project(make_project, minimal_files, prs)
+    checked, built, err = _check_and_build(root, capsys)
+    assert (checked, built) == (0, 0), err
+    deck = Presentation(root / "build" / "a-minimal-brief.pptx")
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0, (slide.name, shape.name)
+            assert shape.left + shape.width <= deck.slide_width, (slide.name, shape.name)
+            assert shape.top + shape.height <= deck.slide_height, (slide.name, shape.name)
+
+
+@pytest.mark.parametrize("where", ["off-right", "sliver", "tiny"])
+def test_a_placeholder_that_cannot_hold_a_line_is_named(make_project, minimal_files, capsys, where):
+    prs = Presentation()
+    body = _body(_layout(prs, "Title and Content"))
+    if where == "off-right":
+        body.left = prs.slide_width - EMU_PER_INCH
+    elif where == "sliver":
+        body.top = prs.slide_height - int(EMU_PER_INCH / 8)
+    else:
+        body.width, body.height = int(EMU_PER_INCH / 2), int(EMU_PER_INCH / 2)
+    root = _template_project(make_project, minimal_files, prs)
+    _assert_refused(root, capsys, "layout 'Title and Content' (for agenda slides)",
+                    "placeholder 'Content Placeholder 2' (index 1)",
+                    "too small for one line of 18 pt text", "slide master view")
+
+
+def test_a_title_placeholder_leaving_no_room_for_the_figure_is_named(make_project, minimal_files, capsys):
+    prs = Presentation()
+    title = _layout(prs, "Title Only").placeholders[0]
+    left, top, width = title.left, title.top, title.width  # the master's, inherited
+    title.left, title.top, title.width = left, top, width
+    title.height = prs.slide_height - top - int(EMU_PER_INCH / 2)
+    root = _template_project(make_project, minimal_files, prs)
+    _assert_refused(root, capsys, "layout 'Title Only' (for figure slides)", "for a figure",
+                    "at least 72 x 72 pt")
+
+
+# ---- reference templates: the zip ----------------------------------------------------------------
+
+def _template_with_entries(path: Path, entries: dict[str, bytes | int]) -> Path:
+    """python-pptx's default template plus ``entries``: bytes as they are, an int as that many
+    zero bytes (deflated, so a small file that unpacks large)."""
+    Presentation().save(path)
+    with zipfile.ZipFile(path, "a") as package:
+        for name, content in entries.items():
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with package.open(info, "w", force_zip64=True) as entry:
+                if isinstance(content, bytes):
+                    entry.write(content)
+                    continue
+                chunk = bytes(2**22)
+                for _ in range(content // len(chunk)):
+                    entry.write(chunk)
+    return path
+
+
+def _zip_project(make_project, minimal_files, entries) -> Path:
+    project = make_project(minimal_files)
+    (project.root / "templates").mkdir()
+    _template_with_entries(project.root / "templates" / "reference.pptx", entries)
+    return project.root
+
+
+def test_a_template_entry_that_unpacks_hugely_is_refused_before_unpacking(make_project, minimal_files,
+                                                                           capsys):
+    import time
+
+    root = _zip_project(make_project, minimal_files, {"ppt/media/unused.bin": 128 * 2**20})
+    assert (root / "templates" / "reference.pptx").stat().st_size < 400_000
+    start = time.perf_counter()
+    _assert_refused(root, capsys, "entry 'ppt/media/unused.bin' of the reference template",
+                    "unpacks to 128.0 MiB", "times its packed size (at most 100 times)",
+                    "remove the entry")
+    assert time.perf_counter() - start < 3
+
+
+def test_a_template_zip_with_too_many_entries_is_refused(make_project, minimal_files, capsys):
+    entries = {f"ppt/media/extra{n}.bin": b"x" for n in range(2_001)}
+    root = _zip_project(make_project, minimal_files, entries)
+    _assert_refused(root, capsys, "the reference template's zip holds", "files, more than the 2,000")
+
+
+def test_a_template_unpacking_past_the_budget_is_refused(make_project, minimal_files, capsys, monkeypatch):
+    """Entries that compress little, adding up past the unpacked budget (lowered for the test)."""
+    import random
+
+    from deckgen import deck
+
+    monkeypatch.setattr(deck, "TEMPLATE_MAX_UNPACKED", 2**20, raising=False)
+    noise = random.Random(7)
+    entries = {f"ppt/media/noise{n}.bin": noise.randbytes(400_000) for n in range(3)}
+    root = _zip_project(make_project, minimal_files, entries)
+    checked = main(["check", str(root)])
+    err = capsys.readouterr().err
+    assert checked == 2, err
+    assert "entry 'ppt/media/noise" in err and "takes the unpacked template past 1.0 MiB" in err
