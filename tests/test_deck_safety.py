@@ -279,3 +279,120 @@ def test_a_template_unpacking_past_the_budget_is_refused(make_project, minimal_f
     err = capsys.readouterr().err
     assert checked == 2, err
     assert "entry 'ppt/media/noise" in err and "takes the unpacked template past 1.0 MiB" in err
+
+
+# ---- shaped text: stacked marks and complex scripts --------------------------------------------
+
+ABOVE = "".join(chr(c) for c in range(0x0300, 0x0315))  # 21 combining marks set above a letter
+BELOW = "".join(chr(c) for c in range(0x0316, 0x032B))  # 21 set below
+
+
+def _zalgo(word: str, marks: str = ABOVE) -> str:
+    return "".join(char + marks for char in word)
+
+
+DEVANAGARI = "भारत और जापान के बीच व्यापार और सुरक्षा सहयोग बढ़ रहा है, क्षेत्रीय स्थिरता के लिए"
+THAI = "ความสัมพันธ์ระหว่างญี่ปุ่นและเกาหลีใต้ ด้านการค้าและความมั่นคง"
+ARABIC = "العلاقات بين اليابان وكوريا الجنوبية في التجارة والأمن والتاريخ المشترك"
+
+
+@pytest.fixture(scope="module")
+def fonts():
+    from deckgen.project import Project
+    from deckgen.textfit import Fonts
+    from deckgen.theme import load_theme
+
+    theme = load_theme(Project.at(Path(__file__).resolve().parents[1]).template_file("theme.yaml"))
+    return Fonts(theme.fonts["deck_metrics"], theme.fonts["deck_cjk"])
+
+
+def _shaped_width(family: str, text: str, size: float) -> float:
+    """``text``'s advance shaped by HarfBuzz in ``family`` (Pillow's Raqm layout)."""
+    from PIL import ImageFont
+
+    from deckgen.textfit import font_path
+
+    font = ImageFont.truetype(font_path(family), 100, layout_engine=ImageFont.Layout.RAQM)
+    return font.getlength(text) * size / 100
+
+
+@pytest.mark.parametrize("marks", [ABOVE, BELOW], ids=["above", "below"])
+def test_a_line_of_stacked_marks_is_as_tall_as_its_ink(fonts, marks):
+    plain = fonts.line_height("Zalgo", 28)
+    stacked = fonts.line_height(_zalgo("Zalgo", marks), 28)
+    assert stacked > plain + 10 * 28 * 0.2  # each mark adds about a fifth of an em or more
+    above, below = fonts.ink_overshoot(_zalgo("Zalgo", marks), 28)
+    assert (above > 50) == (marks == ABOVE) and (below > 50) == (marks == BELOW)
+    assert fonts.ink_overshoot("Zalgo", 28) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize(("text", "family"), [(DEVANAGARI, "Noto Sans Devanagari"),
+                                              (THAI, "Noto Sans Thai"), (ARABIC, "Noto Sans Arabic")],
+                         ids=["devanagari", "thai", "arabic"])
+def test_complex_scripts_are_measured_by_their_shaped_width(fonts, text, family):
+    shaped = _shaped_width(family, text, 24)
+    assert shaped * 0.98 <= fonts.width(text, 24) <= shaped * 1.25
+
+
+def test_a_zalgo_title_is_shortened_with_the_full_title_in_the_notes(make_project, minimal_files):
+    from deckgen.loader import load_project
+    from deckgen.plan import plan_slides
+    from deckgen.theme import load_theme
+
+    title = _zalgo("Stacked") + " marks in a title"
+    files = dict(minimal_files)
+    files["source/sections/one.md"] = files["source/sections/one.md"].replace(
+        "title: The only section", f'title: "{title}"')
+    project = make_project(files)
+    brief = load_project(project.root)
+    plans = plan_slides(brief, load_theme(project.template_file("theme.yaml")))
+    slide = next(p for p in plans if p.kind == "points")
+    assert slide.title != title and slide.title.endswith("…")
+    assert slide.notes.startswith(f"Full title: {title}.")
+
+
+def _shaped_project(make_project, minimal_files) -> Path:
+    files = dict(minimal_files)
+    points = [_zalgo("Up") + " marks above", _zalgo("Down", BELOW) + " marks below", DEVANAGARI,
+              THAI, ARABIC]
+    section = files["source/sections/one.md"].replace(
+        "title: The only section", f'title: "{_zalgo("Zalgo")} title"')
+    section = section.replace('  - One point worth making.\n',
+                              "".join(f'  - "{point}"\n' for point in points))
+    files["source/sections/one.md"] = section
+    return make_project(files).root
+
+
+def _chars_outside_shapes(pptx: Path, pdf: Path) -> list[str]:
+    """Every glyph (each mark its own) whose box is off the slide or outside every text shape."""
+    import pdfplumber
+
+    from test_deck_client import EMU_PER_PT, TOLERANCE
+
+    problems = []
+    deck = Presentation(pptx)
+    with pdfplumber.open(pdf) as document:
+        for number, (slide, page) in enumerate(zip(deck.slides, document.pages), start=1):
+            boxes = [(s.left / EMU_PER_PT, s.top / EMU_PER_PT, (s.left + s.width) / EMU_PER_PT,
+                      (s.top + s.height) / EMU_PER_PT) for s in slide.shapes
+                     if (s.has_text_frame and s.text_frame.text.strip()) or getattr(s, "has_chart", False)]
+            for char in page.chars:
+                if not char["text"].strip():
+                    continue
+                inside = any(x0 - TOLERANCE <= char["x0"] and char["x1"] <= x1 + TOLERANCE
+                             and top - TOLERANCE <= char["top"] and char["bottom"] <= bottom + TOLERANCE
+                             for x0, top, x1, bottom in boxes)
+                if not inside or char["top"] < 0 or char["bottom"] > page.height:
+                    problems.append(f"slide {number}: {char['text']!r} at y {char['top']:.0f}–"
+                                    f"{char['bottom']:.0f}, x {char['x0']:.0f}")
+    return problems
+
+
+def test_stacked_marks_and_shaped_scripts_stay_inside_their_shapes_in_libreoffice(
+        make_project, minimal_files, tmp_path_factory):
+    from test_deck_client import libreoffice_pdf
+
+    root = _shaped_project(make_project, minimal_files)
+    pptx = _built_deck(root)
+    pdf = libreoffice_pdf(pptx, tmp_path_factory.mktemp("shaped"))
+    assert _chars_outside_shapes(pptx, pdf) == []

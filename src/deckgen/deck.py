@@ -433,8 +433,10 @@ class _DeckWriter:
             self.prs = _open_template(template)
             _remove_slides(self.prs)
         self.layouts = _layouts_by_name(self.prs)
-        self.font = (template_font(self.prs)[0] if template is not None else "") or theme.fonts["deck"]
+        name, metrics = template_font(self.prs) if template is not None else ("", "")
+        self.font = name or theme.fonts["deck"]
         self.cjk_font = theme.fonts["deck_cjk"]
+        self.fonts = Fonts(metrics or theme.fonts["deck_metrics"], theme.fonts["deck_cjk"])
 
     def colour(self, name: str) -> RGBColor:
         return rgb(self.theme.colour(name))
@@ -565,6 +567,7 @@ class _DeckWriter:
         frame = shape.text_frame
         if self.styled:
             frame.vertical_anchor = anchor
+        self.room_for_ink(frame, paragraphs, size, bold)
         frame.clear()
         for index, text in enumerate(paragraphs):
             para = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
@@ -588,6 +591,18 @@ class _DeckWriter:
             if self.styled or not shape.is_placeholder:
                 font.color.rgb = self.colour(colour)
             set_east_asian_font(run._r.get_or_add_rPr(), self.cjk_font)
+
+    def room_for_ink(self, frame, paragraphs: list[str], size: float, bold: bool) -> None:
+        """Widen the top and bottom margins by how far shaped ink (stacked marks) reaches past
+        its lines: renderers do not make such lines taller, and the plan measured them with
+        this room (see :meth:`deckgen.textfit.Fonts.ink_overshoot`)."""
+        reaches = [self.fonts.ink_overshoot(clean(text), size, bold) for text in paragraphs]
+        above = max((a for a, _ in reaches), default=0.0)
+        below = max((b for _, b in reaches), default=0.0)
+        if above:
+            frame.margin_top = frame.margin_top + pt(above)
+        if below:
+            frame.margin_bottom = frame.margin_bottom + pt(below)
 
     def bullet_format(self, para, plan: SlidePlan, index: int) -> None:
         """Hanging indent as planned; a bullet, the item's number, or no marker for the rest of
