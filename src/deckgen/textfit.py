@@ -183,6 +183,7 @@ def _width(fonts: Fonts, text: str, bold: bool) -> float:
 
 # ---- shaped text -------------------------------------------------------------------------------
 
+@lru_cache(maxsize=200_000)
 def needs_shaping(text: str) -> bool:
     """Whether a renderer shapes ``text`` (marks, joiners, complex scripts) rather than setting
     its characters side by side."""
@@ -281,6 +282,14 @@ def _fallback_paths(char: str, bold: bool) -> tuple[str, ...]:
 
 @cache
 def _shaping_font(path: str) -> ImageFont.FreeTypeFont:
+    """``path`` at MEASURE_SIZE, shaped by HarfBuzz; without Raqm, Pillow would silently set
+    marks side by side, so that is an EnvironmentProblem."""
+    from PIL import features
+
+    if not features.check("raqm"):
+        raise EnvironmentProblem("measuring text with combining marks or complex scripts needs "
+                                 "Pillow's Raqm layout, which loads FriBiDi (install libfribidi0: "
+                                 "run the set-up command)")
     return ImageFont.truetype(path, MEASURE_SIZE, layout_engine=ImageFont.Layout.RAQM)
 
 
