@@ -17,10 +17,12 @@ picture gets alt text, and the file is normalised so the same input gives the sa
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from pathlib import Path
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
@@ -31,10 +33,16 @@ from pptx.util import Pt
 from . import model as m
 from .errors import EnvironmentProblem
 from .plan import (
+    BULLET_INDENT,
+    CAPTION_SIZES,
+    COVER_FLOOR,
+    FOOTER_SIZES,
     LINE_SPACING,
     SLIDE_H,
     SLIDE_W,
     SPACE_AFTER,
+    SUBTITLE_SIZES,
+    TITLE_FLOOR,
     Areas,
     Box,
     ChartData,
@@ -44,6 +52,7 @@ from .plan import (
     layout_names,
 )
 from .reproducible import build_stamp, normalise_office_zip
+from .textfit import Fonts
 from .theme import Theme
 from .yamlsrc import strip_unsafe
 
@@ -83,16 +92,22 @@ def rgb(hex_colour: str) -> RGBColor:
 
 def deck_geometry(theme: Theme, template: Path | str | None = None) -> Geometry:
     """The slide size and the boxes of each kind of slide: the default drawing's, or those of
-    ``template``'s layouts, found by the names the theme gives (EnvironmentProblem if missing)."""
+    ``template``'s layouts, found by the names the theme gives. A template that cannot hold the
+    deck (no such layout, slides or placeholders too small for one line of text) is an
+    EnvironmentProblem naming it, raised here, so ``deckgen check`` reports it as a build would."""
     if template is None:
         return default_geometry(theme)
     prs = _open_template(template)
     names = layout_names(theme)
     layouts = _find_layouts(prs, names, template)
     width, height = prs.slide_width / EMU_PER_PT, prs.slide_height / EMU_PER_PT
-    footer, number = _footer_boxes(layouts["points"], width, height)
-    areas = {kind: _layout_areas(layout, kind, footer.y, template) for kind, layout in layouts.items()}
+    _check_slide_size(template, width, height)
     font, metrics = template_font(prs)
+    reader = _TemplateBoxes(template, width, height, Fonts(metrics or theme.fonts["deck_metrics"],
+                                                            theme.fonts["deck_cjk"]),
+                            float(theme.sizes["deck_min_body"]))
+    footer, number = reader.footer_boxes(layouts["points"])
+    areas = {kind: reader.areas(layout, kind, footer.y) for kind, layout in layouts.items()}
     return Geometry(width, height, areas, footer, number, names, str(template), font, metrics)
 
 
@@ -128,15 +143,99 @@ def template_font(prs) -> tuple[str, str]:
 
 
 def _open_template(template: Path | str):
+    """The reference template as a python-pptx Presentation, opened from bytes that passed
+    :func:`checked_template_bytes` (python-pptx itself reads every entry of the zip)."""
     from zipfile import BadZipFile
 
     from lxml.etree import XMLSyntaxError
     from pptx.exc import PackageNotFoundError
 
+    data = checked_template_bytes(template)
     try:
-        return Presentation(str(template))
+        return Presentation(io.BytesIO(data))
     except (OSError, KeyError, ValueError, BadZipFile, XMLSyntaxError, PackageNotFoundError) as exc:
         raise EnvironmentProblem(f"{template}: cannot read the reference template ({exc})") from None
+
+
+# ---- the template's zip, checked before anything unpacks it ---------------------------------------
+
+TEMPLATE_MAX_FILE = 100 * 2**20      # bytes of the .pptx file itself
+TEMPLATE_MAX_ENTRIES = 2_000         # files in its zip
+TEMPLATE_MAX_UNPACKED = 256 * 2**20  # bytes of all its entries unpacked, declared and actual
+TEMPLATE_MAX_RATIO = 100             # unpacked / packed size of one entry of over 1 MiB
+TEMPLATE_RATIO_FLOOR = 2**20         # entries smaller than this may compress any amount
+_READ_CHUNK = 2**20
+
+
+def checked_template_bytes(template: Path | str) -> bytes:
+    """The template file's bytes, once its zip is known to unpack within the limits: entry
+    count, each entry's declared size and compression ratio, and the bytes actually unpacked
+    (read in chunks with a budget, so a zip that lies about its sizes is stopped too)."""
+    import zipfile
+
+    path = Path(template)
+    try:
+        size = path.stat().st_size
+        if size > TEMPLATE_MAX_FILE:
+            raise EnvironmentProblem(
+                f"{template}: the reference template is {_mib(size)}, more than the "
+                f"{_mib(TEMPLATE_MAX_FILE)} deckgen reads (save it again without unused pictures)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise EnvironmentProblem(f"{template}: cannot read the reference template ({exc.strerror})") from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            _check_entries(template, package)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError,
+            EOFError, ValueError) as exc:
+        raise EnvironmentProblem(f"{template}: cannot read the reference template ({exc})") from None
+    return data
+
+
+def _check_entries(template, package) -> None:
+    entries = [info for info in package.infolist() if not info.is_dir()]
+    if len(entries) > TEMPLATE_MAX_ENTRIES:
+        raise EnvironmentProblem(
+            f"{template}: the reference template's zip holds {len(entries):,} files, more than the "
+            f"{TEMPLATE_MAX_ENTRIES:,} deckgen reads (save it again from PowerPoint)")
+    declared = 0
+    for info in entries:
+        declared += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > TEMPLATE_RATIO_FLOOR and ratio > TEMPLATE_MAX_RATIO:
+            raise _entry_too_large(template, info.filename,
+                                   f"unpacks to {_mib(info.file_size)}, {ratio:,.0f} times its packed "
+                                   f"size (at most {TEMPLATE_MAX_RATIO} times)")
+        if declared > TEMPLATE_MAX_UNPACKED:
+            raise _entry_too_large(template, info.filename,
+                                   f"takes the unpacked template past {_mib(TEMPLATE_MAX_UNPACKED)}")
+    budget = TEMPLATE_MAX_UNPACKED
+    for info in entries:
+        budget -= _unpacked_size(template, package, info, budget)
+
+
+def _unpacked_size(template, package, info, budget: int) -> int:
+    """The bytes ``info`` actually unpacks to, read in chunks; stopped past ``budget`` or past
+    its declared size (zipfile also checks its CRC at the end)."""
+    total = 0
+    with package.open(info) as entry:
+        while chunk := entry.read(_READ_CHUNK):
+            total += len(chunk)
+            if total > budget or total > info.file_size:
+                raise _entry_too_large(template, info.filename,
+                                       "unpacks to more than its declared size or the "
+                                       f"{_mib(TEMPLATE_MAX_UNPACKED)} deckgen reads")
+    return total
+
+
+def _entry_too_large(template, name: str, what: str) -> EnvironmentProblem:
+    return EnvironmentProblem(
+        f"{template}: entry '{name}' of the reference template {what} (remove the entry, or "
+        "save the template again from PowerPoint)")
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.1f} MiB"
 
 
 def _layouts_by_name(prs) -> dict:
@@ -203,40 +302,108 @@ def _insets(shape) -> tuple[float, float, float, float]:
     return tuple(values)
 
 
-def _layout_areas(layout, kind: str, footer_top: float, template) -> Areas:
-    title = _placeholder(layout, TITLE_TYPES)
-    if title is None:
-        raise EnvironmentProblem(f"{template}: layout '{layout.name}' (for {kind} slides) has no "
-                                 "title placeholder")
-    title_box = _box(title)
-    if kind == "figure":
-        return _figure_areas(title_box, footer_top)
-    body = _body_placeholder(layout)
-    if body is None and kind in ("agenda", "points", "recommendations", "references"):
-        raise EnvironmentProblem(f"{template}: layout '{layout.name}' (for {kind} slides) has no "
-                                 "body placeholder for the bullets")
-    if body is None:  # a cover or divider without a subtitle box: the space under the title
-        body = Box(title_box.x, title_box.bottom + 6, title_box.w,
-                   max(footer_top - title_box.bottom - 12, 30))
-        return Areas(title=title_box, body=body)
-    return Areas(title=title_box, body=_box(body))
+# ---- a template's geometry, checked -----------------------------------------------------------
+
+MIN_SLIDE_W, MIN_SLIDE_H = 360.0, 180.0  # points: 5 x 2.5 in, the least slide deckgen draws on
+MIN_LINE_EMS = 8.0      # a text placeholder's line holds at least this many ems of its smallest text
+MIN_FIGURE = 72.0       # points each way: the least room for a figure between title and footer
+BULLET_KINDS = ("agenda", "points", "recommendations", "references")
 
 
-def _figure_areas(title: Box, footer_top: float) -> Areas:
-    """Below the title: the figure, then a one-line caption above the footer."""
-    top, bottom = title.bottom + 6, footer_top - 4
-    caption = Box(title.x, bottom - 30, title.w, 30)
-    return Areas(title=title, figure=Box(title.x, top, title.w, caption.y - 4 - top), caption=caption)
+def _check_slide_size(template, width: float, height: float) -> None:
+    if width < MIN_SLIDE_W or height < MIN_SLIDE_H:
+        raise EnvironmentProblem(
+            f"{template}: the reference template's slides are {_size(width, height)}, smaller than "
+            f"the {_size(MIN_SLIDE_W, MIN_SLIDE_H)} deckgen needs (set a larger slide size in "
+            "PowerPoint under Design > Slide Size, or use another template)")
 
 
-def _footer_boxes(layout, width: float, height: float) -> tuple[Box, Box]:
-    """Where the template puts its footer and slide number (layout, then master), else defaults."""
-    boxes = []
-    for kind, default in ((PP_PLACEHOLDER.FOOTER, Box(36, height - 34, width * 0.6, 24)),
-                          (PP_PLACEHOLDER.SLIDE_NUMBER, Box(width - 186, height - 34, 150, 24))):
-        shape = _placeholder(layout, (kind,)) or _placeholder(layout.slide_master, (kind,))
-        boxes.append(_box(shape) if shape is not None else default)
-    return boxes[0], boxes[1]
+def _size(width: float, height: float) -> str:
+    return f"{width:.0f} x {height:.0f} pt ({width / 72:.2f} x {height / 72:.2f} in)"
+
+
+class _TemplateBoxes:
+    """The boxes of a template's layouts, each kept on the slide (a placeholder reaching past
+    an edge is cut at it) and checked to hold a line of the smallest text deckgen sets in it."""
+
+    def __init__(self, template, width: float, height: float, fonts: Fonts, min_body: float):
+        self.template, self.width, self.height = template, width, height
+        self.fonts, self.min_body = fonts, min_body
+
+    def areas(self, layout, kind: str, footer_top: float) -> Areas:
+        title = _placeholder(layout, TITLE_TYPES)
+        if title is None:
+            raise EnvironmentProblem(f"{self.template}: layout '{layout.name}' (for {kind} slides) "
+                                     "has no title placeholder")
+        floor = COVER_FLOOR if kind in ("title", "closing") else TITLE_FLOOR
+        title_box = self.placeholder_box(title, layout, kind, floor, bold=True)
+        if kind == "figure":
+            return self.figure_areas(layout, title_box, footer_top)
+        body = _body_placeholder(layout)
+        if body is None and kind in BULLET_KINDS:
+            raise EnvironmentProblem(f"{self.template}: layout '{layout.name}' (for {kind} slides) "
+                                     "has no body placeholder for the bullets")
+        if kind in BULLET_KINDS:
+            return Areas(title=title_box, body=self.placeholder_box(
+                body, layout, kind, self.min_body, indent=BULLET_INDENT))
+        if body is None:  # a cover or divider without a subtitle box: the space under the title
+            under = Box(title_box.x, title_box.bottom + 6, title_box.w,
+                        max(footer_top - title_box.bottom - 12, 30))
+            return Areas(title=title_box, body=self.checked(
+                self.on_slide(under), layout, kind, "the space under the title", SUBTITLE_SIZES[-1]))
+        return Areas(title=title_box, body=self.placeholder_box(body, layout, kind, SUBTITLE_SIZES[-1]))
+
+    def figure_areas(self, layout, title: Box, footer_top: float) -> Areas:
+        """Below the title: the figure, then a one-line caption above the footer."""
+        top, bottom = title.bottom + 6, min(footer_top, self.height) - 4
+        caption = Box(title.x, bottom - 30, title.w, 30)
+        figure = Box(title.x, top, title.w, caption.y - 4 - top)
+        if figure.w < MIN_FIGURE or figure.h < MIN_FIGURE:
+            raise EnvironmentProblem(
+                f"{self.template}: layout '{layout.name}' (for figure slides) leaves "
+                f"{max(figure.w, 0):.0f} x {max(figure.h, 0):.0f} pt for a figure between its title "
+                f"placeholder and the footer (at least {MIN_FIGURE:.0f} x {MIN_FIGURE:.0f} pt: make "
+                "the title placeholder shorter in PowerPoint's slide master view)")
+        return Areas(title=title, figure=figure, caption=self.checked(
+            caption, layout, "figure", "the caption line under the figure", CAPTION_SIZES[-1]))
+
+    def footer_boxes(self, layout) -> tuple[Box, Box]:
+        """Where the template puts its footer and slide number (layout, then master), else
+        defaults at the foot of the slide."""
+        boxes = []
+        for kind, default in ((PP_PLACEHOLDER.FOOTER, Box(36, self.height - 34, self.width * 0.6, 24)),
+                              (PP_PLACEHOLDER.SLIDE_NUMBER, Box(self.width - 186, self.height - 34, 150, 24))):
+            shape = _placeholder(layout, (kind,)) or _placeholder(layout.slide_master, (kind,))
+            if shape is None:
+                boxes.append(self.on_slide(default))
+            else:
+                boxes.append(self.placeholder_box(shape, layout, "points", FOOTER_SIZES[-1]))
+        return boxes[0], boxes[1]
+
+    def placeholder_box(self, shape, layout, kind: str, size: float, bold: bool = False,
+                        indent: float = 0.0) -> Box:
+        name = f"placeholder '{shape.name}' (index {shape.placeholder_format.idx})"
+        return self.checked(self.on_slide(_box(shape)), layout, kind, name, size, bold, indent)
+
+    def on_slide(self, box: Box) -> Box:
+        """``box`` cut at the slide's edges (it may be left with no width or height)."""
+        left, top = max(box.x, 0.0), max(box.y, 0.0)
+        right, bottom = min(box.right, self.width), min(box.bottom, self.height)
+        return Box(left, top, max(right - left, 0.0), max(bottom - top, 0.0), box.insets)
+
+    def checked(self, box: Box, layout, kind: str, what: str, size: float, bold: bool = False,
+                indent: float = 0.0) -> Box:
+        """``box``, if its inside holds one line of ``MIN_LINE_EMS`` ems at ``size`` points."""
+        need_w = MIN_LINE_EMS * size + indent
+        need_h = self.fonts.line_height("Hg", size, bold)
+        if box.inner_w >= need_w and box.inner_h >= need_h:
+            return box
+        left, top, right, bottom = box.insets
+        raise EnvironmentProblem(
+            f"{self.template}: layout '{layout.name}' (for {kind} slides): {what} is "
+            f"{box.w:.0f} x {box.h:.0f} pt on the slide, too small for one line of {size:g} pt "
+            f"text (make it at least {need_w + left + right:.0f} x {need_h + top + bottom:.0f} pt "
+            "and inside the slide, in PowerPoint's slide master view)")
 
 
 # ---- writing ---------------------------------------------------------------------------------
@@ -266,8 +433,10 @@ class _DeckWriter:
             self.prs = _open_template(template)
             _remove_slides(self.prs)
         self.layouts = _layouts_by_name(self.prs)
-        self.font = (template_font(self.prs)[0] if template is not None else "") or theme.fonts["deck"]
+        name, metrics = template_font(self.prs) if template is not None else ("", "")
+        self.font = name or theme.fonts["deck"]
         self.cjk_font = theme.fonts["deck_cjk"]
+        self.fonts = Fonts(metrics or theme.fonts["deck_metrics"], theme.fonts["deck_cjk"])
 
     def colour(self, name: str) -> RGBColor:
         return rgb(self.theme.colour(name))
@@ -398,6 +567,7 @@ class _DeckWriter:
         frame = shape.text_frame
         if self.styled:
             frame.vertical_anchor = anchor
+        self.room_for_ink(frame, paragraphs, size, bold)
         frame.clear()
         for index, text in enumerate(paragraphs):
             para = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
@@ -421,6 +591,18 @@ class _DeckWriter:
             if self.styled or not shape.is_placeholder:
                 font.color.rgb = self.colour(colour)
             set_east_asian_font(run._r.get_or_add_rPr(), self.cjk_font)
+
+    def room_for_ink(self, frame, paragraphs: list[str], size: float, bold: bool) -> None:
+        """Widen the top and bottom margins by how far shaped ink (stacked marks) reaches past
+        its lines: renderers do not make such lines taller, and the plan measured them with
+        this room (see :meth:`deckgen.textfit.Fonts.ink_overshoot`)."""
+        reaches = [self.fonts.ink_overshoot(clean(text), size, bold) for text in paragraphs]
+        above = max((a for a, _ in reaches), default=0.0)
+        below = max((b for _, b in reaches), default=0.0)
+        if above:
+            frame.margin_top = frame.margin_top + pt(above)
+        if below:
+            frame.margin_bottom = frame.margin_bottom + pt(below)
 
     def bullet_format(self, para, plan: SlidePlan, index: int) -> None:
         """Hanging indent as planned; a bullet, the item's number, or no marker for the rest of
@@ -447,7 +629,7 @@ class _DeckWriter:
     # ---- figures ----
     def chart(self, slide, data: ChartData, figure: m.Figure, box: Box):
         """A native chart drawn from the plan's numbers (the figure's own data)."""
-        chart_data = CategoryChartData(number_format=_number_format(data))
+        chart_data = TextCellChartData(number_format=_number_format(data))
         chart_data.categories = [clean(c) for c in data.categories]
         for name, values in data.series:
             chart_data.add_series(clean(name), values)
@@ -492,6 +674,45 @@ class _DeckWriter:
         out = io.BytesIO()
         self.prs.save(out)
         return normalise_office_zip(out.getvalue(), stamp)
+
+
+# ---- chart workbooks: text stays text ---------------------------------------------------------
+
+# XlsxWriter turns a string that starts with "=" into a formula and one that looks like a URL
+# (http, ftp, mailto, file, external:) into a hyperlink unless told not to; "Edit data" in
+# PowerPoint would then evaluate or follow it. Every text cell is written as a string instead.
+WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False}
+
+
+class TextCellWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's chart workbook, with every text cell a literal string: never a formula,
+    never a hyperlink, whatever it starts with."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        from xlsxwriter import Workbook
+
+        workbook = Workbook(xlsx_file, WORKBOOK_OPTIONS)
+        worksheet = workbook.add_worksheet()
+        worksheet.add_write_handler(str, _write_literal_string)
+        yield workbook, worksheet
+        workbook.close()
+
+
+def _write_literal_string(worksheet, row: int, col: int, text: str, *style):
+    """Every ``str`` a worksheet is given, written as a string cell (an empty one as blank)."""
+    if text == "":
+        return worksheet.write_blank(row, col, None, *style)
+    return worksheet.write_string(row, col, text, *style)
+
+
+class TextCellChartData(CategoryChartData):
+    """Category chart data whose embedded workbook keeps every label a literal string."""
+
+    @property
+    def _workbook_writer(self):
+        return TextCellWorkbookWriter(self)
 
 
 class _ChartStyle:

@@ -18,6 +18,15 @@ deck names for East Asian text. Measuring errs on the safe side wherever the two
   greedy filling with fewer break points never needs fewer lines, so the measure stays safe.
 
 Advances are measured once per character at 100 pt, summed and scaled.
+
+Text that a renderer shapes is measured shaped, with HarfBuzz (through Pillow's Raqm layout):
+text with combining marks (accents typed as marks, and stacked "Zalgo" marks) and complex
+scripts (Arabic, Hebrew, Devanagari and the other Indic scripts, Thai, Khmer ...). Each run is
+shaped in every font a renderer may set it in (the Latin font, and the installed fallbacks that
+have its glyphs: the script's Noto font, Noto Sans, DejaVu Sans) and the widest advance and the
+tallest ink count. A line of such text is as tall as the tallest font it uses, plus however far
+its ink (marks stacked above or below) reaches past that line; :func:`Fonts.ink_overshoot` tells
+the writer how far, so it keeps that ink inside the text box.
 """
 
 from __future__ import annotations
@@ -31,6 +40,12 @@ from itertools import pairwise
 from PIL import ImageFont
 
 from .errors import EnvironmentProblem
+
+# Characters whose text is shaped: combining marks (Unicode category M*, tested per character),
+# joiners, and the scripts from Hebrew to Myanmar, Khmer and Mongolian, and Arabic's forms.
+_COMPLEX_SCRIPT = re.compile("[\u0590-\u08ff\u0900-\u109f\u1780-\u18af\u200c\u200d"
+                             "\ua8e0-\ua8ff\ufb1d-\ufdff\ufe70-\ufeff]")
+SHAPING_FALLBACKS = ("Noto Sans", "DejaVu Sans")  # fonts a renderer may fall back to for marks
 
 MEASURE_SIZE = 100  # points; widths scale linearly
 SINGLE_SPACING = 1.2  # the least line height (in em) a renderer gives a line at 100 % spacing
@@ -114,11 +129,40 @@ class Fonts:
         return _width(self, text, bold) * size / MEASURE_SIZE
 
     def line_height(self, line: str, size: float, bold: bool = False) -> float:
-        """Height in points of one line at 100 % line spacing: the tallest font it uses."""
+        """Height in points of one line at 100 % line spacing: the tallest font it uses, and
+        for shaped text the ink reaching past the line (see :meth:`ink_overshoot`)."""
+        ratio = self.line_ratio(line, bold)
+        if needs_shaping(line):
+            above, below = self.ink_overshoot(line, size, bold)
+            return ratio * size + above + below
+        return ratio * size
+
+    def line_ratio(self, line: str, bold: bool = False) -> float:
+        """The line's height in em at single spacing: the tallest font it uses."""
+        ratio = self.least_ratio(line, bold)
+        if needs_shaping(line):
+            ratio = max(ratio, _shaped(self, line, bold).line_ratio)
+        return ratio
+
+    def least_ratio(self, line: str, bold: bool = False) -> float:
+        """The line's height in em counting only the Latin font (and the CJK font for CJK)."""
         ratio = max(SINGLE_SPACING, _line_ratio(font_path(self.latin, bold)))
         if has_cjk(line):
             ratio = max(ratio, _line_ratio(font_path(self.cjk, bold)))
-        return ratio * size
+        return ratio
+
+    def ink_overshoot(self, text: str, size: float, bold: bool = False) -> tuple[float, float]:
+        """How far (points above, points below) the shaped ink of ``text`` reaches past the
+        box of a line of it, taken at its least height (:meth:`least_ratio`); (0, 0) for text
+        that needs no shaping. Wrapped onto several lines, no line's ink reaches further, so a
+        writer that pads a text box by these keeps every line's ink inside it."""
+        if not needs_shaping(text):
+            return 0.0, 0.0
+        shaped = _shaped(self, text, bold)
+        descent = _descent(font_path(self.latin, bold))
+        ascent = self.least_ratio(text, bold) * MEASURE_SIZE - descent
+        scale = size / MEASURE_SIZE
+        return max(shaped.ink_top - ascent, 0.0) * scale, max(shaped.ink_bottom - descent, 0.0) * scale
 
     def paths(self, bold: bool) -> tuple[str, str, str]:
         return font_path(self.latin, bold), font_path(self.cjk, bold), font_path(self.fallback, bold)
@@ -130,8 +174,128 @@ def _width(fonts: Fonts, text: str, bold: bool) -> float:
     (or might) use, plus the autospace. Pair kerning, which renderers may apply and which almost
     always tightens text, is left out: the sum errs on the wide side."""
     mixed = has_cjk(text)
-    total = sum(_advance(fonts, char, bold, mixed) for char in text)
+    if needs_shaping(text):
+        total = _shaped(fonts, text, bold).advance
+    else:
+        total = sum(_advance(fonts, char, bold, mixed) for char in text)
     return total + _autospaces(text) * AUTOSPACE * MEASURE_SIZE if mixed else total
+
+
+# ---- shaped text -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=200_000)
+def needs_shaping(text: str) -> bool:
+    """Whether a renderer shapes ``text`` (marks, joiners, complex scripts) rather than setting
+    its characters side by side."""
+    return bool(_COMPLEX_SCRIPT.search(text)) or any(unicodedata.category(c)[0] == "M" for c in text)
+
+
+@dataclass(frozen=True)
+class Shaped:
+    """Shaped text at MEASURE_SIZE: its advance, how far its ink reaches above and below the
+    baseline, and the height in em of the tallest font it is set in."""
+
+    advance: float = 0.0
+    ink_top: float = 0.0
+    ink_bottom: float = 0.0
+    line_ratio: float = 0.0
+
+    def then(self, other: Shaped) -> Shaped:
+        return Shaped(self.advance + other.advance, max(self.ink_top, other.ink_top),
+                      max(self.ink_bottom, other.ink_bottom), max(self.line_ratio, other.line_ratio))
+
+
+@lru_cache(maxsize=20_000)
+def _shaped(fonts: Fonts, text: str, bold: bool) -> Shaped:
+    """``text`` shaped run by run: each run (clusters a renderer sets in the same fonts) in each
+    of its possible fonts, the widest and tallest result kept."""
+    total = Shaped()
+    for run, paths in _runs(fonts, text, bold):
+        total = total.then(_shaped_run(run, paths))
+    return total
+
+
+@lru_cache(maxsize=50_000)
+def _shaped_run(run: str, paths: tuple[str, ...]) -> Shaped:
+    best = Shaped()
+    for path in paths:
+        font = _shaping_font(path)
+        _, top, _, bottom = font.getbbox(run, anchor="ls")
+        best = Shaped(max(best.advance, font.getlength(run)), max(best.ink_top, -top),
+                      max(best.ink_bottom, bottom), max(best.line_ratio, _line_ratio(path)))
+    return best
+
+
+def _runs(fonts: Fonts, text: str, bold: bool) -> list[tuple[str, tuple[str, ...]]]:
+    """``text`` cut into runs of clusters (a character and the marks after it) that share the
+    fonts a renderer may set them in."""
+    runs: list[tuple[str, tuple[str, ...]]] = []
+    for cluster in _clusters(text):
+        paths = _cluster_fonts(fonts, cluster, bold)
+        if runs and runs[-1][1] == paths:
+            runs[-1] = (runs[-1][0] + cluster, paths)
+        else:
+            runs.append((cluster, paths))
+    return runs
+
+
+def _clusters(text: str) -> list[str]:
+    clusters: list[str] = []
+    for char in text:
+        if clusters and unicodedata.category(char)[0] == "M":
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return clusters
+
+
+def _cluster_fonts(fonts: Fonts, cluster: str, bold: bool) -> tuple[str, ...]:
+    """The fonts a renderer may set ``cluster`` in: the CJK font for CJK; the Latin font when it
+    has every glyph; and, for marks or glyphs the Latin font lacks, every fallback that has them."""
+    latin, cjk, _ = fonts.paths(bold)
+    if is_cjk(cluster[0]):
+        return (cjk,)
+    codes = [ord(c) for c in cluster]
+    has_all = all(code in _cmap(latin) for code in codes)
+    if has_all and len(cluster) == 1 and not _COMPLEX_SCRIPT.match(cluster):
+        return (latin,)
+    found = [path for path in _fallback_paths(cluster[0], bold) if all(c in _cmap(path) for c in codes)]
+    paths = ([latin] if has_all else []) + found
+    return tuple(paths) or (latin, *_fallback_paths(cluster[0], bold)[-1:])
+
+
+@cache
+def _fallback_paths(char: str, bold: bool) -> tuple[str, ...]:
+    """The installed fonts a renderer may fall back to for ``char``: the Noto font named after
+    its script (Noto Sans Devanagari for a Devanagari letter), then the general fallbacks."""
+    script = unicodedata.name(char, "").split(" ")[0].title()
+    paths: list[str] = []
+    for family in (f"Noto Sans {script}", *SHAPING_FALLBACKS):
+        try:
+            path = font_path(family, bold)
+        except EnvironmentProblem:
+            continue
+        if path not in paths:
+            paths.append(path)
+    return tuple(paths)
+
+
+@cache
+def _shaping_font(path: str) -> ImageFont.FreeTypeFont:
+    """``path`` at MEASURE_SIZE, shaped by HarfBuzz; without Raqm, Pillow would silently set
+    marks side by side, so that is an EnvironmentProblem."""
+    from PIL import features
+
+    if not features.check("raqm"):
+        raise EnvironmentProblem("measuring text with combining marks or complex scripts needs "
+                                 "Pillow's Raqm layout, which loads FriBiDi (install libfribidi0: "
+                                 "run the set-up command)")
+    return ImageFont.truetype(path, MEASURE_SIZE, layout_engine=ImageFont.Layout.RAQM)
+
+
+@cache
+def _descent(path: str) -> float:
+    return float(_font(path).getmetrics()[1])
 
 
 @cache
