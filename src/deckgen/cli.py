@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .errors import DeckgenError, SourceError
+from .reproducible import check_source_date_epoch
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -77,6 +78,7 @@ def build(project_dir: Path, quiet, as_json, **options) -> None:
     from .build import build as run_build
     from .project import Project
 
+    check_source_date_epoch()
     project = Project.at(project_dir)
     with _progress(enabled=not (quiet or as_json)) as progress:
         result = run_build(project, _options(**options), progress=progress)
@@ -96,6 +98,7 @@ def check(project_dir: Path, strict: bool) -> None:
     from .build import check as run_check
     from .project import Project
 
+    check_source_date_epoch()
     project = Project.at(project_dir)
     brief, _, warnings = run_check(project, strict)
     _echo_warnings(warnings, project)
@@ -111,6 +114,7 @@ def watch(project_dir: Path, **options) -> None:
     from .project import Project
     from .watch import watch as run_watch
 
+    check_source_date_epoch()
     project = Project.at(project_dir)
     run_watch(project, _options(**options), report=lambda event: _echo_event(event, project))
 

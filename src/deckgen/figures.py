@@ -20,6 +20,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
 from . import model as m
+from .reproducible import source_date_epoch
 from .theme import Theme
 
 PDF_SIZE = (6.535, 2.8)  # inches: the brief's text width on A4 (166 mm), so type is not scaled
@@ -55,6 +56,7 @@ def draw(figure: m.Figure, theme: Theme, size=PDF_SIZE, dpi: int = 72) -> MplFig
 
 
 def _render(figure: m.Figure, theme: Theme, size, fmt: str, dpi: int, scale: float = 1.0) -> bytes:
+    source_date_epoch()  # matplotlib reads SOURCE_DATE_EPOCH itself: a bad value is named here
     with rc_context(figure_rc(theme, scale)):
         fig = draw(figure, theme, size, dpi)
         out = io.BytesIO()

@@ -2,13 +2,45 @@
 
 Everything from the source passes through ``markupsafe.escape``; only the tags written here
 reach the document.
+
+Long strings are given places to break (see ``UNBREAKABLE_CSS`` in :mod:`deckgen.pdf`): a URL a
+``<wbr>`` before its punctuation (it breaks after a slash by itself), and in a table cell a word
+of :data:`LONG_WORD` characters or more a ``long-word`` span, the one part of a cell that may
+break anywhere.
 """
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup, escape
 
 from . import model as m
+
+LONG_WORD = 30  # characters: a word this long in a table cell may break anywhere
+_URL = re.compile(r"(?:https?://|mailto:|www\.)\S+", re.IGNORECASE)
+_URL_BREAK = re.compile(r"(?<=[^/.?#&=_~%-])(?=[.?#&=_~%])")  # before punctuation, not doubled
+_TOKEN = re.compile(r"(\s+)")
+
+
+def url_text(url: str) -> Markup:
+    """A URL as text, escaped, with a break opportunity (``<wbr>``) before its punctuation."""
+    return Markup("<wbr>").join(escape(part) for part in _URL_BREAK.split(url))
+
+
+def breakable(text: str, in_table: bool = False, code: bool = False) -> Markup:
+    """``text`` escaped, with break opportunities in its URLs (not in code) and, in a table, its
+    long words marked to break anywhere."""
+    out = []
+    for token in _TOKEN.split(text):
+        if code or not _URL.match(token):
+            piece = escape(token)
+        else:  # never hyphenated (see .url in brief.css)
+            piece = Markup('<span class="url">%s</span>') % url_text(token)
+        if in_table and len(token) >= LONG_WORD:
+            piece = Markup('<span class="long-word">%s</span>') % piece
+        out.append(piece)
+    return Markup("").join(out)
 
 
 class HtmlWriter:
@@ -17,6 +49,11 @@ class HtmlWriter:
     def __init__(self, brief: m.Brief, figure_assets: dict[str, str]):
         self.brief = brief
         self.figure_assets = figure_assets  # figure id -> asset URL of its SVG
+        self.in_table = False  # while a table's cells are written
+
+    def url(self, url: str) -> Markup:
+        """A URL shown as text (a reference's), with its break opportunities."""
+        return url_text(url)
 
     # ---- inline ----
     def spans(self, spans) -> Markup:
@@ -24,7 +61,7 @@ class HtmlWriter:
 
     def span(self, span) -> Markup:
         if isinstance(span, m.Text):
-            out = escape(span.text)
+            out = breakable(span.text, self.in_table, span.code)
             if span.code:
                 out = Markup("<code>%s</code>") % out
             if span.emph:
@@ -33,7 +70,7 @@ class HtmlWriter:
                 out = Markup("<strong>%s</strong>") % out
             return out
         if isinstance(span, m.Link):
-            return Markup('<a href="%s">%s</a>') % (span.href, span.text)
+            return Markup('<a href="%s">%s</a>') % (span.href, breakable(span.text, self.in_table))
         if isinstance(span, m.LineBreak):
             return Markup("<br>")
         if isinstance(span, m.FigureRef):
@@ -79,10 +116,14 @@ class HtmlWriter:
             return Markup("<%s%s>%s</%s>") % (tag, style, self.spans(spans), tag)
 
         aligns = list(table.aligns) + [""] * 64
-        head = Markup("").join(cell("th", c, aligns[i]) for i, c in enumerate(table.header))
-        rows = Markup("").join(
-            Markup("<tr>%s</tr>") % Markup("").join(cell("td", c, aligns[i]) for i, c in enumerate(row))
-            for row in table.rows)
+        self.in_table = True
+        try:
+            head = Markup("").join(cell("th", c, aligns[i]) for i, c in enumerate(table.header))
+            rows = Markup("").join(
+                Markup("<tr>%s</tr>") % Markup("").join(cell("td", c, aligns[i]) for i, c in enumerate(row))
+                for row in table.rows)
+        finally:
+            self.in_table = False
         return Markup("<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table>") % (head, rows)
 
     def figure(self, figure: m.Figure) -> Markup:

@@ -2,10 +2,23 @@
 
 WeasyPrint only ever sees resources from :class:`SandboxFetcher`: figures from memory and files
 inside the project's source and templates. Anything else (other files, the network) is refused.
+
+Templates are trusted like code, but a project's own may be wrong: any error in one (a syntax
+error, an undefined name, a missing include, an exception raised while it renders) is an
+:class:`~deckgen.errors.EnvironmentProblem` naming the template's file and line, as Jinja's
+rewritten traceback gives it. Jinja cannot bound a template's time or output, so rendering one
+stops after :data:`TEMPLATE_SECONDS` (an interval timer, in the main thread) or
+:data:`MAX_HTML_CHARS` characters of HTML, named the same way.
+
+Whatever the stylesheet, no text runs past the page's edge: :data:`UNBREAKABLE_CSS` comes before
+it, so a string with no break in it (a URL, a long compound, a code token) breaks where it must.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
+import traceback
 from collections.abc import Mapping
 from contextlib import contextmanager
 from functools import lru_cache
@@ -17,9 +30,9 @@ import jinja2
 from markupsafe import Markup
 
 from . import model as m
-from .errors import DeckgenError
+from .errors import DeckgenError, EnvironmentProblem, printable
 from .html import HtmlWriter
-from .project import Project
+from .project import Project, default_templates_dir
 from .reproducible import build_stamp, pinned_source_date_epoch
 from .theme import Theme
 
@@ -28,6 +41,14 @@ PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u", "pdf
 
 
 MAX_RESOURCE_BYTES = 20_000_000
+# Text flows break a word that does not fit on a line anywhere. In tables a word breaks only at
+# the edge of its cell, so that short words keep their columns wide enough (``anywhere`` would let
+# a column shrink to one letter); the long words html.py marks (``long-word``) break anywhere.
+UNBREAKABLE_CSS = ("html { overflow-wrap: anywhere; }\n"
+                   "table { overflow-wrap: break-word; }\n"
+                   ".long-word { overflow-wrap: anywhere; }\n")
+TEMPLATE_SECONDS = 30          # rendering the HTML template takes well under a second
+MAX_HTML_CHARS = 50_000_000    # the largest brief deckgen accepts gives a few megabytes
 
 
 class RefusedResource(DeckgenError):
@@ -42,15 +63,15 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
     paper = _paper(paper or brief.meta.paper)
     assets = DocumentAssets(figure_svgs, {LEADER_DOT_URL: leader_dot_svg(theme)})
     writer = HtmlWriter(brief, {fid: assets.url(fid) for fid in figure_svgs})
-    template = _templates(tuple(str(d) for d in project.template_dirs)).get_template("brief.html.j2")
     page_css = f"@page {{ size: {PAPER_SIZES[paper]}; }}\n"
     if print_mode:
         page_css += "@page { bleed: 3mm; marks: crop cross; }\n"
-    html = template.render(
+    html = render_template(
+        project, "brief.html.j2",
         created=build_stamp(brief.meta.date).strftime("%Y-%m-%dT%H:%M:%SZ"),
         meta=brief.meta, sections=brief.sections, references=brief.references,
         takeaways=headline_points(brief), writer=writer, date_text=m.long_date(brief.meta.date),
-        css_variables=_style_text(theme.css_variables() + page_css),
+        css_variables=_style_text(theme.css_variables() + page_css + UNBREAKABLE_CSS),
         stylesheet=project.template_file("brief.css").as_uri(),
         logo=(project.root / brief.meta.logo).as_uri() if brief.meta.logo else "",
         print_mode=print_mode, paper=paper,
@@ -128,6 +149,107 @@ class _TextCheckingLoader(jinja2.FileSystemLoader):
                 return False
 
         return source, filename, uptodate
+
+
+def render_template(project: Project, name: str, **context) -> str:
+    """Template ``name`` (the project's own, else deckgen's) rendered with ``context``.
+
+    Whatever goes wrong in the template is an :class:`EnvironmentProblem` at its file and line."""
+    folders = tuple(str(d) for d in project.template_dirs)
+    try:
+        template = _templates(folders).get_template(name)
+        with _time_limit(TEMPLATE_SECONDS):
+            return _joined(template.generate(**context))
+    except DeckgenError:
+        raise
+    except jinja2.TemplateSyntaxError as exc:
+        raise _template_problem(exc.filename, exc.lineno, exc.message or str(exc), folders) from None
+    except jinja2.TemplateNotFound as exc:
+        file, line = _template_frame(exc, folders)
+        raise _template_problem(file, line, f"template '{exc.name}' not found in "
+                                f"{' or '.join(folders)}", folders) from None
+    except Exception as exc:  # noqa: BLE001 - anything the template's expressions raise
+        file, line = _template_frame(exc, folders)
+        what = exc.message if isinstance(exc, jinja2.UndefinedError) and exc.message else (
+            str(exc) if isinstance(exc, _TemplateStopped) else f"{type(exc).__name__}: {exc}")
+        raise _template_problem(file, line, what, folders) from None
+
+
+class _TemplateStopped(Exception):
+    """A template ran past :data:`TEMPLATE_SECONDS` or :data:`MAX_HTML_CHARS`."""
+
+
+def _joined(chunks) -> str:
+    """The output of a template's generator, stopped once it passes :data:`MAX_HTML_CHARS`.
+
+    The stop is thrown into the generator, where the template was writing, so its traceback
+    names the template's line like any other error in it."""
+    out, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_HTML_CHARS:
+            chunks.throw(_TemplateStopped(f"stopped after writing {MAX_HTML_CHARS:,} characters: "
+                                          "a loop that does not end?"))
+        out.append(chunk)
+    return "".join(out)
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Stop the body with :class:`_TemplateStopped` after ``seconds`` (in the main thread only:
+    elsewhere no signal can interrupt it, and the body runs unbounded)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _TemplateStopped(f"stopped after {seconds:g} s of rendering: a loop that "
+                               "does not end?")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _template_frame(exc: BaseException, folders: tuple[str, ...]) -> tuple[str | None, int]:
+    """The template file and line an exception was raised at: the innermost frame of its
+    traceback that Jinja mapped back to a template in ``folders``."""
+    found = (None, 0)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if _in_folders(frame.filename, folders):
+            found = (frame.filename, frame.lineno or 0)
+    return found
+
+
+def _in_folders(filename: str | None, folders: tuple[str, ...]) -> bool:
+    if not filename:
+        return False
+    path = Path(filename).resolve()
+    return any(path.is_relative_to(Path(folder).resolve()) for folder in folders)
+
+
+def _template_problem(file: str | None, line: int | None, what: str,
+                      folders: tuple[str, ...]) -> EnvironmentProblem:
+    """``file:line: template: what (what to do)``, then the template's line."""
+    own = file is not None and _in_folders(file, (str(default_templates_dir()),))
+    advice = ("deckgen's own template failed: please report it" if own else
+              "fix the template, or remove it to use deckgen's own")
+    where = f"{file}:{line}" if file and line else (file or "templates")
+    message = f"{where}: template: {what} ({advice})"
+    excerpt = _line_of(file, line)
+    return EnvironmentProblem(printable(message) + (f"\n    {printable(excerpt)}" if excerpt else ""))
+
+
+def _line_of(file: str | None, line: int | None) -> str:
+    try:
+        lines = Path(file).read_text(encoding="utf-8").split("\n") if file and line else []
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return lines[line - 1].strip()[:200] if 0 < line <= len(lines) else ""
 
 
 def headline_points(brief: m.Brief) -> tuple[str, ...]:

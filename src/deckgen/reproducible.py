@@ -4,6 +4,12 @@ The build timestamp (:func:`build_stamp`) is ``SOURCE_DATE_EPOCH`` when that is 
 reproducible-builds.org convention), else noon UTC on the brief's own date. It is never the
 clock: two builds of the same source give the same bytes, whenever they run.
 
+``SOURCE_DATE_EPOCH`` is read by :func:`source_date_epoch` alone, and checked once when a command
+starts (:func:`check_source_date_epoch`): a value that is not whole seconds between
+:data:`EARLIEST_EPOCH` and :data:`LATEST_EPOCH` (what a zip entry can hold) is an environment
+problem naming the variable and its value, so no library that reads the variable itself
+(matplotlib, fontTools) ever meets a value it cannot parse. An empty value counts as unset.
+
 :func:`normalise_office_zip` rewrites the zip python-pptx writes: every entry gets the build
 timestamp, fixed attributes and a stable order, the core properties' dates become the build
 timestamp, and embedded workbooks (chart data, written by XlsxWriter with the clock's time in
@@ -22,22 +28,44 @@ import datetime as dt
 import io
 import os
 import re
-import zipfile
 
 ENV = "SOURCE_DATE_EPOCH"
 _CORE_DATES = re.compile(
     rb"(<(dcterms:created|dcterms:modified|cp:lastPrinted)(?:\s[^>]*)?>)[^<]*(</\2>)")
 
 
+EARLIEST_EPOCH = 315_532_800    # 1980-01-01T00:00:00Z: the earliest time a zip entry can hold
+LATEST_EPOCH = 4_354_819_198    # 2107-12-31T23:59:58Z: the latest
+_EPOCH_DIGITS = re.compile(r"[0-9]{1,11}")
+
+
 def source_date_epoch() -> dt.datetime | None:
-    """``SOURCE_DATE_EPOCH`` as an aware UTC datetime, or None when unset or not a valid time."""
-    value = os.environ.get(ENV, "").strip()
-    if not value.isdigit():
+    """``SOURCE_DATE_EPOCH`` as an aware UTC datetime, or None when unset or empty.
+
+    A value that is not a whole number of seconds from :data:`EARLIEST_EPOCH` to
+    :data:`LATEST_EPOCH` raises :class:`~deckgen.errors.EnvironmentProblem`."""
+    value = os.environ.get(ENV)
+    if value is None or value == "":
         return None
-    try:
-        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
+    if not _EPOCH_DIGITS.fullmatch(value) or not EARLIEST_EPOCH <= int(value) <= LATEST_EPOCH:
+        from .errors import EnvironmentProblem
+
+        raise EnvironmentProblem(
+            f"{ENV}: {value!r} is not a build time (expected whole seconds since 1970-01-01 UTC "
+            f"as 'date +%s' prints them, from {EARLIEST_EPOCH} (1980-01-01) to {LATEST_EPOCH} "
+            f"(2107-12-31); or unset it to date the outputs by the brief's date)")
+    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+
+
+def check_source_date_epoch() -> dt.datetime | None:
+    """Check ``SOURCE_DATE_EPOCH`` before a command does anything else; return its time.
+
+    An empty value is removed from the environment, so the libraries that read the variable
+    themselves (fontTools would fail on ``int("")``) see it unset, as deckgen does."""
+    stamp = source_date_epoch()
+    if stamp is None:
+        os.environ.pop(ENV, None)
+    return stamp
 
 
 def build_stamp(date: dt.date) -> dt.datetime:
@@ -64,6 +92,8 @@ def normalise_office_zip(data: bytes, stamp: dt.datetime) -> bytes:
 
     The timestamp is ``SOURCE_DATE_EPOCH`` when that is set, else ``stamp``.
     """
+    import zipfile  # here, not above: a build answered from the cache checks the variable only
+
     stamp = source_date_epoch() or stamp
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone(dt.UTC)
