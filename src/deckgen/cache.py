@@ -366,9 +366,11 @@ class Store:
         the manifest is written only after every move, so what they would have finished is
         simply rendered again. Returns why a journal was discarded, for the user."""
         notices = []
-        if self.folder("cache").exists("journal.json"):
+        entry = self.folder("cache").lstat("journal.json")
+        if entry is not None:
             journal = self._read_json("journal.json")
-            problem = journal_problem(journal)
+            problem = journal_problem(journal) if stat.S_ISREG(entry.st_mode) else \
+                "it is a symbolic link or not a regular file, which deckgen never writes"
             if problem is None:
                 try:
                     self._finish(journal)
@@ -444,7 +446,7 @@ def journal_problem(journal) -> str | None:
 
 def _shown(value) -> str:
     text = json.dumps(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def valid_manifest(manifest) -> dict | None:
