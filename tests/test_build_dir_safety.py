@@ -596,3 +596,51 @@ def test_a_build_through_the_library_raises_the_same_refusal(make_project, minim
     (project.root / "build").symlink_to(outside)
     with pytest.raises(EnvironmentProblem, match="is a symbolic link"):
         build(project)
+
+
+WATCH_RENDERING_FOREVER = """
+import sys, time
+from deckgen import jobs
+
+calls = []
+
+def rendering_forever_after_the_first(self, figures=None, real=jobs.Jobs.pdf):
+    calls.append(1)
+    if len(calls) == 1:
+        return real(self, figures)
+    (figures or self.figures_drawn_here()).payload()
+    print("rendering", flush=True)
+    time.sleep(600)
+
+jobs.Jobs.pdf = rendering_forever_after_the_first
+from deckgen.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_the_watchs_deck_renderer_dies_with_it_while_it_renders(example, signum):
+    watch_process = subprocess.Popen([sys.executable, "-c", WATCH_RENDERING_FOREVER, "watch",
+                                      str(example)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+    children: list[int] = []
+    try:
+        for line in watch_process.stdout:
+            if line.startswith("ready"):
+                break
+        section = next((example / "source" / "sections").glob("*.md"))
+        section.write_text(section.read_text() + "\nOne more sentence.\n")
+        for line in watch_process.stdout:
+            if line == "rendering\n":
+                break
+        children = descendants(watch_process.pid)
+        assert len(children) == 1, children  # the long-lived deck renderer, rendering now
+        watch_process.send_signal(signum)
+        watch_process.wait(TIMEOUT)
+        assert all_end(children)
+        assert "Traceback" not in watch_process.stderr.read()  # its stderr is closed once it ends
+    finally:
+        watch_process.kill()
+        for pid in children:  # only this test's own processes
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
