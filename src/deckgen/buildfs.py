@@ -46,23 +46,17 @@ class Folder:
         """The project folder itself (``root`` is already resolved, so links in it are the user's)."""
         return cls(os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC), root)
 
-    def sub(self, name: str, create: bool = True) -> Folder:
-        """The folder ``name`` in this one (made if missing and ``create``): refused unless it is
-        a real folder, not a link, owned by this user."""
+    def sub(self, name: str) -> Folder:
+        """The folder ``name`` in this one, made if missing: refused unless it is a real
+        folder, not a link, owned by this user."""
         path = self.path / name
         try:
-            fd = os.open(name, _DIRECTORY, dir_fd=self._fd())
-        except FileNotFoundError:
-            if not create:
-                raise
-            try:
-                os.mkdir(name, 0o755, dir_fd=self._fd())
-            except FileExistsError:
-                pass
-            fd = self._open_folder(name, path)
+            os.mkdir(name, 0o755, dir_fd=self._fd())
+        except FileExistsError:
+            pass
         except OSError as exc:
             raise _refusal(path, self.lstat(name), exc, "folder") from None
-        folder = Folder(fd, path)
+        folder = Folder(self._open_folder(name, path), path)
         folder._check_owner()
         return folder
 
@@ -98,19 +92,14 @@ class Folder:
         link, a folder, a pipe or a device are all "not there". ``touch`` updates its time."""
         try:
             fd = os.open(name, os.O_RDONLY | _NO_LINK, dir_fd=self._fd())
+            with os.fdopen(fd, "rb") as stream:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return None
+                if touch:
+                    os.utime(fd)
+                return stream.read(-1 if limit is None else limit)
         except OSError:
             return None
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            if touch:
-                os.utime(fd)
-            with os.fdopen(os.dup(fd), "rb") as stream:
-                return stream.read() if limit is None else stream.read(limit)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
 
     def open_lock(self, name: str) -> int:
         """A descriptor of the regular file ``name`` (created if missing), to flock."""

@@ -101,8 +101,14 @@ def _let_ctrl_c_through() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
 def die_with_parent(parent_pid: int) -> None:
-    """In a forked child: be killed when the parent ends, and end now if it already has."""
+    """In a forked child: be killed when the parent ends, and end now if it already has.
+
+    The kernel sends the signal when the thread that forked this process ends: deckgen forks
+    from the thread that then waits for the child's result, or stops it."""
     import signal
 
     try:
@@ -114,9 +120,6 @@ def die_with_parent(parent_pid: int) -> None:
         pass
     if os.getppid() != parent_pid:  # the parent ended before the request took effect
         os._exit(1)
-
-
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def _child(job, sender, receiver, store: cache.Store, parent_pid: int) -> None:
