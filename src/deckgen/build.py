@@ -77,7 +77,12 @@ def check(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[
 
 
 def validate(project: Project, strict: bool = False):
-    """``check`` that also returns the slide plans it verified, so the build reuses them."""
+    """``check`` that also returns the slide plans it verified, so the build reuses them.
+
+    The folders a build hashes are walked first, so that ``check`` stops at a folder too deep
+    or too full exactly as ``build`` does."""
+    for folder in (project.source, *project.template_dirs):
+        cache.tree_entries(folder)
     brief, theme, warnings = load(project, strict)
     return brief, theme, warnings, checked_plans(brief, theme, project)
 
@@ -108,21 +113,54 @@ def build(project: Project, options: BuildOptions | None = None,
     store = cache.Store(project.build_dir)
     notify = progress or (lambda message: None)
     with store.locked(on_wait=lambda: notify("waiting for another build of this project")):
-        store.recover()
-        keys = output_keys(project, options)
+        notices = store.recover()
+        digests = InputDigests.of(project)
+        keys = digests.keys(options)
         hits = {} if options.force else store.hits(keys, options.strict)
         if set(hits) == set(keys):
             result = _from_cache(project, hits)
         else:
-            result = _render_and_write(project, options, store, keys, hits, notify, deck_renderer)
+            result = _render_and_write(project, options, store, digests, hits, notify, deck_renderer)
+    result.warnings[:0] = [_discarded_journal(store, project, notice) for notice in notices]
     result.timings["total"] = time.perf_counter() - started
     return result
 
 
+@dataclass
+class InputDigests:
+    """The digests of a build's inputs, taken before the source is loaded: one per file under
+    ``source/`` (see :func:`cache.file_digests`), one per templates folder."""
+
+    source: dict[str, str]
+    templates: list[str]
+
+    @classmethod
+    def of(cls, project: Project) -> InputDigests:
+        return cls(cache.file_digests(project.source), cache.template_digests(project.template_dirs))
+
+    def keys(self, options: BuildOptions, read: dict[str, str] | None = None) -> dict[str, str]:
+        """The cache key of each requested output. With ``read``, the digests of the bytes
+        the loader read (``{path under source/: digest}``) stand in for those of the same files
+        taken before: a file saved while the build ran is keyed as it went into the outputs,
+        so the next build renders again unless the disk still holds exactly that."""
+        source = self.source
+        if read:
+            source = {path: read.get(path, digest) for path, digest in source.items()}
+        inputs = cache.input_digest(source, self.templates)
+        return {fmt: cache.output_key(inputs, fmt, options.render_options(fmt))
+                for fmt in options.formats}
+
+
 def output_keys(project: Project, options: BuildOptions) -> dict[str, str]:
     """The cache key of each requested output (hashes files; imports nothing heavy)."""
-    inputs = cache.input_digest(project.source, project.template_dirs)
-    return {fmt: cache.output_key(inputs, fmt, options.render_options(fmt)) for fmt in options.formats}
+    return InputDigests.of(project).keys(options)
+
+
+def _discarded_journal(store: cache.Store, project: Project, notice: str) -> Problem:
+    where = store.journal_path.relative_to(project.root).as_posix()
+    return Problem(Loc(where), f"discarded the journal of an interrupted build: {notice}",
+                   expected="nothing to do: what it would have finished is rendered again",
+                   warning=True)
 
 
 def _from_cache(project: Project, entries: dict[str, dict]) -> BuildResult:
@@ -136,10 +174,11 @@ def _from_cache(project: Project, entries: dict[str, dict]) -> BuildResult:
     return result
 
 
-def _render_and_write(project, options, store, keys, hits, notify, deck_renderer) -> BuildResult:
+def _render_and_write(project, options, store, digests, hits, notify, deck_renderer) -> BuildResult:
     result = BuildResult()
     clock = Clock(result.timings)
     notify("checking the source")
+    keys = digests.keys(options)
     todo = [fmt for fmt in keys if fmt not in hits]
     deck_process = None
     if deck_renderer is None and options.parallel and set(todo) == set(FORMATS) and can_fork_renderers():
@@ -161,6 +200,7 @@ def _render_and_write(project, options, store, keys, hits, notify, deck_renderer
     notify("writing")
     with clock("write"):
         environment = next(out["environment"] for out in rendered.values())
+        keys = digests.keys(options, dict(brief.source_digests))
         entries = _commit(store, project, brief, rendered, keys, result.warnings, environment)
     _collect(result, project, rendered, hits, entries)
     store.prune_figures(set().union(*(r["figures_used"] for r in rendered.values())))
@@ -200,9 +240,9 @@ def _commit(store, project, brief, rendered, keys, warnings, environment) -> dic
     """Stage every rendered output, then move them all into place with the new manifest."""
     staged, entries = {}, {}
     for fmt, out in rendered.items():
-        target = project.build_dir / f"{brief.name}.{fmt}"
-        staged[target] = cache.stage(out["data"], store.tmp, target.name)
-        entries[fmt] = {"key": keys[fmt], "file": target.name,
+        target = f"{brief.name}.{fmt}"
+        staged[target] = store.stage(out["data"], target)
+        entries[fmt] = {"key": keys[fmt], "file": target,
                         "sha256": _sha256(out["data"]),
                         "warnings": [_problem_data(w) for w in warnings]}
         for count in ("pages", "slides"):

@@ -5,7 +5,7 @@ A build's outputs are keyed by a hash of everything they are made from: every fi
 ``SOURCE_DATE_EPOCH``. Fonts and renderer libraries are too large to hash on every build; the
 manifest records their size and modification time, which a re-install or an upgrade changes.
 
-This module imports only the standard library (and deckgen's light ``errors``/``project``), so a
+This module imports only the standard library (and deckgen's light ``errors``/``buildfs``), so a
 ``deckgen build`` with nothing changed answers from here without importing WeasyPrint,
 matplotlib, python-pptx or pydantic.
 
@@ -14,8 +14,13 @@ Layout of the cache folder::
     lock            flock(2)ed by the build that owns the folder and the outputs
     manifest.json   per output: its key, file, SHA-256, page or slide count, warnings
     journal.json    present only while outputs are being moved into place (see commit)
-    tmp/            staged outputs, fsynced before they are moved into place
     figures/        figure SVG/PNG keyed by the figure's content, the theme and the code
+
+Staged outputs are fsynced in ``build/.deckgen-tmp/`` before they are moved into place: beside
+their targets, so a move is a rename within one file system. Nothing under ``build/`` is reached
+through a symbolic link (see :mod:`deckgen.buildfs`), and the manifest and the journal are
+checked as data before they are used: a journal's moves and removals may only name plain files
+of ``tmp/`` and ``build/``.
 """
 
 from __future__ import annotations
@@ -26,13 +31,14 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
+from .buildfs import Folder, plain_name
+from .errors import EnvironmentProblem, Loc, Problem, SourceError
 
 CACHE_DIR = ".deckgen-cache"
 MANIFEST_VERSION = 1
@@ -44,44 +50,93 @@ LIBRARIES = ("weasyprint", "pydyf", "matplotlib", "pptx", "PIL", "pydantic", "ma
 # ---- content digests -----------------------------------------------------------------------
 
 MAX_HASHED_BYTES = 2_000_000  # the loader never reads more of one file; neither does the key
+MAX_TREE_ENTRIES = 2_000      # files and folders under source/ (and under each templates folder)
+MAX_TREE_DEPTH = 16           # levels of folders under source/
 
 
-def folder_digest(folder: Path, label: str = "") -> str:
-    """SHA-256 over every (relative path, content) under ``folder``, in a stable order.
+def tree_entries(folder: Path) -> list[tuple[str, os.DirEntry]]:
+    """Every entry under ``folder`` as ``(relative path, entry)``, sorted by path.
 
-    Only what the loader could read counts, and only as the loader would read it: regular
-    files inside ``folder`` (a symbolic link by its target, if that stays inside), at most
-    MAX_HASHED_BYTES of each. Pipes, devices and links out are named but never opened.
-    """
+    Folders are walked with a list, not recursion, and never through a link; the walk stops
+    with a SourceError naming the folder once it passes MAX_TREE_DEPTH levels or
+    MAX_TREE_ENTRIES entries, so no folder, however deep or full, can stall a build."""
+    found: list[tuple[str, os.DirEntry]] = []
+    pending = [(folder, "", 0)]
+    while pending:
+        path, prefix, depth = pending.pop()
+        try:
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    if len(found) == MAX_TREE_ENTRIES:
+                        raise _tree_problem(folder, prefix, f"more than {MAX_TREE_ENTRIES:,} files "
+                                            f"and folders under {folder.name}/",
+                                            f"at most {MAX_TREE_ENTRIES:,}: keep only the brief's "
+                                            f"files under {folder.name}/")
+                    relative = prefix + entry.name
+                    found.append((relative, entry))
+                    if entry.is_dir(follow_symlinks=False):
+                        if depth + 1 > MAX_TREE_DEPTH:
+                            raise _tree_problem(folder, relative, "folders nested too deeply",
+                                                f"at most {MAX_TREE_DEPTH} levels of folders "
+                                                f"under {folder.name}/")
+                        pending.append((Path(entry.path), relative + "/", depth + 1))
+        except OSError:
+            continue  # an unreadable folder: the loader reports whatever it needed from it
+    return sorted(found, key=lambda item: item[0])
+
+
+def _tree_problem(folder: Path, relative: str, message: str, expected: str) -> SourceError:
+    shown = (Path(folder.name) / relative).as_posix().rstrip("/") + "/"
+    return SourceError([Problem(Loc(shown), message, expected=expected)], folder.parent)
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """``{path relative to folder: digest}`` of every file the loader could read there.
+
+    Only what the loader could read counts, and only as the loader would read it: a regular
+    file (a symbolic link by its target, if that stays inside) is its SHA-256 in hex over at
+    most MAX_HASHED_BYTES, as :class:`deckgen.loader` records the bytes it reads. Pipes,
+    devices, links out and links to folders are named but never opened."""
+    if not folder.is_dir():
+        return {}
+    root = folder.resolve()
+    return {relative: _entry_digest(entry, root) for relative, entry in tree_entries(folder)
+            if entry.is_symlink() or not entry.is_dir(follow_symlinks=False)}
+
+
+def _entry_digest(entry: os.DirEntry, root: Path) -> str:
+    try:
+        if entry.is_symlink():
+            target = Path(entry.path).resolve()
+            if not target.is_relative_to(root):
+                return "link out:" + os.readlink(entry.path)
+            if target.is_dir():
+                return "link to a folder:" + os.readlink(entry.path)
+        return _content_digest(entry.path)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+        return f"unreadable:{getattr(exc, 'errno', '')}"
+
+
+def _content_digest(path: str) -> str:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "not a regular file"
+        return hashlib.sha256(stream.read(MAX_HASHED_BYTES + 1)).hexdigest()
+
+
+def digests_digest(digests: dict[str, str], label: str) -> str:
+    """One SHA-256 over ``{relative path: digest}`` in a stable order."""
     digest = hashlib.sha256(label.encode())
-    if folder.is_dir():
-        root = folder.resolve()
-        for path in sorted(_files(folder)):
-            digest.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(_file_digest(path, root))
+    for relative in sorted(digests):
+        digest.update(b"\0" + relative.encode(errors="surrogateescape") + b"\0")
+        digest.update(digests[relative].encode(errors="surrogateescape"))
     return digest.hexdigest()
 
 
-def _file_digest(path: Path, root: Path) -> bytes:
-    try:
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(root):
-                return b"link out:" + os.readlink(path).encode(errors="replace")
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return b"not a regular file"
-        with open(path, "rb") as stream:
-            return hashlib.sha256(stream.read(MAX_HASHED_BYTES + 1)).digest()
-    except OSError as exc:
-        return f"unreadable:{exc.errno}".encode()
-
-
-def _files(folder: Path):
-    for parent, dirs, names in os.walk(folder):
-        dirs.sort()
-        for name in names:
-            yield Path(parent, name)
+def folder_digest(folder: Path, label: str = "") -> str:
+    """SHA-256 over every (relative path, content digest) under ``folder`` (see file_digests)."""
+    return digests_digest(file_digests(folder), label)
 
 
 @lru_cache(maxsize=1)
@@ -94,12 +149,15 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def input_digest(source: Path, template_dirs: list[Path]) -> str:
-    """One digest for the source, the templates (in override order) and deckgen's code."""
-    parts = [code_digest(), folder_digest(source, "source"),
-             os.environ.get("SOURCE_DATE_EPOCH", "")]
-    parts += [folder_digest(d, f"templates:{d}") for d in template_dirs]
-    return _hash(parts)
+def template_digests(template_dirs: list[Path]) -> list[str]:
+    """One digest per templates folder, in override order."""
+    return [folder_digest(d, f"templates:{d}") for d in template_dirs]
+
+
+def input_digest(source: dict[str, str], templates: list[str]) -> str:
+    """One digest for the source's file digests, the templates' digests and deckgen's code."""
+    parts = [code_digest(), digests_digest(source, "source"), os.environ.get("SOURCE_DATE_EPOCH", "")]
+    return _hash(parts + templates)
 
 
 def output_key(inputs: str, fmt: str, options: dict) -> str:
@@ -111,11 +169,8 @@ def _hash(parts) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def file_sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+def _sha256(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 # ---- environment: fonts and libraries, by size and modification time --------------------------
@@ -172,67 +227,60 @@ def environment_unchanged(signature: dict) -> bool:
     return stat_signature(signature) == signature
 
 
-# ---- atomic files ----------------------------------------------------------------------------
-
-def stage(data: bytes, folder: Path, name: str) -> Path:
-    """Write ``data`` to a new, fsynced temporary file in ``folder``; return its path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f"{name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o644)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return Path(temp)
-
-
-def atomic_write(target: Path, data: bytes, tmp_dir: Path | None = None) -> None:
-    """Replace ``target`` by ``data`` all at once: a reader sees the old file or the new one."""
-    temp = stage(data, tmp_dir or target.parent, f".{target.name}")
-    try:
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(target.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 # ---- the store: lock, manifest, journal ------------------------------------------------------
 
+TMP_DIR = ".deckgen-tmp"        # staged outputs, in build/ itself: renamed within one file system
+MAX_STATE_BYTES = 16_000_000    # a manifest or journal larger than this is not deckgen's
+_FOLDERS = {"cache": ("build", CACHE_DIR), "tmp": ("build", TMP_DIR), "figures": ("cache", "figures")}
+
+
 class Store:
-    """The cache folder of one project's ``build/``; every method but ``locked`` expects the lock."""
+    """The cache folder of one project's ``build/``; every method but ``locked`` expects the lock.
+
+    Every folder and file is reached through :class:`deckgen.buildfs.Folder`: never through a
+    symbolic link, and only in folders the user owns."""
 
     def __init__(self, build_dir: Path):
         self.build_dir = build_dir
         self.root = build_dir / CACHE_DIR
-        self.tmp = self.root / "tmp"
+        self.tmp = build_dir / TMP_DIR
         self.figures = self.root / "figures"
         self.manifest_path = self.root / "manifest.json"
         self.journal_path = self.root / "journal.json"
         self.lock_fd: int | None = None
+        self._open: dict[str, Folder] = {}
+
+    def folder(self, which: str) -> Folder:
+        """``build``, ``cache``, ``tmp`` or ``figures``, opened (and made) on first use."""
+        if which not in self._open:
+            if which == "build":
+                project = Folder.project_root(self.build_dir.parent)
+                try:
+                    self._open[which] = project.sub(self.build_dir.name)
+                finally:
+                    project.close()
+            else:
+                parent, name = _FOLDERS[which]
+                self._open[which] = self.folder(parent).sub(name)
+            if which == "tmp":
+                self._check_same_file_system()
+        return self._open[which]
+
+    def _check_same_file_system(self) -> None:
+        if not self._open["tmp"].same_file_system(self.folder("build")):
+            raise EnvironmentProblem(
+                f"{self.tmp}: is on another file system than {self.build_dir}, so outputs staged "
+                "there cannot be moved into place (remove the mount there, then build again)")
+
+    def close(self) -> None:
+        for folder in self._open.values():
+            folder.close()
+        self._open.clear()
 
     @contextmanager
     def locked(self, on_wait=None):
         """Hold the project's build lock; call ``on_wait()`` once if another build holds it."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = self.folder("cache").open_lock("lock")
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -245,6 +293,7 @@ class Store:
         finally:
             self.lock_fd = None
             os.close(fd)  # closing the last descriptor releases the lock
+            self.close()
 
     def release_in_child(self) -> None:
         """In a forked child process: drop the inherited lock descriptor, so the lock dies with the parent."""
@@ -254,22 +303,27 @@ class Store:
 
     # ---- manifest ----
     def manifest(self) -> dict:
+        return valid_manifest(self._read_json("manifest.json")) or {}
+
+    def _read_json(self, name: str):
+        data = self.folder("cache").read(name, MAX_STATE_BYTES + 1)
+        if data is None or len(data) > MAX_STATE_BYTES:
+            return None
         try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if data.get("version") == MANIFEST_VERSION else {}
+            return json.loads(data)
+        except (ValueError, RecursionError):
+            return None
 
     def hits(self, keys: dict[str, str], strict: bool = False) -> dict[str, dict]:
         """The manifest entries of the outputs in ``keys`` that are up to date and intact."""
         manifest = self.manifest()
-        if not manifest or not environment_unchanged(manifest.get("environment", {})):
+        if not manifest or not environment_unchanged(manifest["environment"]):
             return {}
         found = {}
         for fmt, key in keys.items():
-            entry = manifest.get("outputs", {}).get(fmt)
-            if entry and entry["key"] == key and not (strict and entry.get("warnings")) \
-                    and file_sha256(self.build_dir / entry["file"]) == entry["sha256"]:
+            entry = manifest["outputs"].get(fmt)
+            if entry and entry["key"] == key and not (strict and entry["warnings"]) \
+                    and _sha256(self.folder("build").read(entry["file"])) == entry["sha256"]:
                 found[fmt] = entry
         return found
 
@@ -281,71 +335,147 @@ class Store:
                 "outputs": outputs}
 
     # ---- commit and recovery ----
-    def commit(self, staged: dict[Path, Path], manifest: dict) -> None:
-        """Move staged outputs (``{target: temp}``) into place, then record the manifest.
+    def stage(self, data: bytes, target: str) -> str:
+        """Write ``data``, the next ``build/<target>``, to a new, fsynced file in tmp/; its name."""
+        return self.folder("tmp").stage(data, target)
+
+    def commit(self, staged: dict[str, str], manifest: dict) -> None:
+        """Move staged outputs (``{name in build/: name in tmp/}``) into place, then record the
+        manifest.
 
         The journal makes the moves all-or-nothing across a crash: if the process dies after
         the journal is written, the next build completes the moves before doing anything else.
         """
-        journal = {"moves": [[str(temp), str(target)] for target, temp in staged.items()],
-                   "removes": [str(path) for path in self._replaced_outputs(manifest)],
-                   "manifest": manifest}
-        atomic_write(self.journal_path, json.dumps(journal).encode(), self.tmp)
+        journal = {"moves": [[temp, target] for target, temp in staged.items()],
+                   "removes": self._replaced_outputs(manifest), "manifest": manifest}
+        self.folder("cache").write("journal.json", json.dumps(journal).encode())
         self._finish(journal)
 
-    def _replaced_outputs(self, manifest: dict) -> list[Path]:
+    def _replaced_outputs(self, manifest: dict) -> list[str]:
         """Outputs of an earlier build that ``manifest`` no longer lists: their name changed
         (a new short title). Only files deckgen wrote into ``build/`` are ever named."""
         kept = {entry["file"] for entry in manifest["outputs"].values()}
-        old = {entry.get("file") for entry in self.manifest().get("outputs", {}).values()}
-        return [self.build_dir / name for name in sorted(old - kept, key=str)
-                if isinstance(name, str) and _output_name(name)]
+        old = {entry["file"] for entry in self.manifest().get("outputs", {}).values()}
+        return sorted(old - kept)
 
-    def recover(self) -> bool:
-        """Finish a commit a killed build left half done; remove stale temporaries."""
-        try:
-            journal = json.loads(self.journal_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            journal = None
-        if journal:
-            self._finish(journal)
+    def recover(self) -> list[str]:
+        """Finish a commit a killed build left half done; remove stale temporaries.
+
+        A journal deckgen could not have written (a move or removal outside ``build/``, a value
+        of the wrong type) is discarded, not replayed, and so is one whose moves fail again:
+        the manifest is written only after every move, so what they would have finished is
+        simply rendered again. Returns why a journal was discarded, for the user."""
+        notices = []
+        entry = self.folder("cache").lstat("journal.json")
+        if entry is not None:
+            journal = self._read_json("journal.json")
+            problem = journal_problem(journal) if stat.S_ISREG(entry.st_mode) else \
+                "it is a symbolic link or not a regular file, which deckgen never writes"
+            if problem is None:
+                try:
+                    self._finish(journal)
+                except EnvironmentProblem as exc:
+                    problem = f"its moves failed again ({exc})"
+            if problem is not None:
+                notices.append(problem)
+                self.folder("cache").remove("journal.json")
         self._clear_tmp()
-        return bool(journal)
+        return notices
 
     def _finish(self, journal: dict) -> None:
-        for temp, target in journal["moves"]:
-            if os.path.exists(temp):
-                os.replace(temp, target)
-        for path in journal.get("removes", []):
-            if _output_name(Path(path).name) and Path(path).parent == self.build_dir:
-                Path(path).unlink(missing_ok=True)
-        if journal["moves"]:
-            _fsync_dir(Path(journal["moves"][0][1]).parent)
-        atomic_write(self.manifest_path, json.dumps(journal["manifest"], indent=1).encode(), self.tmp)
-        self.journal_path.unlink(missing_ok=True)
+        """Carry out a valid journal's moves and removals, record its manifest, drop it."""
+        build, tmp, cache = self.folder("build"), self.folder("tmp"), self.folder("cache")
+        try:
+            for temp, target in journal["moves"]:
+                entry = tmp.lstat(temp)
+                if entry is not None and stat.S_ISREG(entry.st_mode):
+                    tmp.move(temp, build, target)
+            for name in journal["removes"]:
+                build.remove(name)
+            build.sync()
+            cache.write("manifest.json", json.dumps(journal["manifest"], indent=1).encode())
+        except OSError as exc:
+            raise EnvironmentProblem(
+                f"{self.build_dir}: could not move the new outputs into place: "
+                f"{exc.strerror or exc} (make room or fix the folder's permissions; the next "
+                "build finishes the move or renders the outputs again)") from None
+        cache.remove("journal.json")
 
     def _clear_tmp(self) -> None:
-        if self.tmp.is_dir():
-            for path in self.tmp.iterdir():
-                path.unlink(missing_ok=True)
+        tmp = self.folder("tmp")
+        for name in tmp.names():
+            tmp.remove(name)
 
     def prune_figures(self, keep: set[str], max_age: float = FIGURE_MAX_AGE) -> None:
         """Remove cached figures this build did not use and no build used for ``max_age`` s."""
-        if not self.figures.is_dir():
-            return
+        figures = self.folder("figures")
         now = time.time()
-        for path in self.figures.iterdir():
-            try:
-                if path.name not in keep and now - path.stat().st_mtime > max_age:
-                    path.unlink()
-            except OSError:
-                continue
+        for name in figures.names():
+            entry = figures.lstat(name)
+            if entry is not None and name not in keep and now - entry.st_mtime > max_age:
+                figures.remove(name)
 
 
-def _output_name(name: str) -> bool:
+def _output_name(name: object) -> bool:
     """True for a name deckgen gives its outputs: a plain file name ending .pdf or .pptx."""
-    return (name == Path(name).name and not name.startswith(".")
+    return (plain_name(name) and not name.startswith(".")
             and name.endswith((".pdf", ".pptx")))
+
+
+# ---- the manifest and the journal, checked as data -------------------------------------------
+
+def journal_problem(journal) -> str | None:
+    """Why ``journal`` is not one deckgen wrote, or None: moves from a plain name in tmp/ to an
+    output's plain name in build/, removals of outputs' plain names, and a valid manifest."""
+    if not isinstance(journal, dict):
+        return "it is not a JSON object"
+    moves, removes = journal.get("moves"), journal.get("removes")
+    if not isinstance(moves, list) or not isinstance(removes, list):
+        return "its 'moves' and 'removes' are not lists"
+    for move in moves:
+        if not (isinstance(move, list) and len(move) == 2 and plain_name(move[0])
+                and move[0].endswith(".tmp") and _output_name(move[1])):
+            return f"a move is not from tmp/ to an output in build/: {_shown(move)}"
+    for name in removes:
+        if not _output_name(name):
+            return f"a removal is not of an output in build/: {_shown(name)}"
+    if valid_manifest(journal.get("manifest")) is None:
+        return "its manifest is not one deckgen writes"
+    return None
+
+
+def _shown(value) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def valid_manifest(manifest) -> dict | None:
+    """``manifest`` if it has the shape deckgen writes, else None."""
+    if not (isinstance(manifest, dict) and manifest.get("version") == MANIFEST_VERSION
+            and _valid_environment(manifest.get("environment"))
+            and isinstance(manifest.get("outputs"), dict)
+            and all(isinstance(fmt, str) and _valid_entry(entry)
+                    for fmt, entry in manifest["outputs"].items())):
+        return None
+    return manifest
+
+
+def _valid_environment(environment) -> bool:
+    return isinstance(environment, dict) and all(
+        value is None or isinstance(value, list) and len(value) == 2
+        and all(isinstance(n, int) for n in value) for value in environment.values())
+
+
+_WARNING_FIELDS = {"file": str, "line": int, "col": int, "message": str, "field": str, "expected": str}
+
+
+def _valid_entry(entry) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("key"), str)
+            and _output_name(entry.get("file")) and isinstance(entry.get("sha256"), str)
+            and isinstance(entry.get("warnings"), list)
+            and all(isinstance(w, dict) and all(isinstance(w.get(k), t) for k, t in _WARNING_FIELDS.items())
+                    for w in entry["warnings"])
+            and all(isinstance(entry.get(n, 0), int) for n in ("pages", "slides")))
 
 
 # ---- figures ---------------------------------------------------------------------------------
@@ -354,9 +484,10 @@ class FigureCache:
     """Figure SVG/PNG bytes keyed by the figure's content, the theme, the format and ``salt``.
 
     Safe without the lock (``deckgen watch`` warms up with it): files are written whole, through
-    temporaries in the figures folder itself, which a build's clean-up of ``tmp/`` never touches."""
+    temporaries in the figures folder itself, which a build's clean-up of ``tmp/`` never touches;
+    a link there is never read, only replaced."""
 
-    def __init__(self, folder: Path, salt: str):
+    def __init__(self, folder: Folder, salt: str):
         self.folder = folder
         self.salt = salt
         self.hits = 0
@@ -366,19 +497,14 @@ class FigureCache:
     def get(self, figure, theme, fmt: str, render) -> bytes:
         """The cached bytes for ``figure`` as ``fmt``, else ``render()``'s, stored for next time."""
         name = f"{figure.id}-{self.key(figure, theme, fmt)[:32]}.{fmt}"
-        path = self.folder / name
         self.used.add(name)
-        try:
-            data = path.read_bytes()
-            os.utime(path)
+        data = self.folder.read(name, touch=True)
+        if data is not None:
             self.hits += 1
             return data
-        except OSError:
-            pass
         data = render()
         self.rendered += 1
-        self.folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, data)
+        self.folder.write(name, data)
         return data
 
     def key(self, figure, theme, fmt: str) -> str:

@@ -78,7 +78,7 @@ class Jobs:
 
     def figures(self) -> cache.FigureCache:
         salt = cache.output_key(cache.code_digest(), "figures", self.environment())
-        return cache.FigureCache(self.store.figures, salt)
+        return cache.FigureCache(self.store.folder("figures"), salt)
 
     def checked_plans(self) -> list:
         """The slide plans, made and checked against the brief on first use."""

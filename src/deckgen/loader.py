@@ -18,6 +18,7 @@ Every source file is untrusted text from some contributor, so reading is guarded
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 import os
@@ -71,6 +72,7 @@ class _Loader:
         self.markdown_bytes = 0
         self.broken_figures: set[str] = set()  # figures whose own files are in error
         self.incomplete = False  # a section could not be read: "never cited/placed" may be wrong
+        self.read_digests: dict[str, str] = {}  # {path under source/: SHA-256 of what was read}
 
     # ---- files ----
     def rel(self, path: Path) -> str:
@@ -132,7 +134,16 @@ class _Loader:
             self.problems.error(where, f"file '{name}' is too large ({max(info.st_size, len(data)):,} bytes)",
                                 expected=f"at most {limit:,} bytes")
             return None
+        self._record(path, data)
         return data
+
+    def _record(self, path: Path, data: bytes) -> None:
+        """Note the digest of the bytes read from ``path``: the build keys its outputs by them."""
+        try:
+            relative = path.relative_to(self.source).as_posix()
+        except ValueError:
+            return
+        self.read_digests[relative] = hashlib.sha256(data).hexdigest()
 
     def yaml(self, text: str, path: Path, line_offset: int = 0) -> YamlDoc | None:
         try:
@@ -188,7 +199,8 @@ class _Loader:
         name = slugify(meta.short_title or meta.title) or "brief"
         return m.Brief(name, meta, sections, figures, references,
                        reference_aliases=tuple(aliases.items()),
-                       warnings=tuple(self.problems.warnings))
+                       warnings=tuple(self.problems.warnings),
+                       source_digests=tuple(sorted(self.read_digests.items())))
 
     def meta(self, b: BriefIn, doc: YamlDoc) -> m.Meta:
         logo = self.logo(b.logo, doc.loc(("logo",))) if b.logo else ""

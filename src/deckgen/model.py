@@ -246,6 +246,8 @@ class Brief:
     references: tuple[Reference, ...]
     reference_aliases: tuple[tuple[str, str], ...] = ()
     warnings: tuple = field(default=(), compare=False)
+    # (path relative to source/, SHA-256 in hex) of every file the loader read, as it read it
+    source_digests: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def figure(self, figure_id: str) -> Figure:
         return next(f for f in self.figures if f.id == figure_id)

@@ -6,6 +6,9 @@
   rebuild, so no rebuild pays for a fork.
 
 Both run :class:`deckgen.jobs.Jobs` and send back its result, or its error, through a pipe.
+A forked process dies with the process that forked it, however that one ends (even by
+SIGKILL): the kernel is asked to kill it then (``PR_SET_PDEATHSIG``, on Linux), and each keeps
+only its own ends of the pipes, so a parent gone is also an end of file or a broken pipe.
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ class Forked:
 
         context = multiprocessing.get_context("fork")
         self.receiver, sender = context.Pipe(duplex=False)
-        self.process = context.Process(target=_child, args=(job, sender, store), daemon=True)
+        self.process = context.Process(target=_child, args=(job, sender, self.receiver, store,
+                                                            os.getpid()), daemon=True)
         self.unfreeze = gc.get_freeze_count() == 0  # else the caller (watch) froze the heap
         gc.freeze()  # until the child is done, neither process's collector scans (and so
         try:         # copies, page by page) the objects they share; see cancel()
@@ -97,11 +101,36 @@ def _let_ctrl_c_through() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def _child(job, sender, store: cache.Store) -> None:
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """In a forked child: be killed when the parent ends, and end now if it already has.
+
+    The kernel sends the signal when the thread that forked this process ends: deckgen forks
+    from the thread that then waits for the child's result, or stops it."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pipes' ends tell the child instead
+        pass
+    if os.getppid() != parent_pid:  # the parent ended before the request took effect
+        os._exit(1)
+
+
+def _child(job, sender, receiver, store: cache.Store, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
+    receiver.close()  # the parent's end: kept open here, a send to a parent gone would block
     _let_ctrl_c_through()
     store.release_in_child()
     try:
         sender.send(_outcome(job))
+    except OSError:  # the parent is gone (a broken pipe): nobody to tell
+        os._exit(1)
     finally:
         sender.close()
 
@@ -210,8 +239,8 @@ class DeckRenderer:
 
         context = multiprocessing.get_context("fork")
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_serve_decks, args=(theirs, self.connection),
-                                       daemon=True)
+        self.process = context.Process(target=_serve_decks,
+                                       args=(theirs, self.connection, os.getpid()), daemon=True)
         _start(self.process)
         theirs.close()
 
@@ -242,14 +271,16 @@ class DeckRenderer:
         self.connection.close()
 
 
-def _serve_decks(connection, parents_end) -> None:
+def _serve_decks(connection, parents_end, parent_pid: int) -> None:
     """The deck renderer's loop: a deck for each jobs received, until the parent goes.
 
-    The copy of the parent's end of the pipe that the fork gave this process is closed first:
-    then the parent's exit, however it happens, ends the loop."""
+    It is killed when the parent ends (see :func:`die_with_parent`), and the copy of the
+    parent's end of the pipe that the fork gave this process is closed first: then the parent's
+    exit, however it happens, also ends the loop."""
     import gc
     import signal
 
+    die_with_parent(parent_pid)
     parents_end.close()
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -260,5 +291,8 @@ def _serve_decks(connection, parents_end) -> None:
             portable = connection.recv()
         except (EOFError, OSError):
             return
-        connection.send(_outcome(Jobs.from_portable(portable).pptx))
+        try:
+            connection.send(_outcome(Jobs.from_portable(portable).pptx))
+        except OSError:  # the parent is gone
+            return
         gc.collect()  # while the parent still renders its PDF or waits for the next save
