@@ -219,6 +219,22 @@ class Author:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """The brief's logo as the renderers draw it: decoded once by the loader, turned upright
+    (its EXIF orientation applied) and encoded again; its file is never read again."""
+
+    file: str  # where it came from, relative to the project
+    data: bytes
+    media_type: str  # "image/png" or "image/jpeg"
+    width: int  # pixels, upright
+    height: int
+
+    @property
+    def suffix(self) -> str:
+        return ".png" if self.media_type == "image/png" else ".jpg"
+
+
+@dataclass(frozen=True)
 class Meta:
     title: str
     short_title: str
@@ -231,7 +247,7 @@ class Meta:
     paper: str
     keywords: tuple[str, ...]
     summary: str
-    logo: str  # path relative to the project, or ""
+    logo: Logo | None  # None: no logo
     loc: Loc
 
 
