@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import struct
 import warnings
+from contextlib import contextmanager
 
 from . import model as m
 
@@ -157,7 +158,7 @@ def _decoded(data: bytes, kind: str):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _whole_images_only():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=[kind])
             if kind == "JPEG":
@@ -170,6 +171,19 @@ def _decoded(data: bytes, kind: str):
             EOFError, IndexError, KeyError, TypeError):
         raise LogoProblem("is not a PNG or JPEG image that can be read (damaged or cut short)",
                           "save it again from an image editor") from None
+
+
+@contextmanager
+def _whole_images_only():
+    """Pillow set to refuse a cut-short image: WeasyPrint, once imported, tells it to accept
+    them (filling in grey), and a long-lived process (``deckgen watch``) has imported it."""
+    from PIL import ImageFile
+
+    before, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _encoded(image, kind: str, name: str) -> m.Logo:
