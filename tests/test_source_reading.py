@@ -410,12 +410,16 @@ def test_figures_passing_the_data_point_budget_name_the_figure(tmp_path, capsys)
     assert code == 1
 
 
-def test_figures_passing_the_category_budget_name_the_figure(tmp_path, capsys):
-    root = many_figures(tmp_path, 21, 500, 1)
+def test_figures_passing_the_labelled_value_budget_name_the_figure(tmp_path, capsys):
+    """Column charts of 40 categories label each value: five of 12 series pass the budget;
+    five of 41 categories label none and pass."""
+    assert run(many_figures(tmp_path / "unlabelled", 5, 41, 12), capsys)[0] == 0
+    root = many_figures(tmp_path / "labelled", 5, 40, 12)
     code, output = run(root, capsys)
-    assert ("source/figures/f20.yaml:1:1: the figures together have too many categories: the "
-            "limit is passed in figure 'f20' (at most 10,000 categories in all figures, 10,500 so "
-            "far: fewer or smaller figures)") in output, output
+    assert ("source/figures/f4.yaml:1:1: the figures together have too many labelled values: the "
+            "limit is passed in figure 'f4' (at most 2,000 labelled values in all figures, 2,400 so "
+            "far: a pie, a timeline, and a bar or column chart of up to 40 categories label each "
+            "value; fewer or smaller figures)") in output, output
     assert "too many data points" not in output
     assert code == 1
 

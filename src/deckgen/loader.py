@@ -54,8 +54,8 @@ LONG_KEY_POINT = 160  # characters: about two lines of a slide bullet at 28 pt
 MAX_CSV_ROWS = MAX_CATEGORIES     # data rows; each row is a category of the chart
 MAX_FIGURES = 100
 MAX_TOTAL_FIGURE_BYTES = 600_000  # all figure files together (YAML is parsed at about 0.1 MB/s)
-MAX_TOTAL_DATA_POINTS = 20_000    # values in all placed figures (drawing takes about 1 ms each)
-MAX_TOTAL_CATEGORIES = 10_000     # category labels and timeline events in all placed figures
+MAX_TOTAL_DATA_POINTS = 20_000    # values in all placed figures
+MAX_TOTAL_LABELLED_VALUES = 2_000  # of which drawn with a label of their own (ten times dearer)
 MAX_NAME_CHARS = 100              # one file or folder name in a path written in the source
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -538,18 +538,24 @@ class _Loader:
 
 
 class _DataBudget:
-    """The work all figures together ask for: drawing costs about the same per value in every
-    figure, so the values and labels of all figures are bounded, not only each figure's."""
+    """The drawing all figures together ask for, bounded, not only each figure's: drawing
+    costs about the same per value in every figure, and about ten times more for a value
+    drawn with a label of its own."""
 
-    LIMITS: ClassVar[dict[str, int]] = {"data points": MAX_TOTAL_DATA_POINTS, "categories": MAX_TOTAL_CATEGORIES}
+    LIMITS: ClassVar[dict[str, int]] = {"data points": MAX_TOTAL_DATA_POINTS,
+                                        "labelled values": MAX_TOTAL_LABELLED_VALUES}
+    ADVICE: ClassVar[dict[str, str]] = {
+        "data points": "fewer or smaller figures",
+        "labelled values": (f"a pie, a timeline, and a bar or column chart of up to "
+                            f"{m.LABELLED_CATEGORIES} categories label each value; fewer or "
+                            "smaller figures")}
 
     def __init__(self):
         self.spent = dict.fromkeys(self.LIMITS, 0)
 
     def spend(self, figure: m.Figure) -> list[str]:
         """Count ``figure``; the names of the limits it is the first to pass."""
-        costs = {"data points": sum(len(s.values) for s in figure.series) + len(figure.events),
-                 "categories": len(figure.categories) + len(figure.events)}
+        costs = {"data points": figure.data_points, "labelled values": figure.value_labels}
         passed = []
         for name, cost in costs.items():
             before = self.spent[name]
@@ -559,8 +565,8 @@ class _DataBudget:
         return passed
 
     def expected(self, name: str) -> str:
-        return (f"at most {self.LIMITS[name]:,} {name} in all figures, "
-                f"{self.spent[name]:,} so far: fewer or smaller figures")
+        return (f"at most {self.LIMITS[name]:,} {name} in all figures, {self.spent[name]:,} so "
+                f"far: {self.ADVICE[name]}")
 
 
 def _cell(row: list[str], index: int) -> str:

@@ -11,6 +11,7 @@ read the file.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import warnings
@@ -42,10 +43,21 @@ class LogoProblem(Exception):
 
 
 def prepare_logo(data: bytes, name: str) -> m.Logo:
-    """The logo in ``data`` (the file ``name``) ready for the renderers; LogoProblem if unusable."""
-    kind = bounded_format(data)
-    image = _decoded(data, kind)
-    return _encoded(image, kind, name)
+    """The logo in ``data`` (the file ``name``) ready for the renderers; LogoProblem if unusable.
+
+    The last few are kept by their content, so a long-lived process (``deckgen watch``)
+    decodes a logo again only when it changed."""
+    key = (hashlib.sha256(data).digest(), name)
+    if key not in _prepared:
+        kind = bounded_format(data)
+        _prepared[key] = _encoded(_decoded(data, kind), kind, name)
+        while len(_prepared) > PREPARED_KEPT:
+            del _prepared[next(iter(_prepared))]
+    return _prepared[key]
+
+
+PREPARED_KEPT = 4
+_prepared: dict[tuple[bytes, str], m.Logo] = {}
 
 
 def bounded_format(data: bytes) -> str:

@@ -126,6 +126,7 @@ def walk(blocks):
 
 CHART_KINDS = ("bar", "column", "line", "pie")
 FIGURE_KINDS = (*CHART_KINDS, "timeline")
+LABELLED_CATEGORIES = 40  # a bar or column chart of at most this many categories labels each value
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,21 @@ class Figure:
     @property
     def label(self) -> str:
         return f"Figure {self.number}"
+
+    @property
+    def data_points(self) -> int:
+        """The values drawn: every value of every series, every timeline event."""
+        return sum(len(s.values) for s in self.series) + len(self.events)
+
+    @property
+    def value_labels(self) -> int:
+        """The values drawn with a label of their own, the dearest part of drawing a figure:
+        every pie slice and timeline event, every bar of a chart of few categories."""
+        if self.kind == "pie" or self.kind == "timeline":
+            return self.data_points
+        if self.kind != "line" and len(self.categories) <= LABELLED_CATEGORIES:
+            return self.data_points
+        return 0
 
 
 @dataclass(frozen=True)
