@@ -50,7 +50,11 @@ def prepare_logo(data: bytes, name: str) -> m.Logo:
     key = (hashlib.sha256(data).digest(), name)
     if key not in _prepared:
         kind = bounded_format(data)
-        _prepared[key] = _encoded(_decoded(data, kind), kind, name)
+        image = _decoded(data, kind)
+        try:
+            _prepared[key] = _encoded(image, kind, name)
+        except _DECODING_ERRORS:
+            raise LogoProblem(_UNREADABLE, "save it again from an image editor") from None
         while len(_prepared) > PREPARED_KEPT:
             del _prepared[next(iter(_prepared))]
     return _prepared[key]
@@ -166,6 +170,11 @@ def _end_of_entropy_data(data: bytes, position: int) -> int:
 
 # ---- decoding once, encoding for the renderers ------------------------------------------
 
+_DECODING_ERRORS = (OSError, ValueError, SyntaxError, struct.error, EOFError, IndexError,
+                    KeyError, TypeError)
+_UNREADABLE = "is not a PNG or JPEG image that can be read (damaged or cut short)"
+
+
 def _decoded(data: bytes, kind: str):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -179,10 +188,8 @@ def _decoded(data: bytes, kind: str):
             return ImageOps.exif_transpose(image)
     except Image.DecompressionBombError:
         raise LogoProblem("is far too large") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct.error,
-            EOFError, IndexError, KeyError, TypeError):
-        raise LogoProblem("is not a PNG or JPEG image that can be read (damaged or cut short)",
-                          "save it again from an image editor") from None
+    except (UnidentifiedImageError, *_DECODING_ERRORS):
+        raise LogoProblem(_UNREADABLE, "save it again from an image editor") from None
 
 
 @contextmanager
