@@ -314,6 +314,16 @@ def test_a_large_jpeg_of_fewer_scans_is_refused_by_its_pixels_times_scans(tmp_pa
     assert code == 1
 
 
+def test_a_jpeg_of_many_segments_is_refused(tmp_path, capsys):
+    comment = b"\xff\xfe\x00\x04ok"  # a COM segment of two bytes
+    data = image_bytes((64, 64), fmt="JPEG")
+    root = write_project(tmp_path, with_logo("logo.jpg", data[:2] + comment * 300_000 + data[2:]))
+    code, output = run(root, capsys, seconds=5)
+    assert (LOGO_LINE + "'logo.jpg' is a JPEG of more than 1,000 segments (save it again from an "
+            "image editor)") in output, output
+    assert code == 1
+
+
 def test_a_png_of_16_bit_colour_at_the_largest_size_is_refused(tmp_path, capsys):
     root = write_project(tmp_path, with_logo("logo.png", png_header_only(4096, 4096, depth=16, colour=6)))
     code, output = run(root, capsys, seconds=5)

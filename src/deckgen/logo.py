@@ -22,11 +22,12 @@ from . import model as m
 MAX_LOGO_BYTES = 2_000_000
 MAX_LOGO_SIDE = 4096                 # pixels, either side
 MAX_JPEG_SCANS = 100                 # a progressive JPEG has about ten
-MAX_JPEG_SCAN_PIXELS = 40 * 4096 * 4096  # pixels x scans: each scan is a pass over the image
+# pixels x scans: each scan is a pass over the whole image (about 15 ms for 4096 x 4096 here)
+MAX_JPEG_SCAN_PIXELS = 40 * MAX_LOGO_SIDE * MAX_LOGO_SIDE
+MAX_JPEG_SEGMENTS = 1_000            # markers besides the scans: a JPEG has a few dozen at most
 MAX_PNG_CHUNKS = 5_000               # an encoder writes one IDAT chunk per 8 to 64 kB or so
-MAX_DECODED_BYTES = 4096 * 4096 * 4  # the pixels once decoded: 8-bit RGBA at the largest size
+MAX_DECODED_BYTES = 4 * MAX_LOGO_SIDE * MAX_LOGO_SIDE  # 8-bit RGBA at the largest size
 RENDERED_SIDE = 1600                 # pixels: 60 mm wide on the cover at over 600 dpi
-LOGO_FORMATS = ("PNG", "JPEG")
 EXPECTED = f"a PNG or JPEG of at most {MAX_LOGO_SIDE} x {MAX_LOGO_SIDE} pixels"
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -116,7 +117,10 @@ def _png_chunks(data: bytes):
 # ---- JPEG: markers ----------------------------------------------------------------------
 
 def _check_jpeg(data: bytes) -> None:
-    frame, scans = _jpeg_frame_and_scans(data)
+    frame, scans, segments = _jpeg_structure(data)
+    if segments > MAX_JPEG_SEGMENTS:
+        raise LogoProblem(f"is a JPEG of more than {MAX_JPEG_SEGMENTS:,} segments",
+                          "save it again from an image editor")
     if frame is None:
         raise LogoProblem("is not a PNG or JPEG image")
     width, height = frame
@@ -130,12 +134,13 @@ def _check_jpeg(data: bytes) -> None:
                           "again as a baseline JPEG or with fewer pixels")
 
 
-def _jpeg_frame_and_scans(data: bytes) -> tuple[tuple[int, int] | None, int]:
-    """The frame's (width, height) and the number of scans, read from the markers alone."""
-    frame, scans, position = None, 0, 2
-    while position < len(data):
+def _jpeg_structure(data: bytes) -> tuple[tuple[int, int] | None, int, int]:
+    """The frame's (width, height), the number of scans and of other segments, read from the
+    markers alone; the walk stops past MAX_JPEG_SEGMENTS segments."""
+    frame, scans, segments, position = None, 0, 0, 2
+    while position < len(data) and segments <= MAX_JPEG_SEGMENTS:
         if data[position] != 0xFF:
-            return frame, scans  # not a marker where one must be: the rest is not JPEG
+            break  # not a marker where one must be: the rest is not JPEG
         while position < len(data) and data[position] == 0xFF:
             position += 1  # fill bytes
         if position + 3 > len(data):
@@ -144,15 +149,19 @@ def _jpeg_frame_and_scans(data: bytes) -> tuple[tuple[int, int] | None, int]:
         if marker == 0xD9:  # end of image
             break
         length = int.from_bytes(data[position + 1:position + 3], "big")
+        if length < 2:
+            return None, scans, segments  # a segment's length counts its own two bytes
         segment = data[position + 3:position + 1 + length]
         position += 1 + length
         if marker in _JPEG_FRAMES and len(segment) >= 5 and frame is None:
             height, width = struct.unpack(">HH", segment[1:5])
             frame = (width, height)
-        elif marker == 0xDA:  # start of scan: entropy-coded data runs to the next marker
+        if marker == 0xDA:  # start of scan: entropy-coded data runs to the next marker
             scans += 1
             position = _end_of_entropy_data(data, position)
-    return frame, scans
+        else:
+            segments += 1
+    return frame, scans, segments
 
 
 def _end_of_entropy_data(data: bytes, position: int) -> int:
