@@ -218,6 +218,38 @@ def test_a_file_swapped_for_a_link_out_is_never_read(kind, trigger, tmp_path, mo
         assert code == 0, output
 
 
+@pytest.mark.parametrize("proc", ["with /proc", "without /proc"])
+def test_links_inside_the_source_are_read_and_links_out_refused(proc, tmp_path, monkeypatch, capsys):
+    """Where the system has no record of an open file's path (no /proc), the open file is
+    compared with the file its resolved name leads to."""
+    from deckgen import sandbox
+
+    if proc == "without /proc":
+        real_readlink = os.readlink
+
+        def no_proc(path, *args, **kwargs):
+            if str(path).startswith("/proc/self/fd/"):
+                raise FileNotFoundError(path)
+            return real_readlink(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "readlink", no_proc)
+    root = project_for("section", tmp_path / "project")
+    (root / "source/drafts").mkdir()
+    (root / SECTION).rename(root / "source/drafts/one.md")
+    (root / SECTION).symlink_to(root / "source/drafts/one.md")
+    assert run(root, capsys)[0] == 0
+    outside = tmp_path / "outside.md"
+    outside.write_text(OUTSIDE["section"][1])
+    Swap(monkeypatch, root / SECTION, outside, "open")
+    code, output = run(root, capsys)
+    assert REFUSED["section"] in output, output
+    assert SECRET not in output
+    assert code == 1
+    with pytest.raises(sandbox.Unreadable) as refused:
+        sandbox.read_inside(root / "source", root / SECTION, 1000)
+    assert refused.value.reason == sandbox.Unreadable.OUTSIDE
+
+
 def test_the_pdf_draws_the_logo_the_loader_read_not_the_file_now(tmp_path, monkeypatch, capsys):
     """The logo is swapped for a link out right after the loader opened it: the build goes on
     with the bytes it read, and the PDF shows that (red) logo, not the outside (blue) one."""
