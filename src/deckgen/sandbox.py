@@ -37,19 +37,23 @@ def read_inside(folder: Path, path: Path, limit: int) -> bytes:
     once every link is followed; raise :class:`Unreadable` otherwise."""
     try:
         fd = os.open(os.fspath(path), OPEN_FLAGS)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a file where a folder of the path should be
         raise Unreadable(Unreadable.MISSING) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # a link that leads round in a circle goes nowhere inside
             raise Unreadable(Unreadable.OUTSIDE) from None
         raise Unreadable(Unreadable.FAILED, detail=exc.strerror or str(exc)) from None
-    with os.fdopen(fd, "rb", buffering=0) as stream:
+    try:
         if not _is_inside(opened_path(fd, path), real_folder(folder)):
             raise Unreadable(Unreadable.OUTSIDE)
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise Unreadable(Unreadable.NOT_REGULAR)
-        data = _read_at_most(stream, limit + 1)
+        data = _read_at_most(fd, limit + 1)
+    except OSError as exc:
+        raise Unreadable(Unreadable.FAILED, detail=exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise Unreadable(Unreadable.TOO_LARGE, size=max(info.st_size, len(data)))
     return data
@@ -83,10 +87,10 @@ def _is_inside(real: str | None, folder: str) -> bool:
     return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _read_at_most(stream, size: int) -> bytes:
+def _read_at_most(fd: int, size: int) -> bytes:
     chunks, left = [], size
     while left > 0:
-        chunk = stream.read(min(left, 1 << 20))
+        chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
             break
         chunks.append(chunk)
