@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .sandbox import Unreadable, read_inside
+
 
 @dataclass(frozen=True, order=True)
 class Loc:
@@ -74,13 +76,9 @@ def normalise_newlines(text: str) -> str:
 def _source_line(root: Path, loc: Loc) -> str | None:
     if not loc.line:
         return None
-    path = root / loc.file
-    try:
-        if not path.resolve().is_relative_to(root.resolve()):
-            return None  # never quote a file outside the project (a symlink pointing out)
-        with open(path, "rb") as stream:
-            data = stream.read(4_000_000)
-    except OSError:
+    try:  # never quote a file outside the project (a symlink pointing out, even one just made)
+        data = read_inside(root, root / loc.file, 4_000_000)
+    except Unreadable:
         return None
     lines = normalise_newlines(data.decode("utf-8", errors="replace")).split("\n")
     if 0 < loc.line <= len(lines):

@@ -26,7 +26,7 @@ from .theme import Theme
 PDF_SIZE = (6.535, 2.8)  # inches: the brief's text width on A4 (166 mm), so type is not scaled
 DECK_SIZE = (12.1, 4.6)  # inches: a 16:9 slide's figure area (874 pt wide), so it is not scaled up
 MAX_TICKS = 24       # category labels drawn at most; more are sampled evenly
-MAX_LABELLED = 40    # value labels and markers only up to this many categories
+MAX_LABELLED = m.LABELLED_CATEGORIES  # value labels and markers only up to this many categories
 DECK_DPI = 240           # at the size placed on the slide: at least 200 dpi
 DECK_TYPE_SCALE = 2.0    # the deck's figure type, relative to the brief's (20 pt labels)
 

@@ -6,10 +6,12 @@ Every problem in every file is collected first; if any is an error, one
 Every source file is untrusted text from some contributor, so reading is guarded:
 
 - no file outside ``source/`` is read: a path in the source (a CSV, the logo) may not be
-  absolute, a URL, or go up with ``..``, and no symbolic link may lead out; only regular files
-  are opened (a FIFO or a device would block or never end);
-- every file has a size limit, and so do the sections together, a CSV, a table and the logo
-  (its pixel size is read from its header, without decoding it);
+  absolute, a URL, go up with ``..`` or have an overlong name, and no symbolic link may lead
+  out; each file is opened once and the open file, not its name, is checked (see
+  :mod:`deckgen.sandbox`), and only regular files are read (a FIFO or a device would block);
+- every file has a size limit, and so do the sections together, the figure files together, a
+  CSV, a table, the figures' data together and the logo (whose decoding cost is bounded from
+  its structure before it is decoded once, see :mod:`deckgen.logo`);
 - text is UTF-8; line breaks are normalised; characters XML cannot hold (control characters,
   U+FFFE ...) are removed with a warning that names the file, line and column, so neither the
   PDF nor the deck ever sees them.
@@ -21,19 +23,21 @@ import csv
 import hashlib
 import io
 import math
-import os
 import re
-import stat
 import unicodedata
-import warnings
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import ClassVar
 
 from . import model as m
 from .errors import Collector, DeckgenError, Loc, SourceError, did_you_mean, normalise_newlines
+from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
 from .markdown import parse_blocks
+from .sandbox import Unreadable, read_inside
 from .schema import (
     MAX_ABS_VALUE,
     MAX_CATEGORIES,
+    MAX_ID_CHARS,
     MAX_LABEL_CHARS,
     BriefIn,
     FigureIn,
@@ -50,9 +54,10 @@ MAX_TOTAL_MARKDOWN_BYTES = 600_000  # all sections together (about 140 pages of 
 LONG_KEY_POINT = 160  # characters: about two lines of a slide bullet at 28 pt
 MAX_CSV_ROWS = MAX_CATEGORIES     # data rows; each row is a category of the chart
 MAX_FIGURES = 100
-MAX_LOGO_BYTES = 2_000_000
-MAX_LOGO_SIDE = 4096              # pixels
-LOGO_FORMATS = ("PNG", "JPEG")
+MAX_TOTAL_FIGURE_BYTES = 600_000  # all figure files together (YAML is parsed at about 0.1 MB/s)
+MAX_TOTAL_DATA_POINTS = 20_000    # values in all placed figures
+MAX_TOTAL_LABELLED_VALUES = 2_000  # of which drawn with a label of their own (ten times dearer)
+MAX_NAME_CHARS = 100              # one file or folder name in a path written in the source
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 CLEANED = ("removed characters XML cannot hold (control characters, lone surrogates, "
@@ -81,16 +86,12 @@ class _Loader:
         except ValueError:
             return path.as_posix()
 
-    def inside_source(self, path: Path) -> bool:
-        try:
-            return path.resolve().is_relative_to(self.source.resolve())
-        except (OSError, RuntimeError):  # RuntimeError: a symlink loop
-            return False
-
-    def read_text(self, path: Path, loc: Loc | None = None, limit: int = MAX_FILE_BYTES) -> str | None:
-        """The text of a regular file under source/, cleaned; None (and an error) if unusable."""
+    def read_text(self, path: Path, loc: Loc | None = None, limit: int = MAX_FILE_BYTES,
+                  **reporting) -> str | None:
+        """The text of a regular file under source/, cleaned; None (and an error) if unusable.
+        ``reporting`` is passed on to :meth:`read_bytes`."""
         where = loc or Loc(self.rel(path))
-        data = self.read_bytes(path, where, limit)
+        data = self.read_bytes(path, where, limit, **reporting)
         if data is None:
             return None
         file = self.rel(path)
@@ -107,32 +108,21 @@ class _Loader:
                                f"{CLEANED}: {count:,} removed or replaced with a space")
         return text
 
-    def read_bytes(self, path: Path, where: Loc, limit: int) -> bytes | None:
-        """At most ``limit`` bytes of a regular file under source/, else an error."""
-        name = self.rel(path)
-        if not self.inside_source(path):
-            self.problems.error(where, f"'{name}' leads outside the source folder",
-                                expected="a file under source/, not a link out of it")
-            return None
+    def read_bytes(self, path: Path, where: Loc, limit: int, written: str = "", field: str = "",
+                   if_missing: Callable[[], None] | None = None) -> bytes | None:
+        """At most ``limit`` bytes of a regular file under source/, else an error at ``where``.
+
+        The file is opened once and read from what was opened (:func:`~deckgen.sandbox.read_inside`):
+        this is the one place where the source's bytes enter deckgen. ``written`` is the path as
+        the source wrote it (in ``field``), for messages; ``if_missing`` reports a missing file
+        in the caller's own words."""
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        except FileNotFoundError:
-            self.problems.error(where, f"file '{name}' does not exist")
-            return None
-        except OSError as exc:
-            self.problems.error(where, f"cannot read '{name}': {exc.strerror}")
-            return None
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            os.close(fd)
-            self.problems.error(where, f"'{name}' is not a regular file",
-                                expected="a text file, not a folder, device or pipe")
-            return None
-        with os.fdopen(fd, "rb") as stream:
-            data = stream.read(limit + 1)
-        if len(data) > limit:
-            self.problems.error(where, f"file '{name}' is too large ({max(info.st_size, len(data)):,} bytes)",
-                                expected=f"at most {limit:,} bytes")
+            data = read_inside(self.source, path, limit)
+        except Unreadable as exc:
+            if exc.reason == Unreadable.MISSING and if_missing is not None:
+                if_missing()
+            else:
+                self.unreadable(exc, path, where, limit, written, field)
             return None
         self._record(path, data)
         return data
@@ -145,6 +135,26 @@ class _Loader:
             return
         self.read_digests[relative] = hashlib.sha256(data).hexdigest()
 
+    def unreadable(self, exc: Unreadable, path: Path, where: Loc, limit: int, written: str,
+                   field: str) -> None:
+        name = self.rel(path)
+        if exc.reason == Unreadable.MISSING:
+            self.problems.error(where, f"file '{name}' does not exist", field)
+        elif exc.reason == Unreadable.OUTSIDE and written:
+            self.problems.error(where, f"'{_shown(written)}' leads outside the source folder "
+                                "through a symbolic link", field, _path_expected(field))
+        elif exc.reason == Unreadable.OUTSIDE:
+            self.problems.error(where, f"'{name}' leads outside the source folder",
+                                expected="a file under source/, not a link out of it")
+        elif exc.reason == Unreadable.NOT_REGULAR:
+            self.problems.error(where, f"'{name}' is not a regular file",
+                                expected="a text file, not a folder, device or pipe")
+        elif exc.reason == Unreadable.TOO_LARGE:
+            self.problems.error(where, f"file '{name}' is too large ({exc.size:,} bytes)",
+                                expected=f"at most {limit:,} bytes")
+        else:
+            self.problems.error(where, f"cannot read '{name}': {exc.detail}")
+
     def yaml(self, text: str, path: Path, line_offset: int = 0) -> YamlDoc | None:
         try:
             doc = load_yaml(text, self.rel(path), line_offset)
@@ -156,35 +166,33 @@ class _Loader:
         return doc
 
     def source_path(self, name: str, loc: Loc, field: str) -> Path | None:
-        """``name`` (written in the source) as a path under source/, or None and an error."""
-        shown = name if len(name) <= 80 else name[:77] + "..."
+        """``name`` (written in the source) as a path under source/, or None and an error.
+
+        Only the text is checked here; whether the file exists and stays inside source/ is
+        found when it is read."""
         parts = PurePosixPath(name.replace("\\", "/")).parts
+        longest = max(parts, key=len, default="")
+        shown = _shown(name)
         if _SCHEME.match(name):
             problem = f"'{shown}' is a URL or a drive path; deckgen reads no URLs"
         elif name.startswith(("/", "\\", "~")):
             problem = f"'{shown}' is an absolute path"
         elif ".." in parts:
             problem = f"'{shown}' goes up out of the source folder with '..'"
+        elif _name_too_long(longest):
+            self.problems.error(loc, f"the name '{_shown(longest, 40)}' is too long "
+                                f"({_name_too_long(longest)})", field,
+                                f"at most {MAX_NAME_CHARS} characters for each file or folder name")
+            return None
         else:
-            path = self.source / name
-            if not path.exists() and not path.is_symlink():
-                self.problems.error(loc, f"file '{self.rel(path)}' does not exist", field)
-                return None
-            if not self.inside_source(path):
-                problem = f"'{shown}' leads outside the source folder through a symbolic link"
-            else:
-                return path
-        example = "images/logo.png" if field == "logo" else "data/name.csv"
-        self.problems.error(loc, problem, field, f"a relative path under source/, such as {example}")
+            return self.source / name
+        self.problems.error(loc, problem, field, _path_expected(field))
         return None
 
     # ---- the whole project ----
     def load(self) -> m.Brief:
         brief_path = self.source / "brief.yaml"
-        if not brief_path.is_file():
-            raise DeckgenError(f"{self.rel(brief_path)}: no brief file here "
-                               f"(expected source/brief.yaml under {self.root})")
-        text = self.read_text(brief_path, limit=MAX_YAML_BYTES)
+        text = self.read_text(brief_path, limit=MAX_YAML_BYTES, if_missing=self.no_brief)
         doc = self.yaml(text, brief_path) if text is not None else None
         brief_in = validate(BriefIn, doc, self.problems) if doc else None
         if brief_in is None:
@@ -202,27 +210,33 @@ class _Loader:
                        warnings=tuple(self.problems.warnings),
                        source_digests=tuple(sorted(self.read_digests.items())))
 
+    def no_brief(self) -> None:
+        raise DeckgenError(f"{self.rel(self.source / 'brief.yaml')}: no brief file here "
+                           f"(expected source/brief.yaml under {self.root})")
+
     def meta(self, b: BriefIn, doc: YamlDoc) -> m.Meta:
-        logo = self.logo(b.logo, doc.loc(("logo",))) if b.logo else ""
+        logo = self.logo(b.logo, doc.loc(("logo",))) if b.logo else None
         return m.Meta(
             title=b.title, short_title=b.short_title or b.title, subtitle=b.subtitle, date=b.date,
             authors=tuple(m.Author(a.name, a.role) for a in b.authors),
             organisation=b.organisation, distribution=b.distribution, language=b.language,
-            paper=b.paper, keywords=tuple(b.keywords), summary=b.summary, logo=logo or "",
+            paper=b.paper, keywords=tuple(b.keywords), summary=b.summary, logo=logo,
             loc=doc.loc(),
         )
 
-    def logo(self, name: str, loc: Loc) -> str | None:
-        """The logo's path relative to the project, once it is known to be a small PNG or JPEG."""
+    def logo(self, name: str, loc: Loc) -> m.Logo | None:
+        """The logo, read once, its decoding cost bounded, decoded and ready for the renderers."""
         path = self.source_path(name, loc, "logo")
-        if path is None or self.read_bytes(path, loc, MAX_LOGO_BYTES) is None:
+        if path is None:
             return None
-        problem = _image_problem(path)
-        if problem:
-            self.problems.error(loc, f"'{name}' {problem}", "logo",
-                                f"a PNG or JPEG of at most {MAX_LOGO_SIDE} x {MAX_LOGO_SIDE} pixels")
+        data = self.read_bytes(path, loc, MAX_LOGO_BYTES, written=name, field="logo")
+        if data is None:
             return None
-        return self.rel(path)
+        try:
+            return prepare_logo(data, self.rel(path))
+        except LogoProblem as exc:
+            self.problems.error(loc, f"'{_shown(name)}' {exc.problem}", "logo", exc.expected)
+            return None
 
     # ---- references ----
     def references(self, refs: list[ReferenceIn], doc: YamlDoc):
@@ -264,12 +278,7 @@ class _Loader:
                 self.incomplete = True
                 continue
             path = self.source / "sections" / f"{section_id}.md"
-            if not path.exists() and not path.is_symlink():
-                self.problems.error(loc, f"section '{section_id}' has no file", "sections",
-                                    f"{self.rel(path)}")
-                self.incomplete = True
-                continue
-            section = self.section(section_id, path)
+            section = self.section(section_id, path, loc)
             if section is None:
                 self.incomplete = True
             else:
@@ -285,8 +294,12 @@ class _Loader:
                                    "slide bullet", f"key_points.{index}",
                                    f"at most {LONG_KEY_POINT}; move the detail to the prose or notes")
 
-    def section(self, section_id: str, path: Path) -> m.Section | None:
-        text = self.read_text(path, limit=MAX_MARKDOWN_BYTES)
+    def section(self, section_id: str, path: Path, listed: Loc) -> m.Section | None:
+        def no_file() -> None:
+            self.problems.error(listed, f"section '{section_id}' has no file", "sections",
+                                f"{self.rel(path)}")
+
+        text = self.read_text(path, limit=MAX_MARKDOWN_BYTES, if_missing=no_file)
         if text is None:
             return None
         self.markdown_bytes += len(text.encode("utf-8"))
@@ -339,13 +352,18 @@ class _Loader:
                 self.problems.warn(doc.loc(), f"figure '{figure_id}' is never placed, so neither "
                                    "output shows it", expected=f"![](fig:{figure_id}) in a section")
         figures = []
+        budget = _DataBudget()
         for number, figure_id in enumerate(order, start=1):
             spec, doc, _ = specs[figure_id]
             figure = self.figure(figure_id, number, spec, doc)
             if figure is None:
                 self.broken_figures.add(figure_id)
-            else:
-                figures.append(figure)
+                continue
+            for passed in budget.spend(figure):
+                self.problems.error(doc.loc(), f"the figures together have too many {passed}: "
+                                    f"the limit is passed in figure '{figure_id}'",
+                                    expected=budget.expected(passed))
+            figures.append(figure)
         return tuple(figures)
 
     def figure_specs(self) -> tuple[dict[str, tuple[FigureIn, YamlDoc, Path]], set[str]]:
@@ -358,9 +376,27 @@ class _Loader:
             self.problems.error(Loc(self.rel(folder)), f"too many figure files ({len(paths):,})",
                                 expected=f"at most {MAX_FIGURES}")
             return {}, {p.stem for p in paths}
+        figure_bytes = 0
         for path in paths:
             figure_id = path.stem
+            if len(figure_id) > MAX_ID_CHARS:
+                self.problems.error(Loc(self.rel(path)), f"figure file name '{_shown(figure_id, 40)}' "
+                                    f"is too long ({len(figure_id):,} characters)", expected=(
+                                        f"at most {MAX_ID_CHARS} characters before {path.suffix}"))
+                broken.add(figure_id)
+                continue
+            if figure_bytes > MAX_TOTAL_FIGURE_BYTES:
+                broken.add(figure_id)  # not read: the budget is spent (reported once, below)
+                continue
             text = self.read_text(path, limit=MAX_YAML_BYTES)
+            figure_bytes += len(text.encode("utf-8")) if text is not None else 0
+            if figure_bytes > MAX_TOTAL_FIGURE_BYTES:
+                self.problems.error(Loc(self.rel(path)), "the figure files together are too large: "
+                                    "the limit is passed in this file", expected=(
+                                        f"at most {MAX_TOTAL_FIGURE_BYTES:,} bytes in all figure "
+                                        "files; put large data in CSV files"))
+                broken.add(figure_id)
+                continue
             doc = self.yaml(text, path) if text is not None else None
             spec = validate(FigureIn, doc, self.problems) if doc else None
             if spec is None:
@@ -429,7 +465,7 @@ class _Loader:
         """(file, rows) of the non-blank rows of a CSV under source/, each row with its line."""
         loc = doc.loc(("data", "csv"))
         path = self.source_path(name, loc, "data.csv")
-        text = self.read_text(path, loc) if path is not None else None
+        text = self.read_text(path, loc, written=name, field="data.csv") if path is not None else None
         if text is None:
             return None
         file = self.rel(path)
@@ -513,6 +549,38 @@ class _Loader:
                 self.problems.warn(ref.loc, f"reference '{ref.id}' is never cited", "references")
 
 
+class _DataBudget:
+    """The drawing all figures together ask for, bounded, not only each figure's: drawing
+    costs about the same per value in every figure, and about ten times more for a value
+    drawn with a label of its own."""
+
+    LIMITS: ClassVar[dict[str, int]] = {"data points": MAX_TOTAL_DATA_POINTS,
+                                        "labelled values": MAX_TOTAL_LABELLED_VALUES}
+    ADVICE: ClassVar[dict[str, str]] = {
+        "data points": "fewer or smaller figures",
+        "labelled values": (f"a pie, a timeline, and a bar or column chart of up to "
+                            f"{m.LABELLED_CATEGORIES} categories label each value; fewer or "
+                            "smaller figures")}
+
+    def __init__(self):
+        self.spent = dict.fromkeys(self.LIMITS, 0)
+
+    def spend(self, figure: m.Figure) -> list[str]:
+        """Count ``figure``; the names of the limits it is the first to pass."""
+        costs = {"data points": figure.data_points, "labelled values": figure.value_labels}
+        passed = []
+        for name, cost in costs.items():
+            before = self.spent[name]
+            self.spent[name] += cost
+            if before <= self.LIMITS[name] < self.spent[name]:
+                passed.append(name)
+        return passed
+
+    def expected(self, name: str) -> str:
+        return (f"at most {self.LIMITS[name]:,} {name} in all figures, {self.spent[name]:,} so "
+                f"far: {self.ADVICE[name]}")
+
+
 def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
 
@@ -554,22 +622,22 @@ def _encoding_hint(data: bytes) -> str:
     return "save the file as UTF-8"
 
 
-def _image_problem(path: Path) -> str:
-    """What makes the image at ``path`` unusable as a logo, or "" if nothing. Only the header
-    is read: the pixels are never decoded here."""
-    from PIL import Image, UnidentifiedImageError
+def _shown(text: str, limit: int = 80) -> str:
+    """``text`` for a message: its first ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path, formats=list(LOGO_FORMATS)) as image:
-                width, height = image.size
-    except Image.DecompressionBombError:
-        return "is far too large"
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return "is not a PNG or JPEG image"
-    if width > MAX_LOGO_SIDE or height > MAX_LOGO_SIDE or not width or not height:
-        return f"is {width:,} x {height:,} pixels"
+
+def _path_expected(field: str) -> str:
+    example = "images/logo.png" if field == "logo" else "data/name.csv"
+    return f"a relative path under source/, such as {example}"
+
+
+def _name_too_long(name: str) -> str:
+    """How a file or folder name is too long for deckgen, or "" if it is not."""
+    if len(name) > MAX_NAME_CHARS:
+        return f"{len(name):,} characters"
+    if len(name.encode("utf-8")) > 255:  # the most a file system holds in one name
+        return f"{len(name.encode('utf-8')):,} bytes in UTF-8"
     return ""
 
 

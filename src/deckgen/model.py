@@ -126,6 +126,7 @@ def walk(blocks):
 
 CHART_KINDS = ("bar", "column", "line", "pie")
 FIGURE_KINDS = (*CHART_KINDS, "timeline")
+LABELLED_CATEGORIES = 40  # a bar or column chart of at most this many categories labels each value
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,21 @@ class Figure:
     @property
     def label(self) -> str:
         return f"Figure {self.number}"
+
+    @property
+    def data_points(self) -> int:
+        """The values drawn: every value of every series, every timeline event."""
+        return sum(len(s.values) for s in self.series) + len(self.events)
+
+    @property
+    def value_labels(self) -> int:
+        """The values drawn with a label of their own, the dearest part of drawing a figure:
+        every pie slice and timeline event, every bar of a chart of few categories."""
+        if self.kind == "pie" or self.kind == "timeline":
+            return self.data_points
+        if self.kind != "line" and len(self.categories) <= LABELLED_CATEGORIES:
+            return self.data_points
+        return 0
 
 
 @dataclass(frozen=True)
@@ -219,6 +235,22 @@ class Author:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """The brief's logo as the renderers draw it: decoded once by the loader, turned upright
+    (its EXIF orientation applied) and encoded again; its file is never read again."""
+
+    file: str  # where it came from, relative to the project
+    data: bytes
+    media_type: str  # "image/png" or "image/jpeg"
+    width: int  # pixels, upright
+    height: int
+
+    @property
+    def suffix(self) -> str:
+        return ".png" if self.media_type == "image/png" else ".jpg"
+
+
+@dataclass(frozen=True)
 class Meta:
     title: str
     short_title: str
@@ -231,7 +263,7 @@ class Meta:
     paper: str
     keywords: tuple[str, ...]
     summary: str
-    logo: str  # path relative to the project, or ""
+    logo: Logo | None  # None: no logo
     loc: Loc
 
 

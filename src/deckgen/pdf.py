@@ -61,7 +61,11 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
 
     ``figure_svgs`` is read only when WeasyPrint asks for a figure: it may still be drawn."""
     paper = _paper(paper or brief.meta.paper)
-    assets = DocumentAssets(figure_svgs, {LEADER_DOT_URL: leader_dot_svg(theme)})
+    fixed = {LEADER_DOT_URL: leader_dot_svg(theme)}
+    logo = brief.meta.logo
+    if logo:  # the loader's bytes: the file is never opened again by name
+        fixed[f"asset:logo{logo.suffix}"] = logo.data
+    assets = DocumentAssets(figure_svgs, fixed)
     writer = HtmlWriter(brief, {fid: assets.url(fid) for fid in figure_svgs})
     page_css = f"@page {{ size: {PAPER_SIZES[paper]}; }}\n"
     if print_mode:
@@ -73,7 +77,7 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
         takeaways=headline_points(brief), writer=writer, date_text=m.long_date(brief.meta.date),
         css_variables=_style_text(theme.css_variables() + page_css + UNBREAKABLE_CSS),
         stylesheet=project.template_file("brief.css").as_uri(),
-        logo=(project.root / brief.meta.logo).as_uri() if brief.meta.logo else "",
+        logo=f"asset:logo{logo.suffix}" if logo else "",
         print_mode=print_mode, paper=paper,
     )
     return html, assets

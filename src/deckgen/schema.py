@@ -10,11 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import Collector, did_you_mean
 from .yamlsrc import YamlDoc
 
+MAX_ID_CHARS = 80            # a section, figure or reference id (section and figure ids name files)
+MAX_PATH_CHARS = 200         # a path written in the source (a CSV, the logo)
+FIRST_DATE = dt.date(1980, 1, 1)   # the dates a zip file (the deck) can hold: 1980 to 2107
+LAST_DATE = dt.date(2107, 12, 31)
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 ID_EXPECTED = "lower-case letters, digits, '-' and '_'"
 URL_PATTERN = r"^(https?://\S+)?$"
@@ -50,7 +55,7 @@ class AuthorIn(_Strict):
 
 
 class ReferenceIn(_Strict):
-    id: str = Field(pattern=ID_PATTERN, max_length=80)
+    id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID_CHARS)
     author: str = Field(min_length=1, max_length=500)
     title: str = Field(min_length=1, max_length=500)
     publisher: str = _text(300)
@@ -70,13 +75,21 @@ class BriefIn(_Strict):
     paper: Literal["a4", "letter"] = "a4"
     keywords: list[Annotated[str, Field(max_length=60)]] = Field(default=[], max_length=30)
     summary: str = _text(3000)
-    logo: str = _text(300)
-    sections: list[str] = Field(min_length=1, max_length=MAX_SECTIONS)
+    logo: str = _text(MAX_PATH_CHARS)
+    sections: list[Annotated[str, Field(max_length=MAX_ID_CHARS)]] = Field(
+        min_length=1, max_length=MAX_SECTIONS)
     references: list[ReferenceIn] = Field(default=[], max_length=MAX_REFERENCES)
+
+    @field_validator("date")
+    @classmethod
+    def _date_every_output_holds(cls, date: dt.date) -> dt.date:
+        if not FIRST_DATE <= date <= LAST_DATE:
+            raise PydanticCustomError("date_range", "{date} is out of range", {"date": str(date)})
+        return date
 
 
 class SectionIn(_Strict):
-    id: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9_-]*)?$", max_length=80)
+    id: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9_-]*)?$", max_length=MAX_ID_CHARS)
     title: str = Field(min_length=1, max_length=300)
     key_points: list[Annotated[str, Field(max_length=MAX_KEY_POINT_CHARS)]] = Field(
         default=[], max_length=MAX_KEY_POINTS)
@@ -96,7 +109,7 @@ class EventIn(_Strict):
 
 
 class DataIn(_Strict):
-    csv: str = _text(300)
+    csv: str = _text(MAX_PATH_CHARS)
     category: str = _text(MAX_LABEL_CHARS)
     categories: list[Label] = Field(default=[], max_length=MAX_CATEGORIES)
     series: list[SeriesIn] = Field(default=[], max_length=MAX_SERIES)
@@ -104,7 +117,7 @@ class DataIn(_Strict):
 
 
 class FigureIn(_Strict):
-    id: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9_-]*)?$", max_length=80)
+    id: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9_-]*)?$", max_length=MAX_ID_CHARS)
     kind: Literal["bar", "column", "line", "pie", "timeline"]
     title: str = Field(min_length=1, max_length=300)
     caption: str = _text(1000)
@@ -152,6 +165,11 @@ def _record(err: dict, model: type[BaseModel], doc: YamlDoc, problems: Collector
     if kind == "too_long":
         problems.error(doc.loc(path), f"too many items ({ctx.get('actual_length', 0):,})", field,
                        f"at most {ctx.get('max_length', 0):,}")
+        return
+    if kind == "date_range":
+        problems.error(doc.loc(path), f"{ctx['date']} is outside the years {FIRST_DATE.year} to "
+                       f"{LAST_DATE.year}", field, "the deck is a zip file, whose entry times "
+                       "hold only those years")
         return
     if kind == "finite_number":
         problems.error(doc.loc(path), "should be a finite number", field, "not .inf or .nan")
