@@ -28,6 +28,7 @@ import pytest
 from PIL import Image
 
 from conftest import MINIMAL
+from deckgen import loader, sandbox
 from deckgen.cli import main
 from deckgen.errors import SourceError
 from deckgen.loader import load_project
@@ -222,7 +223,6 @@ def test_a_file_swapped_for_a_link_out_is_never_read(kind, trigger, tmp_path, mo
 def test_links_inside_the_source_are_read_and_links_out_refused(proc, tmp_path, monkeypatch, capsys):
     """Where the system has no record of an open file's path (no /proc), the open file is
     compared with the file its resolved name leads to."""
-    from deckgen import sandbox
 
     if proc == "without /proc":
         real_readlink = os.readlink
@@ -251,7 +251,7 @@ def test_links_inside_the_source_are_read_and_links_out_refused(proc, tmp_path, 
 
 
 def test_the_pdf_draws_the_logo_the_loader_read_not_the_file_now(tmp_path, monkeypatch, capsys):
-    """The logo is swapped for a link out right after the loader opened it: the build goes on
+    """The logo is swapped for a link out right after the loader read it: the build goes on
     with the bytes it read, and the PDF shows that (red) logo, not the outside (blue) one."""
     import pdfplumber
 
@@ -259,17 +259,17 @@ def test_the_pdf_draws_the_logo_the_loader_read_not_the_file_now(tmp_path, monke
     outside = tmp_path / "outside.png"
     outside.write_bytes(OUTSIDE["logo"][1])
     target = os.path.abspath(root / "source/logo.png")
-    real_open, swapped = os.open, []
+    real_read, swapped = loader.read_inside, []
 
-    def open_then_swap(path, flags, *args, **kwargs):
-        fd = real_open(path, flags, *args, **kwargs)
-        if not swapped and isinstance(path, (str, Path)) and os.path.abspath(path) == target:
+    def read_then_swap(folder, path, limit):
+        data = real_read(folder, path, limit)
+        if not swapped and os.path.abspath(path) == target:
             swapped.append(True)
             os.unlink(target)
             os.symlink(outside, target)
-        return fd
+        return data
 
-    monkeypatch.setattr(os, "open", open_then_swap)
+    monkeypatch.setattr(loader, "read_inside", read_then_swap)
     code, output = run(root, capsys, "build", seconds=60)
     assert code == 0, output
     assert swapped
