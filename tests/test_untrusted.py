@@ -281,3 +281,32 @@ def test_messages_never_quote_a_file_outside_the_project(tmp_path):
     os.symlink(tmp_path / "outside.txt", tmp_path / "project" / "link.md")
     text = Problem(Loc("link.md", 1, 1), "bad").format(tmp_path / "project")
     assert "secret" not in text
+
+
+def test_sandbox_never_serves_a_file_swapped_for_a_link_out_while_it_is_fetched(sandbox, monkeypatch):
+    """The fetcher reads what it opened: a stylesheet swapped for a link to a file outside the
+    project between any check of its name and the read is refused, not served."""
+    root, fetcher = sandbox
+    target = root / "source" / "inside.css"
+    real_open, real_is_file = os.open, Path.is_file
+
+    def swap():
+        if not target.is_symlink():
+            target.unlink()
+            os.symlink(root / "secret.txt", target)
+
+    def open_after_swap(path, *args, **kwargs):
+        if os.fspath(path) == str(target):
+            swap()
+        return real_open(path, *args, **kwargs)
+
+    def is_file_then_swap(path):
+        answer = real_is_file(path)
+        if path == target:
+            swap()
+        return answer
+
+    monkeypatch.setattr(os, "open", open_after_swap)
+    monkeypatch.setattr(Path, "is_file", is_file_then_swap)
+    with pytest.raises(RefusedResource):
+        fetcher.fetch(target.as_uri())

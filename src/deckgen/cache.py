@@ -39,6 +39,7 @@ from pathlib import Path
 from . import __version__
 from .buildfs import Folder, plain_name
 from .errors import EnvironmentProblem, Loc, Problem, SourceError
+from .sandbox import Unreadable, read_inside
 
 CACHE_DIR = ".deckgen-cache"
 MANIFEST_VERSION = 1
@@ -105,24 +106,12 @@ def file_digests(folder: Path) -> dict[str, str]:
 
 
 def _entry_digest(entry: os.DirEntry, root: Path) -> str:
+    """The digest of what the loader would read at ``entry``: its bytes, read the loader's way
+    (once, through the descriptor, inside ``root``), or why it could not be read."""
     try:
-        if entry.is_symlink():
-            target = Path(entry.path).resolve()
-            if not target.is_relative_to(root):
-                return "link out:" + os.readlink(entry.path)
-            if target.is_dir():
-                return "link to a folder:" + os.readlink(entry.path)
-        return _content_digest(entry.path)
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-        return f"unreadable:{getattr(exc, 'errno', '')}"
-
-
-def _content_digest(path: str) -> str:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC)
-    with os.fdopen(fd, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return "not a regular file"
-        return hashlib.sha256(stream.read(MAX_HASHED_BYTES + 1)).hexdigest()
+        return hashlib.sha256(read_inside(root, Path(entry.path), MAX_HASHED_BYTES)).hexdigest()
+    except Unreadable as exc:
+        return f"unreadable:{exc.reason}:{exc.size}"
 
 
 def digests_digest(digests: dict[str, str], label: str) -> str:

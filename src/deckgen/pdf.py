@@ -16,6 +16,7 @@ it, so a string with no break in it (a URL, a long compound, a code token) break
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import traceback
@@ -34,6 +35,7 @@ from .errors import DeckgenError, EnvironmentProblem, printable
 from .html import HtmlWriter
 from .project import Project, default_templates_dir
 from .reproducible import build_stamp, pinned_source_date_epoch
+from .sandbox import Unreadable, read_inside
 from .theme import Theme
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -398,7 +400,8 @@ class SandboxFetcher(_sandbox_fetcher_base()):
 
     def __init__(self, trusted_dirs: list[Path], assets: Mapping[str, bytes]):
         super().__init__(fail_on_errors=True, allowed_protocols=["file", "asset"])
-        self.trusted = [d.resolve() for d in trusted_dirs]
+        # each folder as named and as resolved: a URL may come from either
+        self.trusted = list(dict.fromkeys(p for d in trusted_dirs for p in (Path(os.path.abspath(d)), d.resolve())))
         self.assets = assets
         self.refused: list[str] = []
 
@@ -409,15 +412,26 @@ class SandboxFetcher(_sandbox_fetcher_base()):
             return URLFetcherResponse(url, self.assets[url], {"Content-Type": _mime(url)})
         parts = urlsplit(url)
         if parts.scheme == "file" and not parts.netloc:
-            path = Path(unquote(parts.path)).resolve()
-            if any(path.is_relative_to(d) for d in self.trusted) and path.is_file():
-                if path.stat().st_size > MAX_RESOURCE_BYTES:
-                    self.refused.append(url)
-                    raise RefusedResource(f"refused to load '{url}': larger than "
-                                          f"{MAX_RESOURCE_BYTES:,} bytes")
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(url)})
+            data = self._read_trusted(Path(os.path.normpath(unquote(parts.path))), url)
+            if data is not None:
+                return URLFetcherResponse(url, data, {"Content-Type": _mime(url)})
         self.refused.append(url)
         raise RefusedResource(f"refused to load '{url}': only files inside the project are used")
+
+    def _read_trusted(self, path: Path, url: str) -> bytes | None:
+        """The bytes of ``path`` if it lies in a trusted folder, read through its descriptor
+        (:func:`~deckgen.sandbox.read_inside`): no link leads out between a check and the read."""
+        for folder in self.trusted:
+            if not path.is_relative_to(folder):
+                continue
+            try:
+                return read_inside(folder, path, MAX_RESOURCE_BYTES)
+            except Unreadable as exc:
+                if exc.reason == Unreadable.TOO_LARGE:
+                    self.refused.append(url)
+                    raise RefusedResource(f"refused to load '{url}': larger than "
+                                          f"{MAX_RESOURCE_BYTES:,} bytes") from None
+        return None
 
 
 def _mime(url: str) -> str:
