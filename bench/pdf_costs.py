@@ -22,8 +22,9 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
-from deckgen import figures, pdf
-from deckgen.build import validate
+from deckgen.build.pipeline import validate
+from deckgen.figures import drawing as figures
+from deckgen.pdf import document as pdf
 from deckgen.project import Project
 
 REPO = Path(__file__).resolve().parents[1]

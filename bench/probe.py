@@ -19,10 +19,11 @@ from pathlib import Path
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from deckgen import figures, pdf
-from deckgen.build import validate
-from deckgen.deck import write_deck
-from deckgen.plan import plan_slides
+from deckgen.build.pipeline import validate
+from deckgen.deck.plan import plan_slides
+from deckgen.deck.writer import write_deck
+from deckgen.figures import drawing as figures
+from deckgen.pdf import document as pdf
 from deckgen.project import Project
 
 

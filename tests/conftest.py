@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.build import BuildOptions, build
+from deckgen.build.pipeline import BuildOptions, build
 from deckgen.project import Project
 
 REPO = Path(__file__).resolve().parents[1]

@@ -14,8 +14,9 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from deckgen import cache, deck
-from deckgen.build import BuildOptions, build, output_keys
+from deckgen.build import cache
+from deckgen.build.pipeline import BuildOptions, build, output_keys
+from deckgen.deck import writer as deck
 from deckgen.errors import DeckgenError
 
 DECKGEN = [sys.executable, "-c", "from deckgen.cli import entry_point; entry_point()"]

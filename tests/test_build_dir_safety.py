@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from deckgen import cache
-from deckgen.build import BuildOptions, build
+from deckgen.build import cache
+from deckgen.build.pipeline import BuildOptions, build
 from deckgen.cli import main
 from deckgen.errors import EnvironmentProblem
 from deckgen.project import Project
@@ -405,7 +405,7 @@ def test_too_many_files_or_folders_are_a_located_error(make_project, minimal_fil
 
 def save_during_the_load(monkeypatch, path: Path, text: str) -> None:
     """The author saves ``path`` after the build hashed the source and before it loads it."""
-    from deckgen import loader
+    from deckgen.load import loader
 
     real = loader.load_project
 
@@ -452,7 +452,7 @@ def test_keeping_a_save_made_during_a_build_is_up_to_date(make_project, minimal_
 
 
 def test_the_brief_records_the_digest_of_every_file_it_read(make_project, minimal_files):
-    from deckgen.loader import load_project
+    from deckgen.load.loader import load_project
 
     project = make_project(minimal_files)
     (project.source / "unused.txt").write_text("not read")
@@ -467,7 +467,7 @@ def test_the_brief_records_the_digest_of_every_file_it_read(make_project, minima
 
 RENDERING_FOREVER = """
 import sys, time
-from deckgen import jobs
+from deckgen.build import jobs
 
 def rendering_forever(self, figures=None):
     (figures or self.figures_drawn_here()).payload()  # the figures are in: the deck renders now
@@ -600,7 +600,7 @@ def test_a_build_through_the_library_raises_the_same_refusal(make_project, minim
 
 WATCH_RENDERING_FOREVER = """
 import sys, time
-from deckgen import jobs
+from deckgen.build import jobs
 
 calls = []
 

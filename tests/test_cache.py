@@ -11,9 +11,11 @@ import textwrap
 
 import pytest
 
-from deckgen import deck, figures, pdf
-from deckgen.build import BuildOptions, build
+from deckgen.build.pipeline import BuildOptions, build
+from deckgen.deck import writer as deck
 from deckgen.errors import DeckgenError, SourceError
+from deckgen.figures import drawing as figures
+from deckgen.pdf import document as pdf
 from deckgen.project import default_templates_dir
 
 TIMELINE = """
@@ -201,8 +203,8 @@ def test_a_noop_build_process_imports_nothing_heavy(make_project, minimal_files)
 # ---- the deck's process hands the figures over ----------------------------------------------------
 
 def test_the_pdf_asks_for_its_figures_once_and_only_when_it_needs_them(make_project, two_figures):
-    from deckgen.build import validate
-    from deckgen.jobs import HandedOver
+    from deckgen.build.jobs import HandedOver
+    from deckgen.build.pipeline import validate
 
     project = make_project(two_figures)
     brief, theme, _, _ = validate(project)
@@ -233,7 +235,7 @@ def test_a_deck_process_that_dies_fails_the_build_and_keeps_the_last_one(make_pr
                                                                          monkeypatch):
     import os
 
-    from deckgen.jobs import Jobs
+    from deckgen.build.jobs import Jobs
 
     project = make_project(two_figures)
     first = outputs(build(project))
@@ -258,7 +260,7 @@ def test_a_deck_process_that_dies_fails_the_build_and_keeps_the_last_one(make_pr
 
 def test_a_font_installed_after_a_build_makes_the_next_one_render(make_project, minimal_files,
                                                                  monkeypatch, tmp_path):
-    from deckgen import cache
+    from deckgen.build import cache
 
     fonts = tmp_path / "fonts"
     fonts.mkdir()
@@ -305,8 +307,8 @@ def test_a_tampered_manifest_cannot_make_a_build_delete_other_files(make_project
 
 def test_a_long_lived_process_parses_only_the_yaml_that_changed(make_project, two_figures,
                                                                 monkeypatch):
-    from deckgen import yamlsrc
-    from deckgen.build import load
+    from deckgen.build.pipeline import load
+    from deckgen.load import yamlsrc
 
     parsed = []
     real_parse = yamlsrc._parse
@@ -346,7 +348,7 @@ def test_a_long_lived_process_renders_with_the_template_as_saved(make_project, m
 
 def test_a_pdf_rebuilt_beside_a_cached_deck_does_not_plan_the_deck_again(make_project,
                                                                         minimal_files, monkeypatch):
-    from deckgen import jobs
+    from deckgen.build import jobs
 
     project = make_project(minimal_files)
     build(project)
@@ -356,7 +358,7 @@ def test_a_pdf_rebuilt_beside_a_cached_deck_does_not_plan_the_deck_again(make_pr
         planned.append(1)
         return jobs.checked_plans(*args)
 
-    monkeypatch.setattr("deckgen.build.checked_plans", counting)  # the build's own check
+    monkeypatch.setattr("deckgen.build.pipeline.checked_plans", counting)  # the build's own check
     result = build(project, BuildOptions(paper="letter"))
     assert result.cache["outputs"] == {"pdf": "built", "pptx": "hit"}
     assert planned == []  # the cached deck passed the check with these very inputs

@@ -22,13 +22,13 @@ from pptx.util import Pt
 from pypdf import PdfReader
 
 from deckgen import model as m
-from deckgen.build import BuildOptions, build
+from deckgen.build.pipeline import BuildOptions, build
 from deckgen.cli import main
-from deckgen.deck import clean, deck_geometry, write_deck
+from deckgen.deck.parity import comparable, missing_points
+from deckgen.deck.plan import Bullet, plan_slides
+from deckgen.deck.writer import clean, deck_geometry, write_deck
 from deckgen.errors import EnvironmentProblem
-from deckgen.loader import load_project
-from deckgen.parity import comparable, missing_points
-from deckgen.plan import Bullet, plan_slides
+from deckgen.load.loader import load_project
 from deckgen.project import Project
 from deckgen.theme import load_theme
 
@@ -93,7 +93,7 @@ def project_parts(root: Path):
 
 
 def timeline_pngs(brief: m.Brief, theme) -> dict[str, bytes]:
-    from deckgen import figures
+    from deckgen.figures import drawing as figures
 
     return {f.id: figures.render_png(f, theme) for f in brief.figures if f.kind not in m.CHART_KINDS}
 

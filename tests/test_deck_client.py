@@ -23,9 +23,9 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from deckgen.deck import deck_geometry, write_deck
-from deckgen.loader import load_project
-from deckgen.plan import Bullet, SlidePlan, plan_slides
+from deckgen.deck.plan import Bullet, SlidePlan, plan_slides
+from deckgen.deck.writer import deck_geometry, write_deck
+from deckgen.load.loader import load_project
 from deckgen.project import Project
 from deckgen.theme import load_theme
 from test_deck import reference_template, stress_build_once, timeline_pngs

@@ -269,7 +269,7 @@ def test_a_template_unpacking_past_the_budget_is_refused(make_project, minimal_f
     """Entries that compress little, adding up past the unpacked budget (lowered for the test)."""
     import random
 
-    from deckgen import deck
+    from deckgen.deck import writer as deck
 
     monkeypatch.setattr(deck, "TEMPLATE_MAX_UNPACKED", 2**20, raising=False)
     noise = random.Random(7)
@@ -298,8 +298,8 @@ ARABIC = "العلاقات بين اليابان وكوريا الجنوبية �
 
 @pytest.fixture(scope="module")
 def fonts():
+    from deckgen.deck.textfit import Fonts
     from deckgen.project import Project
-    from deckgen.textfit import Fonts
     from deckgen.theme import load_theme
 
     theme = load_theme(Project.at(Path(__file__).resolve().parents[1]).template_file("theme.yaml"))
@@ -310,7 +310,7 @@ def _shaped_width(family: str, text: str, size: float) -> float:
     """``text``'s advance shaped by HarfBuzz in ``family`` (Pillow's Raqm layout)."""
     from PIL import ImageFont
 
-    from deckgen.textfit import font_path
+    from deckgen.deck.textfit import font_path
 
     font = ImageFont.truetype(font_path(family), 100, layout_engine=ImageFont.Layout.RAQM)
     return font.getlength(text) * size / 100
@@ -335,8 +335,8 @@ def test_complex_scripts_are_measured_by_their_shaped_width(fonts, text, family)
 
 
 def test_a_zalgo_title_is_shortened_with_the_full_title_in_the_notes(make_project, minimal_files):
-    from deckgen.loader import load_project
-    from deckgen.plan import plan_slides
+    from deckgen.deck.plan import plan_slides
+    from deckgen.load.loader import load_project
     from deckgen.theme import load_theme
 
     title = _zalgo("Stacked") + " marks in a title"

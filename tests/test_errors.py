@@ -74,7 +74,7 @@ def test_a_deck_that_would_drop_a_key_point_fails_the_build(make_project, minima
                                                           monkeypatch, how):
     """The deck's job checks its slide plan against the brief, in whichever process renders
     it; the report reaches the author unchanged, and nothing is written."""
-    from deckgen import parity
+    from deckgen.deck import parity
     from deckgen.errors import Loc, Problem
 
     project = make_project(minimal_files)

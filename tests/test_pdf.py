@@ -21,10 +21,11 @@ from matplotlib import rc_context
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from deckgen import figures, pdf
 from deckgen import model as m
 from deckgen.errors import DeckgenError
-from deckgen.loader import load_project
+from deckgen.figures import drawing as figures
+from deckgen.load.loader import load_project
+from deckgen.pdf import document as pdf
 from deckgen.project import Project
 from deckgen.theme import load_theme
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from deckgen import model as m
+from deckgen.deck.parity import comparable, parity_problems
+from deckgen.deck.plan import CONTINUED, DEFAULT_GEOMETRY, LAYOUTS, SLACK, Areas, Box, ChartData, plan_slides
+from deckgen.deck.textfit import Fonts, lines_height, sentence_pieces, tokens, wrap, wrap_raw
 from deckgen.errors import EnvironmentProblem, Loc
-from deckgen.loader import load_project
-from deckgen.parity import comparable, parity_problems
-from deckgen.plan import CONTINUED, DEFAULT_GEOMETRY, LAYOUTS, SLACK, Areas, Box, ChartData, plan_slides
-from deckgen.textfit import Fonts, lines_height, sentence_pieces, tokens, wrap, wrap_raw
+from deckgen.load.loader import load_project
 from deckgen.theme import Theme, load_theme
 
 REPO = Path(__file__).resolve().parents[1]

@@ -25,7 +25,7 @@ from ruamel.yaml.scanner import RoundTripScanner
 
 from conftest import MINIMAL
 from deckgen.cli import main
-from deckgen.yamlsrc import YamlProblem, load_yaml
+from deckgen.load.yamlsrc import YamlProblem, load_yaml
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

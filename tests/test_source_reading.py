@@ -28,10 +28,10 @@ import pytest
 from PIL import Image
 
 from conftest import MINIMAL
-from deckgen import loader, sandbox
 from deckgen.cli import main
 from deckgen.errors import SourceError
-from deckgen.loader import load_project
+from deckgen.load import loader, sandbox
+from deckgen.load.loader import load_project
 
 SECRET = "OUTSIDE-SECRET-7f3a"
 BRIEF = "source/brief.yaml"

@@ -23,8 +23,8 @@ import pdfplumber
 import pytest
 
 from conftest import REPO
-from deckgen import pdf
 from deckgen.cli import main
+from deckgen.pdf import document as pdf
 from deckgen.project import default_templates_dir
 
 MM = 72 / 25.4
@@ -230,9 +230,9 @@ def test_an_invalid_source_date_epoch_stops_the_check(make_project, minimal_file
 def test_figures_drawn_outside_a_command_name_an_invalid_source_date_epoch(monkeypatch):
     """A library caller that skipped the check gets the same message from the figure drawing,
     not matplotlib's ValueError."""
-    from deckgen import figures
     from deckgen.errors import EnvironmentProblem
-    from deckgen.loader import load_project
+    from deckgen.figures import drawing as figures
+    from deckgen.load.loader import load_project
     from deckgen.project import Project
     from deckgen.theme import load_theme
 

@@ -28,14 +28,14 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from conftest import MINIMAL
-from deckgen import figures
 from deckgen.cli import main
 from deckgen.errors import Loc, Problem
-from deckgen.loader import load_project
-from deckgen.pdf import RefusedResource, SandboxFetcher
+from deckgen.figures import drawing as figures
+from deckgen.load.loader import load_project
+from deckgen.load.yamlsrc import YamlProblem, load_yaml
+from deckgen.pdf.document import RefusedResource, SandboxFetcher
 from deckgen.project import Project
 from deckgen.theme import load_theme
-from deckgen.yamlsrc import YamlProblem, load_yaml
 
 # ---- the sandbox ---------------------------------------------------------------------------
 

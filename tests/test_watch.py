@@ -13,10 +13,12 @@ import time
 import pytest
 from pptx import Presentation
 
-from deckgen import deck, pdf, processes
-from deckgen.build import BuildOptions, build
+from deckgen.build import processes
+from deckgen.build.pipeline import BuildOptions, build
+from deckgen.build.processes import DeckRenderer
+from deckgen.deck import writer as deck
 from deckgen.errors import DeckgenError
-from deckgen.processes import DeckRenderer
+from deckgen.pdf import document as pdf
 from deckgen.watch import watch
 
 TIMEOUT = 90  # seconds; a slow CI machine renders the warm-up and two rebuilds within it

@@ -46,7 +46,7 @@ def build_options(command):
 
 
 def _options(strict, pdf_variant, paper, print_mode, only, force, serial):
-    from .build import FORMATS, BuildOptions
+    from .build.pipeline import FORMATS, BuildOptions
 
     return BuildOptions(variant=pdf_variant, print_mode=print_mode, paper=paper, strict=strict,
                         formats=(only,) if only else FORMATS, force=force, parallel=not serial)
@@ -75,7 +75,7 @@ def build(project_dir: Path, quiet, as_json, **options) -> None:
     Only what changed is rendered: with nothing changed, the build answers from
     build/.deckgen-cache/ at once.
     """
-    from .build import build as run_build
+    from .build.pipeline import build as run_build
     from .project import Project
 
     check_source_date_epoch()
@@ -95,7 +95,7 @@ def build(project_dir: Path, quiet, as_json, **options) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(project_dir: Path, strict: bool) -> None:
     """Validate PROJECT_DIR's source without writing anything."""
-    from .build import check as run_check
+    from .build.pipeline import check as run_check
     from .project import Project
 
     check_source_date_epoch()

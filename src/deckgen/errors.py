@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sandbox import Unreadable, read_inside
+from .load.sandbox import Unreadable, read_inside
 
 
 @dataclass(frozen=True, order=True)

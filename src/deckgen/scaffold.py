@@ -66,7 +66,7 @@ def _title_from(target: Path) -> str:
 
 
 def _values(title: str, today: dt.date) -> dict[str, str]:
-    from .loader import slugify
+    from .load.loader import slugify
 
     short = short_title(title)
     return {"title": title, "title_yaml": json.dumps(title, ensure_ascii=False),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import EnvironmentProblem, Loc, did_you_mean, printable
-from .yamlsrc import YamlProblem, load_yaml
+from .load.yamlsrc import YamlProblem, load_yaml
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ class _ThemeCheck:
         return None
 
     def layouts(self, layouts: dict) -> None:
-        from .plan import LAYOUTS
+        from .deck.plan import LAYOUTS
 
         for kind, layout in layouts.items():
             if kind in LAYOUTS:

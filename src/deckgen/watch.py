@@ -19,9 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import FORMATS, BuildOptions, BuildResult, build, warm_up
+from .build.pipeline import FORMATS, BuildOptions, BuildResult, build, warm_up
+from .build.processes import DeckRenderer, can_fork_renderers
 from .errors import DeckgenError
-from .processes import DeckRenderer, can_fork_renderers
 from .project import Project
 
 STEP_MS = 50          # a save is acted on once no further change came for this long

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from . import model as m
-from .errors import Problem
+from .. import model as m
+from ..errors import Problem
 from .plan import ChartData, SlidePlan
 
 # Removed before comparing: whitespace (line breaks differ), hyphens and soft hyphens (the PDF

@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import Loc, Problem, SourceError
+from ..project import Project
 from . import cache
-from .errors import Loc, Problem, SourceError
 from .jobs import Clock, Jobs, checked_plans
 from .processes import DeckProcess, DeckRenderer, can_fork_renderers
-from .project import Project
 
 if TYPE_CHECKING:
-    from . import model as m
-    from .theme import Theme
+    from .. import model as m
+    from ..theme import Theme
 
 FORMATS = ("pdf", "pptx")
 Progress = Callable[[str], None]
@@ -89,8 +89,8 @@ def validate(project: Project, strict: bool = False):
 
 def load(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[Problem]]:
     """The brief and the theme, checked but for the deck's parity (see :func:`checked_plans`)."""
-    from .loader import load_project
-    from .theme import load_theme
+    from ..load.loader import load_project
+    from ..theme import load_theme
 
     brief = load_project(project.root)
     warnings = list(brief.warnings)

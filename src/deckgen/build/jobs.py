@@ -13,23 +13,23 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from ..errors import SourceError
+from ..project import Project
 from . import cache
-from .errors import SourceError
-from .project import Project
 
 if TYPE_CHECKING:
-    from . import model as m
-    from .theme import Theme
+    from .. import model as m
+    from ..theme import Theme
 
 
 def checked_plans(brief: m.Brief, theme: Theme, project: Project) -> list:
     """The deck's slide plans; SourceError if they would leave out a key point or a figure."""
-    from .parity import parity_problems
-    from .plan import plan_slides
+    from ..deck.parity import parity_problems
+    from ..deck.plan import plan_slides
 
     geometry = None
     if project.reference_deck is not None:
-        from .deck import deck_geometry
+        from ..deck.writer import deck_geometry
 
         geometry = deck_geometry(theme, project.reference_deck)
     plans = plan_slides(brief, theme, geometry)
@@ -101,7 +101,7 @@ class Jobs:
 
     def pdf(self, figures: HandedOver | None = None) -> dict:
         """Render the PDF with ``figures`` handed over by another process, or drawn here."""
-        from .pdf import render_pdf
+        from ..pdf.document import render_pdf
 
         figures = figures or self.figures_drawn_here()
         timings: dict[str, float] = {}
@@ -115,8 +115,8 @@ class Jobs:
                 "environment": drawn["environment"]}
 
     def pptx(self) -> dict:
-        from . import model as m
-        from .deck import write_deck
+        from .. import model as m
+        from ..deck.writer import write_deck
 
         timings, figs = {}, self.figures()
         clock = Clock(timings)
@@ -163,7 +163,7 @@ class HandedOver(Mapping):
 
 def figures_module():
     """deckgen.figures, imported (with matplotlib's drawing machinery) only to draw a figure."""
-    from . import figures
+    from ..figures import drawing as figures
 
     return figures
 

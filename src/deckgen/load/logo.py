@@ -17,7 +17,7 @@ import struct
 import warnings
 from contextlib import contextmanager
 
-from . import model as m
+from .. import model as m
 
 MAX_LOGO_BYTES = 2_000_000
 MAX_LOGO_SIDE = 4096                 # pixels, either side

@@ -38,7 +38,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.reader import ReaderError
 
-from .errors import Loc
+from ..errors import Loc
 
 Path_ = tuple  # a path into the data: keys and list indices
 

@@ -39,7 +39,7 @@ from itertools import pairwise
 
 from PIL import ImageFont
 
-from .errors import EnvironmentProblem
+from ..errors import EnvironmentProblem
 
 # Characters whose text is shaped: combining marks (Unicode category M*, tested per character),
 # joiners, and the scripts from Hebrew to Myanmar, Khmer and Mongolian, and Arabic's forms.

@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from ..errors import DeckgenError, SourceError
 from . import cache
-from .errors import DeckgenError, SourceError
 from .jobs import HandedOver, Jobs, figures_module
 
 

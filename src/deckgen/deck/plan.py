@@ -22,10 +22,10 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import model as m
-from .markdown import plain_text
+from .. import model as m
+from ..load.markdown import plain_text
+from ..theme import Theme
 from .textfit import Fonts, has_cjk, lines_height, sentence_pieces, sentences, tokens, wrap, wrap_raw
-from .theme import Theme
 
 # ---- geometry --------------------------------------------------------------------------------
 

@@ -30,8 +30,11 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from . import model as m
-from .errors import EnvironmentProblem
+from .. import model as m
+from ..errors import EnvironmentProblem
+from ..load.yamlsrc import strip_unsafe
+from ..reproducible import build_stamp, normalise_office_zip
+from ..theme import Theme
 from .plan import (
     BULLET_INDENT,
     CAPTION_SIZES,
@@ -51,10 +54,7 @@ from .plan import (
     default_geometry,
     layout_names,
 )
-from .reproducible import build_stamp, normalise_office_zip
 from .textfit import Fonts
-from .theme import Theme
-from .yamlsrc import strip_unsafe
 
 EMU_PER_PT = 12700
 PICTURE_MIN_DPI = 200

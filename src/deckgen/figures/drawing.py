@@ -19,9 +19,9 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
-from . import model as m
-from .reproducible import source_date_epoch
-from .theme import Theme
+from .. import model as m
+from ..reproducible import source_date_epoch
+from ..theme import Theme
 
 PDF_SIZE = (6.535, 2.8)  # inches: the brief's text width on A4 (166 mm), so type is not scaled
 DECK_SIZE = (12.1, 4.6)  # inches: a 16:9 slide's figure area (874 pt wide), so it is not scaled up

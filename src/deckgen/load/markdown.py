@@ -22,8 +22,8 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import model as m
-from .errors import Collector, Loc
+from .. import model as m
+from ..errors import Collector, Loc
 
 MAX_NESTING = 8
 MAX_TABLE_ROWS = 300

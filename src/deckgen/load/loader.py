@@ -29,8 +29,8 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
-from . import model as m
-from .errors import Collector, DeckgenError, Loc, SourceError, did_you_mean, normalise_newlines
+from .. import model as m
+from ..errors import Collector, DeckgenError, Loc, SourceError, did_you_mean, normalise_newlines
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
 from .markdown import parse_blocks
 from .sandbox import Unreadable, read_inside

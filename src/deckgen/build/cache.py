@@ -36,10 +36,10 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
+from ..errors import EnvironmentProblem, Loc, Problem, SourceError
+from ..load.sandbox import Unreadable, read_inside
 from .buildfs import Folder, plain_name
-from .errors import EnvironmentProblem, Loc, Problem, SourceError
-from .sandbox import Unreadable, read_inside
 
 CACHE_DIR = ".deckgen-cache"
 MANIFEST_VERSION = 1
@@ -130,11 +130,12 @@ def folder_digest(folder: Path, label: str = "") -> str:
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """deckgen's version and the code this process loaded (read once per process)."""
-    package = Path(__file__).parent
+    """deckgen's version and the code of every module of the package, its subpackages included
+    (read once per process)."""
+    package = Path(__file__).parents[1]
     digest = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
-    for path in sorted(package.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -183,8 +184,8 @@ def environment_files(font_families) -> list[str]:
     Called during a full build, when matplotlib is already loaded for measuring text."""
     import importlib.util
 
-    from .errors import EnvironmentProblem
-    from .textfit import font_path
+    from ..deck.textfit import font_path
+    from ..errors import EnvironmentProblem
 
     files = []
     for family in font_families:

@@ -30,13 +30,13 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import model as m
-from .errors import DeckgenError, EnvironmentProblem, printable
+from .. import model as m
+from ..errors import DeckgenError, EnvironmentProblem, printable
+from ..load.sandbox import Unreadable, read_inside
+from ..project import Project, default_templates_dir
+from ..reproducible import build_stamp, pinned_source_date_epoch
+from ..theme import Theme
 from .html import HtmlWriter
-from .project import Project, default_templates_dir
-from .reproducible import build_stamp, pinned_source_date_epoch
-from .sandbox import Unreadable, read_inside
-from .theme import Theme
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u", "pdf/a-3a", "none")

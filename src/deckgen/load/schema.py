@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from .errors import Collector, did_you_mean
+from ..errors import Collector, did_you_mean
 from .yamlsrc import YamlDoc
 
 MAX_ID_CHARS = 80            # a section, figure or reference id (section and figure ids name files)

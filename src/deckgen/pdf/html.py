@@ -15,7 +15,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from . import model as m
+from .. import model as m
 
 LONG_WORD = 30  # characters: a word this long in a table cell may break anywhere
 _URL = re.compile(r"(?:https?://|mailto:|www\.)\S+", re.IGNORECASE)

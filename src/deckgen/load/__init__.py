@@ -1,0 +1,1 @@
+"""Untrusted ``source/`` → the Brief model: guarded reads, located YAML, Markdown, the schema, the loader."""
