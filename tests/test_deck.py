@@ -28,6 +28,7 @@ from deckgen.deck.parity import comparable, missing_points
 from deckgen.deck.plan import Bullet, plan_slides
 from deckgen.deck.writer import clean, deck_geometry, write_deck
 from deckgen.errors import EnvironmentProblem
+from deckgen.figures.kinds import KINDS
 from deckgen.load.loader import load_project
 from deckgen.project import Project
 from deckgen.theme import load_theme
@@ -95,7 +96,7 @@ def project_parts(root: Path):
 def timeline_pngs(brief: m.Brief, theme) -> dict[str, bytes]:
     from deckgen.figures import drawing as figures
 
-    return {f.id: figures.render_png(f, theme) for f in brief.figures if f.kind not in m.CHART_KINDS}
+    return {f.id: figures.render_png(f, theme) for f in brief.figures if not KINDS[f.kind].native}
 
 
 # ---- fixtures ----------------------------------------------------------------------------------
@@ -132,7 +133,7 @@ def shapes(deck):
 def test_chart_figures_are_native_charts_with_the_briefs_numbers(built, case):
     brief, deck, _ = built[case]
     charts = {shape.name: shape.chart for _, _, shape in shapes(deck) if shape.has_chart}
-    expected = [f for f in brief.figures if f.kind in m.CHART_KINDS]
+    expected = [f for f in brief.figures if KINDS[f.kind].native]
     assert len(charts) == len(expected)
     for figure in expected:
         chart = charts[figure.label]

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .errors import Loc
+from .figures.kinds import KINDS
 
 # ---- inline content -------------------------------------------------------------------
 
@@ -124,9 +125,6 @@ def walk(blocks):
 
 # ---- figures, references, sections, brief ---------------------------------------------
 
-CHART_KINDS = ("bar", "column", "line", "pie")
-FIGURE_KINDS = (*CHART_KINDS, "timeline")
-LABELLED_CATEGORIES = 40  # a bar or column chart of at most this many categories labels each value
 
 
 @dataclass(frozen=True)
@@ -167,13 +165,18 @@ class Figure:
 
     @property
     def value_labels(self) -> int:
-        """The values drawn with a label of their own, the dearest part of drawing a figure:
-        every pie slice and timeline event, every bar of a chart of few categories."""
-        if self.kind == "pie" or self.kind == "timeline":
-            return self.data_points
-        if self.kind != "line" and len(self.categories) <= LABELLED_CATEGORIES:
-            return self.data_points
-        return 0
+        """The values drawn with a label of their own, the dearest part of drawing a figure
+        (which values those are, the figure's kind says)."""
+        return KINDS[self.kind].labelled_values(len(self.categories), self.data_points)
+
+    # The fields that change the picture: the figure cache keys a drawing by these alone, so a
+    # new field that is drawn belongs here too (the number, title, caption, alt text, source
+    # and place are not drawn).
+    DRAWN = ("kind", "units", "categories", "series", "events")
+
+    def drawn_content(self) -> str:
+        """What the drawing of this figure depends on, as text (part of its cache key)."""
+        return repr(tuple(getattr(self, name) for name in self.DRAWN))
 
 
 @dataclass(frozen=True)

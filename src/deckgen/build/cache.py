@@ -498,8 +498,8 @@ class FigureCache:
         return data
 
     def key(self, figure, theme, fmt: str) -> str:
-        # only what is drawn: not its number, title, caption, alt text, source or place
-        content = repr((figure.kind, figure.units, figure.categories, figure.series, figure.events))
+        # only what is drawn (Figure.DRAWN): not its number, title, caption, alt text, source or place
+        content = figure.drawn_content()
         look = json.dumps([theme.colours, theme.fonts, theme.sizes], sort_keys=True, default=str)
         return _hash([self.salt, fmt, look, content])
 

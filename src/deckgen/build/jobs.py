@@ -115,14 +115,14 @@ class Jobs:
                 "environment": drawn["environment"]}
 
     def pptx(self) -> dict:
-        from .. import model as m
         from ..deck.writer import write_deck
+        from ..figures.kinds import KINDS
 
         timings, figs = {}, self.figures()
         clock = Clock(timings)
         with clock("figures_png"):
             pngs = {f.id: figs.get(f, self.theme, "png", lambda f=f: figures_module().render_png(f, self.theme))
-                    for f in self.brief.figures if f.kind not in m.CHART_KINDS}
+                    for f in self.brief.figures if not KINDS[f.kind].native}
         with clock("plan"):
             plans = self.checked_plans()
         with clock("deck"):

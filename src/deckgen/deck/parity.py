@@ -13,6 +13,7 @@ import unicodedata
 
 from .. import model as m
 from ..errors import Problem
+from ..figures.kinds import KINDS
 from .plan import ChartData, SlidePlan
 
 # Removed before comparing: whitespace (line breaks differ), hyphens and soft hyphens (the PDF
@@ -50,7 +51,7 @@ def _figure_problems(brief: m.Brief, plans: list[SlidePlan]) -> list[Problem]:
         plan = slides.get(figure.id)
         if plan is None:
             problems.append(Problem(figure.loc, f"figure '{figure.id}' would not appear in the deck"))
-        elif figure.kind in m.CHART_KINDS and plan.chart != chart_data(figure):
+        elif KINDS[figure.kind].native and plan.chart != chart_data(figure):
             problems.append(Problem(figure.loc, f"figure '{figure.id}': the deck's chart would not "
                                     "show the figure's own categories and numbers"))
     return problems

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import model as m
+from ..figures.kinds import EVENTS, KINDS
+from ..figures.numbers import format_number
 from ..load.markdown import plain_text
 from ..theme import Theme
 from .textfit import Fonts, has_cjk, lines_height, sentence_pieces, sentences, tokens, wrap, wrap_raw
@@ -361,7 +363,7 @@ class _Planner:
         caption, caption_size = self.fit_one_line(f"{figure.label}. Source: {figure.source}",
                                                   areas.caption, CAPTION_SIZES)
         chart = None
-        if figure.kind in m.CHART_KINDS:
+        if KINDS[figure.kind].native:
             chart = ChartData(figure.kind, tuple(figure.categories),
                               tuple((s.name, tuple(s.values)) for s in figure.series))
         return SlidePlan("figure", title, self.with_full_title(figure_notes(figure), figure.title, title),
@@ -609,7 +611,7 @@ def figure_notes(figure: m.Figure) -> str:
 
 def data_sentence(figure: m.Figure) -> str:
     """The figure's numbers read out: events by year, or each series' values by category."""
-    if figure.kind == "timeline":
+    if KINDS[figure.kind].data == EVENTS:
         return " ".join(f"{e.year}: {m.sentence(e.label)}" for e in sorted(figure.events, key=lambda e: e.year))
     units = f" {figure.units}" if figure.units else ""
     said = []
@@ -625,7 +627,7 @@ def data_sentence(figure: m.Figure) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.10g}"
+    return format_number(value)
 
 
 def _figure_blocks(blocks):

@@ -32,6 +32,8 @@ from pptx.util import Pt
 
 from .. import model as m
 from ..errors import EnvironmentProblem
+from ..figures.kinds import KINDS
+from ..figures.numbers import chart_decimals, excel_number_format
 from ..load.yamlsrc import strip_unsafe
 from ..reproducible import build_stamp, normalise_office_zip
 from ..theme import Theme
@@ -61,12 +63,6 @@ PICTURE_MIN_DPI = 200
 CORE_PROPERTY_LIMIT = 255  # characters in a title, subject or keywords of docProps/core.xml
 SLIDE_NUMBER_FIELD_ID = "{5C1D6B5E-0C8A-4F43-9A2B-3D6F0D2C9E11}"  # fixed: same input, same bytes
 
-CHART_TYPES = {
-    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
-    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
-    "line": XL_CHART_TYPE.LINE_MARKERS,
-    "pie": XL_CHART_TYPE.PIE,
-}
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
 DEFAULT_INSETS = (7.2, 3.6, 7.2, 3.6)  # PowerPoint's text frame margins when none are given
@@ -633,7 +629,7 @@ class _DeckWriter:
         chart_data.categories = [clean(c) for c in data.categories]
         for name, values in data.series:
             chart_data.add_series(clean(name), values)
-        frame = slide.shapes.add_chart(CHART_TYPES[data.kind], pt(box.x), pt(box.y), pt(box.w),
+        frame = slide.shapes.add_chart(getattr(XL_CHART_TYPE, KINDS[data.kind].native_chart), pt(box.x), pt(box.y), pt(box.w),
                                        pt(box.h), chart_data)
         chart = frame.chart
         chart.font.size = Pt(16)
@@ -818,13 +814,8 @@ def _value_axis_crosses_max(chart) -> None:
 
 
 def _number_format(data: ChartData) -> str:
-    """Whole numbers as such; else as many decimals as the data has (at most three)."""
-    decimals = 0
-    for _, values in data.series:
-        for value in values:
-            text = f"{value:.3f}".rstrip("0").rstrip(".")
-            decimals = max(decimals, len(text.split(".")[1]) if "." in text else 0)
-    return "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
+    """The chart's values as the PDF's figure writes them (:mod:`deckgen.figures.numbers`)."""
+    return excel_number_format(chart_decimals(v for _, values in data.series for v in values))
 
 
 # ---- XML helpers -------------------------------------------------------------------------------

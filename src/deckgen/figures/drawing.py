@@ -22,11 +22,13 @@ from matplotlib.textpath import text_to_path
 from .. import model as m
 from ..reproducible import source_date_epoch
 from ..theme import Theme
+from .kinds import KINDS, LABELLED_CATEGORIES, FigureKind
+from .numbers import chart_decimals, format_number
 
 PDF_SIZE = (6.535, 2.8)  # inches: the brief's text width on A4 (166 mm), so type is not scaled
 DECK_SIZE = (12.1, 4.6)  # inches: a 16:9 slide's figure area (874 pt wide), so it is not scaled up
 MAX_TICKS = 24       # category labels drawn at most; more are sampled evenly
-MAX_LABELLED = m.LABELLED_CATEGORIES  # value labels and markers only up to this many categories
+MAX_LABELLED = LABELLED_CATEGORIES  # value labels and markers only up to this many categories
 DECK_DPI = 240           # at the size placed on the slide: at least 200 dpi
 DECK_TYPE_SCALE = 2.0    # the deck's figure type, relative to the brief's (20 pt labels)
 
@@ -51,7 +53,8 @@ def figure_rc(theme: Theme, scale: float = 1.0) -> dict:
 def draw(figure: m.Figure, theme: Theme, size=PDF_SIZE, dpi: int = 72) -> MplFigure:
     """The figure drawn on a matplotlib Figure (call inside ``rc_context(figure_rc(theme))``)."""
     fig = MplFigure(figsize=size, dpi=dpi, layout="constrained")
-    DRAW[figure.kind](fig.add_subplot(), figure, theme)
+    kind = KINDS[figure.kind]
+    globals()[kind.drawer](fig.add_subplot(), figure, theme, kind)
     return fig
 
 
@@ -70,11 +73,9 @@ def _value_axis_label(figure: m.Figure) -> str:
     return figure.units or ""
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() and abs(value) >= 100 else f"{value:,.4g}"
-
-
-def _draw_bars(ax, figure: m.Figure, theme: Theme, horizontal: bool) -> None:
+def draw_bars(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
+    horizontal = kind.horizontal
+    decimals = chart_decimals(v for s in figure.series for v in s.values)
     count = len(figure.series)
     width = 0.8 / count
     positions = range(len(figure.categories))
@@ -85,7 +86,7 @@ def _draw_bars(ax, figure: m.Figure, theme: Theme, horizontal: bool) -> None:
         else:
             bars = ax.bar(offsets, series.values, width=width * 0.9, label=series.name, zorder=2)
         if len(positions) <= MAX_LABELLED:
-            ax.bar_label(bars, labels=[_fmt(v) for v in series.values], padding=3,
+            ax.bar_label(bars, labels=[format_number(v, decimals) for v in series.values], padding=3,
                          color=theme.colour("text"))
     value_axis = "x" if horizontal else "y"
     ax.grid(axis=value_axis, color=theme.colour("light"), linewidth=0.8, zorder=0)
@@ -111,7 +112,7 @@ def _category_ticks(categories: tuple[str, ...]) -> tuple[list[int], list[str]]:
     return positions, [categories[p] for p in positions]
 
 
-def _draw_line(ax, figure: m.Figure, theme: Theme) -> None:
+def draw_line(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
     positions = range(len(figure.categories))
     marker = "o" if len(figure.categories) <= MAX_LABELLED else None
     for series in figure.series:
@@ -123,7 +124,7 @@ def _draw_line(ax, figure: m.Figure, theme: Theme) -> None:
         ax.legend(frameon=False)
 
 
-def _draw_pie(ax, figure: m.Figure, theme: Theme) -> None:
+def draw_pie(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
     series = figure.series[0]
     ax.pie(series.values, labels=figure.categories, autopct="%1.0f%%", startangle=90,
            counterclock=False, colors=theme.series_colours,
@@ -161,7 +162,7 @@ def wrap_to_width(text: str, size: float, max_width: float) -> list[str]:
     return lines or [""]
 
 
-def _draw_timeline(ax, figure: m.Figure, theme: Theme) -> None:
+def draw_timeline(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
     events = sorted(figure.events, key=lambda e: e.year)
     ax.axis("off")
     if not events:
@@ -225,11 +226,3 @@ class _TextMeasure:
         artist.remove()
         return height * 72 / self.fig.dpi
 
-
-DRAW = {
-    "bar": lambda ax, f, t: _draw_bars(ax, f, t, horizontal=True),
-    "column": lambda ax, f, t: _draw_bars(ax, f, t, horizontal=False),
-    "line": _draw_line,
-    "pie": _draw_pie,
-    "timeline": _draw_timeline,
-}

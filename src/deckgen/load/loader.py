@@ -31,6 +31,7 @@ from typing import ClassVar
 
 from .. import model as m
 from ..errors import Collector, DeckgenError, Loc, SourceError, did_you_mean, normalise_newlines
+from ..figures.kinds import EVENTS, KINDS, LABELLED_CATEGORIES
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
 from .markdown import parse_blocks
 from .sandbox import Unreadable, read_inside
@@ -417,9 +418,10 @@ class _Loader:
         categories: tuple[str, ...] = tuple(data.categories)
         series: list[m.Series] = []
         events = tuple(m.Event(e.year, e.label) for e in data.events)
-        if spec.kind == "timeline":
+        kind = KINDS[spec.kind]
+        if kind.data == EVENTS:
             if not events:
-                self.problems.error(doc.loc(("data",)), "a timeline needs events", "data.events",
+                self.problems.error(doc.loc(("data",)), f"{kind.description} needs events", "data.events",
                                     "a list of {year, label}")
                 return None
         elif data.csv:
@@ -445,7 +447,7 @@ class _Loader:
                 self.problems.error(doc.loc(("data",)), "a chart needs categories and series",
                                     "data", "data.csv with category and series, or inline lists")
                 return None
-        if spec.kind == "pie":
+        if kind.one_series:
             self.check_pie(series, doc)
         return m.Figure(figure_id, number, spec.kind, spec.title, spec.caption, spec.alt,
                         spec.source, spec.units, tuple(categories), tuple(series), events, doc.loc())
@@ -559,7 +561,7 @@ class _DataBudget:
     ADVICE: ClassVar[dict[str, str]] = {
         "data points": "fewer or smaller figures",
         "labelled values": (f"a pie, a timeline, and a bar or column chart of up to "
-                            f"{m.LABELLED_CATEGORIES} categories label each value; fewer or "
+                            f"{LABELLED_CATEGORIES} categories label each value; fewer or "
                             "smaller figures")}
 
     def __init__(self):

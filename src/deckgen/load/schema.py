@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from ..errors import Collector, did_you_mean
+from ..figures.kinds import KINDS
 from .yamlsrc import YamlDoc
 
 MAX_ID_CHARS = 80            # a section, figure or reference id (section and figure ids name files)
@@ -118,7 +119,7 @@ class DataIn(_Strict):
 
 class FigureIn(_Strict):
     id: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9_-]*)?$", max_length=MAX_ID_CHARS)
-    kind: Literal["bar", "column", "line", "pie", "timeline"]
+    kind: Literal[tuple(KINDS)]  # type: ignore[valid-type]
     title: str = Field(min_length=1, max_length=300)
     caption: str = _text(1000)
     alt: str = Field(min_length=1, max_length=2000)

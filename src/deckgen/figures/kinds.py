@@ -1,0 +1,60 @@
+"""Every kind of figure, declared once.
+
+A figure kind says what data it takes (categories and series, or dated events), how it is drawn
+(the function of :mod:`deckgen.figures.drawing` that draws it), whether the deck shows it as a
+native, editable PowerPoint chart (the python-pptx chart type) or as a picture, which of its
+values carry a label of their own, and what it demands of its data. The schema, the loader, the
+drawing, the deck's planner and writer and the figure cache all read this table; adding a kind is
+adding an entry here and its drawing function.
+
+This module imports nothing heavy: the CLI's no-op path and the schema read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SERIES = "series"  # categories, and one or more series of one value per category
+EVENTS = "events"  # dated events: {year, label}
+
+# Which values a kind draws with a label of their own (the dearest part of drawing a figure).
+EVERY_VALUE = "every value"
+FEW_CATEGORIES = "every value, up to LABELLED_CATEGORIES categories"
+NO_VALUE = "none"
+
+LABELLED_CATEGORIES = 40  # a chart labelling few categories' values labels at most this many
+
+
+@dataclass(frozen=True)
+class FigureKind:
+    name: str
+    description: str           # in messages: "a pie chart"
+    data: str                  # SERIES or EVENTS
+    drawer: str                # the function of deckgen.figures.drawing that draws it
+    native_chart: str | None   # python-pptx's XL_CHART_TYPE member, or None: a picture in the deck
+    labels: str = NO_VALUE     # which values carry a label of their own
+    horizontal: bool = False   # bars run left to right
+    one_series: bool = False   # exactly one series, of non-negative values adding up to more than 0
+
+    @property
+    def native(self) -> bool:
+        return self.native_chart is not None
+
+    def labelled_values(self, categories: int, values: int) -> int:
+        """How many of ``values`` drawn values carry a label of their own."""
+        if self.labels == EVERY_VALUE or (self.labels == FEW_CATEGORIES and categories <= LABELLED_CATEGORIES):
+            return values
+        return 0
+
+
+KINDS: dict[str, FigureKind] = {kind.name: kind for kind in (
+    FigureKind("bar", "a bar chart", SERIES, "draw_bars", "BAR_CLUSTERED", FEW_CATEGORIES, horizontal=True),
+    FigureKind("column", "a column chart", SERIES, "draw_bars", "COLUMN_CLUSTERED", FEW_CATEGORIES),
+    FigureKind("line", "a line chart", SERIES, "draw_line", "LINE_MARKERS"),
+    FigureKind("pie", "a pie chart", SERIES, "draw_pie", "PIE", EVERY_VALUE, one_series=True),
+    FigureKind("timeline", "a timeline", EVENTS, "draw_timeline", None, EVERY_VALUE),
+)}
+
+
+def kind_of(name: str) -> FigureKind:
+    return KINDS[name]
