@@ -21,7 +21,6 @@ from deckgen.figures.kinds import KINDS
 from deckgen.figures.numbers import chart_decimals, excel_number_format, format_number
 
 
-
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_kind_is_drawn_by_its_declared_function_and_charted_as_declared(kind):
     declared = KINDS[kind]
