@@ -335,10 +335,12 @@ class _Converter:
     # ---- inlines ----
     def inlines(self, inline: Token | None, loc: Loc) -> tuple[m.Inline, ...]:
         """The spans of an inline token: its flat children read in order, emphasis and links
-        tracked with counters and a stack rather than by recursion."""
+        tracked with counters and a stack rather than by recursion. ``loc`` is the block's
+        first line; each line break moves the location a line on."""
         out: list[m.Inline] = []
         strong = emph = 0
-        links: list[tuple[str, int, bool, bool]] = []  # href, where its text starts, strong, emph
+        line = loc.line
+        links: list[tuple[str, int, bool, bool, int]] = []  # href, text start, strong, emph, line
         for child in (inline.children or ()) if inline is not None else ():
             kind = child.type
             if kind == "strong_open":
@@ -350,14 +352,15 @@ class _Converter:
             elif kind in ("em_close", "s_close"):
                 emph -= 1
             elif kind == "link_open":
-                links.append((str(child.attrs.get("href", "")), len(out), strong > 0, emph > 0))
+                links.append((str(child.attrs.get("href", "")), len(out), strong > 0, emph > 0, line))
             elif kind == "link_close" and links:
-                href, start, bold, italic = links.pop()
+                href, start, bold, italic, link_line = links.pop()
                 text = "".join(_plain(s) for s in out[start:])
                 del out[start:]
-                out.append(self.link(href, text, bold, italic, loc))
+                out.append(self.link(href, text, bold, italic, Loc(loc.file, link_line, 1)))
             else:
-                out.extend(self.inline(child, loc, strong > 0, emph > 0))
+                out.extend(self.inline(child, Loc(loc.file, line, 1), strong > 0, emph > 0))
+                line += kind in ("softbreak", "hardbreak")
         return tuple(_merge_text(out))
 
     def link(self, href: str, text: str, strong: bool, emph: bool, loc: Loc) -> m.Inline:
