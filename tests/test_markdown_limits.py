@@ -52,8 +52,9 @@ def errors(err: str) -> list[str]:
 DEEP = {
     "emphasis": "*" * 600 + "word" + "*" * 600,
     "strong-chain": "**" * 300 + "word" + "**" * 300,
-    "strikethrough": "~~*" * 300 + "word" + "*~~" * 300,
-    "mixed-emphasis": "*_" * 400 + "word" + "_*" * 400,
+    "strong-and-emphasis": "***" * 300 + "word" + "***" * 300,
+    "strikethrough": "~~a " * 600 + "word" + " a~~" * 600,
+    "mixed-emphasis": "*a _a " * 300 + "word" + " a_ a*" * 300,
     "in-a-link": "[" + "*" * 600 + "word" + "*" * 600 + "](https://example.org)",
     "in-a-heading": "# " + "*" * 600 + "word" + "*" * 600,
     "in-a-table-cell": "| a |\n|---|\n| " + "*" * 600 + "word" + "*" * 600 + " |",
