@@ -138,9 +138,9 @@ FOOTNOTE_CHARS = ("more than 100,000 characters of footnote text in the sections
                   "limit is passed here (at most 100,000 characters of footnote text (a note "
                   "called twice counts twice) in all sections)")
 CELLS = ("more than 10,000 table cells in the sections together: the limit is passed here "
-         "(at most 10,000 cells in all tables in all sections; put large data in a figure or an annex)")
+         "(at most 10,000 table cells in all sections; put large data in a figure or an annex)")
 TABLE_CHARS = ("more than 60,000 characters in tables in the sections together: the limit is "
-               "passed here (at most 60,000 characters in all tables' cells in all sections; "
+               "passed here (at most 60,000 characters in table cells in all sections; "
                "put large data in a figure or an annex)")
 
 

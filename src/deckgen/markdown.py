@@ -59,8 +59,8 @@ LIMITS = {
     "footnotes": (MAX_FOOTNOTES, "footnotes", "footnote calls"),
     "footnote_chars": (MAX_FOOTNOTE_CHARS, "characters of footnote text",
                        "characters of footnote text (a note called twice counts twice)"),
-    "table_cells": (MAX_TABLE_CELLS, "table cells", "cells in all tables"),
-    "table_chars": (MAX_TABLE_CHARS, "characters in tables", "characters in all tables' cells"),
+    "table_cells": (MAX_TABLE_CELLS, "table cells", "table cells"),
+    "table_chars": (MAX_TABLE_CHARS, "characters in tables", "characters in table cells"),
 }
 # said after what the author may have
 LIMIT_ADVICE = {"table_cells": "; put large data in a figure or an annex",
