@@ -477,15 +477,31 @@ class _Planner:
                 for index, text in enumerate(raw) if text.strip()]
 
     def split_words(self, text: str, size: float, width: float, box: Box) -> list[str]:
-        """A sentence too tall for a slide, cut into runs of whole lines that each fit."""
+        """A sentence too tall for a slide, cut into runs of whole lines that each fit. The
+        sentence is wrapped once and each run takes lines while they fit, so the work grows with
+        the sentence's length (a paragraph-long sentence gives a run per slide, not a search)."""
         lines = wrap_raw(text, self.fonts, size, width)
-        per_page = len(lines)
-        while per_page > 1:
-            chunks = ["".join(lines[i:i + per_page]) for i in range(0, len(lines), per_page)]
-            if all(self.height([Bullet(c.strip())], size, width) <= box.inner_h for c in chunks):
-                return chunks
-            per_page -= 1
-        return lines
+        runs: list[str] = []
+        start = 0
+        while start < len(lines):
+            end = self.lines_that_fit(lines, start, size, box.inner_h)
+            while end - start > 1 and self.height([Bullet("".join(lines[start:end]).strip())],
+                                                  size, width) > box.inner_h:
+                end -= 1  # the run wrapped afresh as a bullet of its own must fit as well
+            runs.append("".join(lines[start:end]))
+            start = end
+        return runs
+
+    def lines_that_fit(self, lines: list[str], start: int, size: float, room: float) -> int:
+        """The end of the longest run of ``lines`` from ``start`` (one line at least) whose
+        height fits in ``room`` points."""
+        end, height = start, 0.0
+        while end < len(lines):
+            height += lines_height([lines[end].rstrip()], self.fonts, size, spacing=LINE_SPACING)
+            if height > room and end > start:
+                break
+            end += 1
+        return end
 
     # ---- titles and single lines ----
     def fit_title(self, text: str, box: Box, largest: float, floor: float, max_lines: int = 2,

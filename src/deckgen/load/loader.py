@@ -33,7 +33,7 @@ from .. import model as m
 from ..errors import Collector, DeckgenError, Loc, SourceError, did_you_mean, normalise_newlines
 from ..figures.kinds import EVENTS, KINDS, LABELLED_CATEGORIES
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
-from .markdown import parse_blocks
+from .markdown import Budget, parse_blocks
 from .sandbox import Unreadable, read_inside
 from .schema import (
     MAX_ABS_VALUE,
@@ -76,6 +76,7 @@ class _Loader:
         self.source = self.root / "source"
         self.problems = Collector()
         self.markdown_bytes = 0
+        self.markdown_budget = Budget()  # blocks, footnotes, cells: all sections together
         self.broken_figures: set[str] = set()  # figures whose own files are in error
         self.incomplete = False  # a section could not be read: "never cited/placed" may be wrong
         self.read_digests: dict[str, str] = {}  # {path under source/: SHA-256 of what was read}
@@ -326,7 +327,8 @@ class _Loader:
             self.problems.error(doc.loc(("id",)), f"id '{sec.id}' does not match the file name",
                                 "id", f"'{section_id}' or no id")
         self.warn_long_points(sec.key_points, doc)
-        blocks = parse_blocks(body, file, body_line, self.problems)
+        blocks = parse_blocks(body, file, body_line, self.problems, self.markdown_budget)
+        self.incomplete |= self.markdown_budget.passed  # later Markdown is not read
         return m.Section(section_id, sec.title, tuple(sec.key_points), sec.notes.strip(),
                          sec.kind, blocks, Loc(file, 1, 1))
 

@@ -12,14 +12,29 @@ link to anything but ``http(s)://``, ``mailto:`` or ``#`` is an error at its lin
 an error unless it places a figure. Nesting deeper than :data:`MAX_NESTING` and tables larger
 than :data:`MAX_TABLE_ROWS` x :data:`MAX_TABLE_COLUMNS` are errors too, so that an absurd
 document ends in a message rather than a very long PDF.
+
+The work a brief asks for is bounded as well, over all its sections together (a
+:class:`Budget` carried from section to section): :data:`MAX_BLOCKS` blocks (paragraphs,
+headings, list items ...), :data:`MAX_FOOTNOTES` footnote calls holding at most
+:data:`MAX_FOOTNOTE_CHARS` characters of footnote text, and :data:`MAX_TABLE_CELLS` table
+cells holding :data:`MAX_TABLE_CHARS` characters (a narrow column sets about a word a line,
+so a table's text costs several times as much to lay out as prose). Passing one is an error at the line where it is passed, and the rest of the brief's
+Markdown is not read: the blocks are counted while markdown-it parses, so a section of a
+hundred thousand one-line paragraphs stops at the limit instead of being parsed in full.
+
+markdown-it's flat token stream is converted without recursion (an explicit stack of open
+blocks, counters for emphasis), so ``*`` six hundred deep or ``[`` a thousand deep cost no
+more than their length; a footnote may not call another footnote, so footnote spans never
+nest in the model.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
+from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .. import model as m
@@ -28,9 +43,57 @@ from ..errors import Collector, Loc
 MAX_NESTING = 8
 MAX_TABLE_ROWS = 300
 MAX_TABLE_COLUMNS = 20
+MAX_BLOCKS = 10_000           # paragraphs, headings, list items, quotes ... in all sections
+MAX_FOOTNOTES = 500           # footnote calls in all sections
+MAX_FOOTNOTE_CHARS = 100_000  # footnote text in all sections, counted once per call
+MAX_TABLE_CELLS = 10_000      # cells of all tables together (one table of 300 rows x 20 columns)
+MAX_TABLE_CHARS = 60_000      # text in all tables' cells together
 ALLOWED_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
 _CITE = re.compile(r"\[@([A-Za-z0-9_:-]+(?:\s*;\s*@[A-Za-z0-9_:-]+)*)\]")
 _FIGREF = re.compile(r"@fig:([a-z0-9][a-z0-9_-]*[a-z0-9]|[a-z0-9])")
+_BUDGET_KEY = "deckgen.budget"
+
+# what each limit counts: (limit, the noun in the message, what the author may have)
+LIMITS = {
+    "blocks": (MAX_BLOCKS, "blocks", "paragraphs, headings, list items and other blocks"),
+    "footnotes": (MAX_FOOTNOTES, "footnotes", "footnote calls"),
+    "footnote_chars": (MAX_FOOTNOTE_CHARS, "characters of footnote text",
+                       "characters of footnote text (a note called twice counts twice)"),
+    "table_cells": (MAX_TABLE_CELLS, "table cells", "table cells"),
+    "table_chars": (MAX_TABLE_CHARS, "characters in tables", "characters in table cells"),
+}
+# said after what the author may have
+LIMIT_ADVICE = {"table_cells": "; put large data in a figure or an annex",
+                "table_chars": "; put large data in a figure or an annex"}
+
+
+@dataclass
+class Budget:
+    """What the sections of one brief hold together, counted against :data:`LIMITS`.
+
+    ``passed`` is set once a limit is passed (the error is reported then, once); the
+    Markdown read after that point is not converted."""
+
+    spent: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LIMITS, 0))
+    passed: bool = False
+
+    def spend(self, kind: str, amount: int, loc: Loc, problems: Collector) -> bool:
+        """Count ``amount`` of ``kind`` at ``loc``; False (and an error) when it passes its limit."""
+        if self.passed:
+            return False
+        self.spent[kind] += amount
+        limit, noun, what = LIMITS[kind]
+        if self.spent[kind] <= limit:
+            return True
+        self.passed = True
+        problems.error(loc, f"more than {limit:,} {noun} in the sections together: the limit is "
+                       "passed here", expected=f"at most {limit:,} {what} in all sections"
+                       + LIMIT_ADVICE.get(kind, ""))
+        return False
+
+
+class _LimitPassed(Exception):
+    """Raised inside markdown-it to stop parsing once the brief's block budget is passed."""
 
 
 def _citation_rule(state, silent: bool) -> bool:
@@ -61,6 +124,15 @@ def _figref_rule(state, silent: bool) -> bool:
     return True
 
 
+def _block_budget_rule(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """Tried first at every block start, nested ones included: counts the block, and stops the
+    parse once the brief's budget is passed. Never matches anything itself."""
+    counter = state.env.get(_BUDGET_KEY)
+    if counter is not None and not silent:
+        counter(start_line)
+    return False
+
+
 def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
     md.enable("smartquotes")  # curly quotes and apostrophes; no other replacements
@@ -68,6 +140,8 @@ def make_parser() -> MarkdownIt:
     md.use(footnote_plugin)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("link", "figref", _figref_rule)
+    first_rule = md.block.ruler.get_all_rules()[0]
+    md.block.ruler.before(first_rule, "budget", _block_budget_rule)
     md.options["maxNesting"] = MAX_NESTING * 3
     md.validateLink = lambda url: True  # every link is checked, and reported, in _Converter
     return md
@@ -76,157 +150,282 @@ def make_parser() -> MarkdownIt:
 _PARSER: MarkdownIt | None = None
 
 
-def parse_blocks(text: str, file: str, first_line: int, problems: Collector) -> tuple[m.Block, ...]:
-    """Parse a Markdown body that starts at ``first_line`` of ``file`` into model blocks."""
+def parse_blocks(text: str, file: str, first_line: int, problems: Collector,
+                 budget: Budget | None = None) -> tuple[m.Block, ...]:
+    """Parse a Markdown body that starts at ``first_line`` of ``file`` into model blocks.
+
+    ``budget`` carries the counts of the brief's earlier sections (a fresh one when None)."""
     global _PARSER
     if _PARSER is None:
         _PARSER = make_parser()
-    tokens = _PARSER.parse(text, {})
-    tree = SyntaxTreeNode(tokens)
-    converter = _Converter(file, first_line, problems)
-    converter.collect_footnotes(tree)
-    return tuple(b for child in tree.children for b in converter.block(child, depth=0))
+    budget = budget if budget is not None else Budget()
+    if budget.passed:
+        return ()
+
+    def count_block(line: int) -> None:
+        if not budget.spend("blocks", 1, Loc(file, first_line + line, 1), problems):
+            raise _LimitPassed
+
+    try:
+        tokens = _PARSER.parse(text, {_BUDGET_KEY: count_block})
+    except _LimitPassed:
+        return ()
+    converter = _Converter(file, first_line, problems, budget)
+    return converter.convert(tokens)
+
+
+def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
+    """The body's tokens, and each footnote's tokens by id (markdown-it puts them at the end)."""
+    body: list[Token] = []
+    notes: dict[int, list[Token]] = {}
+    current: list[Token] | None = None
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = notes.setdefault(token.meta["id"], [])
+        elif token.type == "footnote_close":
+            current = None
+        elif current is not None:
+            current.append(token)
+        elif token.type not in ("footnote_block_open", "footnote_block_close"):
+            body.append(token)
+    return body, notes
+
+
+_CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open")
+
+
+@dataclass
+class _Open:
+    """A block whose opening token has been read and whose closing token has not."""
+
+    token: Token | None
+    loc: Loc
+    parts: list = field(default_factory=list)  # what its content has produced so far
+    dropped: bool = False  # nested too deep: its content is skipped
 
 
 class _Converter:
-    def __init__(self, file: str, first_line: int, problems: Collector):
+    def __init__(self, file: str, first_line: int, problems: Collector, budget: Budget):
         self.file = file
         self.first_line = first_line
         self.problems = problems
-        self.footnotes: dict[int, tuple[m.Inline, ...]] = {}
+        self.budget = budget
+        self.note_tokens: dict[int, list[Token]] = {}
+        self.notes: dict[int, tuple[m.Inline, ...]] = {}
         self.current_line = first_line
         self.too_deep = False
+        self.in_note = False
 
-    def loc(self, node: SyntaxTreeNode) -> Loc:
-        if node.map:
-            self.current_line = self.first_line + node.map[0]
+    def loc(self, token: Token) -> Loc:
+        if token.map:
+            self.current_line = self.first_line + token.map[0]
         return Loc(self.file, self.current_line, 1)
 
-    # ---- footnotes ----
-    def collect_footnotes(self, tree: SyntaxTreeNode) -> None:
-        for child in tree.children:
-            if child.type != "footnote_block":
-                continue
-            for note in child.children:
-                spans: list[m.Inline] = []
-                for para in note.children:
-                    if para.type == "paragraph":
-                        if spans:
-                            spans.append(m.Text(" "))
-                        spans.extend(self.inlines(para.children[0], self.loc(para)))
-                self.footnotes[note.meta["id"]] = tuple(spans)
+    def convert(self, tokens: list[Token]) -> tuple[m.Block, ...]:
+        body, self.note_tokens = _split_footnotes(tokens)
+        return tuple(self.blocks(body))
 
     # ---- blocks ----
-    def block(self, node: SyntaxTreeNode, depth: int) -> list[m.Block]:
-        loc = self.loc(node)
-        if depth > MAX_NESTING:
-            if not self.too_deep:  # once per file: every deeper block would say it again
-                self.problems.error(loc, f"content nested more than {MAX_NESTING} levels deep",
-                                    expected=f"at most {MAX_NESTING} levels of lists and quotes")
-            self.too_deep = True
-            return []
-        kind = node.type
-        if kind == "paragraph":
-            return [self.paragraph(node, loc)]
-        if kind == "heading":
-            level = int(node.tag[1])
-            return [m.Heading(min(level + 1, 4), self.inlines(node.children[0], loc), loc)]
-        if kind in ("bullet_list", "ordered_list"):
-            items = tuple(
-                tuple(b for child in item.children for b in self.block(child, depth + 1))
-                for item in node.children
-            )
-            start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
-            return [m.ListBlock(kind == "ordered_list", items, loc, start)]
-        if kind == "blockquote":
-            inner = tuple(b for child in node.children for b in self.block(child, depth + 1))
-            return [m.Quote(inner, loc)]
-        if kind == "table":
-            table = self.table(node, loc)
-            return [table] if table is not None else []
+    def blocks(self, tokens: list[Token]) -> list:
+        """The blocks of a flat token stream, built with a stack of the blocks still open."""
+        stack = [_Open(None, Loc(self.file, self.first_line, 1))]
+        containers = 0  # lists and quotes open
+        for token in tokens:
+            parent = stack[-1]
+            if token.nesting == 1:
+                loc = self.loc(token)
+                is_container = token.type in _CONTAINERS
+                containers += is_container
+                dropped = parent.dropped or (is_container and self.nested_too_deep(containers, loc))
+                stack.append(_Open(token, loc, dropped=dropped))
+            elif token.nesting == -1:
+                block = stack.pop()
+                containers -= block.token.type in _CONTAINERS
+                if not block.dropped:
+                    stack[-1].parts.extend(self.closed(block))
+            elif not parent.dropped:
+                parent.parts.extend(self.leaf(token))
+        return stack[0].parts
+
+    def nested_too_deep(self, containers: int, loc: Loc) -> bool:
+        if containers <= MAX_NESTING:
+            return False
+        if not self.too_deep:  # once per file: every deeper block would say it again
+            self.problems.error(loc, f"content nested more than {MAX_NESTING} levels deep",
+                                expected=f"at most {MAX_NESTING} levels of lists and quotes")
+        self.too_deep = True
+        return True
+
+    def leaf(self, token: Token) -> list:
+        """What a token without content of its own gives its open block."""
+        kind = token.type
+        if kind == "inline":
+            return [token]  # its open block (paragraph, heading, cell) converts it
+        loc = self.loc(token)
         if kind in ("fence", "code_block"):
-            return [m.CodeBlock(node.content.rstrip("\n"), loc)]
-        if kind in ("footnote_block", "hr"):
+            return [m.CodeBlock(token.content.rstrip("\n"), loc)]
+        if kind in ("hr", "footnote_anchor"):
             return []
         if kind == "html_block":
-            text = node.content.strip()
+            text = token.content.strip()
             return [m.Paragraph((m.Text(text),), loc)] if text else []
         self.problems.error(loc, f"unsupported Markdown element '{kind}'")
         return []
 
-    def paragraph(self, node: SyntaxTreeNode, loc: Loc) -> m.Block:
-        inline = node.children[0]
-        children = [c for c in inline.children if not (c.type == "text" and not c.content.strip())]
+    def closed(self, block: _Open) -> list:
+        """What a block gives its parent once its closing token is read."""
+        kind, loc, parts = block.token.type, block.loc, block.parts
+        inline = next((p for p in parts if isinstance(p, Token)), None)
+        if kind == "paragraph_open":
+            return [self.paragraph(inline, loc)] if inline is not None else []
+        if kind == "heading_open":
+            level = int(block.token.tag[1])
+            return [m.Heading(min(level + 1, 4), self.inlines(inline, loc), loc)]
+        if kind == "list_item_open":
+            return [tuple(parts)]
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            ordered = kind == "ordered_list_open"
+            start = int(block.token.attrs.get("start", 1)) if ordered else 1
+            return [m.ListBlock(ordered, tuple(parts), loc, start)]
+        if kind == "blockquote_open":
+            return [m.Quote(tuple(parts), loc)]
+        if kind in ("th_open", "td_open"):
+            return [(inline, _align(str(block.token.attrs.get("style", ""))))]
+        if kind == "tr_open":
+            return [parts]
+        if kind in ("thead_open", "tbody_open"):
+            return [(kind, parts)]
+        if kind == "table_open":
+            table = self.table(parts, loc)
+            return [table] if table is not None else []
+        self.problems.error(loc, f"unsupported Markdown element '{kind.removesuffix('_open')}'")
+        return []
+
+    def paragraph(self, inline: Token, loc: Loc) -> m.Block:
+        children = [c for c in inline.children or () if not (c.type == "text" and not c.content.strip())]
         if len(children) == 1 and children[0].type == "image":
-            src = children[0].attrs.get("src", "")
-            if str(src).startswith("fig:"):
-                return m.FigureBlock(str(src)[4:], loc)
+            src = str(children[0].attrs.get("src", ""))
+            if src.startswith("fig:"):
+                return m.FigureBlock(src[4:], loc)
         return m.Paragraph(self.inlines(inline, loc), loc)
 
-    def table(self, node: SyntaxTreeNode, loc: Loc) -> m.Table | None:
-        body = [row for part in node.children if part.type == "tbody" for row in part.children]
-        columns = max((len(row.children) for part in node.children for row in part.children),
-                      default=0)
+    def table(self, parts: list, loc: Loc) -> m.Table | None:
+        """A table from its (thead|tbody, rows) parts; each row a list of (inline, align)."""
+        head = [row for kind, rows in parts if kind == "thead_open" for row in rows]
+        body = [row for kind, rows in parts if kind == "tbody_open" for row in rows]
+        columns = max((len(row) for row in head + body), default=0)
         if len(body) > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
             self.problems.error(loc, f"table is too large ({len(body):,} rows, {columns} columns)",
                                 "table", f"at most {MAX_TABLE_ROWS} rows and {MAX_TABLE_COLUMNS} "
                                 "columns; put large data in a figure or an annex")
             return None
-        header: tuple = ()
-        rows: list = []
-        aligns: list[str] = []
-        for part in node.children:
-            for row in part.children:
-                cells = tuple(self.inlines(cell.children[0], loc) if cell.children else ()
-                              for cell in row.children)
-                if part.type == "thead":
-                    header = cells
-                    aligns = [_align(cell.attrs.get("style", "")) for cell in row.children]
-                else:
-                    rows.append(cells)
-        return m.Table(header, tuple(rows), tuple(aligns), loc)
+        cells = [inline for row in head + body for inline, _ in row]
+        chars = sum(len(inline.content) for inline in cells if inline is not None)
+        if not (self.budget.spend("table_cells", len(cells), loc, self.problems)
+                and self.budget.spend("table_chars", chars, loc, self.problems)):
+            return None
+
+        def spans(row) -> tuple:
+            return tuple(self.inlines(inline, loc) if inline is not None else () for inline, _ in row)
+
+        header = spans(head[0]) if head else ()
+        aligns = tuple(align for _, align in head[0]) if head else ()
+        return m.Table(header, tuple(spans(row) for row in body), aligns, loc)
 
     # ---- inlines ----
-    def inlines(self, node: SyntaxTreeNode, loc: Loc, strong=False, emph=False) -> tuple[m.Inline, ...]:
+    def inlines(self, inline: Token | None, loc: Loc) -> tuple[m.Inline, ...]:
+        """The spans of an inline token: its flat children read in order, emphasis and links
+        tracked with counters and a stack rather than by recursion. ``loc`` is the block's
+        first line; each line break moves the location a line on."""
         out: list[m.Inline] = []
-        for child in node.children:
-            out.extend(self.inline(child, loc, strong, emph))
+        strong = emph = 0
+        line = loc.line
+        links: list[tuple[str, int, bool, bool, int]] = []  # href, text start, strong, emph, line
+        for child in (inline.children or ()) if inline is not None else ():
+            kind = child.type
+            if kind == "strong_open":
+                strong += 1
+            elif kind == "strong_close":
+                strong -= 1
+            elif kind in ("em_open", "s_open"):
+                emph += 1
+            elif kind in ("em_close", "s_close"):
+                emph -= 1
+            elif kind == "link_open":
+                links.append((str(child.attrs.get("href", "")), len(out), strong > 0, emph > 0, line))
+            elif kind == "link_close" and links:
+                href, start, bold, italic, link_line = links.pop()
+                text = "".join(_plain(s) for s in out[start:])
+                del out[start:]
+                out.append(self.link(href, text, bold, italic, Loc(loc.file, link_line, 1)))
+            else:
+                out.extend(self.inline(child, Loc(loc.file, line, 1), strong > 0, emph > 0))
+                line += kind in ("softbreak", "hardbreak")
         return tuple(_merge_text(out))
 
-    def inline(self, node: SyntaxTreeNode, loc: Loc, strong: bool, emph: bool) -> list[m.Inline]:
-        kind = node.type
+    def link(self, href: str, text: str, strong: bool, emph: bool, loc: Loc) -> m.Inline:
+        if not ALLOWED_LINK.match(href):
+            self.problems.error(loc, f"link target '{href}' is not allowed",
+                                "link", "an http(s):// or mailto: address")
+            return m.Text(text, strong, emph)
+        return m.Link(text, href)
+
+    def inline(self, token: Token, loc: Loc, strong: bool, emph: bool) -> list[m.Inline]:
+        kind = token.type
         if kind in ("text", "html_inline"):
-            return [m.Text(node.content, strong, emph)]
+            return [m.Text(token.content, strong, emph)]
         if kind == "softbreak":
             return [m.Text(" ", strong, emph)]
         if kind == "hardbreak":
             return [m.LineBreak()]
         if kind == "code_inline":
-            return [m.Text(node.content, strong, emph, code=True)]
-        if kind == "strong":
-            return list(self.inlines(node, loc, True, emph))
-        if kind in ("em", "s"):
-            return list(self.inlines(node, loc, strong, True))
-        if kind == "link":
-            href = str(node.attrs.get("href", ""))
-            text = "".join(_plain(s) for s in self.inlines(node, loc))
-            if not ALLOWED_LINK.match(href):
-                self.problems.error(loc, f"link target '{href}' is not allowed",
-                                    "link", "an http(s):// or mailto: address")
-                return [m.Text(text, strong, emph)]
-            return [m.Link(text, href)]
+            return [m.Text(token.content, strong, emph, code=True)]
         if kind == "image":
             self.problems.error(loc, "images are placed through figure files",
                                 "image", "![](fig:ID) alone in a paragraph, with figures/ID.yaml")
             return []
         if kind == "citation":
-            return [m.Citation(tuple(node.meta["ids"]), loc)]
+            return [m.Citation(tuple(token.meta["ids"]), loc)]
         if kind == "figref":
-            return [m.FigureRef(node.meta["id"], loc)]
+            return [m.FigureRef(token.meta["id"], loc)]
         if kind == "footnote_ref":
-            return [m.Footnote(self.footnotes.get(node.meta["id"], ()), loc)]
+            return self.footnote(token.meta["id"], loc)
         self.problems.error(loc, f"unsupported Markdown element '{kind}'")
         return []
+
+    # ---- footnotes ----
+    def footnote(self, note_id: int, loc: Loc) -> list[m.Inline]:
+        """A footnote call at ``loc``: the note's text (converted at its first call), counted
+        against the brief's footnote budget."""
+        if self.in_note:
+            self.problems.error(loc, "a footnote cannot call another footnote", "footnote",
+                                "write the other note's text into this one")
+            return []
+        if note_id not in self.notes:
+            self.notes[note_id] = self.note_spans(self.note_tokens.get(note_id, []), loc)
+        spans = self.notes[note_id]
+        chars = sum(len(_plain(s)) for s in spans)
+        if not (self.budget.spend("footnotes", 1, loc, self.problems)
+                and self.budget.spend("footnote_chars", chars, loc, self.problems)):
+            return []
+        return [m.Footnote(spans, loc)]
+
+    def note_spans(self, tokens: list[Token], call: Loc) -> tuple[m.Inline, ...]:
+        """A note's text as one run of spans: the text of each of its blocks, joined by spaces."""
+        spans: list[m.Inline] = []
+        self.in_note = True
+        saved_line, self.current_line = self.current_line, call.line
+        try:
+            for token in tokens:
+                if token.type != "inline":
+                    self.loc(token)
+                    continue
+                if spans:
+                    spans.append(m.Text(" "))
+                spans.extend(self.inlines(token, Loc(self.file, self.current_line, 1)))
+        finally:
+            self.in_note, self.current_line = False, saved_line
+        return tuple(_merge_text(spans))
 
 
 def _align(style: str) -> str:
@@ -237,14 +436,27 @@ def _align(style: str) -> str:
 
 
 def _merge_text(spans: list[m.Inline]) -> list[m.Inline]:
+    """Runs of Text with the same style joined into one (in linear time: pieces, then a join)."""
     merged: list[m.Inline] = []
+    run: list[str] = []
+    style: tuple | None = None
+
+    def flush() -> None:
+        if run:
+            merged.append(m.Text("".join(run), *style))
+            run.clear()
+
     for span in spans:
-        prev = merged[-1] if merged else None
-        if (isinstance(span, m.Text) and isinstance(prev, m.Text)
-                and (prev.strong, prev.emph, prev.code) == (span.strong, span.emph, span.code)):
-            merged[-1] = m.Text(prev.text + span.text, span.strong, span.emph, span.code)
+        if isinstance(span, m.Text):
+            if (span.strong, span.emph, span.code) != style:
+                flush()
+                style = (span.strong, span.emph, span.code)
+            run.append(span.text)
         else:
+            flush()
+            style = None
             merged.append(span)
+    flush()
     return merged
 
 
