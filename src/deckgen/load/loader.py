@@ -30,8 +30,9 @@ from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
 from .. import model as m
-from ..errors import Collector, DeckgenError, Loc, SourceError, did_you_mean, normalise_newlines
+from ..errors import Collector, DeckgenError, Loc, SourceError, did_you_mean
 from ..figures.kinds import EVENTS, KINDS, LABELLED_CATEGORIES
+from ..text import normalise_newlines, strip_unsafe
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
 from .markdown import Budget, parse_blocks
 from .sandbox import Unreadable, read_inside
@@ -46,7 +47,7 @@ from .schema import (
     SectionIn,
     validate,
 )
-from .yamlsrc import YamlDoc, YamlProblem, load_yaml, split_front_matter, strip_unsafe
+from .yamlsrc import YamlDoc, YamlProblem, load_yaml, split_front_matter
 
 MAX_FILE_BYTES = 2_000_000        # any source file (a CSV)
 MAX_YAML_BYTES = 200_000          # brief.yaml, a figure file
