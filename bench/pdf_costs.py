@@ -25,6 +25,7 @@ from weasyprint.urls import URLFetcherResponse
 from deckgen.build.pipeline import validate
 from deckgen.figures import drawing as figures
 from deckgen.pdf import document as pdf
+from deckgen.pdf.weasy import SandboxFetcher
 from deckgen.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,7 +50,7 @@ FEATURES = {
 }
 
 
-class _Fetcher(pdf.SandboxFetcher):
+class _Fetcher(SandboxFetcher):
     """deckgen's sandbox, serving a given text in place of the brief's stylesheet."""
 
     def __init__(self, project: Project, assets, stylesheet_url: str, css: str):

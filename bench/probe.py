@@ -24,6 +24,7 @@ from deckgen.deck.plan import plan_slides
 from deckgen.deck.writer import write_deck
 from deckgen.figures import drawing as figures
 from deckgen.pdf import document as pdf
+from deckgen.pdf.weasy import SandboxFetcher
 from deckgen.project import Project
 
 
@@ -69,7 +70,7 @@ def main(root: Path, html_dir: Path) -> None:
 def weasyprint_alone(html: str, project: Project, assets: dict[str, bytes], fonts=None) -> bytes:
     """The PDF WeasyPrint makes of deckgen's HTML, with the options deckgen gives it."""
     document = weasyprint.HTML(string=html, base_url=project.source.as_uri() + "/",
-                               url_fetcher=pdf.SandboxFetcher(project.trusted_dirs, assets))
+                               url_fetcher=SandboxFetcher(project.trusted_dirs, assets))
     return document.write_pdf(font_config=fonts, pdf_variant="pdf/ua-1", pdf_tags=True,
                               custom_metadata=True)
 

@@ -30,7 +30,8 @@ from PIL import Image
 from conftest import MINIMAL
 from deckgen.cli import main
 from deckgen.errors import SourceError
-from deckgen.load import loader, sandbox
+from deckgen.load import files as source_files
+from deckgen.load import sandbox
 from deckgen.load.loader import load_project
 
 SECRET = "OUTSIDE-SECRET-7f3a"
@@ -259,7 +260,7 @@ def test_the_pdf_draws_the_logo_the_loader_read_not_the_file_now(tmp_path, monke
     outside = tmp_path / "outside.png"
     outside.write_bytes(OUTSIDE["logo"][1])
     target = os.path.abspath(root / "source/logo.png")
-    real_read, swapped = loader.read_inside, []
+    real_read, swapped = source_files.read_inside, []
 
     def read_then_swap(folder, path, limit):
         data = real_read(folder, path, limit)
@@ -269,7 +270,7 @@ def test_the_pdf_draws_the_logo_the_loader_read_not_the_file_now(tmp_path, monke
             os.symlink(outside, target)
         return data
 
-    monkeypatch.setattr(loader, "read_inside", read_then_swap)
+    monkeypatch.setattr(source_files, "read_inside", read_then_swap)
     code, output = run(root, capsys, "build", seconds=60)
     assert code == 0, output
     assert swapped

@@ -33,7 +33,7 @@ from deckgen.errors import Loc, Problem
 from deckgen.figures import drawing as figures
 from deckgen.load.loader import load_project
 from deckgen.load.yamlsrc import YamlProblem, load_yaml
-from deckgen.pdf.document import RefusedResource, SandboxFetcher
+from deckgen.pdf.weasy import RefusedResource, SandboxFetcher
 from deckgen.project import Project
 from deckgen.theme import load_theme
 

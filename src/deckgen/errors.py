@@ -10,11 +10,11 @@ are shown as ``\\x1b``-style escapes, never sent to the terminal as they are.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .load.sandbox import Unreadable, read_inside
+from .text import normalise_newlines, printable
 
 
 @dataclass(frozen=True, order=True)
@@ -54,23 +54,6 @@ class Problem:
         excerpt = _source_line(root, self.loc) if root is not None else None
         head = printable(head).replace("\n", "\\n")  # one line, whatever the source held
         return f"{head}\n    {printable(excerpt)}" if excerpt else head
-
-
-# C0 and C1 controls (but line feed and tab), lone surrogates, and the bidirectional
-# embedding, override and isolate characters that can make a line read differently on screen.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """``text`` safe to print on a terminal: unprintable characters as ``\\xNN``/``\\uNNNN``."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-
-
-def normalise_newlines(text: str) -> str:
-    """Every line break (CR LF, CR, U+2028, U+2029) as one line feed, so that the YAML parser,
-    the Markdown parser and the line numbers in messages all count lines the same way."""
-    return (text.replace("\r\n", "\n").replace("\r", "\n")
-            .replace("\u2028", "\n").replace("\u2029", "\n"))
 
 
 def _source_line(root: Path, loc: Loc) -> str | None:

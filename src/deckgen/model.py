@@ -113,14 +113,22 @@ class FigureBlock:
 Block = Paragraph | Heading | ListBlock | Quote | Table | CodeBlock | FigureBlock
 
 def walk(blocks):
-    """Every block in ``blocks``, depth first, including those inside lists and quotes."""
-    for block in blocks:
+    """Every block in ``blocks``, depth first, including those inside lists and quotes (a stack
+    of the blocks still to visit at each level, not recursion)."""
+    pending = [iter(blocks)]
+    while pending:
+        block = next(pending[-1], _END)
+        if block is _END:
+            pending.pop()
+            continue
         yield block
         if isinstance(block, ListBlock):
-            for item in block.items:
-                yield from walk(item)
+            pending.append(inner for item in block.items for inner in item)
         elif isinstance(block, Quote):
-            yield from walk(block.blocks)
+            pending.append(iter(block.blocks))
+
+
+_END = object()  # no block left at a level of walk()
 
 
 # ---- figures, references, sections, brief ---------------------------------------------

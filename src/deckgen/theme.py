@@ -1,7 +1,8 @@
-"""The theme (colours, fonts, sizes) read once from ``templates/theme.yaml``.
+"""The theme (colours, fonts, sizes) read once from ``templates/theme.yaml``, as data.
 
-It is converted here into CSS variables for the PDF, rc parameters for matplotlib and plain
-values for the deck, so no renderer hard-codes a colour or a font.
+Each renderer converts it itself (CSS variables in :mod:`deckgen.pdf.document`, matplotlib rc
+parameters in :mod:`deckgen.figures.drawing`, plain values for the deck), so no renderer
+hard-codes a colour or a font, and the theme holds no renderer's code.
 
 The file is checked against :data:`SCHEMA` before any of it is used: every group must be a
 mapping, every key known (a misspelt one is named, with the closest known key) and every value
@@ -19,12 +20,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EnvironmentProblem, Loc, did_you_mean, printable
+from .errors import EnvironmentProblem, Loc, did_you_mean
 from .load.yamlsrc import YamlProblem, load_yaml
+from .text import printable
 
 
 @dataclass(frozen=True)
 class Theme:
+    """The checked contents of a theme file: colours, fonts and sizes by name, deck options."""
+
     colours: dict
     fonts: dict
     sizes: dict
@@ -37,33 +41,6 @@ class Theme:
     @property
     def series_colours(self) -> list[str]:
         return list(self.colours["series"])
-
-    def css_variables(self) -> str:
-        lines = [f"  --{name}: {value};" for name, value in self.colours.items() if name != "series"]
-        lines += [f"  --series-{i + 1}: {c};" for i, c in enumerate(self.colours["series"])]
-        lines += [
-            f"  --font-serif: \"{self.fonts['serif']}\", \"{self.fonts['cjk_serif']}\", serif;",
-            f"  --font-sans: \"{self.fonts['sans']}\", \"{self.fonts['cjk_sans']}\", sans-serif;",
-        ]
-        return ":root {\n" + "\n".join(lines) + "\n}\n"
-
-    def mpl_rc(self) -> dict:
-        return {
-            "font.family": [self.fonts["sans"], "DejaVu Sans", self.fonts["cjk_sans"]],
-            "font.size": 10,
-            "text.color": self.colours["text"],
-            "axes.labelcolor": self.colours["text"],
-            "axes.edgecolor": self.colours["muted"],
-            "axes.prop_cycle": __import__("cycler").cycler(color=self.colours["series"]),
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "xtick.color": self.colours["muted"],
-            "ytick.color": self.colours["muted"],
-            "svg.fonttype": "none",  # real text: WeasyPrint sets it in the same fonts, searchable
-            "svg.hashsalt": "deckgen",
-            "text.usetex": False,
-            "text.parse_math": False,
-        }
 
 
 DIVIDER_CHOICES = ("auto", "always", "never")

@@ -1,10 +1,11 @@
 """Draw figures with matplotlib: SVG (vector, real text) for the PDF, PNG for the deck.
 
-Figures are drawn from the model's data with the theme's rc parameters: ``font.family`` is a
-list of real families, so matplotlib falls back glyph by glyph (an arrow missing from Noto Sans
-comes from DejaVu Sans, Hangul and kanji from Noto Sans CJK), and mathtext is off, so a ``$``
-in a label stays a dollar sign. SVG text stays text (WeasyPrint sets it in the same fonts, and
-a reader can search it); the output is deterministic: no date, a fixed hash salt.
+Figures are drawn from the model's data with the theme turned into rc parameters here
+(:func:`figure_rc`): ``font.family`` is a list of real families, so matplotlib falls back glyph
+by glyph (an arrow missing from Noto Sans comes from DejaVu Sans, Hangul and kanji from Noto
+Sans CJK), and mathtext is off, so a ``$`` in a label stays a dollar sign. SVG text stays text
+(WeasyPrint sets it in the same fonts, and a reader can search it); the output is
+deterministic: no date, a fixed hash salt.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib import rc_context
+from matplotlib import cycler, rc_context
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
@@ -43,11 +44,29 @@ def render_png(figure: m.Figure, theme: Theme, dpi: int = DECK_DPI) -> bytes:
     return _render(figure, theme, DECK_SIZE, "png", dpi=dpi, scale=DECK_TYPE_SCALE)
 
 
+BASE_FONT_SIZE = 10  # points, in the brief's figures; the deck's are scaled from it
+
+
 def figure_rc(theme: Theme, scale: float = 1.0) -> dict:
-    """The theme's rc parameters (per-glyph font fallback, literal dollar signs), type scaled."""
-    rc = theme.mpl_rc()
-    rc["font.size"] = rc["font.size"] * scale
-    return rc
+    """The theme as matplotlib rc parameters, type scaled by ``scale``: a list of real font
+    families (per-glyph fallback), the theme's colours, and no mathtext (literal dollar signs)."""
+    fonts, colours = theme.fonts, theme.colours
+    return {
+        "font.family": [fonts["sans"], "DejaVu Sans", fonts["cjk_sans"]],
+        "font.size": BASE_FONT_SIZE * scale,
+        "text.color": colours["text"],
+        "axes.labelcolor": colours["text"],
+        "axes.edgecolor": colours["muted"],
+        "axes.prop_cycle": cycler(color=colours["series"]),
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "xtick.color": colours["muted"],
+        "ytick.color": colours["muted"],
+        "svg.fonttype": "none",  # real text: WeasyPrint sets it in the same fonts, searchable
+        "svg.hashsalt": "deckgen",
+        "text.usetex": False,
+        "text.parse_math": False,
+    }
 
 
 def draw(figure: m.Figure, theme: Theme, size=PDF_SIZE, dpi: int = 72) -> MplFigure:

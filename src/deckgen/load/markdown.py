@@ -7,25 +7,14 @@ Extensions understood here, all plain-Markdown compatible:
 Raw HTML is never passed through: it stays visible as text.
 
 The text is untrusted. Every link becomes a link token (markdown-it's own ``validateLink``,
-which silently leaves ``file:`` or ``javascript:`` links as literal text, is replaced), so a
-link to anything but ``http(s)://``, ``mailto:`` or ``#`` is an error at its line; an image is
-an error unless it places a figure. Nesting deeper than :data:`MAX_NESTING` and tables larger
-than :data:`MAX_TABLE_ROWS` x :data:`MAX_TABLE_COLUMNS` are errors too, so that an absurd
-document ends in a message rather than a very long PDF.
-
-The work a brief asks for is bounded as well, over all its sections together (a
-:class:`Budget` carried from section to section): :data:`MAX_BLOCKS` blocks (paragraphs,
-headings, list items ...), :data:`MAX_FOOTNOTES` footnote calls holding at most
-:data:`MAX_FOOTNOTE_CHARS` characters of footnote text, and :data:`MAX_TABLE_CELLS` table
-cells holding :data:`MAX_TABLE_CHARS` characters (a narrow column sets about a word a line,
-so a table's text costs several times as much to lay out as prose). Passing one is an error at the line where it is passed, and the rest of the brief's
-Markdown is not read: the blocks are counted while markdown-it parses, so a section of a
-hundred thousand one-line paragraphs stops at the limit instead of being parsed in full.
+which silently leaves ``file:`` or ``javascript:`` links as literal text, is replaced) and is
+checked with the other spans (:mod:`deckgen.load.spans`). What a brief may hold is bounded
+(:mod:`deckgen.load.markdown_limits`): the blocks are counted while markdown-it parses, so a
+section of a hundred thousand one-line paragraphs stops at the limit instead of being parsed in
+full, and once the brief's budget is passed the rest of its Markdown is not read.
 
 markdown-it's flat token stream is converted without recursion (an explicit stack of open
-blocks, counters for emphasis), so ``*`` six hundred deep or ``[`` a thousand deep cost no
-more than their length; a footnote may not call another footnote, so footnote spans never
-nest in the model.
+blocks here, counters for emphasis in the spans), so deep nesting costs no more than its length.
 """
 
 from __future__ import annotations
@@ -39,57 +28,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .. import model as m
 from ..errors import Collector, Loc
+from .markdown_limits import MAX_NESTING, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, Budget
+from .spans import SpanConverter
 
-MAX_NESTING = 8
-MAX_TABLE_ROWS = 300
-MAX_TABLE_COLUMNS = 20
-MAX_BLOCKS = 10_000           # paragraphs, headings, list items, quotes ... in all sections
-MAX_FOOTNOTES = 500           # footnote calls in all sections
-MAX_FOOTNOTE_CHARS = 100_000  # footnote text in all sections, counted once per call
-MAX_TABLE_CELLS = 10_000      # cells of all tables together (one table of 300 rows x 20 columns)
-MAX_TABLE_CHARS = 60_000      # text in all tables' cells together
-ALLOWED_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
 _CITE = re.compile(r"\[@([A-Za-z0-9_:-]+(?:\s*;\s*@[A-Za-z0-9_:-]+)*)\]")
 _FIGREF = re.compile(r"@fig:([a-z0-9][a-z0-9_-]*[a-z0-9]|[a-z0-9])")
 _BUDGET_KEY = "deckgen.budget"
-
-# what each limit counts: (limit, the noun in the message, what the author may have)
-LIMITS = {
-    "blocks": (MAX_BLOCKS, "blocks", "paragraphs, headings, list items and other blocks"),
-    "footnotes": (MAX_FOOTNOTES, "footnotes", "footnote calls"),
-    "footnote_chars": (MAX_FOOTNOTE_CHARS, "characters of footnote text",
-                       "characters of footnote text (a note called twice counts twice)"),
-    "table_cells": (MAX_TABLE_CELLS, "table cells", "table cells"),
-    "table_chars": (MAX_TABLE_CHARS, "characters in tables", "characters in table cells"),
-}
-# said after what the author may have
-LIMIT_ADVICE = {"table_cells": "; put large data in a figure or an annex",
-                "table_chars": "; put large data in a figure or an annex"}
-
-
-@dataclass
-class Budget:
-    """What the sections of one brief hold together, counted against :data:`LIMITS`.
-
-    ``passed`` is set once a limit is passed (the error is reported then, once); the
-    Markdown read after that point is not converted."""
-
-    spent: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LIMITS, 0))
-    passed: bool = False
-
-    def spend(self, kind: str, amount: int, loc: Loc, problems: Collector) -> bool:
-        """Count ``amount`` of ``kind`` at ``loc``; False (and an error) when it passes its limit."""
-        if self.passed:
-            return False
-        self.spent[kind] += amount
-        limit, noun, what = LIMITS[kind]
-        if self.spent[kind] <= limit:
-            return True
-        self.passed = True
-        problems.error(loc, f"more than {limit:,} {noun} in the sections together: the limit is "
-                       "passed here", expected=f"at most {limit:,} {what} in all sections"
-                       + LIMIT_ADVICE.get(kind, ""))
-        return False
 
 
 class _LimitPassed(Exception):
@@ -210,11 +154,9 @@ class _Converter:
         self.first_line = first_line
         self.problems = problems
         self.budget = budget
-        self.note_tokens: dict[int, list[Token]] = {}
-        self.notes: dict[int, tuple[m.Inline, ...]] = {}
+        self.spans: SpanConverter | None = None  # once the footnotes are split off
         self.current_line = first_line
         self.too_deep = False
-        self.in_note = False
 
     def loc(self, token: Token) -> Loc:
         if token.map:
@@ -222,7 +164,8 @@ class _Converter:
         return Loc(self.file, self.current_line, 1)
 
     def convert(self, tokens: list[Token]) -> tuple[m.Block, ...]:
-        body, self.note_tokens = _split_footnotes(tokens)
+        body, note_tokens = _split_footnotes(tokens)
+        self.spans = SpanConverter(self.file, self.first_line, self.problems, self.budget, note_tokens)
         return tuple(self.blocks(body))
 
     # ---- blocks ----
@@ -280,7 +223,7 @@ class _Converter:
             return [self.paragraph(inline, loc)] if inline is not None else []
         if kind == "heading_open":
             level = int(block.token.tag[1])
-            return [m.Heading(min(level + 1, 4), self.inlines(inline, loc), loc)]
+            return [m.Heading(min(level + 1, 4), self.spans.inlines(inline, loc), loc)]
         if kind == "list_item_open":
             return [tuple(parts)]
         if kind in ("bullet_list_open", "ordered_list_open"):
@@ -307,7 +250,7 @@ class _Converter:
             src = str(children[0].attrs.get("src", ""))
             if src.startswith("fig:"):
                 return m.FigureBlock(src[4:], loc)
-        return m.Paragraph(self.inlines(inline, loc), loc)
+        return m.Paragraph(self.spans.inlines(inline, loc), loc)
 
     def table(self, parts: list, loc: Loc) -> m.Table | None:
         """A table from its (thead|tbody, rows) parts; each row a list of (inline, align)."""
@@ -326,143 +269,16 @@ class _Converter:
             return None
 
         def spans(row) -> tuple:
-            return tuple(self.inlines(inline, loc) if inline is not None else () for inline, _ in row)
+            return tuple(self.spans.inlines(inline, loc) if inline is not None else () for inline, _ in row)
 
         header = spans(head[0]) if head else ()
         aligns = tuple(align for _, align in head[0]) if head else ()
         return m.Table(header, tuple(spans(row) for row in body), aligns, loc)
 
-    # ---- inlines ----
-    def inlines(self, inline: Token | None, loc: Loc) -> tuple[m.Inline, ...]:
-        """The spans of an inline token: its flat children read in order, emphasis and links
-        tracked with counters and a stack rather than by recursion. ``loc`` is the block's
-        first line; each line break moves the location a line on."""
-        out: list[m.Inline] = []
-        strong = emph = 0
-        line = loc.line
-        links: list[tuple[str, int, bool, bool, int]] = []  # href, text start, strong, emph, line
-        for child in (inline.children or ()) if inline is not None else ():
-            kind = child.type
-            if kind == "strong_open":
-                strong += 1
-            elif kind == "strong_close":
-                strong -= 1
-            elif kind in ("em_open", "s_open"):
-                emph += 1
-            elif kind in ("em_close", "s_close"):
-                emph -= 1
-            elif kind == "link_open":
-                links.append((str(child.attrs.get("href", "")), len(out), strong > 0, emph > 0, line))
-            elif kind == "link_close" and links:
-                href, start, bold, italic, link_line = links.pop()
-                text = "".join(_plain(s) for s in out[start:])
-                del out[start:]
-                out.append(self.link(href, text, bold, italic, Loc(loc.file, link_line, 1)))
-            else:
-                out.extend(self.inline(child, Loc(loc.file, line, 1), strong > 0, emph > 0))
-                line += kind in ("softbreak", "hardbreak")
-        return tuple(_merge_text(out))
-
-    def link(self, href: str, text: str, strong: bool, emph: bool, loc: Loc) -> m.Inline:
-        if not ALLOWED_LINK.match(href):
-            self.problems.error(loc, f"link target '{href}' is not allowed",
-                                "link", "an http(s):// or mailto: address")
-            return m.Text(text, strong, emph)
-        return m.Link(text, href)
-
-    def inline(self, token: Token, loc: Loc, strong: bool, emph: bool) -> list[m.Inline]:
-        kind = token.type
-        if kind in ("text", "html_inline"):
-            return [m.Text(token.content, strong, emph)]
-        if kind == "softbreak":
-            return [m.Text(" ", strong, emph)]
-        if kind == "hardbreak":
-            return [m.LineBreak()]
-        if kind == "code_inline":
-            return [m.Text(token.content, strong, emph, code=True)]
-        if kind == "image":
-            self.problems.error(loc, "images are placed through figure files",
-                                "image", "![](fig:ID) alone in a paragraph, with figures/ID.yaml")
-            return []
-        if kind == "citation":
-            return [m.Citation(tuple(token.meta["ids"]), loc)]
-        if kind == "figref":
-            return [m.FigureRef(token.meta["id"], loc)]
-        if kind == "footnote_ref":
-            return self.footnote(token.meta["id"], loc)
-        self.problems.error(loc, f"unsupported Markdown element '{kind}'")
-        return []
-
-    # ---- footnotes ----
-    def footnote(self, note_id: int, loc: Loc) -> list[m.Inline]:
-        """A footnote call at ``loc``: the note's text (converted at its first call), counted
-        against the brief's footnote budget."""
-        if self.in_note:
-            self.problems.error(loc, "a footnote cannot call another footnote", "footnote",
-                                "write the other note's text into this one")
-            return []
-        if note_id not in self.notes:
-            self.notes[note_id] = self.note_spans(self.note_tokens.get(note_id, []), loc)
-        spans = self.notes[note_id]
-        chars = sum(len(_plain(s)) for s in spans)
-        if not (self.budget.spend("footnotes", 1, loc, self.problems)
-                and self.budget.spend("footnote_chars", chars, loc, self.problems)):
-            return []
-        return [m.Footnote(spans, loc)]
-
-    def note_spans(self, tokens: list[Token], call: Loc) -> tuple[m.Inline, ...]:
-        """A note's text as one run of spans: the text of each of its blocks, joined by spaces."""
-        spans: list[m.Inline] = []
-        self.in_note = True
-        saved_line, self.current_line = self.current_line, call.line
-        try:
-            for token in tokens:
-                if token.type != "inline":
-                    self.loc(token)
-                    continue
-                if spans:
-                    spans.append(m.Text(" "))
-                spans.extend(self.inlines(token, Loc(self.file, self.current_line, 1)))
-        finally:
-            self.in_note, self.current_line = False, saved_line
-        return tuple(_merge_text(spans))
-
-
 def _align(style: str) -> str:
     for side in ("left", "right", "center"):
         if side in style:
             return side
-    return ""
-
-
-def _merge_text(spans: list[m.Inline]) -> list[m.Inline]:
-    """Runs of Text with the same style joined into one (in linear time: pieces, then a join)."""
-    merged: list[m.Inline] = []
-    run: list[str] = []
-    style: tuple | None = None
-
-    def flush() -> None:
-        if run:
-            merged.append(m.Text("".join(run), *style))
-            run.clear()
-
-    for span in spans:
-        if isinstance(span, m.Text):
-            if (span.strong, span.emph, span.code) != style:
-                flush()
-                style = (span.strong, span.emph, span.code)
-            run.append(span.text)
-        else:
-            flush()
-            style = None
-            merged.append(span)
-    flush()
-    return merged
-
-
-def _plain(span: m.Inline) -> str:
-    if isinstance(span, (m.Text, m.Link)):
-        return span.text
     return ""
 
 

@@ -21,7 +21,6 @@ impossible date (``2026-02-30``) at its line like any other invalid value.
 from __future__ import annotations
 
 import math
-import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -39,6 +38,7 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.reader import ReaderError
 
 from ..errors import Loc
+from ..text import strip_unsafe
 
 Path_ = tuple  # a path into the data: keys and list indices
 
@@ -48,24 +48,6 @@ MAX_EVENTS = 20_000   # scalars, mappings and lists in one file
 _CORE = "tag:yaml.org,2002:"
 ALLOWED_TAGS = {*(_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq",
                                            "timestamp"))}
-
-# Characters removed from source text: C0 controls but tab, line feed and carriage return;
-# DEL and the C1 controls; lone surrogates; the non-characters U+FFFE and U+FFFF.
-UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def strip_unsafe(text: str) -> tuple[str, int, int]:
-    """``text`` without :data:`UNSAFE_CHARS` (vertical tab and form feed become spaces).
-
-    Returns (clean text, how many characters were changed, index of the first, or -1).
-    """
-    first = UNSAFE_CHARS.search(text)
-    if first is None:
-        return text, 0, -1
-    count = len(UNSAFE_CHARS.findall(text))
-    clean = UNSAFE_CHARS.sub(lambda mt: " " if mt.group() in "\x0b\x0c" else "", text)
-    return clean, count, first.start()
-
 
 class YamlProblem(Exception):
     """The text is not YAML deckgen accepts; ``loc`` points at the trouble."""

@@ -1,7 +1,9 @@
-"""The PDF brief: the model through Jinja2 templates to HTML, then WeasyPrint to PDF bytes.
+"""The PDF brief's document: the model through Jinja2 templates to HTML, the theme as CSS.
 
-WeasyPrint only ever sees resources from :class:`SandboxFetcher`: figures from memory and files
-inside the project's source and templates. Anything else (other files, the network) is refused.
+:func:`render_pdf` is the PDF renderer: :func:`render_html` here, then
+:func:`~deckgen.pdf.weasy.html_to_pdf` (WeasyPrint, sandboxed). The theme reaches the
+stylesheet as CSS variables (:func:`css_variables`) in a ``<style>`` element the template places
+before ``brief.css``.
 
 Templates are trusted like code, but a project's own may be wrong: any error in one (a syntax
 error, an undefined name, a missing include, an exception raised while it renders) is an
@@ -16,7 +18,6 @@ it, so a string with no break in it (a URL, a long compound, a code token) break
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 import traceback
@@ -24,25 +25,23 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
-from urllib.parse import unquote, urlsplit
 
 import jinja2
 from markupsafe import Markup
 
 from .. import model as m
-from ..errors import DeckgenError, EnvironmentProblem, printable
-from ..load.sandbox import Unreadable, read_inside
+from ..errors import DeckgenError, EnvironmentProblem
 from ..project import Project, default_templates_dir
-from ..reproducible import build_stamp, pinned_source_date_epoch
+from ..reproducible import build_stamp
+from ..text import printable
 from ..theme import Theme
 from .html import HtmlWriter
+from .weasy import RenderedPdf, html_to_pdf
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u", "pdf/a-3a", "none")
 
 
-MAX_RESOURCE_BYTES = 20_000_000
 # Text flows break a word that does not fit on a line anywhere. In tables a word breaks only at
 # the edge of its cell, so that short words keep their columns wide enough (``anywhere`` would let
 # a column shrink to one letter); the long words html.py marks (``long-word``) break anywhere.
@@ -51,10 +50,6 @@ UNBREAKABLE_CSS = ("html { overflow-wrap: anywhere; }\n"
                    ".long-word { overflow-wrap: anywhere; }\n")
 TEMPLATE_SECONDS = 30          # rendering the HTML template takes well under a second
 MAX_HTML_CHARS = 50_000_000    # the largest brief deckgen accepts gives a few megabytes
-
-
-class RefusedResource(DeckgenError):
-    """The document asked for a resource that lies outside the sandbox."""
 
 
 def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Mapping[str, bytes],
@@ -77,12 +72,25 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
         created=build_stamp(brief.meta.date).strftime("%Y-%m-%dT%H:%M:%SZ"),
         meta=brief.meta, sections=brief.sections, references=brief.references,
         takeaways=headline_points(brief), writer=writer, date_text=m.long_date(brief.meta.date),
-        css_variables=_style_text(theme.css_variables() + page_css + UNBREAKABLE_CSS),
+        css_variables=_style_text(css_variables(theme) + page_css + UNBREAKABLE_CSS),
         stylesheet=project.template_file("brief.css").as_uri(),
         logo=f"asset:logo{logo.suffix}" if logo else "",
         print_mode=print_mode, paper=paper,
     )
     return html, assets
+
+
+def css_variables(theme: Theme) -> str:
+    """The theme as CSS custom properties on ``:root``: each colour (``--primary``, and any a
+    theme adds), the series colours (``--series-1`` ...) and the two font stacks."""
+    colours, fonts = theme.colours, theme.fonts
+    lines = [f"  --{name}: {value};" for name, value in colours.items() if name != "series"]
+    lines += [f"  --series-{i + 1}: {c};" for i, c in enumerate(colours["series"])]
+    lines += [
+        f"  --font-serif: \"{fonts['serif']}\", \"{fonts['cjk_serif']}\", serif;",
+        f"  --font-sans: \"{fonts['sans']}\", \"{fonts['cjk_sans']}\", sans-serif;",
+    ]
+    return ":root {\n" + "\n".join(lines) + "\n}\n"
 
 
 LEADER_DOT_URL = "asset:leader-dot.svg"
@@ -281,13 +289,6 @@ def _style_text(css: str) -> Markup:
     return Markup(css)
 
 
-class RenderedPdf(NamedTuple):
-    """A rendered brief: the PDF's bytes and its number of pages."""
-
-    data: bytes
-    pages: int
-
-
 def render_pdf(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Mapping[str, bytes],
                variant: str = "pdf/ua-1", print_mode: bool = False,
                paper: str | None = None) -> RenderedPdf:
@@ -297,144 +298,10 @@ def render_pdf(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Mapp
     ("a4" or "letter"), ``print_mode`` adds 3 mm bleed and crop marks.
     """
     html, assets = render_html(brief, project, theme, figure_svgs, print_mode, paper)
+    _variant(variant)
     return html_to_pdf(html, project, assets, brief, variant)
 
 
-def html_to_pdf(html: str, project: Project, assets: Mapping[str, bytes], brief: m.Brief,
-                variant: str = "pdf/ua-1") -> RenderedPdf:
-    import weasyprint
-
-    fetcher = SandboxFetcher(project.trusted_dirs, assets)
-    document = weasyprint.HTML(string=html, base_url=project.source.as_uri() + "/",
-                               url_fetcher=fetcher)
-    if (variant or "none") not in PDF_VARIANTS:
-        raise DeckgenError(f"unknown PDF variant '{variant}' (expected one of: {', '.join(PDF_VARIANTS)})")
-    # Every variant is tagged (structure tree, alt text, reading order): the brief stays
-    # accessible whichever archive standard it also claims.
-    options = {"pdf_identifier": _identifier(brief), "uncompressed_pdf": False,
-               "custom_metadata": True, "pdf_tags": True}
-    finisher = _LinkDescriber(link_descriptions(brief))
-    if variant and variant != "none":
-        options["pdf_variant"] = variant
-    try:
-        with pinned_source_date_epoch(build_stamp(brief.meta.date)), _fonts.lease() as fonts:
-            rendered = document.render(font_config=fonts, **options)
-            return RenderedPdf(rendered.write_pdf(finisher=finisher, **options), len(rendered.pages))
-    except weasyprint.urls.FatalURLFetchingError as exc:
-        cause = exc.__cause__
-        if isinstance(cause, DeckgenError):  # refused, or a figure that could not be drawn
-            raise cause from None
-        raise DeckgenError(f"PDF rendering stopped: {exc}") from None
-
-
-def link_descriptions(brief: m.Brief) -> dict[str, str]:
-    """What each link inside the brief leads to, in words, by its target's id: the text a screen
-    reader announces for the link ("Section 3: Economic interdependence"), where WeasyPrint
-    would give the bare id."""
-    described = {"references": "References"}
-    for number, section in enumerate(brief.sections, 1):
-        described[f"sec-{section.id}"] = f"Section {number}: {section.title}"
-    for figure in brief.figures:
-        described[f"fig-{figure.id}"] = f"{figure.label}: {figure.title}"
-    for reference in brief.references:
-        described[f"ref-{reference.id}"] = f"Reference {reference.number}: {reference.text}"
-    return described
-
-
-class _LinkDescriber:
-    """A WeasyPrint finisher: each internal link annotation's description (``/Contents``, which
-    PDF/UA requires) becomes what the link leads to, in words."""
-
-    def __init__(self, descriptions: dict[str, str]):
-        self.descriptions = descriptions
-
-    def __call__(self, document, pdf) -> None:
-        import pydyf
-
-        for obj in pdf.objects:
-            if isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Link":
-                target = getattr(obj.get("Dest"), "string", None)
-                if target in self.descriptions:
-                    obj["Contents"] = pydyf.String(self.descriptions[target])
-
-
-class _SharedFonts:
-    """One fontconfig set-up for every render in this process.
-
-    WeasyPrint would load the configuration and every installed font's entry afresh for each
-    document, and start with cold Pango caches (up to a tenth of a warm render of the example,
-    in interleaved runs; often within the noise).
-    A document whose stylesheet adds ``@font-face`` fonts keeps its set-up to itself, so fonts
-    one render adds never reach the next."""
-
-    def __init__(self):
-        self.config = None
-
-    @contextmanager
-    def lease(self):
-        from weasyprint.text.fonts import FontConfiguration
-
-        config, self.config = self.config or FontConfiguration(), None
-        yield config
-        if config._folder is None:  # no @font-face was loaded into it
-            self.config = config
-
-
-_fonts = _SharedFonts()
-
-
-def _identifier(brief: m.Brief) -> bytes:
-    import hashlib
-
-    return hashlib.md5(f"{brief.name}:{brief.meta.title}:{brief.meta.date}".encode()).hexdigest().encode()
-
-
-def _sandbox_fetcher_base():
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher
-
-
-class SandboxFetcher(_sandbox_fetcher_base()):
-    """Serves in-memory assets and files under the trusted folders; refuses everything else."""
-
-    def __init__(self, trusted_dirs: list[Path], assets: Mapping[str, bytes]):
-        super().__init__(fail_on_errors=True, allowed_protocols=["file", "asset"])
-        # each folder as named and as resolved: a URL may come from either
-        self.trusted = list(dict.fromkeys(p for d in trusted_dirs for p in (Path(os.path.abspath(d)), d.resolve())))
-        self.assets = assets
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        from weasyprint.urls import URLFetcherResponse
-
-        if url in self.assets:
-            return URLFetcherResponse(url, self.assets[url], {"Content-Type": _mime(url)})
-        parts = urlsplit(url)
-        if parts.scheme == "file" and not parts.netloc:
-            data = self._read_trusted(Path(os.path.normpath(unquote(parts.path))), url)
-            if data is not None:
-                return URLFetcherResponse(url, data, {"Content-Type": _mime(url)})
-        self.refused.append(url)
-        raise RefusedResource(f"refused to load '{url}': only files inside the project are used")
-
-    def _read_trusted(self, path: Path, url: str) -> bytes | None:
-        """The bytes of ``path`` if it lies in a trusted folder, read through its descriptor
-        (:func:`~deckgen.sandbox.read_inside`): no link leads out between a check and the read."""
-        for folder in self.trusted:
-            if not path.is_relative_to(folder):
-                continue
-            try:
-                return read_inside(folder, path, MAX_RESOURCE_BYTES)
-            except Unreadable as exc:
-                if exc.reason == Unreadable.TOO_LARGE:
-                    self.refused.append(url)
-                    raise RefusedResource(f"refused to load '{url}': larger than "
-                                          f"{MAX_RESOURCE_BYTES:,} bytes") from None
-        return None
-
-
-def _mime(url: str) -> str:
-    suffix = url.rsplit(".", 1)[-1].lower()
-    return {"svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
-            "css": "text/css"}.get(suffix, "application/octet-stream")
+def _variant(name: str) -> None:
+    if (name or "none") not in PDF_VARIANTS:
+        raise DeckgenError(f"unknown PDF variant '{name}' (expected one of: {', '.join(PDF_VARIANTS)})")

@@ -3,10 +3,10 @@
 Everything from the source passes through ``markupsafe.escape``; only the tags written here
 reach the document.
 
-Long strings are given places to break (see ``UNBREAKABLE_CSS`` in :mod:`deckgen.pdf`): a URL a
-``<wbr>`` before its punctuation (it breaks after a slash by itself), and in a table cell a word
-of :data:`LONG_WORD` characters or more a ``long-word`` span, the one part of a cell that may
-break anywhere.
+Long strings are given places to break (see ``UNBREAKABLE_CSS`` in
+:mod:`deckgen.pdf.document`): a URL a ``<wbr>`` before its punctuation (it breaks after a slash
+by itself), and in a table cell a word of :data:`LONG_WORD` characters or more a ``long-word``
+span, the one part of a cell that may break anywhere.
 """
 
 from __future__ import annotations

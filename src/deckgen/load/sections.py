@@ -1,0 +1,105 @@
+"""The brief's sections: each ``sections/<id>.md`` read, its front matter checked, its body
+converted to blocks.
+
+Sections are read in the order ``brief.yaml`` lists them. Each is bounded in size, and so are
+all of them together; the Markdown they hold is bounded as a whole too (one
+:class:`~deckgen.load.markdown_limits.Budget` carried from section to section). A section that
+cannot be read, or Markdown left unread once a limit is passed, makes the reading
+``incomplete``: a reference never cited or a figure never placed may then be cited or placed in
+what was not read, so the loader does not warn about them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .. import model as m
+from ..errors import Loc
+from .files import SourceFiles
+from .markdown import parse_blocks
+from .markdown_limits import Budget
+from .schema import SectionIn, validate
+from .yamlsrc import YamlDoc, split_front_matter
+
+MAX_MARKDOWN_BYTES = 200_000      # one section (about 30,000 words)
+MAX_TOTAL_MARKDOWN_BYTES = 600_000  # all sections together (about 140 pages of PDF)
+LONG_KEY_POINT = 160  # characters: about two lines of a slide bullet at 28 pt
+
+
+class SectionReader:
+    """Reads the sections of one brief, counting what they hold together."""
+
+    def __init__(self, files: SourceFiles):
+        self.files = files
+        self.problems = files.problems
+        self.markdown_bytes = 0
+        self.markdown_budget = Budget()  # blocks, footnotes, cells: all sections together
+        self.incomplete = False  # a section could not be read: "never cited/placed" may be wrong
+
+    def sections(self, ids: list[str], doc: YamlDoc) -> tuple[m.Section, ...]:
+        out = []
+        seen: set[str] = set()
+        for index, section_id in enumerate(ids):
+            loc = doc.loc(("sections", index))
+            if section_id in seen:
+                self.problems.error(loc, f"section '{section_id}' is listed twice", "sections")
+                continue
+            seen.add(section_id)
+            if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", section_id):
+                self.problems.error(loc, f"invalid section id '{section_id[:80]}'", "sections",
+                                    "lower-case letters, digits, '-' and '_'")
+                self.incomplete = True
+                continue
+            path = self.files.source / "sections" / f"{section_id}.md"
+            section = self.section(section_id, path, loc)
+            if section is None:
+                self.incomplete = True
+            else:
+                out.append(section)
+        return tuple(out)
+
+    def warn_long_points(self, points: list[str], doc: YamlDoc) -> None:
+        """A key point is a slide bullet: past LONG_KEY_POINT characters it reads as a paragraph."""
+        for index, point in enumerate(points):
+            if len(point) > LONG_KEY_POINT:
+                self.problems.warn(doc.loc(("key_points", index)),
+                                   f"key point is {len(point)} characters long, too long for a "
+                                   "slide bullet", f"key_points.{index}",
+                                   f"at most {LONG_KEY_POINT}; move the detail to the prose or notes")
+
+    def section(self, section_id: str, path: Path, listed: Loc) -> m.Section | None:
+        def no_file() -> None:
+            self.problems.error(listed, f"section '{section_id}' has no file", "sections",
+                                f"{self.files.rel(path)}")
+
+        text = self.files.read_text(path, limit=MAX_MARKDOWN_BYTES, if_missing=no_file)
+        if text is None:
+            return None
+        self.markdown_bytes += len(text.encode("utf-8"))
+        if self.markdown_bytes > MAX_TOTAL_MARKDOWN_BYTES:
+            if self.markdown_bytes - len(text.encode("utf-8")) <= MAX_TOTAL_MARKDOWN_BYTES:
+                self.problems.error(Loc(self.files.rel(path)), "the sections together are too long: "
+                                    "the limit is passed in this file", expected=(
+                                        f"at most {MAX_TOTAL_MARKDOWN_BYTES:,} bytes in all sections"))
+            return None
+        front, body, body_line = split_front_matter(text)
+        file = self.files.rel(path)
+        if front is None:
+            self.problems.error(Loc(file, 1, 1), "section file has no front matter",
+                                expected="a '---' block with at least 'title:' at the top")
+            return None
+        doc = self.files.yaml(front, path, line_offset=1)
+        if doc is None:
+            return None
+        sec = validate(SectionIn, doc, self.problems)
+        if sec is None:
+            return None
+        if sec.id and sec.id != section_id:
+            self.problems.error(doc.loc(("id",)), f"id '{sec.id}' does not match the file name",
+                                "id", f"'{section_id}' or no id")
+        self.warn_long_points(sec.key_points, doc)
+        blocks = parse_blocks(body, file, body_line, self.problems, self.markdown_budget)
+        self.incomplete |= self.markdown_budget.passed  # later Markdown is not read
+        return m.Section(section_id, sec.title, tuple(sec.key_points), sec.notes.strip(),
+                         sec.kind, blocks, Loc(file, 1, 1))

@@ -1,0 +1,161 @@
+"""Markdown inline tokens to model spans: text with its emphasis, links, line breaks,
+citations, figure references and footnotes.
+
+An inline token's children are a flat stream; emphasis and links are tracked with counters and
+a stack rather than by recursion, so ``*`` six hundred deep or ``[`` a thousand deep cost no
+more than their length. Every link becomes a link token (see :func:`~deckgen.load.markdown.
+make_parser`) and is checked here: one to anything but ``http(s)://``, ``mailto:`` or ``#`` is
+an error at its line, and so is an image (pictures enter only as figures). A footnote's text is
+converted at its first call and counted against the brief's footnote budget at every call; a
+footnote may not call another, so footnote spans never nest in the model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.token import Token
+
+from .. import model as m
+from ..errors import Collector, Loc
+from .markdown_limits import Budget
+
+ALLOWED_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
+
+
+class SpanConverter:
+    """Converts the inline tokens of one section; ``note_tokens`` are its footnotes' tokens."""
+
+    def __init__(self, file: str, first_line: int, problems: Collector, budget: Budget,
+                 note_tokens: dict[int, list[Token]]):
+        self.file = file
+        self.first_line = first_line
+        self.problems = problems
+        self.budget = budget
+        self.note_tokens = note_tokens
+        self.notes: dict[int, tuple[m.Inline, ...]] = {}  # converted at their first call
+        self.in_note = False
+
+    def inlines(self, inline: Token | None, loc: Loc) -> tuple[m.Inline, ...]:
+        """The spans of an inline token: its flat children read in order, emphasis and links
+        tracked with counters and a stack rather than by recursion. ``loc`` is the block's
+        first line; each line break moves the location a line on."""
+        out: list[m.Inline] = []
+        strong = emph = 0
+        line = loc.line
+        links: list[tuple[str, int, bool, bool, int]] = []  # href, text start, strong, emph, line
+        for child in (inline.children or ()) if inline is not None else ():
+            kind = child.type
+            if kind == "strong_open":
+                strong += 1
+            elif kind == "strong_close":
+                strong -= 1
+            elif kind in ("em_open", "s_open"):
+                emph += 1
+            elif kind in ("em_close", "s_close"):
+                emph -= 1
+            elif kind == "link_open":
+                links.append((str(child.attrs.get("href", "")), len(out), strong > 0, emph > 0, line))
+            elif kind == "link_close" and links:
+                href, start, bold, italic, link_line = links.pop()
+                text = "".join(_plain(s) for s in out[start:])
+                del out[start:]
+                out.append(self.link(href, text, bold, italic, Loc(loc.file, link_line, 1)))
+            else:
+                out.extend(self.inline(child, Loc(loc.file, line, 1), strong > 0, emph > 0))
+                line += kind in ("softbreak", "hardbreak")
+        return tuple(_merge_text(out))
+
+    def link(self, href: str, text: str, strong: bool, emph: bool, loc: Loc) -> m.Inline:
+        if not ALLOWED_LINK.match(href):
+            self.problems.error(loc, f"link target '{href}' is not allowed",
+                                "link", "an http(s):// or mailto: address")
+            return m.Text(text, strong, emph)
+        return m.Link(text, href)
+
+    def inline(self, token: Token, loc: Loc, strong: bool, emph: bool) -> list[m.Inline]:
+        kind = token.type
+        if kind in ("text", "html_inline"):
+            return [m.Text(token.content, strong, emph)]
+        if kind == "softbreak":
+            return [m.Text(" ", strong, emph)]
+        if kind == "hardbreak":
+            return [m.LineBreak()]
+        if kind == "code_inline":
+            return [m.Text(token.content, strong, emph, code=True)]
+        if kind == "image":
+            self.problems.error(loc, "images are placed through figure files",
+                                "image", "![](fig:ID) alone in a paragraph, with figures/ID.yaml")
+            return []
+        if kind == "citation":
+            return [m.Citation(tuple(token.meta["ids"]), loc)]
+        if kind == "figref":
+            return [m.FigureRef(token.meta["id"], loc)]
+        if kind == "footnote_ref":
+            return self.footnote(token.meta["id"], loc)
+        self.problems.error(loc, f"unsupported Markdown element '{kind}'")
+        return []
+
+    def footnote(self, note_id: int, loc: Loc) -> list[m.Inline]:
+        """A footnote call at ``loc``: the note's text (converted at its first call), counted
+        against the brief's footnote budget."""
+        if self.in_note:
+            self.problems.error(loc, "a footnote cannot call another footnote", "footnote",
+                                "write the other note's text into this one")
+            return []
+        if note_id not in self.notes:
+            self.notes[note_id] = self.note_spans(self.note_tokens.get(note_id, []), loc)
+        spans = self.notes[note_id]
+        chars = sum(len(_plain(s)) for s in spans)
+        if not (self.budget.spend("footnotes", 1, loc, self.problems)
+                and self.budget.spend("footnote_chars", chars, loc, self.problems)):
+            return []
+        return [m.Footnote(spans, loc)]
+
+    def note_spans(self, tokens: list[Token], call: Loc) -> tuple[m.Inline, ...]:
+        """A note's text as one run of spans: the text of each of its blocks, joined by spaces."""
+        spans: list[m.Inline] = []
+        line = call.line  # a note's text is located at its blocks' lines, from the call on
+        self.in_note = True
+        try:
+            for token in tokens:
+                if token.type != "inline":
+                    line = self.first_line + token.map[0] if token.map else line
+                    continue
+                if spans:
+                    spans.append(m.Text(" "))
+                spans.extend(self.inlines(token, Loc(self.file, line, 1)))
+        finally:
+            self.in_note = False
+        return tuple(_merge_text(spans))
+
+
+def _merge_text(spans: list[m.Inline]) -> list[m.Inline]:
+    """Runs of Text with the same style joined into one (in linear time: pieces, then a join)."""
+    merged: list[m.Inline] = []
+    run: list[str] = []
+    style: tuple | None = None
+
+    def flush() -> None:
+        if run:
+            merged.append(m.Text("".join(run), *style))
+            run.clear()
+
+    for span in spans:
+        if isinstance(span, m.Text):
+            if (span.strong, span.emph, span.code) != style:
+                flush()
+                style = (span.strong, span.emph, span.code)
+            run.append(span.text)
+        else:
+            flush()
+            style = None
+            merged.append(span)
+    flush()
+    return merged
+
+
+def _plain(span: m.Inline) -> str:
+    if isinstance(span, (m.Text, m.Link)):
+        return span.text
+    return ""
