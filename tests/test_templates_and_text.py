@@ -341,3 +341,27 @@ def test_long_strings_stay_inside_the_printable_page_and_whole(long_pdf):
     # every long string is still there, whole and in order, once lines are joined again
     text = re.sub(r"\s+", "", re.sub(r"-\n", "", text))
     assert [where for where, string in LONG_STRINGS.items() if string not in text] == []
+
+
+# ---- exit codes: problems in the templates and the project, not in the source ------------------
+
+@pytest.mark.parametrize("reference", [
+    "url('file:///etc/hostname')", "url('../../outside.png')", "url('https://example.org/x.png')"])
+def test_a_stylesheet_asking_for_a_file_outside_the_project_is_exit_2(make_project, minimal_files,
+                                                                       capsys, reference):
+    project = make_project(minimal_files)
+    css = (default_templates_dir() / "brief.css").read_text(encoding="utf-8")
+    (project.root / "templates").mkdir()
+    (project.root / "templates" / "brief.css").write_text(
+        css + f"\nbody {{ background-image: {reference}; }}\n", encoding="utf-8")
+    code, output = run(["build", str(project.root)], capsys)
+    assert code == 2, output
+    assert "refused to load" in output
+    assert outputs(project.root) == []
+
+
+def test_a_project_without_a_brief_file_is_exit_2(tmp_path, capsys):
+    (tmp_path / "source").mkdir()
+    code, output = run(["check", str(tmp_path)], capsys)
+    assert code == 2
+    assert "source/brief.yaml: no brief file here" in output

@@ -28,7 +28,7 @@ import unicodedata
 from pathlib import Path
 
 from .. import model as m
-from ..errors import Collector, DeckgenError, Loc, SourceError, did_you_mean
+from ..errors import Collector, Loc, SourceError, UsageProblem, did_you_mean
 from .figures import FigureReader
 from .files import MAX_YAML_BYTES, SourceFiles, shown
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
@@ -75,7 +75,7 @@ class _Loader:
                        source_digests=tuple(sorted(self.files.read_digests.items())))
 
     def no_brief(self) -> None:
-        raise DeckgenError(f"{self.files.rel(self.files.source / 'brief.yaml')}: no brief file here "
+        raise UsageProblem(f"{self.files.rel(self.files.source / 'brief.yaml')}: no brief file here "
                            f"(expected source/brief.yaml under {self.root})")
 
     def meta(self, b: BriefIn, doc: YamlDoc) -> m.Meta:

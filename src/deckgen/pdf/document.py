@@ -30,7 +30,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import model as m
-from ..errors import DeckgenError, EnvironmentProblem
+from ..errors import DeckgenError, EnvironmentProblem, UsageProblem
 from ..project import Project, default_templates_dir
 from ..reproducible import build_stamp
 from ..text import printable
@@ -277,7 +277,7 @@ def headline_points(brief: m.Brief) -> tuple[str, ...]:
 def _paper(name: str) -> str:
     key = name.lower()
     if key not in PAPER_SIZES:
-        raise DeckgenError(f"unknown paper size '{name}' (expected one of: {', '.join(PAPER_SIZES)})")
+        raise UsageProblem(f"unknown paper size '{name}' (expected one of: {', '.join(PAPER_SIZES)})")
     return key
 
 
@@ -285,7 +285,7 @@ def _style_text(css: str) -> Markup:
     """CSS for a ``<style>`` element: not HTML-escaped (quotes must stay quotes), but it may
     not close the element."""
     if "</" in css:
-        raise DeckgenError("theme: CSS values may not contain '</'")
+        raise EnvironmentProblem("theme: CSS values may not contain '</'")
     return Markup(css)
 
 
@@ -304,4 +304,4 @@ def render_pdf(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Mapp
 
 def _variant(name: str) -> None:
     if (name or "none") not in PDF_VARIANTS:
-        raise DeckgenError(f"unknown PDF variant '{name}' (expected one of: {', '.join(PDF_VARIANTS)})")
+        raise UsageProblem(f"unknown PDF variant '{name}' (expected one of: {', '.join(PDF_VARIANTS)})")

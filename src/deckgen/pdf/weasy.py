@@ -20,7 +20,7 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from .. import model as m
-from ..errors import DeckgenError
+from ..errors import DeckgenError, EnvironmentProblem
 from ..load.sandbox import Unreadable, read_inside
 from ..project import Project
 from ..reproducible import build_stamp, pinned_source_date_epoch
@@ -28,8 +28,9 @@ from ..reproducible import build_stamp, pinned_source_date_epoch
 MAX_RESOURCE_BYTES = 20_000_000
 
 
-class RefusedResource(DeckgenError):
-    """The document asked for a resource that lies outside the sandbox."""
+class RefusedResource(EnvironmentProblem):
+    """The document (its template or stylesheet: the source cannot ask for resources) asked for a
+    resource that lies outside the sandbox: exit 2, like every template problem."""
 
 
 class RenderedPdf(NamedTuple):
@@ -63,7 +64,7 @@ def html_to_pdf(html: str, project: Project, assets: Mapping[str, bytes], brief:
         cause = exc.__cause__
         if isinstance(cause, DeckgenError):  # refused, or a figure that could not be drawn
             raise cause from None
-        raise DeckgenError(f"PDF rendering stopped: {exc}") from None
+        raise EnvironmentProblem(f"PDF rendering stopped: {exc}") from None
 
 
 def link_descriptions(brief: m.Brief) -> dict[str, str]:
