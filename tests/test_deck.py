@@ -24,9 +24,12 @@ from pypdf import PdfReader
 from deckgen import model as m
 from deckgen.build.pipeline import BuildOptions, build
 from deckgen.cli import main
+from deckgen.deck.oxml import clean
 from deckgen.deck.parity import comparable, missing_points
-from deckgen.deck.plan import Bullet, plan_slides
-from deckgen.deck.writer import clean, deck_geometry, write_deck
+from deckgen.deck.plan import plan_slides
+from deckgen.deck.slides import Bullet
+from deckgen.deck.template import deck_geometry
+from deckgen.deck.writer import write_deck
 from deckgen.errors import EnvironmentProblem
 from deckgen.figures.kinds import KINDS
 from deckgen.load.loader import load_project

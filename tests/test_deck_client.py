@@ -23,7 +23,8 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from deckgen.deck.plan import Bullet, SlidePlan, plan_slides
+from deckgen.deck.plan import plan_slides
+from deckgen.deck.slides import Bullet, PointsSlide
 from deckgen.deck.writer import deck_geometry, write_deck
 from deckgen.load.loader import load_project
 from deckgen.project import Project
@@ -63,9 +64,9 @@ def _unfitted_deck(example_root: Path, out: Path) -> Path:
     plans = plan_slides(brief, theme)
     points = next(p for p in plans if p.kind == "points")
     long = "An unfitted bullet that carries on for a good while so that it wraps onto two lines."
-    bad = SlidePlan("points", "Overflowing on purpose", "notes", areas=points.areas,
-                    bullets=tuple(Bullet(long) for _ in range(30)), body_size=24, number=1,
-                    footer="footer", footer_box=points.footer_box, number_box=points.number_box)
+    bad = PointsSlide("Overflowing on purpose", "notes", areas=points.areas,
+                      bullets=tuple(Bullet(long) for _ in range(30)), body_size=24, number=1,
+                      footer="footer", footer_box=points.footer_box, number_box=points.number_box)
     out.write_bytes(write_deck([bad], brief, theme, {}))
     return out
 

@@ -269,9 +269,9 @@ def test_a_template_unpacking_past_the_budget_is_refused(make_project, minimal_f
     """Entries that compress little, adding up past the unpacked budget (lowered for the test)."""
     import random
 
-    from deckgen.deck import writer as deck
+    from deckgen.deck import template
 
-    monkeypatch.setattr(deck, "TEMPLATE_MAX_UNPACKED", 2**20, raising=False)
+    monkeypatch.setattr(template, "TEMPLATE_MAX_UNPACKED", 2**20)
     noise = random.Random(7)
     entries = {f"ppt/media/noise{n}.bin": noise.randbytes(400_000) for n in range(3)}
     root = _zip_project(make_project, minimal_files, entries)

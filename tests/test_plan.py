@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from deckgen import model as m
+from deckgen.deck.fit import sentence_pieces
+from deckgen.deck.geometry import SLACK, Areas, Box
 from deckgen.deck.parity import comparable, parity_problems
-from deckgen.deck.plan import CONTINUED, DEFAULT_GEOMETRY, LAYOUTS, SLACK, Areas, Box, ChartData, plan_slides
-from deckgen.deck.textfit import Fonts, lines_height, sentence_pieces, tokens, wrap, wrap_raw
+from deckgen.deck.plan import CONTINUED, plan_slides
+from deckgen.deck.slides import DEFAULT_GEOMETRY, LAYOUTS, ChartData
+from deckgen.deck.textfit import Fonts, lines_height, tokens, wrap, wrap_raw
 from deckgen.errors import EnvironmentProblem, Loc
 from deckgen.figures.kinds import KINDS
 from deckgen.load.loader import load_project

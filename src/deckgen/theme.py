@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .deck.slides import SLIDE_KINDS
 from .errors import EnvironmentProblem, Loc, did_you_mean
 from .load.yamlsrc import YamlProblem, load_yaml
 from .text import printable
@@ -209,13 +210,11 @@ class _ThemeCheck:
         return None
 
     def layouts(self, layouts: dict) -> None:
-        from .deck.plan import LAYOUTS
-
         for kind, layout in layouts.items():
-            if kind in LAYOUTS:
+            if kind in SLIDE_KINDS:
                 self.value(("deck", "layouts", kind), _layout_name, layout)
             else:
-                self.unknown(("deck", "layouts", kind), "slide kind", LAYOUTS)
+                self.unknown(("deck", "layouts", kind), "slide kind", SLIDE_KINDS)
 
     def cross_checks(self, data: dict) -> None:
         sizes = data["sizes"]

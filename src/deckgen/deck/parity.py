@@ -14,7 +14,7 @@ import unicodedata
 from .. import model as m
 from ..errors import Problem
 from ..figures.kinds import KINDS
-from .plan import ChartData, SlidePlan
+from .slides import ChartData, Slide
 
 # Removed before comparing: whitespace (line breaks differ), hyphens and soft hyphens (the PDF
 # hyphenates), and the ellipsis marking a bullet split mid-sentence over slides.
@@ -26,12 +26,12 @@ def comparable(text: str) -> str:
     return _IGNORED.sub("", unicodedata.normalize("NFKC", text))
 
 
-def parity_problems(brief: m.Brief, plans: list[SlidePlan]) -> list[Problem]:
+def parity_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
     """Problems for each key point or figure of the brief the deck would not show as it is."""
     return _key_point_problems(brief, plans) + _figure_problems(brief, plans)
 
 
-def _key_point_problems(brief: m.Brief, plans: list[SlidePlan]) -> list[Problem]:
+def _key_point_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
     problems = []
     for section in brief.sections:
         shown = comparable("".join(text for plan in plans if plan.section_id == section.id
@@ -44,23 +44,27 @@ def _key_point_problems(brief: m.Brief, plans: list[SlidePlan]) -> list[Problem]
     return problems
 
 
-def _figure_problems(brief: m.Brief, plans: list[SlidePlan]) -> list[Problem]:
+def _figure_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
     slides = {plan.figure_id: plan for plan in plans if plan.kind == "figure"}
     problems = []
     for figure in brief.figures:
         plan = slides.get(figure.id)
         if plan is None:
             problems.append(Problem(figure.loc, f"figure '{figure.id}' would not appear in the deck"))
-        elif KINDS[figure.kind].native and plan.chart != chart_data(figure):
+        elif KINDS[figure.kind].native and not shows_data(plan.chart, figure):
             problems.append(Problem(figure.loc, f"figure '{figure.id}': the deck's chart would not "
                                     "show the figure's own categories and numbers"))
     return problems
 
 
-def chart_data(figure: m.Figure) -> ChartData:
-    """The numbers a native chart of ``figure`` must show."""
-    return ChartData(figure.kind, tuple(figure.categories),
-                     tuple((s.name, tuple(s.values)) for s in figure.series))
+def shows_data(chart: ChartData | None, figure: m.Figure) -> bool:
+    """Whether ``chart`` is of ``figure``'s kind and shows its categories and its series (each
+    name and every value, in order), read from the figure's own fields."""
+    if chart is None or chart.kind != figure.kind or tuple(chart.categories) != tuple(figure.categories):
+        return False
+    return len(chart.series) == len(figure.series) and all(
+        name == series.name and tuple(values) == tuple(series.values)
+        for (name, values), series in zip(chart.series, figure.series))
 
 
 def missing_points(brief: m.Brief, text: str) -> list[str]:

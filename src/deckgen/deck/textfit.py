@@ -66,10 +66,6 @@ NO_BREAK_BEFORE = set("、。，．・：；？！゛゜ヽヾゝゞ々〻ー）
 # ... and no line ends with these.
 NO_BREAK_AFTER = set("（［｛「『【〔〈《〘〖〝‘“｟«([{")
 
-# A sentence ends after . ! ? followed by a space, or after 。！？ (CJK needs no space), with
-# any closing quotes or brackets that follow.
-_SENTENCE_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|[。！？][」』）”’]*\s*)")
-
 
 @cache
 def font_path(family: str, bold: bool = False) -> str:
@@ -390,19 +386,3 @@ def lines_height(lines: list[str], fonts: Fonts, size: float, bold: bool = False
                  spacing: float = 1.0) -> float:
     """Height in points of lines set one below the other at ``spacing`` times single spacing."""
     return sum(fonts.line_height(line, size, bold) * spacing for line in lines)
-
-
-def sentence_pieces(text: str) -> list[str]:
-    """``text`` cut after each sentence end, keeping every character: ``"".join`` gives ``text``."""
-    pieces, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.end() < len(text):
-            pieces.append(text[start:match.end()])
-            start = match.end()
-    pieces.append(text[start:])
-    return [p for p in pieces if p]
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of ``text``, stripped."""
-    return [s.strip() for s in sentence_pieces(text.strip()) if s.strip()]

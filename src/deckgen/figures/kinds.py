@@ -2,8 +2,9 @@
 
 A figure kind says what data it takes (categories and series, or dated events), how it is drawn
 (the function of :mod:`deckgen.figures.drawing` that draws it), whether the deck shows it as a
-native, editable PowerPoint chart (the python-pptx chart type) or as a picture, which of its
-values carry a label of their own, and what it demands of its data. The schema, the loader, the
+native, editable PowerPoint chart (the python-pptx chart type, and the style of
+:mod:`deckgen.deck.charts` it wears) or as a picture, which of its values carry a label of their
+own, and what it demands of its data. The schema, the loader, the
 drawing, the deck's planner and writer and the figure cache all read this table; adding a kind is
 adding an entry here and its drawing function.
 
@@ -32,6 +33,7 @@ class FigureKind:
     data: str                  # SERIES or EVENTS
     drawer: str                # the function of deckgen.figures.drawing that draws it
     native_chart: str | None   # python-pptx's XL_CHART_TYPE member, or None: a picture in the deck
+    chart_style: str = ""      # how the native chart is styled: a key of deckgen.deck.charts.STYLES
     labels: str = NO_VALUE     # which values carry a label of their own
     horizontal: bool = False   # bars run left to right
     one_series: bool = False   # exactly one series, of non-negative values adding up to more than 0
@@ -48,11 +50,12 @@ class FigureKind:
 
 
 KINDS: dict[str, FigureKind] = {kind.name: kind for kind in (
-    FigureKind("bar", "a bar chart", SERIES, "draw_bars", "BAR_CLUSTERED", FEW_CATEGORIES, horizontal=True),
-    FigureKind("column", "a column chart", SERIES, "draw_bars", "COLUMN_CLUSTERED", FEW_CATEGORIES),
-    FigureKind("line", "a line chart", SERIES, "draw_line", "LINE_MARKERS"),
-    FigureKind("pie", "a pie chart", SERIES, "draw_pie", "PIE", EVERY_VALUE, one_series=True),
-    FigureKind("timeline", "a timeline", EVENTS, "draw_timeline", None, EVERY_VALUE),
+    FigureKind("bar", "a bar chart", SERIES, "draw_bars", "BAR_CLUSTERED", "bars", FEW_CATEGORIES,
+               horizontal=True),
+    FigureKind("column", "a column chart", SERIES, "draw_bars", "COLUMN_CLUSTERED", "bars", FEW_CATEGORIES),
+    FigureKind("line", "a line chart", SERIES, "draw_line", "LINE_MARKERS", "line"),
+    FigureKind("pie", "a pie chart", SERIES, "draw_pie", "PIE", "pie", EVERY_VALUE, one_series=True),
+    FigureKind("timeline", "a timeline", EVENTS, "draw_timeline", None, labels=EVERY_VALUE),
 )}
 
 

@@ -1,0 +1,267 @@
+"""Fit text into slide boxes, measured with real font metrics (:mod:`deckgen.deck.textfit`).
+
+- body text shrinks from the theme's body size in 2 pt steps, never below its minimum (18 pt);
+  what still does not fit is split into pages ("… (cont.)" slides), between bullets, else
+  between sentences, else between words; pages are balanced;
+- titles shrink to a floor and wrap to a number of lines, else they are shortened at a word
+  boundary with "…";
+- single lines (captions, the footer) and cover lines shrink, then shorten.
+
+A :class:`Fitter` knows the fonts and the body sizes; it knows nothing of the brief.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+
+from .geometry import BULLET_INDENT, FOOTER_SIZES, LINE_SPACING, SLACK, SPACE_AFTER, Box
+from .slides import Bullet
+from .textfit import Fonts, has_cjk, lines_height, tokens, wrap, wrap_raw
+
+ELLIPSIS = "…"
+
+# A sentence ends after . ! ? followed by a space, or after 。！？ (CJK needs no space), with
+# any closing quotes or brackets that follow.
+_SENTENCE_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|[。！？][」』）”’]*\s*)")
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """``text`` cut after each sentence end, keeping every character: ``"".join`` gives ``text``."""
+    pieces, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() < len(text):
+            pieces.append(text[start:match.end()])
+            start = match.end()
+    pieces.append(text[start:])
+    return [p for p in pieces if p]
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, stripped."""
+    return [s.strip() for s in sentence_pieces(text.strip()) if s.strip()]
+
+
+class Fitter:
+    """Fits bullets, titles and lines into boxes with ``fonts``, body text from ``body`` points
+    down to ``min_body``."""
+
+    def __init__(self, fonts: Fonts, body: float, min_body: float):
+        self.fonts, self.body, self.min_body = fonts, body, min_body
+
+    def body_sizes(self, start: float | None = None) -> list[float]:
+        """Body sizes to try, largest first, in 2 pt steps down to the minimum."""
+        size, out = min(start or self.body, self.body), []
+        while size > self.min_body:
+            out.append(size)
+            size -= 2
+        return out + [self.min_body]
+
+    # ---- bullets and pages ----
+    def indent_for(self, items: list[Bullet], size: float) -> float:
+        """The hanging indent: room for the widest marker ("•" or "12.") and a gap."""
+        markers = [f"{b.number}." for b in items if b.number] or ["•"]
+        widest = max(self.fonts.width(marker, size) for marker in markers)
+        return max(BULLET_INDENT, widest + 0.4 * size)
+
+    @staticmethod
+    def measure_width(box: Box, indent: float) -> float:
+        return (box.inner_w - indent) * SLACK
+
+    def height(self, items: list[Bullet], size: float, width: float) -> float:
+        lines = 0.0
+        for item in items:
+            lines += lines_height(wrap(item.text, self.fonts, size, width), self.fonts, size,
+                                  spacing=LINE_SPACING)
+        return lines + max(len(items) - 1, 0) * size * SPACE_AFTER
+
+    def paginate(self, items: list[Bullet], box: Box, sizes: list[float]
+                 ) -> tuple[list[list[Bullet]], float, float]:
+        """Pages of bullets, their common size and indent: one page at the largest size that fits;
+        else the fewest pages (found at the smallest size) at the largest size that keeps them."""
+        if not items:
+            return [[]], sizes[0], BULLET_INDENT
+        for size in sizes:
+            indent = self.indent_for(items, size)
+            if self.height(items, size, self.measure_width(box, indent)) <= box.inner_h:
+                return [items], size, indent
+        fewest = len(self.pages(items, box, sizes[-1]))
+        for size in sizes:
+            pages = self.pages(items, box, size)
+            if len(pages) <= fewest:
+                return pages, size, self.indent_for(items, size)
+        raise AssertionError("unreachable: the smallest size always qualifies")
+
+    def pages(self, items: list[Bullet], box: Box, size: float) -> list[list[Bullet]]:
+        """Items split into pieces that each fit an empty slide, packed into balanced pages."""
+        indent = self.indent_for(items, size)
+        width = self.measure_width(box, indent)
+        pieces = [piece for item in items for piece in self.split_item(item, size, width, box)]
+        limit = self.balanced_limit(pieces, size, width, box.inner_h)
+        return [merge_pieces(page) for page in self.pack(pieces, size, width, limit)]
+
+    def pack(self, pieces: list[Bullet], size: float, width: float, limit: float) -> list[list[Bullet]]:
+        """Greedy packing: a page takes pieces while they fit in ``limit`` points."""
+        pages: list[list[Bullet]] = [[]]
+        for piece in pieces:
+            if pages[-1] and self.height(merge_pieces(pages[-1] + [piece]), size, width) > limit:
+                pages.append([])
+            pages[-1].append(piece)
+        return pages
+
+    def balanced_limit(self, pieces: list[Bullet], size: float, width: float, room: float) -> float:
+        """The least page height that needs no more pages than filling each page to ``room``:
+        pages then come out even, with no lone bullet on the last one."""
+        count = len(self.pack(pieces, size, width, room))
+        low = max(self.height([p], size, width) for p in pieces)
+        high = room
+        for _ in range(12):
+            middle = (low + high) / 2
+            if len(self.pack(pieces, size, width, middle)) <= count:
+                high = middle
+            else:
+                low = middle
+        return high
+
+    def split_item(self, item: Bullet, size: float, width: float, box: Box) -> list[Bullet]:
+        """An item too tall for an empty slide, cut at sentence ends, else between words; the
+        pieces keep every character, so joined again they give the item."""
+        if self.height([item], size, width) <= box.inner_h:
+            return [item]
+
+        def fits(text: str) -> bool:
+            return self.height([Bullet(text.strip())], size, width) <= box.inner_h
+
+        raw: list[str] = []
+        for sentence in sentence_pieces(item.text):
+            if raw and fits(raw[-1] + sentence):
+                raw[-1] += sentence
+            elif fits(sentence):
+                raw.append(sentence)
+            else:
+                raw += self.split_words(sentence, size, width, box)
+        return [Bullet(text.strip(), item.number if index == 0 else 0, item.continued or index > 0)
+                for index, text in enumerate(raw) if text.strip()]
+
+    def split_words(self, text: str, size: float, width: float, box: Box) -> list[str]:
+        """A sentence too tall for a slide, cut into runs of whole lines that each fit. The
+        sentence is wrapped once and each run takes lines while they fit, so the work grows with
+        the sentence's length (a paragraph-long sentence gives a run per slide, not a search)."""
+        lines = wrap_raw(text, self.fonts, size, width)
+        runs: list[str] = []
+        start = 0
+        while start < len(lines):
+            end = self.lines_that_fit(lines, start, size, box.inner_h)
+            while end - start > 1 and self.height([Bullet("".join(lines[start:end]).strip())],
+                                                  size, width) > box.inner_h:
+                end -= 1  # the run wrapped afresh as a bullet of its own must fit as well
+            runs.append("".join(lines[start:end]))
+            start = end
+        return runs
+
+    def lines_that_fit(self, lines: list[str], start: int, size: float, room: float) -> int:
+        """The end of the longest run of ``lines`` from ``start`` (one line at least) whose
+        height fits in ``room`` points."""
+        end, height = start, 0.0
+        while end < len(lines):
+            height += lines_height([lines[end].rstrip()], self.fonts, size, spacing=LINE_SPACING)
+            if height > room and end > start:
+                break
+            end += 1
+        return end
+
+    # ---- titles and single lines ----
+    def fit_title(self, text: str, box: Box, largest: float, floor: float, max_lines: int = 2,
+                  suffix: str = "") -> tuple[str, float]:
+        """The largest size (down to ``floor``, in 2 pt steps) at which ``text + suffix`` fits
+        ``box`` in ``max_lines`` lines; else ``text`` shortened with "…" at the floor size."""
+        size = largest
+        while size >= floor:
+            if self.title_fits(text + suffix, box, size, max_lines):
+                return text + suffix, size
+            size -= 2
+        short = shorten(text, lambda t: self.title_fits(t + suffix, box, floor, max_lines))
+        return short + suffix, floor
+
+    def title_fits(self, text: str, box: Box, size: float, max_lines: int) -> bool:
+        lines = wrap(text, self.fonts, size, box.inner_w * SLACK, bold=True)
+        return (len(lines) <= max_lines
+                and lines_height(lines, self.fonts, size, bold=True, spacing=LINE_SPACING) <= box.inner_h)
+
+    def fit_lines(self, lines: list[str], box: Box, sizes: tuple[float, ...]) -> tuple[list[str], float]:
+        """Paragraphs (cover lines) at the largest size that fits; else the first is shortened."""
+        for size in sizes:
+            if self.lines_fit(lines, box, size):
+                return lines, size
+        if not lines:
+            return lines, sizes[-1]
+        rest = lines[1:]
+        first = shorten(lines[0], lambda t: self.lines_fit([t] + rest, box, sizes[-1]))
+        kept = [first] + rest
+        while not self.lines_fit(kept, box, sizes[-1]) and len(kept) > 1:
+            kept.pop()
+        return kept, sizes[-1]
+
+    def lines_fit(self, lines: list[str], box: Box, size: float) -> bool:
+        width = box.inner_w * SLACK
+        wrapped = [line for text in lines for line in wrap(text, self.fonts, size, width)]
+        return lines_height(wrapped, self.fonts, size, spacing=LINE_SPACING) <= box.inner_h
+
+    def fit_one_line(self, text: str, box: Box, sizes: tuple[float, ...]) -> tuple[str, float]:
+        """``text`` on one line of ``box``: shrunk, else shortened with "…"."""
+        for size in sizes:
+            if self.one_line_fits(text, box, size):
+                return text, size
+        return shorten(text, lambda t: self.one_line_fits(t, box, sizes[-1])), sizes[-1]
+
+    def one_line_fits(self, text: str, box: Box, size: float) -> bool:
+        return (len(wrap(text, self.fonts, size, box.inner_w * SLACK)) == 1
+                and self.fonts.line_height(text, size) <= box.inner_h)
+
+    def fit_footer(self, short_title: str, mark: str, box: Box) -> tuple[str, float]:
+        """The short title and the distribution marking on one line of ``box``: shrunk, then the
+        title shortened; the marking is never cut while it fits alone."""
+        for size in FOOTER_SIZES:
+            text = " · ".join(x for x in (short_title, mark) if x)
+            if self.one_line_fits(text, box, size):
+                return text, size
+        size = FOOTER_SIZES[-1]
+        if mark and self.one_line_fits(mark, box, size):
+            title = shorten(short_title, lambda t: self.one_line_fits(f"{t} · {mark}", box, size))
+            return (f"{title} · {mark}" if title.strip(ELLIPSIS) else mark), size
+        return shorten(mark or short_title, lambda t: self.one_line_fits(t, box, size)), size
+
+
+def shorten(text: str, fits: Callable[[str], bool]) -> str:
+    """The longest start of ``text`` ending at a word (or CJK character) boundary that, with
+    "…", still ``fits``; a single word is cut between characters as a last resort."""
+    parts = tokens(text)
+    if len(parts) <= 1:
+        parts = list(text)
+    low, high = 0, len(parts)
+    while low < high:  # the largest n for which the first n parts fit
+        middle = (low + high + 1) // 2
+        if fits(_cut(parts, middle)):
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0 and len(parts) > 1 and len(tokens(text)) > 1:
+        return shorten(parts[0], fits)
+    return _cut(parts, low)
+
+
+def _cut(parts: list[str], count: int) -> str:
+    return "".join(parts[:count]).rstrip().rstrip(",;:—–-·") + ELLIPSIS
+
+
+def merge_pieces(page: list[Bullet]) -> list[Bullet]:
+    """Consecutive pieces of one item on the same page become one paragraph again."""
+    merged: list[Bullet] = []
+    for piece in page:
+        if merged and piece.continued:
+            joiner = "" if has_cjk(merged[-1].text[-1:]) and has_cjk(piece.text[:1]) else " "
+            merged[-1] = dataclasses.replace(merged[-1], text=merged[-1].text + joiner + piece.text)
+        else:
+            merged.append(piece)
+    return merged

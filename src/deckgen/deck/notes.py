@@ -1,0 +1,89 @@
+"""What the speaker says: the notes of each slide, from the brief's own words.
+
+The title slide speaks the brief's title and summary, a section's slides the author's notes (else
+the section's opening sentences), a continuation slide what it shows, a figure its point, its
+numbers in words (:func:`data_sentence`) and its source, the closing slide each section's first
+key point. A slide showing a shortened title says the full one first.
+"""
+
+from __future__ import annotations
+
+from .. import model as m
+from ..figures.kinds import EVENTS, KINDS
+from ..figures.numbers import format_number
+from ..load.markdown import plain_text
+from .fit import sentences
+from .slides import Bullet
+
+DATA_SENTENCE_LIMIT = 12  # categories read out in the notes; beyond this, a summary
+
+
+def opening_notes(meta: m.Meta) -> str:
+    return " ".join(x for x in (meta.title + ".", meta.summary) if x)
+
+
+def closing_notes(brief: m.Brief) -> str:
+    points = [s.key_points[0] for s in brief.sections if s.key_points]
+    return "To close, the main points again. " + " ".join(m.sentence(p) for p in points)
+
+
+def agenda_notes(brief: m.Brief) -> str:
+    titles = [s.title for s in brief.sections]
+    return (f"This briefing covers {len(titles)} parts: " + "; ".join(titles) + ". "
+            + (brief.meta.summary or "")).strip()
+
+
+def section_notes(brief: m.Brief, section: m.Section) -> str:
+    """The author's notes, else the section's opening sentences."""
+    if section.notes:
+        return section.notes
+    prose = [plain_text(b.spans, brief) for b in section.blocks if isinstance(b, m.Paragraph)]
+    return " ".join(sentences(" ".join(prose))[:5])
+
+
+def divider_notes(brief: m.Brief, section: m.Section, part: str) -> str:
+    """Where the talk is ("Part 2 of 5"), the section's title and its lead point."""
+    lead = section.key_points[0] if section.key_points else (sentences(section_notes(brief, section))
+                                                             or [""])[0]
+    return f"{part}: {m.sentence(section.title)} {lead}".strip()
+
+
+REFERENCE_NOTES = "These are the works the brief draws on; the written brief lists them in full."
+
+
+def with_full_title(notes: str, full: str, shown: str) -> str:
+    """Notes that start with the full title when the slide shows a shortened one."""
+    if shown == full:
+        return notes
+    return f"Full title: {full}. {notes}".strip()
+
+
+def continuation_notes(title: str, page: list[Bullet]) -> str:
+    """Notes for a continuation slide: where we are, and what the slide says, to be read out."""
+    said = " ".join(m.sentence(b.text) for b in page)
+    return f"Continuing {title}. {said}".strip()
+
+
+def figure_notes(figure: m.Figure) -> str:
+    """What a speaker says over a figure: its point, its numbers in words, and its source."""
+    parts = [m.sentence(figure.caption) if figure.caption else m.sentence(figure.title)]
+    parts.append(data_sentence(figure))
+    parts.append(f"Source: {m.sentence(figure.source)}")
+    return " ".join(p for p in parts if p)
+
+
+def data_sentence(figure: m.Figure) -> str:
+    """The figure's numbers read out: events by year, or each series' values by category."""
+    if KINDS[figure.kind].data == EVENTS:
+        return " ".join(f"{e.year}: {m.sentence(e.label)}" for e in sorted(figure.events, key=lambda e: e.year))
+    units = f" {figure.units}" if figure.units else ""
+    said = []
+    for series in figure.series:
+        lead = f"{series.name}: " if len(figure.series) > 1 and series.name else ""
+        pairs = list(zip(figure.categories, series.values))
+        if len(pairs) > DATA_SENTENCE_LIMIT:
+            low, high = min(series.values), max(series.values)
+            said.append(f"{lead}{len(pairs)} values from {format_number(low)} to {format_number(high)}{units}.")
+        else:
+            said.append(lead + "; ".join(f"{c}: {format_number(v)}{units}" for c, v in pairs) + ".")
+    return " ".join(said)
