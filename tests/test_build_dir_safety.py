@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from deckgen.build import cache
+from deckgen.build import keys
 from deckgen.build.pipeline import BuildOptions, build
 from deckgen.cli import main
 from deckgen.errors import EnvironmentProblem
@@ -352,8 +352,8 @@ def nest():
 
 def too_deep(top: str) -> str:
     """The error for folders nested under ``source/<top>/`` one level past the limit."""
-    return (f"source/{top}/" + "d/" * cache.MAX_TREE_DEPTH + ": folders nested too deeply "
-            f"(at most {cache.MAX_TREE_DEPTH} levels of folders under source/)\n"
+    return (f"source/{top}/" + "d/" * keys.MAX_TREE_DEPTH + ": folders nested too deeply "
+            f"(at most {keys.MAX_TREE_DEPTH} levels of folders under source/)\n"
             "1 error in the source; nothing was written.\n")
 
 
@@ -373,9 +373,9 @@ def test_folders_nested_too_deeply_are_a_located_error(make_project, minimal_fil
 def test_folders_nested_to_the_limit_are_fine_and_one_more_is_not(make_project, minimal_files,
                                                                   capsys, nest):
     project = make_project(minimal_files)
-    (nest(project.source / "unused", cache.MAX_TREE_DEPTH - 1) / "note.txt").write_text("x")
+    (nest(project.source / "unused", keys.MAX_TREE_DEPTH - 1) / "note.txt").write_text("x")
     assert run(capsys, "check", str(project.root))[0] == 0
-    (nest(project.source / "deeper", cache.MAX_TREE_DEPTH) / "note.txt").write_text("x")
+    (nest(project.source / "deeper", keys.MAX_TREE_DEPTH) / "note.txt").write_text("x")
     assert run(capsys, "check", str(project.root))[2] == too_deep("deeper")
 
 
@@ -386,7 +386,7 @@ def test_too_many_files_or_folders_are_a_located_error(make_project, minimal_fil
     project = make_project(minimal_files)
     unused = project.source / "unused"
     unused.mkdir()
-    for number in range(cache.MAX_TREE_ENTRIES):
+    for number in range(keys.MAX_TREE_ENTRIES):
         if kind == "files":
             (unused / f"{number}.txt").touch()
         else:
@@ -395,7 +395,7 @@ def test_too_many_files_or_folders_are_a_located_error(make_project, minimal_fil
     code, out, err = run(capsys, command, str(project.root))
 
     assert (code, out) == (1, "")
-    limit = f"{cache.MAX_TREE_ENTRIES:,}"
+    limit = f"{keys.MAX_TREE_ENTRIES:,}"
     assert err == (f"source/unused/: more than {limit} files and folders under source/ (at most "
                    f"{limit}: keep only the brief's files under source/)\n"
                    "1 error in the source; nothing was written.\n")
@@ -460,7 +460,7 @@ def test_the_brief_records_the_digest_of_every_file_it_read(make_project, minima
     expected = {name.removeprefix("source/"): hashlib.sha256((project.root / name).read_bytes()).hexdigest()
                 for name in minimal_files}
     assert dict(brief.source_digests) == expected
-    assert {k: v for k, v in cache.file_digests(project.source).items() if k in expected} == expected
+    assert {k: v for k, v in keys.file_digests(project.source).items() if k in expected} == expected
 
 
 # ---- a killed build leaves no process behind -------------------------------------------------------
