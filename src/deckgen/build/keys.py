@@ -76,7 +76,7 @@ def file_digests(folder: Path) -> dict[str, str]:
 
     Only what the loader could read counts, and only as the loader would read it: a regular
     file (a symbolic link by its target, if that stays inside) is its SHA-256 in hex over at
-    most MAX_HASHED_BYTES, as :class:`deckgen.loader` records the bytes it reads. Pipes,
+    most MAX_HASHED_BYTES, as :mod:`deckgen.load.loader` records the bytes it reads. Pipes,
     devices, links out and links to folders are named but never opened."""
     if not folder.is_dir():
         return {}
