@@ -14,8 +14,9 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from deckgen.build import cache
-from deckgen.build.pipeline import BuildOptions, build, output_keys
+from deckgen.build import store as cache_store
+from deckgen.build.keys import output_keys
+from deckgen.build.pipeline import BuildOptions, build
 from deckgen.deck import writer as deck
 from deckgen.errors import DeckgenError
 
@@ -37,7 +38,7 @@ def readable(project) -> None:
 
 def leftovers(project) -> list[str]:
     """Temporary files or a journal a build left behind."""
-    store = cache.Store(project.build_dir)
+    store = cache_store.Store(project.build_dir)
     found = [p.name for p in project.build_dir.iterdir() if p.name.endswith(".tmp")]
     found += [p.name for p in store.tmp.glob("*")] if store.tmp.is_dir() else []
     return found + (["journal.json"] if store.journal_path.exists() else [])
@@ -78,10 +79,10 @@ def test_a_crash_between_the_moves_is_completed_by_the_next_build(make_project, 
             raise SystemExit("killed")  # as if the process died here: the PDF is already new
         real_replace(source, target)
 
-    monkeypatch.setattr(cache.os, "replace", crash_before_the_deck)
+    monkeypatch.setattr(cache_store.os, "replace", crash_before_the_deck)
     with pytest.raises(SystemExit):
         build(project)
-    monkeypatch.setattr(cache.os, "replace", real_replace)
+    monkeypatch.setattr(cache_store.os, "replace", real_replace)
     torn = outputs(project)
     assert torn["pdf"] != before["pdf"] and torn["pptx"] == before["pptx"]
     assert "journal.json" in leftovers(project)
@@ -142,6 +143,6 @@ def test_two_builds_at_once_take_turns(make_project, minimal_files):
     outs = sorted(out for out, _, _ in results)
     assert "up to date: " in outs[0] and "wrote: " in outs[1], outs  # the second waited, then
     readable(project)                                               # found the first's outputs
-    store = cache.Store(project.build_dir)
+    store = cache_store.Store(project.build_dir)
     assert set(store.hits(output_keys(project, BuildOptions()))) == {"pdf", "pptx"}
     assert leftovers(project) == []

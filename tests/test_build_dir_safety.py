@@ -1,16 +1,11 @@
 """A project's build/ is untrusted too: links, foreign folders and forged journals there never
-make a build write, read or delete outside the project; a build's processes die with it; the
-cache key recorded is that of the bytes that went into the outputs; a source folder too deep or
-too full is a located error in check and build alike."""
+make a build write, read or delete outside the project."""
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -19,15 +14,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from deckgen.build import cache
 from deckgen.build.pipeline import BuildOptions, build
 from deckgen.cli import main
 from deckgen.errors import EnvironmentProblem
 from deckgen.project import Project
 
-REPO = Path(__file__).resolve().parents[1]
 PDF_ONLY = BuildOptions(formats=("pdf",))
-TIMEOUT = 20  # seconds a killed build's processes may take to end
 OLD = time.time() - 3 * 24 * 3600  # older than any cached figure is kept
 
 
@@ -326,250 +318,6 @@ def test_a_journal_whose_moves_fail_again_is_discarded_and_the_outputs_rendered_
     assert list((project.build_dir / ".deckgen-tmp").iterdir()) == []
 
 
-# ---- the walk of source/ -------------------------------------------------------------------------
-
-@pytest.fixture
-def nest():
-    """Make ``levels`` folders, one in the other, under a folder; removed again afterwards
-    (without recursion, which 1,100 levels would exhaust)."""
-    made: list[Path] = []
-
-    def make(folder: Path, levels: int) -> Path:
-        path = folder
-        folder.mkdir()
-        for _ in range(levels):
-            path = path / "d"
-            os.mkdir(path)
-            made.append(path)
-        return path
-
-    yield make
-    for path in reversed(made):
-        for child in path.iterdir():
-            child.unlink()
-        path.rmdir()
-
-
-def too_deep(top: str) -> str:
-    """The error for folders nested under ``source/<top>/`` one level past the limit."""
-    return (f"source/{top}/" + "d/" * cache.MAX_TREE_DEPTH + ": folders nested too deeply "
-            f"(at most {cache.MAX_TREE_DEPTH} levels of folders under source/)\n"
-            "1 error in the source; nothing was written.\n")
-
-
-@pytest.mark.parametrize("command", ["check", "build"])
-def test_folders_nested_too_deeply_are_a_located_error(make_project, minimal_files, capsys, nest,
-                                                       command):
-    project = make_project(minimal_files)
-    nest(project.source / "unused", 1_100)
-
-    code, out, err = run(capsys, command, str(project.root))
-
-    assert (code, out) == (1, "")
-    assert err == too_deep("unused")
-    assert not project.build_dir.exists() or not list(project.build_dir.glob("*.p*"))
-
-
-def test_folders_nested_to_the_limit_are_fine_and_one_more_is_not(make_project, minimal_files,
-                                                                  capsys, nest):
-    project = make_project(minimal_files)
-    (nest(project.source / "unused", cache.MAX_TREE_DEPTH - 1) / "note.txt").write_text("x")
-    assert run(capsys, "check", str(project.root))[0] == 0
-    (nest(project.source / "deeper", cache.MAX_TREE_DEPTH) / "note.txt").write_text("x")
-    assert run(capsys, "check", str(project.root))[2] == too_deep("deeper")
-
-
-@pytest.mark.parametrize("command", ["check", "build"])
-@pytest.mark.parametrize("kind", ["files", "folders"])
-def test_too_many_files_or_folders_are_a_located_error(make_project, minimal_files, capsys, command,
-                                                       kind):
-    project = make_project(minimal_files)
-    unused = project.source / "unused"
-    unused.mkdir()
-    for number in range(cache.MAX_TREE_ENTRIES):
-        if kind == "files":
-            (unused / f"{number}.txt").touch()
-        else:
-            (unused / str(number)).mkdir()
-
-    code, out, err = run(capsys, command, str(project.root))
-
-    assert (code, out) == (1, "")
-    limit = f"{cache.MAX_TREE_ENTRIES:,}"
-    assert err == (f"source/unused/: more than {limit} files and folders under source/ (at most "
-                   f"{limit}: keep only the brief's files under source/)\n"
-                   "1 error in the source; nothing was written.\n")
-
-
-# ---- the key recorded is that of the bytes read ---------------------------------------------------
-
-def save_during_the_load(monkeypatch, path: Path, text: str) -> None:
-    """The author saves ``path`` after the build hashed the source and before it loads it."""
-    from deckgen.load import loader
-
-    real = loader.load_project
-
-    def saved_then_loaded(root):
-        path.write_text(text)
-        return real(root)
-
-    monkeypatch.setattr(loader, "load_project", saved_then_loaded)
-
-
-@pytest.mark.parametrize("options", [PDF_ONLY, BuildOptions()], ids=["pdf", "both"])
-def test_undoing_a_save_made_during_a_build_renders_again(make_project, minimal_files, monkeypatch,
-                                                          options):
-    project = make_project(minimal_files)
-    build(project, options)
-    section = project.source / "sections" / "one.md"
-    section.write_text(section.read_text().replace("Some prose", "Before the build"))
-    saved_before = section.read_text()
-    save_during_the_load(monkeypatch, section, saved_before.replace("Before the build", "Saved during"))
-    build(project, options)
-    assert "Saved during" in pdf_text(project)
-    monkeypatch.undo()
-    section.write_text(saved_before)  # the author undoes the save
-
-    result = build(project, options)
-
-    assert not result.up_to_date
-    assert "Before the build" in pdf_text(project) and "Saved during" not in pdf_text(project)
-
-
-def test_keeping_a_save_made_during_a_build_is_up_to_date(make_project, minimal_files, monkeypatch):
-    project = make_project(minimal_files)
-    brief = project.source / "brief.yaml"
-    build(project, PDF_ONLY)
-    brief.write_text(brief.read_text().replace("A minimal brief", "A first title"))
-    save_during_the_load(monkeypatch, brief, brief.read_text().replace("A first title", "A saved title"))
-    build(project, PDF_ONLY)
-    monkeypatch.undo()
-
-    result = build(project, PDF_ONLY)  # the disk holds what went into the PDF
-
-    assert result.up_to_date
-    assert "A saved title" in pdf_text(project)
-
-
-def test_the_brief_records_the_digest_of_every_file_it_read(make_project, minimal_files):
-    from deckgen.load.loader import load_project
-
-    project = make_project(minimal_files)
-    (project.source / "unused.txt").write_text("not read")
-    brief = load_project(project.root)
-    expected = {name.removeprefix("source/"): hashlib.sha256((project.root / name).read_bytes()).hexdigest()
-                for name in minimal_files}
-    assert dict(brief.source_digests) == expected
-    assert {k: v for k, v in cache.file_digests(project.source).items() if k in expected} == expected
-
-
-# ---- a killed build leaves no process behind -------------------------------------------------------
-
-RENDERING_FOREVER = """
-import sys, time
-from deckgen.build import jobs
-
-def rendering_forever(self, figures=None):
-    (figures or self.figures_drawn_here()).payload()  # the figures are in: the deck renders now
-    print("rendering", flush=True)
-    time.sleep(600)
-
-jobs.Jobs.pdf = rendering_forever
-from deckgen.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-def descendants(pid: int) -> list[int]:
-    found, pending = [], [pid]
-    while pending:
-        parent = pending.pop()
-        for task in Path(f"/proc/{parent}/task").glob("*"):
-            try:
-                children = [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            found += children
-            pending += children
-    return found
-
-
-def running(pid: int) -> bool:
-    """True while ``pid`` runs: not gone, and not a zombie waiting to be reaped."""
-    try:
-        with open(f"/proc/{pid}/stat") as file:
-            return file.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def all_end(pids: list[int]) -> bool:
-    deadline = time.monotonic() + TIMEOUT
-    while any(map(running, pids)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return not any(map(running, pids))
-
-
-@pytest.fixture
-def example(tmp_path) -> Path:
-    """The example brief: its deck is far larger than a pipe holds."""
-    shutil.copytree(REPO / "source", tmp_path / "source")
-    return tmp_path
-
-
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_no_process_of_a_build_killed_while_it_renders_survives(example, signum):
-    build_process = subprocess.Popen([sys.executable, "-c", RENDERING_FOREVER, "build", str(example)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    children: list[int] = []
-    try:
-        assert build_process.stdout.readline() == "rendering\n"
-        children = descendants(build_process.pid)
-        assert len(children) == 1, children  # the deck's process
-        build_process.send_signal(signum)
-        build_process.wait(TIMEOUT)
-        assert all_end(children), [pid for pid in children if running(pid)]
-    finally:
-        build_process.kill()
-        for pid in children:  # only this test's own processes
-            if running(pid):
-                os.kill(pid, signal.SIGKILL)
-
-
-def test_the_deck_process_has_none_of_its_parents_pipe_ends(example):
-    """Each end of a pipe is held only where it is used: the deck's process holds only the
-    ends it reads the jobs from and writes the figures and the deck to."""
-    build_process = subprocess.Popen([sys.executable, "-c", RENDERING_FOREVER, "build", str(example)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    children: list[int] = []
-    try:
-        assert build_process.stdout.readline() == "rendering\n"
-        children = descendants(build_process.pid)
-        (child,) = children
-        assert not _pipe_ends(child) & _pipe_ends(build_process.pid)
-    finally:
-        build_process.kill()
-        build_process.wait(TIMEOUT)
-        for pid in children:  # only this test's own processes
-            if running(pid):
-                os.kill(pid, signal.SIGKILL)
-
-
-def _pipe_ends(pid: int) -> set[tuple[str, str]]:
-    """(pipe inode, "r" or "w") of each pipe or socket end ``pid`` holds, but its standard streams."""
-    ends = set()
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        if int(fd.name) < 3:
-            continue
-        try:
-            target = os.readlink(fd)
-            flags = int((Path(f"/proc/{pid}/fdinfo") / fd.name).read_text().split("flags:")[1].split()[0], 8)
-        except (OSError, IndexError, ValueError):
-            continue
-        if target.startswith(("pipe:", "socket:")):
-            ends.add((target, "w" if flags & os.O_WRONLY else "r"))
-    return ends
-
 
 def test_a_build_never_writes_or_deletes_outside_the_project(make_project, minimal_files, outside,
                                                              capsys):
@@ -596,51 +344,3 @@ def test_a_build_through_the_library_raises_the_same_refusal(make_project, minim
     (project.root / "build").symlink_to(outside)
     with pytest.raises(EnvironmentProblem, match="is a symbolic link"):
         build(project)
-
-
-WATCH_RENDERING_FOREVER = """
-import sys, time
-from deckgen.build import jobs
-
-calls = []
-
-def rendering_forever_after_the_first(self, figures=None, real=jobs.Jobs.pdf):
-    calls.append(1)
-    if len(calls) == 1:
-        return real(self, figures)
-    (figures or self.figures_drawn_here()).payload()
-    print("rendering", flush=True)
-    time.sleep(600)
-
-jobs.Jobs.pdf = rendering_forever_after_the_first
-from deckgen.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_the_watchs_deck_renderer_dies_with_it_while_it_renders(example, signum):
-    watch_process = subprocess.Popen([sys.executable, "-c", WATCH_RENDERING_FOREVER, "watch",
-                                      str(example)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
-    children: list[int] = []
-    try:
-        for line in watch_process.stdout:
-            if line.startswith("ready"):
-                break
-        section = next((example / "source" / "sections").glob("*.md"))
-        section.write_text(section.read_text() + "\nOne more sentence.\n")
-        for line in watch_process.stdout:
-            if line == "rendering\n":
-                break
-        children = descendants(watch_process.pid)
-        assert len(children) == 1, children  # the long-lived deck renderer, rendering now
-        watch_process.send_signal(signum)
-        watch_process.wait(TIMEOUT)
-        assert all_end(children)
-        assert "Traceback" not in watch_process.stderr.read()  # its stderr is closed once it ends
-    finally:
-        watch_process.kill()
-        for pid in children:  # only this test's own processes
-            if running(pid):
-                os.kill(pid, signal.SIGKILL)

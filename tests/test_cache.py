@@ -204,6 +204,7 @@ def test_a_noop_build_process_imports_nothing_heavy(make_project, minimal_files)
 
 def test_the_pdf_asks_for_its_figures_once_and_only_when_it_needs_them(make_project, two_figures):
     from deckgen.build.jobs import HandedOver
+    from deckgen.build.options import DrawnFigures
     from deckgen.build.pipeline import validate
 
     project = make_project(two_figures)
@@ -213,7 +214,7 @@ def test_the_pdf_asks_for_its_figures_once_and_only_when_it_needs_them(make_proj
 
     def receive():
         asked.append(True)
-        return {"svgs": svgs}
+        return DrawnFigures(svgs)
 
     handed_over = HandedOver(brief, receive)
     html, assets = pdf.render_html(brief, project, theme, handed_over)
@@ -260,11 +261,11 @@ def test_a_deck_process_that_dies_fails_the_build_and_keeps_the_last_one(make_pr
 
 def test_a_font_installed_after_a_build_makes_the_next_one_render(make_project, minimal_files,
                                                                  monkeypatch, tmp_path):
-    from deckgen.build import cache
+    from deckgen.build import keys
 
     fonts = tmp_path / "fonts"
     fonts.mkdir()
-    monkeypatch.setattr(cache, "font_folders", lambda: [str(fonts), str(tmp_path / "not-yet")])
+    monkeypatch.setattr(keys, "font_folders", lambda: [str(fonts), str(tmp_path / "not-yet")])
     project = make_project(minimal_files)
     build(project)
     assert build(project).up_to_date

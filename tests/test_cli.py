@@ -122,3 +122,17 @@ def test_progress_shows_steps_only_on_a_terminal(monkeypatch):
 
     with _progress(enabled=False) as step:  # --quiet or --json
         assert step is None
+
+
+def test_a_resource_the_templates_ask_for_outside_the_project_exits_2(make_project, minimal_files,
+                                                                      capsys):
+    from deckgen.project import default_templates_dir
+
+    stylesheet = (default_templates_dir() / "brief.css").read_text(encoding="utf-8")
+    outside = "file:///etc/hostname"
+    project = make_project({**minimal_files, "templates/brief.css":
+                            stylesheet + f'\nbody {{ background: url("{outside}"); }}\n'})
+    code, _, err = run(capsys, "build", "--only", "pdf", project.root)
+    assert code == 2, err
+    assert f"refused to load '{outside}'" in err
+    assert not list(project.build_dir.glob("*.pdf"))

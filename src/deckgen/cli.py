@@ -14,7 +14,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .build.outputs import COUNT_LABELS, FORMATS, OUTPUTS
 from .errors import DeckgenError, SourceError
+from .pdf.variants import PDF_VARIANTS
 from .reproducible import check_source_date_epoch
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -29,13 +31,13 @@ def build_options(command):
     for option in reversed([
         click.option("--strict", is_flag=True, help="Treat warnings as errors."),
         click.option("--pdf-variant", default="pdf/ua-1", show_default=True,
-                     type=click.Choice(["pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u", "none"]),
+                     type=click.Choice(PDF_VARIANTS),
                      help="PDF standard to write."),
         click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
                      help="Paper size (default: the brief file's, else A4)."),
         click.option("--print", "print_mode", is_flag=True,
                      help="Print-shop mode: 3 mm bleed and crop marks."),
-        click.option("--only", type=click.Choice(["pdf", "pptx"]), default=None,
+        click.option("--only", type=click.Choice(FORMATS), default=None,
                      help="Build only one of the outputs."),
         click.option("--force", is_flag=True, help="Ignore the cache and render everything."),
         click.option("--serial", is_flag=True,
@@ -46,7 +48,7 @@ def build_options(command):
 
 
 def _options(strict, pdf_variant, paper, print_mode, only, force, serial):
-    from .build.pipeline import FORMATS, BuildOptions
+    from .build.options import BuildOptions
 
     return BuildOptions(variant=pdf_variant, print_mode=print_mode, paper=paper, strict=strict,
                         formats=(only,) if only else FORMATS, force=force, parallel=not serial)
@@ -137,7 +139,7 @@ def summary(result) -> dict:
     """The ``--json`` summary of a build."""
     return {
         "outputs": {k: str(v) for k, v in result.outputs.items()},
-        "pages": result.pages, "slides": result.slides,
+        **{label: result.counts.get(label, 0) for label in COUNT_LABELS},
         "timings": {k: round(v, 3) for k, v in result.timings.items()},
         "warnings": [w.format() for w in result.warnings],
         "cache": result.cache,
@@ -148,9 +150,9 @@ def describe(result) -> str:
     """What a build did, in a few lines for a person."""
     states = result.cache.get("outputs", {})
     lines = []
-    for suffix, path in result.outputs.items():
-        detail = f"{result.pages} pages" if suffix == "pdf" else f"{result.slides} slides"
-        verb = "up to date" if states.get(suffix) == "hit" else "wrote"
+    for fmt, path in result.outputs.items():
+        detail = f"{result.count_of(fmt)} {OUTPUTS[fmt].count_label}"
+        verb = "up to date" if states.get(fmt) == "hit" else "wrote"
         lines.append(f"{verb}: {_relative(path)} ({detail})")
     figures = result.cache.get("figures", {})
     if figures.get("hits"):

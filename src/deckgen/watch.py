@@ -3,8 +3,8 @@
 The first build answers from the cache if it can. The renderers are then warmed once (their
 imports, fonts and first-render set-up cost more than a rebuild) while the folders are already
 being watched, so nothing saved meanwhile is missed, and a long-lived deck renderer is forked
-(:class:`deckgen.processes.DeckRenderer`). Each save then runs an ordinary, incremental
-:func:`deckgen.build.build`, the PDF here and the deck there; a broken source is reported and
+(:class:`deckgen.build.processes.DeckRenderer`). Each save then runs an ordinary, incremental
+:func:`deckgen.build.pipeline.build`, the PDF here and the deck there; a broken source is reported and
 the watch goes on.
 """
 
@@ -19,7 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build.pipeline import FORMATS, BuildOptions, BuildResult, build, warm_up
+from .build.options import BuildOptions, BuildResult
+from .build.outputs import deck_beside
+from .build.pipeline import build, warm_up
 from .build.processes import DeckRenderer, can_fork_renderers
 from .errors import DeckgenError
 from .project import Project
@@ -141,8 +143,7 @@ class _Session:
 
     def start_deck_renderer(self) -> None:
         """Fork the long-lived deck renderer, once this process's renderers are warm."""
-        if (self.options.parallel and set(self.options.formats) == set(FORMATS)
-                and can_fork_renderers()):
+        if self.options.parallel and deck_beside(self.options.formats) and can_fork_renderers():
             self.close()
             self.deck_renderer = DeckRenderer()
 

@@ -1,2 +1,4 @@
-"""The build: the cache's keys and store under ``build/``, the renderings as jobs (the deck in its
-own process), and the pipeline (:mod:`deckgen.build.pipeline`) that writes every output atomically."""
+"""The build: the output registry (``outputs``), its options and typed results (``options``),
+the keys of what each output is made from (``keys``), the store under ``build/`` (``store``,
+``manifest``, ``buildfs``, ``figcache``), the renderings as jobs (``jobs``; the deck in its own
+process, ``processes``), and the pipeline (``pipeline``) that writes every output atomically."""

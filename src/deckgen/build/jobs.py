@@ -1,21 +1,27 @@
-"""The two renderings of a build, the PDF and the deck, as jobs any process can run.
+"""The renderings of a build, one per output, as jobs any process can run.
 
-:class:`Jobs` holds what both need (the brief, the theme, the options, the cache) and returns
-each output as a picklable dict, so that the deck may be rendered in another process (see
-:mod:`deckgen.processes`). The deck's job plans its slides and checks them against the brief
-first; the PDF's job takes its figures as a :class:`HandedOver` mapping, which another process
-may still be drawing when the PDF starts.
+:class:`Jobs` holds what every rendering reads (:class:`Inputs`: the brief, the project, the
+theme, the options) and the store's figure cache, and returns each output as a picklable
+:class:`~deckgen.build.options.Rendered`, so that the deck may be rendered in another process
+(see :mod:`deckgen.build.processes`). The deck's job plans its slides and checks them against
+the brief first; the PDF's job takes its figures as a :class:`HandedOver` mapping, which another
+process may still be drawing when the PDF starts. The output registry
+(:mod:`deckgen.build.outputs`) names the job of each output.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import SourceError
+from ..errors import EnvironmentProblem, SourceError
 from ..project import Project
-from . import cache
+from . import keys
+from .figcache import FigureCache
+from .options import BuildOptions, DrawnFigures, Rendered
+from .store import Store
 
 if TYPE_CHECKING:
     from .. import model as m
@@ -42,7 +48,7 @@ def checked_plans(brief: m.Brief, theme: Theme, project: Project) -> list:
 def environment(theme: Theme) -> dict:
     """The stat signature of the fonts and libraries the renderers use (part of the figure
     cache's key; a build records it in its manifest). It loads matplotlib's font manager."""
-    return cache.stat_signature(cache.environment_files(_render_fonts(theme)))
+    return keys.stat_signature(keys.environment_files(_render_fonts(theme)))
 
 
 def _render_fonts(theme: Theme) -> list[str]:
@@ -51,34 +57,45 @@ def _render_fonts(theme: Theme) -> list[str]:
     return [theme.fonts[n] for n in names if n in theme.fonts] + ["DejaVu Sans"]
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What every rendering of one build reads; picklable, to cross to the deck's process."""
+
+    brief: m.Brief
+    project: Project
+    theme: Theme
+    options: BuildOptions
+
+
 class Jobs:
-    """The two renderings, each returning a picklable dict (it may run in a forked process).
+    """The renderings of one build, each returning a :class:`Rendered` (it may run in a forked
+    process).
 
     Each result carries the renderers' ``environment`` (see :func:`environment`), worked out
     in the process that rendered it, where the fonts are loaded anyway."""
 
-    def __init__(self, brief, project, theme, plans, options, store):
-        self.brief, self.project, self.theme, self.plans = brief, project, theme, plans
-        self.options, self.store = options, store
+    def __init__(self, inputs: Inputs, store: Store, plans: list | None = None):
+        self.inputs, self.store, self.plans = inputs, store, plans
+        self.brief, self.theme, self.project = inputs.brief, inputs.theme, inputs.project
         self._environment: dict | None = None
 
-    def portable(self) -> tuple:
+    def portable(self) -> tuple[Inputs, list | None]:
         """What another process needs to rebuild these jobs (see :meth:`from_portable`)."""
-        return (self.brief, self.project, self.theme, self.plans, self.options)
+        return (self.inputs, self.plans)
 
     @classmethod
-    def from_portable(cls, portable: tuple) -> Jobs:
-        brief, project, theme, plans, options = portable
-        return cls(brief, project, theme, plans, options, cache.Store(project.build_dir))
+    def from_portable(cls, portable: tuple[Inputs, list | None]) -> Jobs:
+        inputs, plans = portable
+        return cls(inputs, Store(inputs.project.build_dir), plans)
 
     def environment(self) -> dict:
         if self._environment is None:
             self._environment = environment(self.theme)
         return self._environment
 
-    def figures(self) -> cache.FigureCache:
-        salt = cache.output_key(cache.code_digest(), "figures", self.environment())
-        return cache.FigureCache(self.store.folder("figures"), salt)
+    def figures(self) -> FigureCache:
+        salt = keys.output_key(keys.code_digest(), "figures", self.environment())
+        return FigureCache(self.store.folder("figures"), salt)
 
     def checked_plans(self) -> list:
         """The slide plans, made and checked against the brief on first use."""
@@ -86,35 +103,41 @@ class Jobs:
             self.plans = checked_plans(self.brief, self.theme, self.project)
         return self.plans
 
-    def svgs(self) -> dict:
+    def svgs(self) -> DrawnFigures:
         """The PDF's figures as SVG (from the figure cache where it has them)."""
         timings, figs = {}, self.figures()
         with Clock(timings)("figures_svg"):
             svgs = {f.id: figs.get(f, self.theme, "svg", lambda f=f: figures_module().render_svg(f, self.theme))
                     for f in self.brief.figures}
-        return {"svgs": svgs, "timings": timings, "figures": figs.stats(), "figures_used": figs.used,
-                "environment": self.environment()}
+        return DrawnFigures(svgs, timings, figs.stats(), frozenset(figs.used), self.environment())
 
     def figures_drawn_here(self) -> HandedOver:
         """The PDF's figures, drawn (or found in the cache) by this process when first asked for."""
         return HandedOver(self.brief, self.svgs)
 
-    def pdf(self, figures: HandedOver | None = None) -> dict:
-        """Render the PDF with ``figures`` handed over by another process, or drawn here."""
-        from ..pdf.document import render_pdf
+    # ---- one job per output (see deckgen.build.outputs) ----
+    def pdf(self, figures: HandedOver | None = None) -> Rendered:
+        """Render the PDF with ``figures`` handed over by another process, or drawn here.
+
+        A resource the document asks for outside the sandbox comes from the templates (the
+        source's references are refused by the loader): a problem of the templates, not of
+        the source."""
+        from ..pdf.document import RefusedResource, render_pdf
 
         figures = figures or self.figures_drawn_here()
         timings: dict[str, float] = {}
+        o = self.inputs.options
         with Clock(timings)("pdf"):
-            o = self.options
-            rendered = render_pdf(self.brief, self.project, self.theme, figures, o.variant,
-                                  o.print_mode, o.paper)
+            try:
+                rendered = render_pdf(self.brief, self.project, self.theme, figures, o.variant,
+                                      o.print_mode, o.paper)
+            except RefusedResource as exc:
+                raise EnvironmentProblem(str(exc)) from None
         drawn = figures.payload()
-        return {"data": rendered.data, "pages": rendered.pages, "timings": {**drawn["timings"], **timings},
-                "figures": drawn["figures"], "figures_used": drawn["figures_used"],
-                "environment": drawn["environment"]}
+        return Rendered(rendered.data, rendered.pages, {**drawn.timings, **timings}, drawn.figures,
+                        drawn.figures_used, drawn.environment)
 
-    def pptx(self) -> dict:
+    def pptx(self) -> Rendered:
         from ..deck.writer import write_deck
         from ..figures.kinds import KINDS
 
@@ -127,8 +150,8 @@ class Jobs:
             plans = self.checked_plans()
         with clock("deck"):
             data = write_deck(plans, self.brief, self.theme, pngs, self.project.reference_deck)
-        return {"data": data, "slides": len(plans), "timings": timings,
-                "figures": figs.stats(), "figures_used": figs.used, "environment": self.environment()}
+        return Rendered(data, len(plans), timings, figs.stats(), frozenset(figs.used),
+                        self.environment())
 
 
 class HandedOver(Mapping):
@@ -137,19 +160,19 @@ class HandedOver(Mapping):
     The PDF starts rendering (parsing, styling) before its figures exist: WeasyPrint asks for
     the first figure only when it builds the boxes, and waits for the other process then."""
 
-    def __init__(self, brief: m.Brief, receive: Callable[[], dict]):
+    def __init__(self, brief: m.Brief, receive: Callable[[], DrawnFigures]):
         self.ids = [f.id for f in brief.figures]
         self.receive = receive
-        self.received: dict | None = None
+        self.received: DrawnFigures | None = None
 
-    def payload(self) -> dict:
+    def payload(self) -> DrawnFigures:
         """What :meth:`Jobs.svgs` returned, where it ran."""
         if self.received is None:
             self.received = self.receive()
         return self.received
 
     def __getitem__(self, figure_id: str) -> bytes:
-        return self.payload()["svgs"][figure_id]
+        return self.payload().svgs[figure_id]
 
     def __contains__(self, figure_id) -> bool:
         return figure_id in self.ids
@@ -162,10 +185,10 @@ class HandedOver(Mapping):
 
 
 def figures_module():
-    """deckgen.figures, imported (with matplotlib's drawing machinery) only to draw a figure."""
-    from ..figures import drawing as figures
+    """deckgen.figures.drawing, imported (with matplotlib's drawing machinery) only to draw a figure."""
+    from ..figures import drawing
 
-    return figures
+    return drawing
 
 
 class Clock:

@@ -1,71 +1,45 @@
 """The build: source → model → figures → PDF and deck bytes → files in ``build/``.
 
-Only the build writes outputs (this module, through the store in :mod:`deckgen.cache`):
+Only the build writes outputs (this module, through :class:`deckgen.build.store.Store`):
 
-- **Incremental.** Each output is keyed by a hash of everything it is made from; when the key
-  and the file on disk match the manifest, nothing is rendered, and nothing heavy is imported
-  (see :func:`build`). Figures are cached by their own content, so an edited paragraph
-  re-renders the outputs but not the figures.
-- **Parallel.** When both outputs are needed, the deck is rendered in another process while
-  this one renders the PDF, one per core (:mod:`deckgen.processes`; the renderings themselves
-  are in :mod:`deckgen.jobs`).
-- **Nothing lost.** Outputs are rendered in memory, staged in fsynced temporary files and moved
-  into place together under a journal, holding a lock on ``build/``: a failed, killed or
-  concurrent build never leaves a half-written file or loses the previous build.
+- **Incremental.** Each output is keyed by a hash of everything it is made from
+  (:mod:`deckgen.build.keys`); when the key and the file on disk match the manifest, nothing is
+  rendered, and nothing heavy is imported (see :func:`build`). Figures are cached by their own
+  content (:mod:`deckgen.build.figcache`), so an edited paragraph re-renders the outputs but not
+  the figures.
+- **Parallel.** When the deck and another output are needed, the deck is rendered in another
+  process while this one renders the rest, one per core (:mod:`deckgen.build.processes`; the
+  renderings themselves are in :mod:`deckgen.build.jobs`, one per output of
+  :mod:`deckgen.build.outputs`).
+- **Nothing lost.** Outputs are rendered in memory, then committed by the store: staged in
+  fsynced temporary files and moved into place together under a journal, holding a lock on
+  ``build/``; a failed, killed or concurrent build never leaves a half-written file or loses
+  the previous build.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import Loc, Problem, SourceError
+from ..errors import Problem, SourceError
 from ..project import Project
-from . import cache
-from .jobs import Clock, Jobs, checked_plans
+from .jobs import Clock, Inputs, Jobs, checked_plans
+from .keys import InputDigests, tree_entries
+from .manifest import Entry
+from .options import BuildOptions, BuildResult, FigureStats, Rendered
+from .outputs import DECK, OUTPUTS, deck_beside
 from .processes import DeckProcess, DeckRenderer, can_fork_renderers
+from .store import Store
 
 if TYPE_CHECKING:
     from .. import model as m
     from ..theme import Theme
 
-FORMATS = ("pdf", "pptx")
 Progress = Callable[[str], None]
-
-
-@dataclass
-class BuildOptions:
-    variant: str = "pdf/ua-1"
-    print_mode: bool = False
-    paper: str | None = None
-    strict: bool = False
-    formats: tuple[str, ...] = FORMATS
-    force: bool = False      # ignore the cache: render everything
-    parallel: bool = True    # render the deck in a forked process beside the PDF
-
-    def render_options(self, fmt: str) -> dict:
-        """The options that change the bytes of output ``fmt`` (part of its cache key)."""
-        if fmt == "pdf":
-            return {"variant": self.variant, "print": self.print_mode, "paper": self.paper}
-        return {}
-
-
-@dataclass
-class BuildResult:
-    outputs: dict[str, Path] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
-    pages: int = 0
-    slides: int = 0
-    cache: dict = field(default_factory=dict)  # {"outputs": {fmt: "hit"|"built"}, "figures": {...}}
-
-    @property
-    def up_to_date(self) -> bool:
-        """True when every output came from the cache (nothing was rendered)."""
-        return bool(self.outputs) and set(self.cache.get("outputs", {}).values()) == {"hit"}
+__all__ = ["BuildOptions", "BuildResult", "build", "check", "load", "validate", "warm_up"]
 
 
 # ---- validation --------------------------------------------------------------------------------
@@ -82,7 +56,7 @@ def validate(project: Project, strict: bool = False):
     The folders a build hashes are walked first, so that ``check`` stops at a folder too deep
     or too full exactly as ``build`` does."""
     for folder in (project.source, *project.template_dirs):
-        cache.tree_entries(folder)
+        tree_entries(folder)
     brief, theme, warnings = load(project, strict)
     return brief, theme, warnings, checked_plans(brief, theme, project)
 
@@ -108,179 +82,122 @@ def build(project: Project, options: BuildOptions | None = None,
 
     A long-lived process (``deckgen watch``) passes its :class:`DeckRenderer`, which renders the
     deck instead of a process forked for this build."""
-    options = options or BuildOptions()
     started = time.perf_counter()
-    store = cache.Store(project.build_dir)
+    store = Store(project.build_dir)
     notify = progress or (lambda message: None)
     with store.locked(on_wait=lambda: notify("waiting for another build of this project")):
-        notices = store.recover()
-        digests = InputDigests.of(project)
-        keys = digests.keys(options)
-        hits = {} if options.force else store.hits(keys, options.strict)
-        if set(hits) == set(keys):
-            result = _from_cache(project, hits)
-        else:
-            result = _render_and_write(project, options, store, digests, hits, notify, deck_renderer)
-    result.warnings[:0] = [_discarded_journal(store, project, notice) for notice in notices]
+        run = _Run(project, options or BuildOptions(), store, InputDigests.of(project), notify,
+                   deck_renderer)
+        keys = run.keys()
+        hits = {} if run.options.force else store.hits(keys, run.options.strict)
+        result = run.from_cache(hits) if set(hits) == set(keys) else run.render_and_write(hits)
+    result.warnings[:0] = store.discarded
     result.timings["total"] = time.perf_counter() - started
     return result
 
 
-@dataclass
-class InputDigests:
-    """The digests of a build's inputs, taken before the source is loaded: one per file under
-    ``source/`` (see :func:`cache.file_digests`), one per templates folder."""
+@dataclass(frozen=True)
+class _Run:
+    """One build, under the lock: what it renders from, where it writes, whom it tells."""
 
-    source: dict[str, str]
-    templates: list[str]
+    project: Project
+    options: BuildOptions
+    store: Store
+    digests: InputDigests
+    notify: Progress
+    deck_renderer: DeckRenderer | None
 
-    @classmethod
-    def of(cls, project: Project) -> InputDigests:
-        return cls(cache.file_digests(project.source), cache.template_digests(project.template_dirs))
+    def keys(self, read: dict[str, str] | None = None) -> dict[str, str]:
+        return self.digests.keys(self.options, read)
 
-    def keys(self, options: BuildOptions, read: dict[str, str] | None = None) -> dict[str, str]:
-        """The cache key of each requested output. With ``read``, the digests of the bytes
-        the loader read (``{path under source/: digest}``) stand in for those of the same files
-        taken before: a file saved while the build ran is keyed as it went into the outputs,
-        so the next build renders again unless the disk still holds exactly that."""
-        source = self.source
-        if read:
-            source = {path: read.get(path, digest) for path, digest in source.items()}
-        inputs = cache.input_digest(source, self.templates)
-        return {fmt: cache.output_key(inputs, fmt, options.render_options(fmt))
-                for fmt in options.formats}
+    def from_cache(self, entries: dict[str, Entry]) -> BuildResult:
+        result = BuildResult()
+        for entry in entries.values():  # each records the warnings of the same inputs
+            result.warnings = list(entry.warnings)
+        _record(result, self.project, entries)
+        result.cache = {"outputs": {fmt: "hit" for fmt in entries},
+                        "figures": FigureStats().as_dict()}
+        return result
 
+    def render_and_write(self, hits: dict[str, Entry]) -> BuildResult:
+        result = BuildResult()
+        clock = Clock(result.timings)
+        self.notify("checking the source")
+        todo = [fmt for fmt in self.keys() if fmt not in hits]
+        deck_process = self._deck_process(todo)
+        try:
+            with clock("check"):
+                brief, theme, result.warnings = load(self.project, self.options.strict)
+                # The deck's job plans its slides and checks them against the brief (in the
+                # deck's process when there is one). A deck from the cache passed that check with
+                # these very inputs; only a build without a deck makes the check here.
+                plans = None if DECK in self.options.formats else checked_plans(brief, theme, self.project)
+        except BaseException:
+            if deck_process is not None:
+                deck_process.stop()
+            raise
+        jobs = Jobs(Inputs(brief, self.project, theme, self.options), self.store, plans)
+        self.notify("rendering " + " and ".join(OUTPUTS[fmt].noun for fmt in todo))
+        rendered = _render(jobs, todo, self.options.parallel, self.deck_renderer or deck_process)
+        self.notify("writing")
+        with clock("write"):
+            entries = self.store.commit(brief.name, rendered, self.keys(dict(brief.source_digests)),
+                                        result.warnings)
+        _record(result, self.project, {**hits, **entries})
+        _add_rendering(result, hits, rendered)
+        return result
 
-def output_keys(project: Project, options: BuildOptions) -> dict[str, str]:
-    """The cache key of each requested output (hashes files; imports nothing heavy)."""
-    return InputDigests.of(project).keys(options)
-
-
-def _discarded_journal(store: cache.Store, project: Project, notice: str) -> Problem:
-    where = store.journal_path.relative_to(project.root).as_posix()
-    return Problem(Loc(where), f"discarded the journal of an interrupted build: {notice}",
-                   expected="nothing to do: what it would have finished is rendered again",
-                   warning=True)
-
-
-def _from_cache(project: Project, entries: dict[str, dict]) -> BuildResult:
-    result = BuildResult()
-    for fmt, entry in entries.items():
-        result.outputs[fmt] = project.build_dir / entry["file"]
-        result.pages = entry.get("pages", result.pages)
-        result.slides = entry.get("slides", result.slides)
-        result.warnings = [_problem(w) for w in entry.get("warnings", [])]
-    result.cache = {"outputs": {fmt: "hit" for fmt in entries}, "figures": {"hits": 0, "rendered": 0}}
-    return result
-
-
-def _render_and_write(project, options, store, digests, hits, notify, deck_renderer) -> BuildResult:
-    result = BuildResult()
-    clock = Clock(result.timings)
-    notify("checking the source")
-    keys = digests.keys(options)
-    todo = [fmt for fmt in keys if fmt not in hits]
-    deck_process = None
-    if deck_renderer is None and options.parallel and set(todo) == set(FORMATS) and can_fork_renderers():
-        deck_process = DeckProcess(store)  # it imports matplotlib while the source loads here
-    try:
-        with clock("check"):
-            brief, theme, result.warnings = load(project, options.strict)
-            # The deck's job plans its slides and checks them against the brief (in the deck's
-            # process when there is one). A deck from the cache passed that check with these
-            # very inputs; only a build without a deck makes the check here.
-            plans = None if "pptx" in keys else checked_plans(brief, theme, project)
-    except BaseException:
-        if deck_process is not None:
-            deck_process.stop()
-        raise
-    jobs = Jobs(brief, project, theme, plans, options, store)
-    notify("rendering " + " and ".join(JOB_NAMES[fmt] for fmt in todo))
-    rendered = _run(jobs, todo, options.parallel, deck_renderer or deck_process)
-    notify("writing")
-    with clock("write"):
-        environment = next(out["environment"] for out in rendered.values())
-        keys = digests.keys(options, dict(brief.source_digests))
-        entries = _commit(store, project, brief, rendered, keys, result.warnings, environment)
-    _collect(result, project, rendered, hits, entries)
-    store.prune_figures(set().union(*(r["figures_used"] for r in rendered.values())))
-    return result
-
-
-JOB_NAMES = {"pdf": "the PDF", "pptx": "the deck"}
+    def _deck_process(self, todo: list[str]) -> DeckProcess | None:
+        """A process forked now to render the deck beside the others, when it pays: it imports
+        matplotlib while the source loads here."""
+        if self.deck_renderer is None and self.options.parallel and deck_beside(todo) and can_fork_renderers():
+            return DeckProcess(self.store)
+        return None
 
 
 def warm_up(project: Project, options: BuildOptions) -> None:
     """Render the requested outputs in this process without writing them (figures may be
     cached): loads the renderers, fonts and caches so that the next build is as fast as it gets."""
     brief, theme, _, plans = validate(project, options.strict)
-    jobs = Jobs(brief, project, theme, plans, options, cache.Store(project.build_dir))
+    jobs = Jobs(Inputs(brief, project, theme, options), Store(project.build_dir), plans)
     for fmt in options.formats:
-        getattr(jobs, fmt)()
+        OUTPUTS[fmt].render(jobs, None)
 
 
-def _run(jobs: Jobs, todo: list[str], parallel: bool,
-         deck_renderer: DeckRenderer | DeckProcess | None = None) -> dict[str, dict]:
+def _render(jobs: Jobs, todo: list[str], parallel: bool,
+            deck_renderer: DeckRenderer | DeckProcess | None = None) -> dict[str, Rendered]:
     """Render each output in ``todo``: the deck in ``deck_renderer``'s process, if given and
-    both outputs are needed, while this process renders the PDF; else one after the other."""
-    if parallel and set(todo) == set(FORMATS) and deck_renderer is not None and deck_renderer.alive:
+    another output is needed too, while this process renders the others; else one after the
+    other."""
+    if parallel and deck_beside(todo) and deck_renderer is not None and deck_renderer.alive:
         deck_renderer.submit(jobs)
         try:
-            pdf_result = jobs.pdf(deck_renderer.figures(jobs))
+            figures = deck_renderer.figures(jobs)
+            here = {fmt: OUTPUTS[fmt].render(jobs, figures) for fmt in todo if fmt != DECK}
         except BaseException:
             deck_renderer.stop()
             raise
-        return {"pdf": pdf_result, "pptx": deck_renderer.result()}
-    if "pptx" in todo:
+        return {**here, DECK: deck_renderer.result()}
+    if DECK in todo:
         jobs.checked_plans()  # a source the deck cannot show fails before anything renders
-    return {fmt: getattr(jobs, fmt)() for fmt in todo}
+    return {fmt: OUTPUTS[fmt].render(jobs, None) for fmt in todo}
 
 
-def _commit(store, project, brief, rendered, keys, warnings, environment) -> dict[str, dict]:
-    """Stage every rendered output, then move them all into place with the new manifest."""
-    staged, entries = {}, {}
-    for fmt, out in rendered.items():
-        target = f"{brief.name}.{fmt}"
-        staged[target] = store.stage(out["data"], target)
-        entries[fmt] = {"key": keys[fmt], "file": target,
-                        "sha256": _sha256(out["data"]),
-                        "warnings": [_problem_data(w) for w in warnings]}
-        for count in ("pages", "slides"):
-            if count in out:
-                entries[fmt][count] = out[count]
-    store.commit(staged, store.updated_manifest(entries, environment))
-    return entries
+def _record(result: BuildResult, project: Project, entries: dict[str, Entry]) -> None:
+    """The outputs' files and counts, as the manifest records them."""
+    for fmt, entry in entries.items():
+        result.outputs[fmt] = project.build_dir / entry.file
+        if entry.count is not None:
+            result.counts[OUTPUTS[fmt].count_label] = entry.count
 
 
-def _collect(result: BuildResult, project: Project, rendered, hits, entries) -> None:
-    """Fill ``result`` from what was rendered now and what came from the cache."""
-    for fmt, entry in {**hits, **entries}.items():
-        result.outputs[fmt] = project.build_dir / entry["file"]
-        result.pages = entry.get("pages", result.pages)
-        result.slides = entry.get("slides", result.slides)
-    figures = {"hits": 0, "rendered": 0}
+def _add_rendering(result: BuildResult, hits: dict[str, Entry], rendered: dict[str, Rendered]) -> None:
+    """What rendering took: each step's time, the figure cache's use, the cache's report."""
+    figures = FigureStats()
     for out in rendered.values():
-        for name, seconds in out["timings"].items():
+        for name, seconds in out.timings.items():
             result.timings[name] = result.timings.get(name, 0.0) + seconds
-        for name in figures:
-            figures[name] += out["figures"][name]
+        figures += out.figures
     result.cache = {"outputs": {**{f: "hit" for f in hits}, **{f: "built" for f in rendered}},
-                    "figures": figures, "parallel": "pid" in rendered.get("pptx", {})}
-
-
-def _sha256(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
-
-
-def _problem_data(problem: Problem) -> dict:
-    return {"file": problem.loc.file, "line": problem.loc.line, "col": problem.loc.col,
-            "message": problem.message, "field": problem.field, "expected": problem.expected}
-
-
-def _problem(data: dict) -> Problem:
-    return Problem(Loc(data["file"], data["line"], data["col"]), data["message"], data["field"],
-                   data["expected"], warning=True)
-
-
+                    "figures": figures.as_dict(),
+                    "parallel": any(out.pid is not None for out in rendered.values())}

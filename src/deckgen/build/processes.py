@@ -5,7 +5,8 @@
 - :class:`DeckRenderer`, for ``deckgen watch``: forked once, it renders the deck of every
   rebuild, so no rebuild pays for a fork.
 
-Both run :class:`deckgen.jobs.Jobs` and send back its result, or its error, through a pipe.
+Both run :class:`deckgen.build.jobs.Jobs` and send back its :class:`Rendered` result, or its
+error, through a pipe.
 A forked process dies with the process that forked it, however that one ends (even by
 SIGKILL): the kernel is asked to kill it then (``PR_SET_PDEATHSIG``, on Linux), and each keeps
 only its own ends of the pipes, so a parent gone is also an end of file or a broken pipe.
@@ -13,12 +14,14 @@ only its own ends of the pipes, so a parent gone is also an end of file or a bro
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 
 from ..errors import DeckgenError, SourceError
-from . import cache
 from .jobs import HandedOver, Jobs, figures_module
+from .options import DrawnFigures, Rendered
+from .store import Store
 
 
 def can_fork_renderers() -> bool:
@@ -40,7 +43,7 @@ class Forked:
     comes back through a pipe.
     """
 
-    def __init__(self, job: Callable[[], dict], store: cache.Store):
+    def __init__(self, job: Callable[[], Rendered], store: Store):
         import gc
         import multiprocessing
 
@@ -57,7 +60,7 @@ class Forked:
             raise
         sender.close()
 
-    def result(self) -> dict:
+    def result(self) -> Rendered:
         try:
             return _unpacked(self.receiver.recv())
         except EOFError:
@@ -122,7 +125,7 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _child(job, sender, receiver, store: cache.Store, parent_pid: int) -> None:
+def _child(job, sender, receiver, store: Store, parent_pid: int) -> None:
     die_with_parent(parent_pid)
     receiver.close()  # the parent's end: kept open here, a send to a parent gone would block
     _let_ctrl_c_through()
@@ -135,10 +138,10 @@ def _child(job, sender, receiver, store: cache.Store, parent_pid: int) -> None:
         sender.close()
 
 
-def _outcome(job: Callable[[], dict]) -> tuple[str, object]:
+def _outcome(job: Callable[[], Rendered]) -> tuple[str, object]:
     """Run ``job`` in a child process: ``("ok", its result)`` or ``("error", (message, exit code))``."""
     try:
-        return ("ok", {**job(), "pid": os.getpid()})
+        return ("ok", dataclasses.replace(job(), pid=os.getpid()))
     except KeyboardInterrupt:
         os._exit(130)  # the parent was interrupted too, and reports it
     except SourceError as exc:
@@ -151,7 +154,7 @@ def _outcome(job: Callable[[], dict]) -> tuple[str, object]:
         return ("error", (f"deck rendering failed:\n{traceback.format_exc()}", 1))
 
 
-def _unpacked(outcome: tuple[str, object]) -> dict:
+def _unpacked(outcome: tuple[str, object]) -> Rendered:
     """The result in a child's :func:`_outcome`, or its error raised here."""
     status, payload = outcome
     if status == "source-error":
@@ -172,7 +175,7 @@ class DeckProcess:
     then renders the deck. The PDF, rendered here, asks for the figures only once WeasyPrint
     builds its boxes (see :class:`HandedOver`)."""
 
-    def __init__(self, store: cache.Store):
+    def __init__(self, store: Store):
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -180,7 +183,7 @@ class DeckProcess:
         self.figures_in, figures_out = context.Pipe(duplex=False)
         parents_ends = (self.jobs_out, self.figures_in)
 
-        def figures_then_deck() -> dict:
+        def figures_then_deck() -> Rendered:
             for end in parents_ends:
                 end.close()
             figures_module()  # import matplotlib while the parent loads the source
@@ -205,7 +208,7 @@ class DeckProcess:
         self.jobs_out.close()
 
     def figures(self, jobs: Jobs) -> HandedOver:
-        def receive() -> dict:
+        def receive() -> DrawnFigures:
             try:
                 return self.figures_in.recv()
             except EOFError:  # the process failed before handing the figures over
@@ -215,7 +218,7 @@ class DeckProcess:
 
         return HandedOver(jobs.brief, receive)
 
-    def result(self) -> dict:
+    def result(self) -> Rendered:
         return self.forked.result()
 
     def stop(self) -> None:
@@ -255,7 +258,7 @@ class DeckRenderer:
         """The PDF's figures, drawn (or found in the cache) by the PDF's process itself."""
         return jobs.figures_drawn_here()
 
-    def result(self) -> dict:
+    def result(self) -> Rendered:
         """The deck submitted last, or its error raised here."""
         try:
             outcome = self.connection.recv()
