@@ -78,3 +78,12 @@ MINIMAL = {
 def minimal_files():
     """A small valid project as ``{path: text}``, ready to be broken by a test."""
     return {name: textwrap.dedent(text).lstrip("\n") for name, text in MINIMAL.items()}
+
+
+def write_deck(slides, brief, theme, figure_pngs, template=None) -> bytes:
+    """The deck of ``slides`` as .pptx bytes, with the brief's file properties: what the deck's
+    job does (plan, then draw), for tests that plan the slides themselves."""
+    from deckgen.deck.plan import deck_plan
+    from deckgen.deck.writer import draw_deck
+
+    return draw_deck(deck_plan(brief, slides), theme, figure_pngs, template)

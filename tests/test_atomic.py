@@ -59,7 +59,7 @@ def test_a_failing_render_keeps_the_previous_outputs(make_project, minimal_files
     def broken(*args, **kwargs):
         raise DeckgenError("the deck renderer broke")
 
-    monkeypatch.setattr(deck, "write_deck", broken)  # a forked child inherits the patch
+    monkeypatch.setattr(deck, "draw_deck", broken)  # a forked child inherits the patch
     with pytest.raises(DeckgenError, match="the deck renderer broke"):
         build(project, BuildOptions(parallel=parallel))
     assert outputs(project) == before

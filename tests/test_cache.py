@@ -76,7 +76,7 @@ def test_noop_rebuild_renders_nothing(make_project, two_figures, monkeypatch):
         raise AssertionError("rendered on a no-op rebuild")
 
     for module, name in [(figures, "render_svg"), (figures, "render_png"), (pdf, "render_pdf"),
-                         (deck, "write_deck")]:
+                         (deck, "draw_deck")]:
         monkeypatch.setattr(module, name, refuse)
     again = build(project)
     assert again.up_to_date

@@ -21,6 +21,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 from pypdf import PdfReader
 
+from conftest import write_deck
 from deckgen import model as m
 from deckgen.build.pipeline import BuildOptions, build
 from deckgen.cli import main
@@ -29,7 +30,6 @@ from deckgen.deck.parity import comparable, missing_points
 from deckgen.deck.plan import plan_slides
 from deckgen.deck.slides import Bullet
 from deckgen.deck.template import deck_geometry
-from deckgen.deck.writer import write_deck
 from deckgen.errors import EnvironmentProblem
 from deckgen.figures.kinds import KINDS
 from deckgen.load.loader import load_project

@@ -23,9 +23,10 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
+from conftest import write_deck
 from deckgen.deck.plan import plan_slides
 from deckgen.deck.slides import Bullet, PointsSlide
-from deckgen.deck.writer import deck_geometry, write_deck
+from deckgen.deck.template import deck_geometry
 from deckgen.load.loader import load_project
 from deckgen.project import Project
 from deckgen.theme import load_theme

@@ -150,15 +150,15 @@ def test_a_deck_error_is_reported_and_the_renderer_goes_on(make_project, minimal
                                                            monkeypatch, tmp_path):
     project = make_project(minimal_files)
     failing = tmp_path / "fail-the-deck"
-    real_write_deck = deck.write_deck
+    real_draw_deck = deck.draw_deck
 
-    def write_deck(*args, **kwargs):
+    def draw_deck(*args, **kwargs):
         if failing.exists():
             raise DeckgenError("the deck could not be written")
-        return real_write_deck(*args, **kwargs)
+        return real_draw_deck(*args, **kwargs)
 
-    monkeypatch.setattr(deck, "write_deck", write_deck)
-    deck_renderer = DeckRenderer()  # forked with the failing write_deck
+    monkeypatch.setattr(deck, "draw_deck", draw_deck)
+    deck_renderer = DeckRenderer()  # forked with the failing draw_deck
     try:
         failing.touch()
         with pytest.raises(DeckgenError, match="^the deck could not be written$"):

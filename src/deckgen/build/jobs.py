@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import EnvironmentProblem, SourceError
+from ..errors import SourceError
 from ..project import Project
 from . import keys
 from .figcache import FigureCache
@@ -35,7 +35,7 @@ def checked_plans(brief: m.Brief, theme: Theme, project: Project) -> list:
 
     geometry = None
     if project.reference_deck is not None:
-        from ..deck.writer import deck_geometry
+        from ..deck.template import deck_geometry
 
         geometry = deck_geometry(theme, project.reference_deck)
     plans = plan_slides(brief, theme, geometry)
@@ -120,25 +120,23 @@ class Jobs:
         """Render the PDF with ``figures`` handed over by another process, or drawn here.
 
         A resource the document asks for outside the sandbox comes from the templates (the
-        source's references are refused by the loader): a problem of the templates, not of
-        the source."""
-        from ..pdf.document import RefusedResource, render_pdf
+        source's references are refused by the loader): :class:`~deckgen.pdf.weasy.RefusedResource`
+        is a problem of the templates (exit 2), not of the source."""
+        from ..pdf.document import render_pdf
 
         figures = figures or self.figures_drawn_here()
         timings: dict[str, float] = {}
         o = self.inputs.options
         with Clock(timings)("pdf"):
-            try:
-                rendered = render_pdf(self.brief, self.project, self.theme, figures, o.variant,
-                                      o.print_mode, o.paper)
-            except RefusedResource as exc:
-                raise EnvironmentProblem(str(exc)) from None
+            rendered = render_pdf(self.brief, self.project, self.theme, figures, o.variant,
+                                  o.print_mode, o.paper)
         drawn = figures.payload()
         return Rendered(rendered.data, rendered.pages, {**drawn.timings, **timings}, drawn.figures,
                         drawn.figures_used, drawn.environment)
 
     def pptx(self) -> Rendered:
-        from ..deck.writer import write_deck
+        from ..deck.plan import deck_plan
+        from ..deck.writer import draw_deck
         from ..figures.kinds import KINDS
 
         timings, figs = {}, self.figures()
@@ -149,7 +147,7 @@ class Jobs:
         with clock("plan"):
             plans = self.checked_plans()
         with clock("deck"):
-            data = write_deck(plans, self.brief, self.theme, pngs, self.project.reference_deck)
+            data = draw_deck(deck_plan(self.brief, plans), self.theme, pngs, self.project.reference_deck)
         return Rendered(data, len(plans), timings, figs.stats(), frozenset(figs.used),
                         self.environment())
 

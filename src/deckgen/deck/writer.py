@@ -26,7 +26,6 @@ from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Pt
 
-from .. import model as m
 from ..errors import EnvironmentProblem
 from ..reproducible import build_stamp, normalise_office_zip
 from ..theme import Theme
@@ -39,7 +38,6 @@ from .template import (
     EMU_PER_PT,
     TITLE_TYPES,
     body_placeholder,
-    deck_geometry,
     layouts_by_name,
     open_template,
     placeholder_of,
@@ -47,7 +45,7 @@ from .template import (
 )
 from .textfit import Fonts
 
-__all__ = ["clean", "deck_geometry", "draw_deck", "write_deck"]
+__all__ = ["draw_deck"]
 
 PICTURE_MIN_DPI = 200
 CORE_PROPERTY_LIMIT = 255  # characters in a title, subject or keywords of docProps/core.xml
@@ -55,17 +53,6 @@ CORE_PROPERTY_LIMIT = 255  # characters in a title, subject or keywords of docPr
 
 def pt(value: float) -> int:
     return Pt(value)
-
-
-def write_deck(plans: DeckPlan | list[Slide], brief: m.Brief, theme: Theme,
-               figure_pngs: dict[str, bytes], template: Path | str | None = None) -> bytes:
-    """The deck as .pptx bytes: ``plans``, a deck plan or its slides (then completed with the
-    file's properties by :func:`deckgen.deck.plan.deck_plan`), drawn by :func:`draw_deck`."""
-    if not isinstance(plans, DeckPlan):
-        from .plan import deck_plan
-
-        plans = deck_plan(brief, plans)
-    return draw_deck(plans, theme, figure_pngs, template)
 
 
 def draw_deck(deck: DeckPlan, theme: Theme, figure_pngs: dict[str, bytes],

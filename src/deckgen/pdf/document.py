@@ -36,10 +36,10 @@ from ..reproducible import build_stamp
 from ..text import printable
 from ..theme import Theme
 from .html import HtmlWriter
+from .variants import PDF_VARIANTS
 from .weasy import RenderedPdf, html_to_pdf
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
-PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u", "pdf/a-3a", "none")
 
 
 # Text flows break a word that does not fit on a line anywhere. In tables a word breaks only at
