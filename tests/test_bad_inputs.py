@@ -23,6 +23,7 @@ import pytest
 
 from conftest import MINIMAL
 from deckgen.cli import main
+from helpers import CSV_FIGURE
 
 CASES_DIR = Path(__file__).parent / "cases" / "bad"
 
@@ -69,19 +70,6 @@ def replace(old_text: str, new_text: str):
         assert old_text in old, old_text
         return old.replace(old_text, new_text)
     return change
-
-
-CSV_FIGURE = """\
-kind: column
-title: A chart
-alt: Columns.
-source: Test data
-data:
-  csv: {csv}
-  category: c
-  series:
-    - column: v
-"""
 
 
 def csv_figure(path: str = "data/x.csv", rows: str | None = None) -> dict:

@@ -12,12 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from deckgen.build.pipeline import BuildOptions, build
-from deckgen.cli import main
 from deckgen.errors import EnvironmentProblem
-from deckgen.project import Project
+from helpers import pdf_text, run
 
 PDF_ONLY = BuildOptions(formats=("pdf",))
 OLD = time.time() - 3 * 24 * 3600  # older than any cached figure is kept
@@ -42,17 +40,6 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
         elif path.is_file():
             found[str(path.relative_to(folder))] = (path.read_bytes(), path.stat().st_mtime_ns)
     return found
-
-
-def run(capsys, *args) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def pdf_text(project: Project) -> str:
-    (path,) = project.build_dir.glob("*.pdf")
-    return " ".join(page.extract_text() for page in PdfReader(path).pages)
 
 
 def link_message(path: Path, target: Path) -> str:

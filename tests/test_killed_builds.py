@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import running
+
 REPO = Path(__file__).resolve().parents[1]
 TIMEOUT = 20  # seconds a killed build's processes may take to end
 
@@ -46,15 +48,6 @@ def descendants(pid: int) -> list[int]:
             found += children
             pending += children
     return found
-
-
-def running(pid: int) -> bool:
-    """True while ``pid`` runs: not gone, and not a zombie waiting to be reaped."""
-    try:
-        with open(f"/proc/{pid}/stat") as file:
-            return file.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def all_end(pids: list[int]) -> bool:

@@ -8,26 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from deckgen.build import keys
 from deckgen.build.pipeline import BuildOptions, build
-from deckgen.cli import main
-from deckgen.project import Project
+from helpers import pdf_text, run
 
 PDF_ONLY = BuildOptions(formats=("pdf",))
-
-
-def run(capsys, *args) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def pdf_text(project: Project) -> str:
-    (path,) = project.build_dir.glob("*.pdf")
-    return " ".join(page.extract_text() for page in PdfReader(path).pages)
-
 
 
 # ---- the walk of source/ -------------------------------------------------------------------------

@@ -33,25 +33,13 @@ from deckgen.errors import SourceError
 from deckgen.load import files as source_files
 from deckgen.load import sandbox
 from deckgen.load.loader import load_project
+from helpers import CSV_FIGURE
 
 SECRET = "OUTSIDE-SECRET-7f3a"
 BRIEF = "source/brief.yaml"
 SECTION = "source/sections/one.md"
 FIGURE = "source/figures/chart.yaml"
 LOGO_LINE = "source/brief.yaml:11:7: logo: "
-
-CSV_FIGURE = """\
-kind: column
-title: A chart
-alt: Columns.
-source: Test data
-data:
-  csv: {csv}
-  category: c
-  series:
-    - column: v
-"""
-
 
 # ---- helpers ---------------------------------------------------------------------------------
 

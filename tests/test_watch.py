@@ -20,6 +20,7 @@ from deckgen.deck import writer as deck
 from deckgen.errors import DeckgenError
 from deckgen.pdf import document as pdf
 from deckgen.watch import watch
+from helpers import running
 
 TIMEOUT = 90  # seconds; a slow CI machine renders the warm-up and two rebuilds within it
 
@@ -197,15 +198,6 @@ def children_of(pid: int) -> list[int]:
             if int(fields[1]) == pid:
                 children.append(int(stat))
     return children
-
-
-def running(pid: int) -> bool:
-    """True while ``pid`` runs: not gone, and not a zombie waiting for its parent to reap it."""
-    try:
-        with open(f"/proc/{pid}/stat") as file:
-            return file.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def test_the_deck_renderer_ends_when_the_watch_is_killed(make_project, minimal_files):
