@@ -30,7 +30,7 @@ from deckgen.deck.template import deck_geometry
 from deckgen.load.loader import load_project
 from deckgen.project import Project
 from deckgen.theme import load_theme
-from test_deck import reference_template, stress_build_once, timeline_pngs
+from helpers import reference_template, stress_build_once, timeline_pngs
 
 EMU_PER_PT = 12700
 TOLERANCE = 2.0  # points: glyph boxes may reach a little into a text frame's margin
