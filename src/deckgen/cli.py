@@ -133,6 +133,19 @@ def new(directory: Path, title: str | None) -> None:
                f"  deckgen build {_relative(directory)}")
 
 
+@cli.command()
+@click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+def schema(project_dir: Path) -> None:
+    """Write JSON Schemas of the source and theme files into PROJECT_DIR/.deckgen/schemas/ (and,
+    when it has none, .vscode/settings.json), for completion and inline errors in editors."""
+    from .editor import write_schemas
+    from .project import Project
+
+    project = Project.at(project_dir)
+    for path in write_schemas(project.root):
+        click.echo(f"wrote: {_relative(path, project.root)}")
+
+
 # ---- reporting -----------------------------------------------------------------------------------
 
 def summary(result) -> dict:

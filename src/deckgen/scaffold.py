@@ -1,8 +1,9 @@
 """``deckgen new DIR``: a new brief project that builds at once.
 
 The project gets a minimal, valid source (two sections, a figure, a reference), copies of
-deckgen's templates to restyle, a README and a ``.gitignore``. An existing, non-empty folder is
-never written into.
+deckgen's templates to restyle, a README, a ``.gitignore``, and the JSON Schemas and editor settings
+of :mod:`deckgen.editor` (its YAML files name their schema on their first line). An existing,
+non-empty folder is never written into.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 from pathlib import Path
 from string import Template
 
+from .editor import modeline, schema_of, write_schemas
 from .errors import DeckgenError, UsageProblem
 from .project import default_templates_dir
 
@@ -49,7 +51,16 @@ def create(target: Path, title: str | None = None, today: dt.date | None = None)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(default_templates_dir() / name, destination)
         written.append(destination)
-    return written
+    for path in written:
+        _name_schema(path, path.relative_to(target).as_posix())
+    return written + write_schemas(target)
+
+
+def _name_schema(path: Path, relative: str) -> None:
+    """Put the schema's modeline on the first line of a source YAML file an editor can check (the
+    copied templates stay deckgen's own, byte for byte; the editor settings map the theme)."""
+    if relative.startswith("source/") and schema_of(relative) is not None:
+        path.write_text(modeline(relative) + "\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def _refuse_non_empty(target: Path) -> None:
