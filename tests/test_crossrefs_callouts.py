@@ -401,13 +401,25 @@ def test_an_id_used_twice_is_an_error(tmp_path, capsys):
                      "(a section id of its own)")]
 
 
-def test_an_appendix_listed_before_a_section_moves_after_it_with_a_warning(tmp_path, capsys):
+def test_an_appendix_listed_before_a_section_is_an_error(tmp_path, capsys):
     brief = BRIEF.replace("[one, two, annex]", "[annex, one, two]")
     code, lines = check(constructs(tmp_path, **{"source/brief.yaml": brief}), capsys)
-    assert code == 0
-    assert lines == [("source/brief.yaml:5:12: warning: sections: appendix 'annex' is listed before "
-                     "other sections: appendices are set after them (the appendices at the end of "
-                     "the list)")]
-    brief_model = load_project(tmp_path)
-    assert [(s.id, s.number) for s in brief_model.sections] == [("one", "1"), ("two", "2"),
-                                                                ("annex", "A")]
+    assert code == 1
+    assert lines == [("source/brief.yaml:5:12: sections: appendix 'annex' is listed before section "
+                     "'two' (the appendices at the end of the list)")]
+
+
+def test_sections_are_numbered_and_appendices_lettered(tmp_path):
+    brief = load_project(constructs(tmp_path).root)
+    assert [(s.id, s.label) for s in brief.sections] == [
+        ("one", "Section 1"), ("two", "Section 2"), ("annex", "Appendix A")]
+
+
+def test_an_id_that_cannot_be_referred_to_is_an_error(tmp_path, capsys):
+    one = ONE.replace("{#method}", "{#Method}").replace("{#tbl:numbers}", "{#tbl:Num_2}")
+    code, lines = check(constructs(tmp_path, **{"source/sections/one.md": one}), capsys)
+    assert code == 1
+    assert lines[2:] == [
+        "source/sections/one.md:14:1: id: invalid id 'Num_2' (lower-case letters, digits, '-' and '_')",
+        "source/sections/one.md:16:1: id: invalid id 'Method' (lower-case letters, digits, '-' and '_')",
+    ]

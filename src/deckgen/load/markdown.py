@@ -291,6 +291,7 @@ class _Converter(BlockExtensions):
             cut = trimmed(inline, CAPTION, TABLE_ID)
             if cut is not None:
                 rest, _, table_id = cut
+                table_id = self.valid_id(table_id, loc) if table_id else ""
                 paragraph = m.Paragraph(self.spans.inlines(inline, loc), loc)
                 if caption.group(1) or table_id:  # a bare ": ..." is a caption only beside a table
                     return Caption(self.spans.inlines(rest, loc), table_id, paragraph, loc)

@@ -27,8 +27,9 @@ from .. import model as m
 from ..errors import Collector, Loc, did_you_mean
 
 CAPTION = re.compile(r"^(Table)?:[ \t]+")  # Pandoc's table caption: "Table: ..." or ": ..."
-TABLE_ID = re.compile(r"[ \t]*\{#tbl:([a-z0-9][a-z0-9_-]*)[^{}]*\}[ \t]*$")
-HEADING_ID = re.compile(r"[ \t]*\{#(?:sec:)?([a-z0-9][a-z0-9_-]*)[^{}]*\}[ \t]*$")
+TABLE_ID = re.compile(r"[ \t]*\{#tbl:([^\s{}]*)[^{}]*\}[ \t]*$")
+HEADING_ID = re.compile(r"[ \t]*\{#(?:sec:)?([^\s{}]*)[^{}]*\}[ \t]*$")
+VALID_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 ALERT = re.compile(r"^\[!([A-Za-z]+)\][ \t]*(.*)$")
 DIV_CLASS = re.compile(r"^\{?\s*\.?callout-([a-z]+)\b")
 DIV_TITLE = re.compile(r"""\btitle=(?:"([^"]*)"|'([^']*)'|(\S+?))\s*(?:\}|$|\s)""")
@@ -89,8 +90,16 @@ class BlockExtensions:
         """A heading at its Markdown level; a trailing ``{#id}`` is its id, not its text."""
         cut = trimmed(inline, None, HEADING_ID) if inline is not None else None
         if cut is not None and cut[2]:
-            return m.Heading(level, self.spans.inlines(cut[0], loc), loc, cut[2])
+            return m.Heading(level, self.spans.inlines(cut[0], loc), loc, self.valid_id(cut[2], loc))
         return m.Heading(level, self.spans.inlines(inline, loc), loc)
+
+    def valid_id(self, found: str, loc: Loc) -> str:
+        """``found`` if it can be referred to, else "" and an error."""
+        if VALID_ID.fullmatch(found):
+            return found
+        self.problems.error(loc, f"invalid id '{found[:80]}'", "id",
+                            "lower-case letters, digits, '-' and '_'")
+        return ""
 
     def quote_opening(self, inline: Token, loc: Loc) -> list:
         """A block quote's first paragraph: a GitHub alert's ``[!NOTE]`` line (with an optional

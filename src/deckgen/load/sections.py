@@ -9,8 +9,9 @@ cannot be read, or Markdown left unread once a limit is passed, makes the readin
 what was not read, so the loader does not warn about them.
 
 Sections are numbered 1, 2, ... and appendices (``kind: appendix``) lettered A, B, ...; the
-appendices come after every other section (one listed before another section is moved there,
-with a warning). Captioned tables are numbered across the sections, in order.
+appendices come after every other section (one listed before another section is an error, as
+tables and figures are numbered in the order the sections are listed). Captioned tables are
+numbered across the sections, in order.
 """
 
 from __future__ import annotations
@@ -67,14 +68,14 @@ class SectionReader:
         return self.numbered(out, doc, ids)
 
     def numbered(self, sections: list[m.Section], doc: YamlDoc, ids: list[str]) -> tuple[m.Section, ...]:
-        """The sections numbered, appendices lettered and moved after the others."""
+        """The sections numbered and the appendices, which must come after them, lettered."""
         body = [s for s in sections if s.kind != "appendix"]
         appendices = [s for s in sections if s.kind == "appendix"]
         if appendices and body and sections.index(appendices[0]) < sections.index(body[-1]):
             index = ids.index(appendices[0].id)
-            self.problems.warn(doc.loc(("sections", index)), f"appendix '{appendices[0].id}' is "
-                               "listed before other sections: appendices are set after them",
-                               "sections", "the appendices at the end of the list")
+            self.problems.error(doc.loc(("sections", index)), f"appendix '{appendices[0].id}' is "
+                                f"listed before section '{body[-1].id}'", "sections",
+                                "the appendices at the end of the list")
         if len(appendices) > len(string.ascii_uppercase):
             self.problems.error(appendices[len(string.ascii_uppercase)].loc, "too many appendices",
                                 "kind", f"at most {len(string.ascii_uppercase)} (A to Z)")
