@@ -21,20 +21,34 @@ class Text:
     strong: bool = False
     emph: bool = False
     code: bool = False
+    strike: bool = False
 
 
 @dataclass(frozen=True)
 class Link:
     text: str
     href: str
+    loc: Loc | None = None  # where it was written (an internal ``#`` link is checked)
+
+
+# What a cross-reference's prefix refers to, and the word its label starts with: the one place
+# these labels are written (the PDF, the notes and the messages all read them from here).
+CROSSREF_KINDS = {"fig": "figure", "tbl": "table", "sec": "section"}
+LABELS = {"figure": "Figure", "table": "Table", "section": "Section", "appendix": "Appendix"}
 
 
 @dataclass(frozen=True)
-class FigureRef:
-    """A cross-reference in running text ("see Figure 2")."""
+class CrossRef:
+    """A cross-reference in running text: ``@fig:ID`` ("see Figure 2"), ``@tbl:ID`` ("Table 1")
+    or ``@sec:ID`` ("Section 3")."""
 
-    figure_id: str
+    kind: str  # a key of CROSSREF_KINDS
+    target: str
     loc: Loc
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.target}"
 
 
 @dataclass(frozen=True)
@@ -56,7 +70,7 @@ class LineBreak:
     pass
 
 
-Inline = Text | Link | FigureRef | Citation | Footnote | LineBreak
+Inline = Text | Link | CrossRef | Citation | Footnote | LineBreak
 
 # ---- blocks ---------------------------------------------------------------------------
 
@@ -69,9 +83,10 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Heading:
-    level: int
+    level: int  # the Markdown level: 1 for '#' ... 6 for '######'
     spans: tuple[Inline, ...]
     loc: Loc
+    id: str = ""  # from a trailing {#id} (or {#sec:id}): a target of @sec:id and #id links
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,32 @@ class Table:
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
     aligns: tuple[str, ...]
     loc: Loc
+    number: int = 0  # a table with a caption ("Table: ...") is numbered; 0: no caption
+    caption: tuple[Inline, ...] = ()
+    id: str = ""  # from the caption's {#tbl:id}: a target of @tbl:id
+
+    @property
+    def label(self) -> str:
+        return f"{LABELS['table']} {self.number}" if self.number else ""
+
+
+# The callout kinds (GitHub's alerts, Quarto's callouts) and the title each box shows by default.
+CALLOUT_KINDS = {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning",
+                 "caution": "Caution"}
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A styled box set apart from the text: ``> [!NOTE]`` or ``::: {.callout-note}``."""
+
+    kind: str  # a key of CALLOUT_KINDS
+    title: str  # the author's title; empty: the kind's own
+    blocks: tuple[Block, ...]
+    loc: Loc
+
+    @property
+    def heading(self) -> str:
+        return self.title or CALLOUT_KINDS[self.kind]
 
 
 @dataclass(frozen=True)
@@ -110,7 +151,7 @@ class FigureBlock:
     loc: Loc
 
 
-Block = Paragraph | Heading | ListBlock | Quote | Table | CodeBlock | FigureBlock
+Block = Paragraph | Heading | ListBlock | Quote | Callout | Table | CodeBlock | FigureBlock
 
 def walk(blocks):
     """Every block in ``blocks``, depth first, including those inside lists and quotes (a stack
@@ -124,7 +165,7 @@ def walk(blocks):
         yield block
         if isinstance(block, ListBlock):
             pending.append(inner for item in block.items for inner in item)
-        elif isinstance(block, Quote):
+        elif isinstance(block, (Quote, Callout)):
             pending.append(iter(block.blocks))
 
 
@@ -234,9 +275,21 @@ class Section:
     title: str
     key_points: tuple[str, ...]
     notes: str
-    kind: str  # "body" or "recommendations"
+    kind: str  # "body", "recommendations" or "appendix"
     blocks: tuple[Block, ...]
     loc: Loc
+    number: str = ""  # "3" for the third numbered section, "A" for the first appendix
+    deck: bool | None = None  # None: in the deck unless an appendix
+
+    @property
+    def label(self) -> str:
+        """"Section 3" or "Appendix A"."""
+        word = LABELS["appendix" if self.kind == "appendix" else "section"]
+        return f"{word} {self.number}"
+
+    @property
+    def in_deck(self) -> bool:
+        return self.deck if self.deck is not None else self.kind != "appendix"
 
 
 @dataclass(frozen=True)
@@ -291,9 +344,32 @@ class Brief:
     warnings: tuple = field(default=(), compare=False)
     # (path relative to source/, SHA-256 in hex) of every file the loader read, as it read it
     source_digests: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # what cross-references and internal links lead to: ("tbl:ID", "Table 1", HTML id), ...
+    targets: tuple[tuple[str, str, str], ...] = ()
 
     def figure(self, figure_id: str) -> Figure:
         return next(f for f in self.figures if f.id == figure_id)
+
+    def target(self, key: str) -> tuple[str, str] | None:
+        """The label and HTML id that ``key`` ("fig:ID", "tbl:ID", "sec:ID") leads to."""
+        if key.startswith("fig:") and any(f.id == key[4:] for f in self.figures):
+            figure = self.figure(key[4:])
+            return figure.label, f"fig-{figure.id}"
+        found = next((t for t in self.targets if t[0] == key), None)
+        return (found[1], found[2]) if found else None
+
+    def anchor(self, fragment: str) -> str | None:
+        """The HTML id an internal link ``#fragment`` leads to: ``#ID`` or ``#sec:ID`` a section
+        or a heading with that id, ``#fig:ID``, ``#tbl:ID``, ``#references``; None: nowhere."""
+        if fragment == "references" and self.references:
+            return "references"
+        found = self.target(fragment if fragment[:4] in ("fig:", "tbl:", "sec:") else f"sec:{fragment}")
+        return found[1] if found else None
+
+    @property
+    def deck_sections(self) -> tuple[Section, ...]:
+        """The sections the deck shows: all but the appendices not marked ``deck: true``."""
+        return tuple(s for s in self.sections if s.in_deck)
 
     def reference(self, ref_id: str) -> Reference:
         """The reference with ``ref_id``; a merged duplicate's id leads to the entry it joined."""

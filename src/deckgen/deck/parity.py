@@ -33,7 +33,7 @@ def parity_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
 
 def _key_point_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
     problems = []
-    for section in brief.sections:
+    for section in brief.deck_sections:
         shown = comparable("".join(text for plan in plans if plan.section_id == section.id
                                    and plan.kind in ("points", "recommendations")
                                    for text in plan.texts))
@@ -47,7 +47,9 @@ def _key_point_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
 def _figure_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
     slides = {plan.figure_id: plan for plan in plans if plan.kind == "figure"}
     problems = []
-    for figure in brief.figures:
+    placed = {b.figure_id for s in brief.deck_sections for b in m.walk(s.blocks)
+              if isinstance(b, m.FigureBlock)}
+    for figure in (f for f in brief.figures if f.id in placed):
         plan = slides.get(figure.id)
         if plan is None:
             problems.append(Problem(figure.loc, f"figure '{figure.id}' would not appear in the deck"))

@@ -9,6 +9,11 @@ the title gets its speaker notes (:mod:`deckgen.deck.notes`).
 The boxes come from a :class:`~deckgen.deck.geometry.Geometry`: the default drawing (16:9, the
 theme's colours) or the placeholders of a reference template's named layouts (see
 :func:`deckgen.deck.template.deck_geometry`).
+
+The deck shows the brief's deck sections (:attr:`~deckgen.model.Brief.deck_sections`: not the
+appendices, unless one says ``deck: true``); the agenda's notes name the appendices it leaves
+to the written brief. What a section holds that no slide shows (a table, a callout) is said in
+the notes of the section's first slide, so that nothing leaves the deck unsaid.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import dataclasses
 
 from .. import model as m
 from ..figures.kinds import KINDS
+from ..load.markdown import plain_text
 from ..theme import Theme
 from . import notes
 from .fit import Fitter, sentences
@@ -83,7 +89,8 @@ def chart_data(figure: m.Figure) -> ChartData | None:
 
 class _Planner:
     def __init__(self, brief: m.Brief, theme: Theme, geometry: Geometry):
-        self.brief = brief
+        self.left_out = [s for s in brief.sections if not s.in_deck]
+        self.brief = dataclasses.replace(brief, sections=brief.deck_sections)
         self.geometry = geometry
         fonts = Fonts(geometry.font_metrics or theme.fonts["deck_metrics"], theme.fonts["deck_cjk"])
         self.fit = Fitter(fonts, float(theme.sizes["deck_body"]), float(theme.sizes["deck_min_body"]))
@@ -160,7 +167,11 @@ class _Planner:
     # ---- lists ----
     def agenda_slides(self) -> list[BulletSlide]:
         items = _numbered(s.title for s in self.brief.sections)
-        return self.bullet_slides(AgendaSlide, "Agenda", items, notes.agenda_notes(self.brief))
+        said = notes.agenda_notes(self.brief)
+        if self.left_out:
+            said += " The written brief also has " + "; ".join(
+                f"{s.label}, {s.title}" for s in self.left_out) + "."
+        return self.bullet_slides(AgendaSlide, "Agenda", items, said)
 
     def reference_slides(self) -> list[BulletSlide]:
         if not self.brief.references:
@@ -172,7 +183,8 @@ class _Planner:
     # ---- one section ----
     def section_slides(self, section: m.Section) -> list[Slide]:
         recommendations = section.kind == "recommendations"
-        said = notes.section_notes(self.brief, section)
+        said = " ".join(x for x in (notes.section_notes(self.brief, section),
+                                     _brief_only(self.brief, section)) if x)
         slides: list[Slide] = []
         if section.key_points:
             items = (_numbered(section.key_points) if recommendations
@@ -221,6 +233,28 @@ class _Planner:
 
 def _numbered(texts) -> list[Bullet]:
     return [Bullet(text, number=index) for index, text in enumerate(texts, start=1)]
+
+
+CALLOUT_SAID = 2  # sentences of a callout read out in the notes
+
+
+def _brief_only(brief: m.Brief, section: m.Section) -> str:
+    """A sentence for the notes naming what in ``section`` no slide shows: its numbered tables
+    (by label and caption) and its callouts (by title, with their opening sentences)."""
+    said = []
+    for block in m.walk(section.blocks):
+        if isinstance(block, m.Table) and block.number:
+            said.append(f"{block.label}, {plain_text(block.caption, brief).strip()}")
+        elif isinstance(block, m.Table):
+            said.append("a table")
+        elif isinstance(block, m.Callout):
+            text = " ".join(plain_text(b.spans, brief) for b in m.walk(block.blocks)
+                            if isinstance(b, m.Paragraph))
+            lead = " ".join(sentences(text)[:CALLOUT_SAID])
+            said.append(f"a box, {block.heading}: {lead}" if lead else f"a box, {block.heading}")
+    if not said:
+        return ""
+    return m.sentence("In the written brief this part also has " + "; ".join(said))
 
 
 def _figure_blocks(blocks):

@@ -10,7 +10,9 @@ their own modules, in this order:
   :mod:`deckgen.load.markdown`);
 - the figures the sections place, their data inline or from CSV files
   (:mod:`deckgen.load.figures`, :mod:`deckgen.load.tables`);
-- then the cross-references and citations are checked against what was read, here.
+- then the targets of cross-references (figures, numbered tables, sections and headings with
+  an id) are collected, and every cross-reference, internal ``#`` link and citation is checked
+  against them, here.
 
 Every source file is untrusted text from some contributor, so every read goes through
 :class:`~deckgen.load.files.SourceFiles`: no file outside ``source/`` is read, only regular
@@ -64,12 +66,14 @@ class _Loader:
         sections = section_reader.sections(brief_in.sections, doc)
         figure_reader = FigureReader(self.files)
         figures = figure_reader.figures(sections, section_reader.incomplete)
+        targets = self.targets(sections)
         self.check_links(sections, figures, references, aliases, figure_reader.broken_figures,
                          section_reader.incomplete)
+        self.check_crossrefs(sections, figures, references, targets, figure_reader.broken_figures)
         if self.problems.errors:
             raise SourceError(self.problems.problems, self.root)
         name = slugify(meta.short_title or meta.title) or "brief"
-        return m.Brief(name, meta, sections, figures, references,
+        return m.Brief(name, meta, sections, figures, references, targets=tuple(targets),
                        reference_aliases=tuple(aliases.items()),
                        warnings=tuple(self.problems.warnings),
                        source_digests=tuple(sorted(self.files.read_digests.items())))
@@ -108,16 +112,10 @@ class _Loader:
 
         References to figures whose own files are in error are not reported again; with
         ``incomplete`` (some Markdown not read) no reference is reported as never cited."""
-        figure_ids = {f.id for f in figures}
         ref_ids = {r.id for r in references} | set(aliases)
         cited: set[str] = set()
         for section in sections:
             for span in _spans(section.blocks):
-                if (isinstance(span, m.FigureRef) and span.figure_id not in figure_ids
-                        and span.figure_id not in broken_figures):
-                    self.problems.error(span.loc, f"@fig:{span.figure_id} refers to no placed figure",
-                                        "figure", did_you_mean(span.figure_id, figure_ids) or
-                                        "the id of a figure placed with ![](fig:ID)")
                 if isinstance(span, m.Citation):
                     for ref_id in span.ref_ids:
                         cited.add(aliases.get(ref_id, ref_id))
@@ -129,13 +127,63 @@ class _Loader:
             if ref.id not in cited and not incomplete:
                 self.problems.warn(ref.loc, f"reference '{ref.id}' is never cited", "references")
 
+    def targets(self, sections) -> list[tuple[str, str, str]]:
+        """What ``@tbl:``, ``@sec:`` and ``#`` links lead to: ("tbl:ID", "Table 1", HTML id) for
+        each numbered table with an id, ("sec:ID", "Section 3", HTML id) for each section and
+        each heading with an id (a heading's label is its section's). An id used twice is an error."""
+        found: dict[str, tuple[str, str, str]] = {}
+
+        def add(key: str, label: str, html_id: str, loc: Loc) -> None:
+            if key in found:
+                self.problems.error(loc, f"id '{key.split(':', 1)[1]}' is used twice", "id",
+                                    f"a {m.CROSSREF_KINDS[key[:3]]} id of its own")
+            else:
+                found[key] = (key, label, html_id)
+
+        for section in sections:
+            add(f"sec:{section.id}", section.label, f"sec-{section.id}", section.loc)
+        for section in sections:
+            for block in m.walk(section.blocks):
+                if isinstance(block, m.Heading) and block.id:
+                    add(f"sec:{block.id}", section.label, f"sec-{block.id}", block.loc)
+                elif isinstance(block, m.Table) and block.id:
+                    add(f"tbl:{block.id}", block.label, f"tbl-{block.id}", block.loc)
+        return list(found.values())
+
+    def check_crossrefs(self, sections, figures, references, targets, broken_figures) -> None:
+        """Every ``@fig:``, ``@tbl:`` and ``@sec:`` leads to its target, an error (with "did you
+        mean") where not; an internal ``#`` link that leads nowhere is a warning and shown as text.
+        References to figures whose own files are in error are not reported again."""
+        keys = {t[0] for t in targets} | {f"fig:{f.id}" for f in figures}
+        expected = {"fig": "the id of a figure placed with ![](fig:ID)",
+                    "tbl": "the id of a table captioned 'Table: ... {#tbl:ID}'",
+                    "sec": "a section's file name, or a heading's {#ID}"}
+        anchors = {k.split(":", 1)[1] for k in keys if k.startswith("sec:")} | keys
+        anchors |= {"references"} if references else set()
+        for section in sections:
+            for span in _spans(section.blocks):
+                if isinstance(span, m.CrossRef) and span.key not in keys:
+                    if span.kind == "fig" and span.target in broken_figures:
+                        continue
+                    what = {"fig": "placed figure", "tbl": "numbered table", "sec": "section"}[span.kind]
+                    options = [k.split(":", 1)[1] for k in keys if k.startswith(span.kind + ":")]
+                    self.problems.error(span.loc, f"@{span.key} refers to no {what}",
+                                        m.CROSSREF_KINDS[span.kind],
+                                        did_you_mean(span.target, options) or expected[span.kind])
+                elif (isinstance(span, m.Link) and span.href.startswith("#") and span.loc
+                      and span.href[1:] not in anchors):
+                    self.problems.warn(span.loc, f"link '{span.href}' leads nowhere in the brief, "
+                                       "so it is shown as text", "link",
+                                       did_you_mean(span.href[1:], sorted(anchors)).replace("'", "'#", 1)
+                                       or "#ID for a section or heading, #fig:ID, #tbl:ID")
+
 
 def _spans(blocks):
     for block in m.walk(blocks):
         if isinstance(block, (m.Paragraph, m.Heading)):
             groups = [block.spans]
         elif isinstance(block, m.Table):
-            groups = list(block.header) + [cell for row in block.rows for cell in row]
+            groups = [block.caption, *block.header] + [cell for row in block.rows for cell in row]
         else:
             groups = []
         for spans in groups:

@@ -1,10 +1,17 @@
 """Turn a section's Markdown body into model blocks (markdown-it-py, with footnotes and tables).
 
-Extensions understood here, all plain-Markdown compatible:
+Extensions understood here, with Pandoc's, Quarto's and GitHub's syntax:
   ``![](fig:ID)`` alone in a paragraph places figure ID;
-  ``@fig:ID`` in running text refers to it ("Figure 2");
+  ``@fig:ID``, ``@tbl:ID``, ``@sec:ID`` in running text refer to a figure, a numbered table or
+  a section ("Figure 2", "Table 1", "Section 3");
+  ``Table: caption {#tbl:ID}`` just after (or before) a table captions and numbers it;
+  ``## Heading {#ID}`` gives a heading an id for ``@sec:ID`` and ``#ID`` links;
+  ``> [!NOTE]`` (and TIP, IMPORTANT, WARNING, CAUTION) and ``::: {.callout-note}`` ... ``:::``
+  make a callout box;
   ``[@key]`` or ``[@a; @b]`` cites references from the brief file.
-Raw HTML is never passed through: it stays visible as text.
+Raw HTML is never passed through: it stays visible as text, with a warning. So does every other
+construct deckgen does not turn into output (an unknown ``[!FOO]`` alert, a fenced div that is
+not a callout, a ``Table:`` caption beside no table, a footnote defined but never called).
 
 The text is untrusted. Every link becomes a link token (markdown-it's own ``validateLink``,
 which silently leaves ``file:`` or ``javascript:`` links as literal text, is replaced) and is
@@ -24,15 +31,26 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .. import model as m
 from ..errors import Collector, Loc
+from .markdown_ext import (
+    CAPTION,
+    TABLE_ID,
+    Alert,
+    BlockExtensions,
+    Caption,
+    is_caption_row,
+    trimmed,
+    warn_uncalled_notes,
+)
 from .markdown_limits import MAX_NESTING, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, Budget
 from .spans import SpanConverter
 
 _CITE = re.compile(r"\[@([A-Za-z0-9_:-]+(?:\s*;\s*@[A-Za-z0-9_:-]+)*)\]")
-_FIGREF = re.compile(r"@fig:([a-z0-9][a-z0-9_-]*[a-z0-9]|[a-z0-9])")
+_CROSSREF = re.compile("@(" + "|".join(m.CROSSREF_KINDS) + r"):([a-z0-9][a-z0-9_-]*[a-z0-9]|[a-z0-9])")
 _BUDGET_KEY = "deckgen.budget"
 
 
@@ -53,17 +71,17 @@ def _citation_rule(state, silent: bool) -> bool:
     return True
 
 
-def _figref_rule(state, silent: bool) -> bool:
+def _crossref_rule(state, silent: bool) -> bool:
     if state.src[state.pos] != "@":
         return False
     if state.pos > 0 and (state.src[state.pos - 1].isalnum() or state.src[state.pos - 1] == "_"):
         return False
-    match = _FIGREF.match(state.src, state.pos)
+    match = _CROSSREF.match(state.src, state.pos)
     if not match:
         return False
     if not silent:
-        token = state.push("figref", "", 0)
-        token.meta = {"id": match.group(1)}
+        token = state.push("crossref", "", 0)
+        token.meta = {"kind": match.group(1), "id": match.group(2)}
     state.pos = match.end()
     return True
 
@@ -83,7 +101,9 @@ def make_parser() -> MarkdownIt:
     md.enable("table").enable("strikethrough")
     md.use(footnote_plugin)
     md.inline.ruler.before("link", "citation", _citation_rule)
-    md.inline.ruler.before("link", "figref", _figref_rule)
+    md.inline.ruler.before("link", "crossref", _crossref_rule)
+    # Pandoc's fenced divs: "::: {.callout-note}" ... ":::" (the converter says which it knows)
+    container_plugin(md, "div", validate=lambda params, markup: bool(params.strip()))
     first_rule = md.block.ruler.get_all_rules()[0]
     md.block.ruler.before(first_rule, "budget", _block_budget_rule)
     md.options["maxNesting"] = MAX_NESTING * 3
@@ -95,10 +115,11 @@ _PARSER: MarkdownIt | None = None
 
 
 def parse_blocks(text: str, file: str, first_line: int, problems: Collector,
-                 budget: Budget | None = None) -> tuple[m.Block, ...]:
+                 budget: Budget | None = None, first_table: int = 1) -> tuple[m.Block, ...]:
     """Parse a Markdown body that starts at ``first_line`` of ``file`` into model blocks.
 
-    ``budget`` carries the counts of the brief's earlier sections (a fresh one when None)."""
+    ``budget`` carries the counts of the brief's earlier sections (a fresh one when None);
+    the first captioned table is numbered ``first_table``."""
     global _PARSER
     if _PARSER is None:
         _PARSER = make_parser()
@@ -110,12 +131,15 @@ def parse_blocks(text: str, file: str, first_line: int, problems: Collector,
         if not budget.spend("blocks", 1, Loc(file, first_line + line, 1), problems):
             raise _LimitPassed
 
+    env = {_BUDGET_KEY: count_block}
     try:
-        tokens = _PARSER.parse(text, {_BUDGET_KEY: count_block})
+        tokens = _PARSER.parse(text, env)
     except _LimitPassed:
         return ()
-    converter = _Converter(file, first_line, problems, budget)
-    return converter.convert(tokens)
+    converter = _Converter(file, first_line, problems, budget, first_table)
+    blocks = converter.convert(tokens)
+    warn_uncalled_notes(env, text, file, first_line, problems)
+    return blocks
 
 
 def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
@@ -135,7 +159,7 @@ def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[T
     return body, notes
 
 
-_CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open")
+_CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open", "container_div_open")
 
 
 @dataclass
@@ -146,10 +170,13 @@ class _Open:
     loc: Loc
     parts: list = field(default_factory=list)  # what its content has produced so far
     dropped: bool = False  # nested too deep: its content is skipped
+    opens_quote: bool = False  # the first paragraph of a block quote: may be an alert's
 
 
-class _Converter:
-    def __init__(self, file: str, first_line: int, problems: Collector, budget: Budget):
+class _Converter(BlockExtensions):
+    def __init__(self, file: str, first_line: int, problems: Collector, budget: Budget,
+                 first_table: int = 1):
+        self.next_table = first_table
         self.file = file
         self.first_line = first_line
         self.problems = problems
@@ -166,7 +193,7 @@ class _Converter:
     def convert(self, tokens: list[Token]) -> tuple[m.Block, ...]:
         body, note_tokens = _split_footnotes(tokens)
         self.spans = SpanConverter(self.file, self.first_line, self.problems, self.budget, note_tokens)
-        return tuple(self.blocks(body))
+        return tuple(self.settled(self.blocks(body)))
 
     # ---- blocks ----
     def blocks(self, tokens: list[Token]) -> list:
@@ -180,12 +207,15 @@ class _Converter:
                 is_container = token.type in _CONTAINERS
                 containers += is_container
                 dropped = parent.dropped or (is_container and self.nested_too_deep(containers, loc))
-                stack.append(_Open(token, loc, dropped=dropped))
+                opens_quote = (token.type == "paragraph_open" and parent.token is not None
+                               and parent.token.type == "blockquote_open" and not parent.parts)
+                stack.append(_Open(token, loc, dropped=dropped, opens_quote=opens_quote))
             elif token.nesting == -1:
                 block = stack.pop()
                 containers -= block.token.type in _CONTAINERS
                 if not block.dropped:
-                    stack[-1].parts.extend(self.closed(block))
+                    for part in self.closed(block):
+                        self.add(stack[-1].parts, part)
             elif not parent.dropped:
                 parent.parts.extend(self.leaf(token))
         return stack[0].parts
@@ -220,18 +250,24 @@ class _Converter:
         kind, loc, parts = block.token.type, block.loc, block.parts
         inline = next((p for p in parts if isinstance(p, Token)), None)
         if kind == "paragraph_open":
-            return [self.paragraph(inline, loc)] if inline is not None else []
+            if inline is None:
+                return []
+            return self.quote_opening(inline, loc) if block.opens_quote else [self.paragraph(inline, loc)]
         if kind == "heading_open":
-            level = int(block.token.tag[1])
-            return [m.Heading(min(level + 1, 4), self.spans.inlines(inline, loc), loc)]
+            return [self.heading(int(block.token.tag[1]), inline, loc)]
         if kind == "list_item_open":
-            return [tuple(parts)]
+            return [tuple(self.settled(parts))]
         if kind in ("bullet_list_open", "ordered_list_open"):
             ordered = kind == "ordered_list_open"
             start = int(block.token.attrs.get("start", 1)) if ordered else 1
             return [m.ListBlock(ordered, tuple(parts), loc, start)]
         if kind == "blockquote_open":
+            parts = self.settled(parts)
+            if parts and isinstance(parts[0], Alert):
+                return [m.Callout(parts[0].kind, parts[0].title, tuple(parts[1:]), loc)]
             return [m.Quote(tuple(parts), loc)]
+        if kind == "container_div_open":
+            return self.div(block.token.info.strip(), self.settled(parts), loc)
         if kind in ("th_open", "td_open"):
             return [(inline, _align(str(block.token.attrs.get("style", ""))))]
         if kind == "tr_open":
@@ -244,12 +280,21 @@ class _Converter:
         self.problems.error(loc, f"unsupported Markdown element '{kind.removesuffix('_open')}'")
         return []
 
-    def paragraph(self, inline: Token, loc: Loc) -> m.Block:
+    def paragraph(self, inline: Token, loc: Loc):
         children = [c for c in inline.children or () if not (c.type == "text" and not c.content.strip())]
         if len(children) == 1 and children[0].type == "image":
             src = str(children[0].attrs.get("src", ""))
             if src.startswith("fig:"):
                 return m.FigureBlock(src[4:], loc)
+        caption = CAPTION.match(inline.content)
+        if caption:
+            cut = trimmed(inline, CAPTION, TABLE_ID)
+            if cut is not None:
+                rest, _, table_id = cut
+                table_id = self.valid_id(table_id, loc) if table_id else ""
+                paragraph = m.Paragraph(self.spans.inlines(inline, loc), loc)
+                if caption.group(1) or table_id:  # a bare ": ..." is a caption only beside a table
+                    return Caption(self.spans.inlines(rest, loc), table_id, paragraph, loc)
         return m.Paragraph(self.spans.inlines(inline, loc), loc)
 
     def table(self, parts: list, loc: Loc) -> m.Table | None:
@@ -262,6 +307,11 @@ class _Converter:
                                 "table", f"at most {MAX_TABLE_ROWS} rows and {MAX_TABLE_COLUMNS} "
                                 "columns; put large data in a figure or an annex")
             return None
+        caption = None
+        if body and is_caption_row(body[-1]):  # "Table: ..." on the line after the table
+            caption = self.paragraph(body[-1][0][0], loc)
+            if isinstance(caption, Caption):
+                body.pop()
         cells = [inline for row in head + body for inline, _ in row]
         chars = sum(len(inline.content) for inline in cells if inline is not None)
         if not (self.budget.spend("table_cells", len(cells), loc, self.problems)
@@ -273,7 +323,9 @@ class _Converter:
 
         header = spans(head[0]) if head else ()
         aligns = tuple(align for _, align in head[0]) if head else ()
-        return m.Table(header, tuple(spans(row) for row in body), aligns, loc)
+        table = m.Table(header, tuple(spans(row) for row in body), aligns, loc)
+        return self.captioned(table, caption) if isinstance(caption, Caption) else table
+
 
 def _align(style: str) -> str:
     for side in ("left", "right", "center"):
@@ -290,8 +342,9 @@ def plain_text(spans, brief: m.Brief | None = None) -> str:
             out.append(span.text)
         elif isinstance(span, m.LineBreak):
             out.append(" ")
-        elif isinstance(span, m.FigureRef) and brief is not None:
-            out.append(brief.figure(span.figure_id).label)
+        elif isinstance(span, m.CrossRef) and brief is not None:
+            found = brief.target(span.key)
+            out.append(found[0] if found else span.key)
         elif isinstance(span, m.Citation) and brief is not None:
             out.append("[" + ", ".join(str(brief.reference(i).number) for i in span.ref_ids) + "]")
     return "".join(out)

@@ -95,7 +95,8 @@ class SectionIn(_Strict):
     key_points: list[Annotated[str, Field(max_length=MAX_KEY_POINT_CHARS)]] = Field(
         default=[], max_length=MAX_KEY_POINTS)
     notes: str = _text(MAX_NOTES_CHARS)
-    kind: Literal["body", "recommendations"] = "body"
+    kind: Literal["body", "recommendations", "appendix"] = "body"
+    deck: bool | None = None  # an appendix is in the deck only with deck: true
 
 
 class SeriesIn(_Strict):

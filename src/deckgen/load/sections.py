@@ -7,11 +7,18 @@ all of them together; the Markdown they hold is bounded as a whole too (one
 cannot be read, or Markdown left unread once a limit is passed, makes the reading
 ``incomplete``: a reference never cited or a figure never placed may then be cited or placed in
 what was not read, so the loader does not warn about them.
+
+Sections are numbered 1, 2, ... and appendices (``kind: appendix``) lettered A, B, ...; the
+appendices come after every other section (one listed before another section is an error, as
+tables and figures are numbered in the order the sections are listed). Captioned tables are
+numbered across the sections, in order.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import string
 from pathlib import Path
 
 from .. import model as m
@@ -36,6 +43,7 @@ class SectionReader:
         self.markdown_bytes = 0
         self.markdown_budget = Budget()  # blocks, footnotes, cells: all sections together
         self.incomplete = False  # a section could not be read: "never cited/placed" may be wrong
+        self.tables = 0  # captioned tables numbered so far
 
     def sections(self, ids: list[str], doc: YamlDoc) -> tuple[m.Section, ...]:
         out = []
@@ -57,7 +65,24 @@ class SectionReader:
                 self.incomplete = True
             else:
                 out.append(section)
-        return tuple(out)
+        return self.numbered(out, doc, ids)
+
+    def numbered(self, sections: list[m.Section], doc: YamlDoc, ids: list[str]) -> tuple[m.Section, ...]:
+        """The sections numbered and the appendices, which must come after them, lettered."""
+        body = [s for s in sections if s.kind != "appendix"]
+        appendices = [s for s in sections if s.kind == "appendix"]
+        if appendices and body and sections.index(appendices[0]) < sections.index(body[-1]):
+            index = ids.index(appendices[0].id)
+            self.problems.error(doc.loc(("sections", index)), f"appendix '{appendices[0].id}' is "
+                                f"listed before section '{body[-1].id}'", "sections",
+                                "the appendices at the end of the list")
+        if len(appendices) > len(string.ascii_uppercase):
+            self.problems.error(appendices[len(string.ascii_uppercase)].loc, "too many appendices",
+                                "kind", f"at most {len(string.ascii_uppercase)} (A to Z)")
+            appendices = appendices[:len(string.ascii_uppercase)]
+        return (tuple(dataclasses.replace(s, number=str(i)) for i, s in enumerate(body, start=1))
+                + tuple(dataclasses.replace(s, number=letter)
+                        for letter, s in zip(string.ascii_uppercase, appendices)))
 
     def warn_long_points(self, points: list[str], doc: YamlDoc) -> None:
         """A key point is a slide bullet: past LONG_KEY_POINT characters it reads as a paragraph."""
@@ -99,7 +124,9 @@ class SectionReader:
             self.problems.error(doc.loc(("id",)), f"id '{sec.id}' does not match the file name",
                                 "id", f"'{section_id}' or no id")
         self.warn_long_points(sec.key_points, doc)
-        blocks = parse_blocks(body, file, body_line, self.problems, self.markdown_budget)
+        blocks = parse_blocks(body, file, body_line, self.problems, self.markdown_budget,
+                              first_table=self.tables + 1)
+        self.tables += sum(1 for b in m.walk(blocks) if isinstance(b, m.Table) and b.number)
         self.incomplete |= self.markdown_budget.passed  # later Markdown is not read
         return m.Section(section_id, sec.title, tuple(sec.key_points), sec.notes.strip(),
-                         sec.kind, blocks, Loc(file, 1, 1))
+                         sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck)

@@ -1,5 +1,5 @@
 """Markdown inline tokens to model spans: text with its emphasis, links, line breaks,
-citations, figure references and footnotes.
+citations, cross-references and footnotes.
 
 An inline token's children are a flat stream; emphasis and links are tracked with counters and
 a stack rather than by recursion, so ``*`` six hundred deep or ``[`` a thousand deep cost no
@@ -8,10 +8,15 @@ make_parser`) and is checked here: one to anything but ``http(s)://``, ``mailto:
 an error at its line, and so is an image (pictures enter only as figures). A footnote's text is
 converted at its first call and counted against the brief's footnote budget at every call; a
 footnote may not call another, so footnote spans never nest in the model.
+
+Text that looks like Markdown deckgen did not understand is shown as it was written, with a
+warning at its line: a footnote call with no definition (``[^x]``), a citation that did not
+parse (``[@key, p. 4]``) and raw HTML (``<b>``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from markdown_it.token import Token
@@ -21,6 +26,10 @@ from ..errors import Collector, Loc
 from .markdown_limits import Budget
 
 ALLOWED_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
+UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
+# "[" then anything without brackets up to an "@" that starts a word (not an e-mail address)
+CITATION_LIKE = re.compile(r"\[[^\[\]]*?(?<![\w.@])-?@\w[^\[\]]*\]?")
+RAW_HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--.*?--)>")
 
 
 class SpanConverter:
@@ -41,7 +50,7 @@ class SpanConverter:
         tracked with counters and a stack rather than by recursion. ``loc`` is the block's
         first line; each line break moves the location a line on."""
         out: list[m.Inline] = []
-        strong = emph = 0
+        strong = emph = strike = 0
         line = loc.line
         links: list[tuple[str, int, bool, bool, int]] = []  # href, text start, strong, emph, line
         for child in (inline.children or ()) if inline is not None else ():
@@ -50,10 +59,14 @@ class SpanConverter:
                 strong += 1
             elif kind == "strong_close":
                 strong -= 1
-            elif kind in ("em_open", "s_open"):
+            elif kind == "em_open":
                 emph += 1
-            elif kind in ("em_close", "s_close"):
+            elif kind == "em_close":
                 emph -= 1
+            elif kind == "s_open":
+                strike += 1
+            elif kind == "s_close":
+                strike -= 1
             elif kind == "link_open":
                 links.append((str(child.attrs.get("href", "")), len(out), strong > 0, emph > 0, line))
             elif kind == "link_close" and links:
@@ -62,7 +75,10 @@ class SpanConverter:
                 del out[start:]
                 out.append(self.link(href, text, bold, italic, Loc(loc.file, link_line, 1)))
             else:
-                out.extend(self.inline(child, Loc(loc.file, line, 1), strong > 0, emph > 0))
+                spans = self.inline(child, Loc(loc.file, line, 1), strong > 0, emph > 0)
+                if strike:
+                    spans = [_struck(s) for s in spans]
+                out.extend(spans)
                 line += kind in ("softbreak", "hardbreak")
         return tuple(_merge_text(out))
 
@@ -71,11 +87,12 @@ class SpanConverter:
             self.problems.error(loc, f"link target '{href}' is not allowed",
                                 "link", "an http(s):// or mailto: address")
             return m.Text(text, strong, emph)
-        return m.Link(text, href)
+        return m.Link(text, href, loc)
 
     def inline(self, token: Token, loc: Loc, strong: bool, emph: bool) -> list[m.Inline]:
         kind = token.type
         if kind in ("text", "html_inline"):
+            self.check_text(token.content, loc)
             return [m.Text(token.content, strong, emph)]
         if kind == "softbreak":
             return [m.Text(" ", strong, emph)]
@@ -89,12 +106,25 @@ class SpanConverter:
             return []
         if kind == "citation":
             return [m.Citation(tuple(token.meta["ids"]), loc)]
-        if kind == "figref":
-            return [m.FigureRef(token.meta["id"], loc)]
+        if kind == "crossref":
+            return [m.CrossRef(token.meta["kind"], token.meta["id"], loc)]
         if kind == "footnote_ref":
             return self.footnote(token.meta["id"], loc)
         self.problems.error(loc, f"unsupported Markdown element '{kind}'")
         return []
+
+    def check_text(self, text: str, loc: Loc) -> None:
+        """A warning for what in ``text`` looks like Markdown deckgen did not turn into output."""
+        for match in UNDEFINED_NOTE.finditer(text):
+            self.problems.warn(loc, f"footnote '{match.group(0)}' has no definition and is shown as "
+                               "text", "footnote", f"a line '{match.group(0)}: ...' in this file")
+        for match in CITATION_LIKE.finditer(text):
+            self.problems.warn(loc, f"citation '{match.group(0).strip()}' was not understood and "
+                               "is shown as text", "citation", "[@key] or [@key1; @key2]")
+        match = RAW_HTML.search(text)
+        if match:
+            self.problems.warn(loc, f"raw HTML '{match.group(0)[:40]}' is shown as text, not as "
+                               "HTML", "html", "Markdown, or the text without the tags")
 
     def footnote(self, note_id: int, loc: Loc) -> list[m.Inline]:
         """A footnote call at ``loc``: the note's text (converted at its first call), counted
@@ -119,8 +149,12 @@ class SpanConverter:
         self.in_note = True
         try:
             for token in tokens:
+                if token.map:
+                    line = self.first_line + token.map[0]
+                if token.type in ("fence", "code_block"):  # code in a note stays code
+                    spans.extend([m.Text(" ")] * bool(spans) + [m.Text(token.content.strip("\n"),
+                                                                      code=True)])
                 if token.type != "inline":
-                    line = self.first_line + token.map[0] if token.map else line
                     continue
                 if spans:
                     spans.append(m.Text(" "))
@@ -143,9 +177,9 @@ def _merge_text(spans: list[m.Inline]) -> list[m.Inline]:
 
     for span in spans:
         if isinstance(span, m.Text):
-            if (span.strong, span.emph, span.code) != style:
+            if (span.strong, span.emph, span.code, span.strike) != style:
                 flush()
-                style = (span.strong, span.emph, span.code)
+                style = (span.strong, span.emph, span.code, span.strike)
             run.append(span.text)
         else:
             flush()
@@ -153,6 +187,10 @@ def _merge_text(spans: list[m.Inline]) -> list[m.Inline]:
             merged.append(span)
     flush()
     return merged
+
+
+def _struck(span: m.Inline) -> m.Inline:
+    return dataclasses.replace(span, strike=True) if isinstance(span, m.Text) else span
 
 
 def _plain(span: m.Inline) -> str:

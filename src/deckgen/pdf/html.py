@@ -7,6 +7,11 @@ Long strings are given places to break (see ``UNBREAKABLE_CSS`` in
 :mod:`deckgen.pdf.document`): a URL a ``<wbr>`` before its punctuation (it breaks after a slash
 by itself), and in a table cell a word of :data:`LONG_WORD` characters or more a ``long-word``
 span, the one part of a cell that may break anywhere.
+
+Cross-references become links with their target's label ("Table 1"), internal ``#`` links lead
+to the element the brief gives that id (one that leads nowhere, which the loader reported, is
+shown as its text), headings keep their Markdown level apart (``####`` to ``######`` each
+styled on its own) and a callout is an ``<aside>`` whose title is a paragraph, not a heading.
 """
 
 from __future__ import annotations
@@ -64,18 +69,26 @@ class HtmlWriter:
             out = breakable(span.text, self.in_table, span.code)
             if span.code:
                 out = Markup("<code>%s</code>") % out
+            if span.strike:
+                out = Markup("<s>%s</s>") % out
             if span.emph:
                 out = Markup("<em>%s</em>") % out
             if span.strong:
                 out = Markup("<strong>%s</strong>") % out
             return out
         if isinstance(span, m.Link):
-            return Markup('<a href="%s">%s</a>') % (span.href, breakable(span.text, self.in_table))
+            href = span.href
+            if href.startswith("#"):
+                anchor = self.brief.anchor(href[1:])
+                if anchor is None:
+                    return breakable(span.text, self.in_table)
+                href = "#" + anchor
+            return Markup('<a href="%s">%s</a>') % (href, breakable(span.text, self.in_table))
         if isinstance(span, m.LineBreak):
             return Markup("<br>")
-        if isinstance(span, m.FigureRef):
-            figure = self.brief.figure(span.figure_id)
-            return Markup('<a class="xref" href="#fig-%s">%s</a>') % (figure.id, figure.label)
+        if isinstance(span, m.CrossRef):
+            label, html_id = self.brief.target(span.key)
+            return Markup('<a class="xref" href="#%s">%s</a>') % (html_id, label)
         if isinstance(span, m.Citation):
             refs = [self.brief.reference(i) for i in span.ref_ids]
             links = Markup(", ").join(
@@ -93,7 +106,7 @@ class HtmlWriter:
         if isinstance(block, m.Paragraph):
             return Markup("<p>%s</p>") % self.spans(block.spans)
         if isinstance(block, m.Heading):
-            return Markup("<h%d>%s</h%d>") % (block.level, self.spans(block.spans), block.level)
+            return self.heading(block)
         if isinstance(block, m.ListBlock):
             items = Markup("").join(Markup("<li>%s</li>") % self.blocks(item) for item in block.items)
             if block.ordered:
@@ -102,6 +115,10 @@ class HtmlWriter:
             return Markup("<ul>%s</ul>") % items
         if isinstance(block, m.Quote):
             return Markup("<blockquote>%s</blockquote>") % self.blocks(block.blocks)
+        if isinstance(block, m.Callout):
+            return Markup('<aside class="callout callout-%s" aria-label="%s">'
+                          '<p class="callout-title">%s</p>%s</aside>') % (
+                block.kind, block.heading, block.heading, self.blocks(block.blocks))
         if isinstance(block, m.Table):
             return self.table(block)
         if isinstance(block, m.CodeBlock):
@@ -109,6 +126,15 @@ class HtmlWriter:
         if isinstance(block, m.FigureBlock):
             return self.figure(self.brief.figure(block.figure_id))
         raise TypeError(f"unknown block {block!r}")
+
+    def heading(self, heading: m.Heading) -> Markup:
+        """A heading at its rank in the brief (the section's title is ``<h2>``, ``##`` in its text
+        ``<h3>`` ... ``######`` a second ``<h6>``), its class naming its Markdown level so that each
+        level has its own style."""
+        tag = min(heading.level + 1, 6)
+        html_id = Markup(' id="sec-%s"') % heading.id if heading.id else Markup("")
+        return Markup('<h%d class="level-%d"%s>%s</h%d>') % (
+            tag, heading.level, html_id, self.spans(heading.spans), tag)
 
     def table(self, table: m.Table) -> Markup:
         def cell(tag: str, spans, align: str) -> Markup:
@@ -124,7 +150,15 @@ class HtmlWriter:
                 for row in table.rows)
         finally:
             self.in_table = False
-        return Markup("<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table>") % (head, rows)
+        caption = Markup("")
+        if table.number:
+            caption = Markup('<caption><span class="tbl-label">%s.</span> %s</caption>') % (
+                table.label, self.spans(table.caption))
+        html_id = Markup(' id="tbl-%s"') % table.id if table.id else Markup("")
+        out = Markup("<table%s>%s<thead><tr>%s</tr></thead><tbody>%s</tbody></table>") % (
+            html_id, caption, head, rows)
+        # the caption is outside the table's own box: the block keeps the two on one page
+        return Markup('<div class="table-block">%s</div>') % out if table.number else out
 
     def figure(self, figure: m.Figure) -> Markup:
         caption = Markup('<span class="fig-label">%s.</span> <span class="fig-title">%s</span>') % (
