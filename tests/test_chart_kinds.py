@@ -472,3 +472,11 @@ def _overlap(a: dict, b: dict) -> bool:
 
 def _inside(a: dict, box: dict) -> bool:
     return box["x0"] <= a["x0"] and a["x1"] <= box["x1"] and box["top"] <= a["top"] and a["bottom"] <= box["bottom"]
+
+
+def test_a_value_between_two_gaps_is_still_drawn_in_an_area_or_unmarked_line():
+    for kind, options in (("area", DEFAULT), ("line", ChartOptions(markers=False))):
+        figure = _figure(kind, ("2019", "2020", "2021"), (m.Series("Upper", (5.0, None, 6.0)),), options)
+        ax = _drawn(figure).axes[0]
+        dots = [line for line in ax.lines if line.get_marker() == "o"]
+        assert len(dots) == 1 and list(dots[0].get_ydata()) == [5.0, 6.0], kind

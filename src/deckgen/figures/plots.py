@@ -47,6 +47,16 @@ def _values(series: m.Series) -> list[float]:
     return [math.nan if v is None else v for v in series.values]
 
 
+def _mark_isolated(ax, positions: list, values, colour: str) -> None:
+    """A dot for each value whose neighbours are both missing: a line or area draws nothing
+    there, and the value would not be seen."""
+    isolated = [(p, v) for i, (p, v) in enumerate(zip(positions, values)) if v is not None
+                and (i == 0 or values[i - 1] is None) and (i == len(values) - 1 or values[i + 1] is None)]
+    if isolated:
+        ax.plot([p for p, _ in isolated], [v for _, v in isolated], linestyle="none", marker="o",
+                markersize=4, color=colour, zorder=3)
+
+
 def _legend(ax, figure: m.Figure) -> None:
     """Below the plot, outside it, one entry per series in series order (swatches included)."""
     if len(figure.series) < 2:
@@ -173,6 +183,8 @@ def draw_line(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
     for series, colour in zip(figure.series, series_colours(figure, theme)):
         ax.plot(positions, _values(series), marker="o" if marked else None, linewidth=2,
                 label=series.name, color=colour)
+        if not marked:
+            _mark_isolated(ax, positions, series.values, colour)
     ax.set_xticks(*_category_ticks(figure.categories))
     _titles(ax, figure)
     _value_ticks(ax, figure, horizontal=False)
@@ -202,6 +214,7 @@ def draw_area(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
                         label=series.name, zorder=2)
         ax.plot(positions, np.where(present[index], top, np.nan), color=colour, linewidth=1.5,
                 zorder=3)
+        _mark_isolated(ax, list(positions), [t if p else None for t, p in zip(top, present[index])], colour)
         if stacking:
             base = top
     ax.set_xticks(*_category_ticks(figure.categories))
