@@ -17,7 +17,7 @@ from deckgen.deck.fit import sentence_pieces
 from deckgen.deck.geometry import SLACK, Areas, Box
 from deckgen.deck.parity import comparable, parity_problems
 from deckgen.deck.plan import CONTINUED, plan_slides
-from deckgen.deck.slides import DEFAULT_GEOMETRY, LAYOUTS, ChartData
+from deckgen.deck.slides import DEFAULT_GEOMETRY, LAYOUTS
 from deckgen.deck.textfit import Fonts, lines_height, tokens, wrap, wrap_raw
 from deckgen.errors import EnvironmentProblem, Loc
 from deckgen.figures.kinds import KINDS
@@ -295,8 +295,9 @@ def test_chart_kinds_become_native_charts_with_the_figures_data(stress_plans, st
     charts = {p.figure_id: p.chart for p in stress_plans if p.kind == "figure"}
     for fig in stress.figures:
         if KINDS[fig.kind].native:
-            assert charts[fig.id] == ChartData(fig.kind, fig.categories,
-                                               tuple((s.name, s.values) for s in fig.series))
+            chart = charts[fig.id]
+            assert (chart.kind, chart.categories, chart.series, chart.x_values) == (
+                fig.kind, fig.categories, tuple((s.name, s.values) for s in fig.series), fig.x_values)
         else:
             assert charts[fig.id] is None
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from .errors import Loc
 from .figures.kinds import KINDS
+from .figures.options import DEFAULT as DEFAULT_OPTIONS
+from .figures.options import ChartOptions
 
 # ---- inline content -------------------------------------------------------------------
 
@@ -179,7 +181,8 @@ _END = object()  # no block left at a level of walk()
 @dataclass(frozen=True)
 class Series:
     name: str
-    values: tuple[float, ...]
+    values: tuple[float | None, ...]  # None: no value there (a gap in the chart)
+    colour: str = ""                  # "#RRGGBB"; "": the theme's series colour
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,8 @@ class Figure:
     series: tuple[Series, ...]
     events: tuple[Event, ...]
     loc: Loc
+    options: ChartOptions = DEFAULT_OPTIONS
+    x_values: tuple[float | None, ...] = ()  # a scatter chart's x, one per point
 
     @property
     def label(self) -> str:
@@ -221,7 +226,7 @@ class Figure:
     # The fields that change the picture: the figure cache keys a drawing by these alone, so a
     # new field that is drawn belongs here too (the number, title, caption, alt text, source
     # and place are not drawn).
-    DRAWN = ("kind", "units", "categories", "series", "events")
+    DRAWN = ("kind", "units", "categories", "series", "events", "options", "x_values")
 
     def drawn_content(self) -> str:
         """What the drawing of this figure depends on, as text (part of its cache key)."""

@@ -9,8 +9,8 @@ key point. A slide showing a shortened title says the full one first.
 from __future__ import annotations
 
 from .. import model as m
-from ..figures.kinds import EVENTS, KINDS
-from ..figures.numbers import format_number
+from ..figures.kinds import EVENTS, KINDS, POINTS
+from ..figures.numbers import figure_format, format_number
 from ..load.markdown import plain_text
 from .fit import sentences
 from .slides import Bullet
@@ -73,17 +73,45 @@ def figure_notes(figure: m.Figure) -> str:
 
 
 def data_sentence(figure: m.Figure) -> str:
-    """The figure's numbers read out: events by year, or each series' values by category."""
+    """The figure's numbers read out, as the figure and the chart write them: events by year, a
+    scatter chart's points as (x, y), else each series' values by category; a missing value is
+    said ("no value for 2021")."""
     if KINDS[figure.kind].data == EVENTS:
         return " ".join(f"{e.year}: {m.sentence(e.label)}" for e in sorted(figure.events, key=lambda e: e.year))
+    fmt = figure_format(figure)
     units = f" {figure.units}" if figure.units else ""
+    points = KINDS[figure.kind].data == POINTS
+    labels = figure.categories or tuple(f"point {i + 1}" for i in range(len(figure.x_values)))
     said = []
     for series in figure.series:
         lead = f"{series.name}: " if len(figure.series) > 1 and series.name else ""
-        pairs = list(zip(figure.categories, series.values))
-        if len(pairs) > DATA_SENTENCE_LIMIT:
-            low, high = min(series.values), max(series.values)
-            said.append(f"{lead}{len(pairs)} values from {format_number(low)} to {format_number(high)}{units}.")
+        if points:
+            pairs = [(label, None if x is None or y is None else f"{format_number(x)}, {fmt.text(y)}{units}")
+                     for label, x, y in zip(labels, figure.x_values, series.values)]
         else:
-            said.append(lead + "; ".join(f"{c}: {format_number(v)}{units}" for c, v in pairs) + ".")
+            pairs = [(c, None if v is None else fmt.text(v) + units)
+                     for c, v in zip(figure.categories, series.values)]
+        said.append(lead + _pairs_sentence(pairs, series, fmt, units, points))
     return " ".join(said)
+
+
+def _pairs_sentence(pairs, series: m.Series, fmt, units: str, points: bool) -> str:
+    """One series' values by label, then those it has no value for; a long series summed up
+    by its range."""
+    present = [(label, text) for label, text in pairs if text is not None]
+    missing = [label for label, text in pairs if text is None]
+    if len(pairs) > DATA_SENTENCE_LIMIT:
+        values = [v for v in series.values if v is not None]
+        text = (f"{len(present)} {'points' if points else 'values'} from {fmt.text(min(values))} "
+                f"to {fmt.text(max(values))}{units}") if values else "no values"
+    else:
+        text = "; ".join(f"{label}: {value}" for label, value in present)
+    if missing:
+        shown = missing[:DATA_SENTENCE_LIMIT]
+        more = f" and {len(missing) - len(shown)} more" if len(missing) > len(shown) else ""
+        text += f" (no value for {_joined(shown)}{more})"
+    return text + "."
+
+
+def _joined(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]

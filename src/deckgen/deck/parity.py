@@ -1,6 +1,7 @@
 """The brief and the deck never disagree: every key point of the brief appears in the planned
 deck, in its own section's slides (whole, or split over continuation slides in order), and
-every figure appears on a figure slide, a native chart showing exactly the figure's numbers.
+every figure appears on a figure slide, a native chart showing exactly the figure's numbers
+(missing values missing alike) in the figure's number format.
 
 ``deckgen check`` runs :func:`parity_problems` on the plan; the tests run :func:`missing_points`
 on the text read back from the built PDF and deck.
@@ -14,6 +15,7 @@ import unicodedata
 from .. import model as m
 from ..errors import Problem
 from ..figures.kinds import KINDS
+from ..figures.numbers import NumberFormat, chart_format, figure_format
 from .slides import ChartData, Slide
 
 # Removed before comparing: whitespace (line breaks differ), hyphens and soft hyphens (the PDF
@@ -60,13 +62,24 @@ def _figure_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
 
 
 def shows_data(chart: ChartData | None, figure: m.Figure) -> bool:
-    """Whether ``chart`` is of ``figure``'s kind and shows its categories and its series (each
-    name and every value, in order), read from the figure's own fields."""
+    """Whether ``chart`` is of ``figure``'s kind and shows its categories, its x values and its
+    series (each name, colour and every value in order, a missing value missing there too),
+    written in the figure's number format, read from the figure's own fields."""
     if chart is None or chart.kind != figure.kind or tuple(chart.categories) != tuple(figure.categories):
         return False
-    return len(chart.series) == len(figure.series) and all(
-        name == series.name and tuple(values) == tuple(series.values)
-        for (name, values), series in zip(chart.series, figure.series))
+    if tuple(chart.x_values) != tuple(figure.x_values) or chart.options != figure.options:
+        return False
+    if _format(chart) != figure_format(figure):
+        return False
+    colours = tuple(chart.colours) or ("",) * len(chart.series)
+    return len(chart.series) == len(figure.series) == len(colours) and all(
+        name == series.name and tuple(values) == tuple(series.values) and colour == series.colour
+        for (name, values), colour, series in zip(chart.series, colours, figure.series))
+
+
+def _format(chart: ChartData) -> NumberFormat:
+    """The number format the deck's chart writes its values in (see deckgen.deck.charts)."""
+    return chart_format(chart.options.number_format, (v for _, values in chart.series for v in values))
 
 
 def missing_points(brief: m.Brief, text: str) -> list[str]:

@@ -84,7 +84,8 @@ def chart_data(figure: m.Figure) -> ChartData | None:
     if not KINDS[figure.kind].native:
         return None
     return ChartData(figure.kind, tuple(figure.categories),
-                     tuple((s.name, tuple(s.values)) for s in figure.series))
+                     tuple((s.name, tuple(s.values)) for s in figure.series), tuple(figure.x_values),
+                     tuple(s.colour for s in figure.series), figure.options)
 
 
 class _Planner:

@@ -19,6 +19,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
+from ..figures.options import DEFAULT as DEFAULT_OPTIONS
+from ..figures.options import ChartOptions
 from .geometry import (
     BULLET_INDENT,
     CONTENT_AREAS,
@@ -49,11 +51,16 @@ class Bullet:
 
 @dataclass(frozen=True)
 class ChartData:
-    """The numbers a native chart shows: the figure's own categories and series."""
+    """The numbers a native chart shows: the figure's own categories (a scatter chart's point
+    labels) and series (None: no value), a scatter chart's x values; the series' colours ("":
+    the theme's) and the figure's chart options."""
 
     kind: str
     categories: tuple[str, ...]
-    series: tuple[tuple[str, tuple[float, ...]], ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]
+    x_values: tuple[float | None, ...] = ()
+    colours: tuple[str, ...] = ()
+    options: ChartOptions = DEFAULT_OPTIONS
 
 
 # ---- the slides: a base, one per form, one per kind (the figure slide is both) ----------------------------------------------

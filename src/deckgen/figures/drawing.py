@@ -1,6 +1,8 @@
 """Draw figures with matplotlib: SVG (vector, real text) for the PDF, PNG for the deck.
 
-Figures are drawn from the model's data with the theme turned into rc parameters here
+Each kind's drawer (named in :mod:`deckgen.figures.kinds`) is a function of this module: the
+charts' come from :mod:`deckgen.figures.plots`, the timeline's is here. Figures are drawn from
+the model's data with the theme turned into rc parameters here
 (:func:`figure_rc`): ``font.family`` is a list of real families, so matplotlib falls back glyph
 by glyph (an arrow missing from Noto Sans comes from DejaVu Sans, Hangul and kanji from Noto
 Sans CJK), and mathtext is off, so a ``$`` in a label stays a dollar sign. SVG text stays text
@@ -23,13 +25,11 @@ from matplotlib.textpath import text_to_path
 from .. import model as m
 from ..reproducible import source_date_epoch
 from ..theme import Theme
-from .kinds import KINDS, LABELLED_CATEGORIES, FigureKind
-from .numbers import chart_decimals, format_number
+from .kinds import KINDS, FigureKind
+from .plots import MAX_LABELLED, MAX_TICKS, draw_area, draw_bars, draw_line, draw_pie, draw_scatter  # noqa: F401
 
 PDF_SIZE = (6.535, 2.8)  # inches: the brief's text width on A4 (166 mm), so type is not scaled
 DECK_SIZE = (12.1, 4.6)  # inches: a 16:9 slide's figure area (874 pt wide), so it is not scaled up
-MAX_TICKS = 24       # category labels drawn at most; more are sampled evenly
-MAX_LABELLED = LABELLED_CATEGORIES  # value labels and markers only up to this many categories
 DECK_DPI = 240           # at the size placed on the slide: at least 200 dpi
 DECK_TYPE_SCALE = 2.0    # the deck's figure type, relative to the brief's (20 pt labels)
 
@@ -86,69 +86,6 @@ def _render(figure: m.Figure, theme: Theme, size, fmt: str, dpi: int, scale: flo
         fig.savefig(out, format=fmt, dpi=dpi, metadata=metadata,
                     facecolor=theme.colour("background"))
     return out.getvalue()
-
-
-def _value_axis_label(figure: m.Figure) -> str:
-    return figure.units or ""
-
-
-def draw_bars(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
-    horizontal = kind.horizontal
-    decimals = chart_decimals(v for s in figure.series for v in s.values)
-    count = len(figure.series)
-    width = 0.8 / count
-    positions = range(len(figure.categories))
-    for index, series in enumerate(figure.series):
-        offsets = [p - 0.4 + width * (index + 0.5) for p in positions]
-        if horizontal:
-            bars = ax.barh(offsets, series.values, height=width * 0.9, label=series.name, zorder=2)
-        else:
-            bars = ax.bar(offsets, series.values, width=width * 0.9, label=series.name, zorder=2)
-        if len(positions) <= MAX_LABELLED:
-            ax.bar_label(bars, labels=[format_number(v, decimals) for v in series.values], padding=3,
-                         color=theme.colour("text"))
-    value_axis = "x" if horizontal else "y"
-    ax.grid(axis=value_axis, color=theme.colour("light"), linewidth=0.8, zorder=0)
-    ax.tick_params(axis="x" if not horizontal else "y", length=0, labelcolor=theme.colour("text"))
-    if horizontal:
-        ax.set_yticks(*_category_ticks(figure.categories))
-        ax.invert_yaxis()
-        ax.set_xlabel(_value_axis_label(figure))
-        ax.margins(x=0.15)
-    else:
-        ax.set_xticks(*_category_ticks(figure.categories))
-        ax.set_ylabel(_value_axis_label(figure))
-        ax.margins(y=0.15)
-    if count > 1:
-        ax.legend(frameon=False)
-
-
-def _category_ticks(categories: tuple[str, ...]) -> tuple[list[int], list[str]]:
-    """Tick positions and labels: every category, or an even sample when there are too many
-    to read (drawing thousands of tick labels is also slow)."""
-    step = max(1, -(-len(categories) // MAX_TICKS))
-    positions = list(range(0, len(categories), step))
-    return positions, [categories[p] for p in positions]
-
-
-def draw_line(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
-    positions = range(len(figure.categories))
-    marker = "o" if len(figure.categories) <= MAX_LABELLED else None
-    for series in figure.series:
-        ax.plot(list(positions), series.values, marker=marker, linewidth=2, label=series.name)
-    ax.set_xticks(*_category_ticks(figure.categories))
-    ax.set_ylabel(_value_axis_label(figure))
-    ax.grid(axis="y", color=theme.colour("light"))
-    if len(figure.series) > 1:
-        ax.legend(frameon=False)
-
-
-def draw_pie(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
-    series = figure.series[0]
-    ax.pie(series.values, labels=figure.categories, autopct="%1.0f%%", startangle=90,
-           counterclock=False, colors=theme.series_colours,
-           wedgeprops={"edgecolor": theme.colour("background")})
-    ax.set_aspect("equal")
 
 
 # ---- timeline ------------------------------------------------------------------------------

@@ -1,15 +1,26 @@
-"""The one way numbers are written, in the PDF's figures, the deck's charts and the speaker notes.
+"""The one way numbers are written, in the PDF's figures, the deck's charts, the speaker notes
+and the parity check.
 
-A value shows as many decimals as it has, up to MAX_DECIMALS, with thousands separated; a chart
-shows all its values with the decimals its most precise value needs, so 1234.5 reads "1,234.5" in
-the PDF's labels, the deck's data labels (an Excel number format) and the notes alike.
+A figure's ``format`` names how its values read (:data:`FORMATS`): by default a value shows as
+many decimals as the chart's most precise value needs, up to MAX_DECIMALS, with thousands
+separated; ``integer`` and ``decimal:N`` fix the decimals; ``percent`` (or ``percent:N``) writes
+values that are already percentages with a per cent sign (25 reads "25%"). One
+:class:`NumberFormat`, resolved against the chart's values, gives the text of each value (the
+PDF's labels, the notes) and the spreadsheet number format that writes it the same way (the
+deck's data labels and value axis), so 1234.5 reads "1,234.5" everywhere.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 MAX_DECIMALS = 3
+MAX_FIXED_DECIMALS = 6  # decimal:N and percent:N
+FORMATS = ("integer", "decimal:N", "percent", "percent:N")  # as named in messages
+_FORMAT = re.compile(r"^(integer|decimal:(\d+)|percent(?::(\d+))?)$")
 
 
 def decimals_needed(value: float) -> int:
@@ -18,18 +29,73 @@ def decimals_needed(value: float) -> int:
     return len(text.partition(".")[2])
 
 
-def chart_decimals(values: Iterable[float]) -> int:
-    """The decimals every value of one chart is shown with: what its most precise value needs."""
-    return max((decimals_needed(v) for v in values), default=0)
+def chart_decimals(values: Iterable[float | None]) -> int:
+    """The decimals every value of one chart is shown with: what its most precise value needs
+    (a missing value needs none)."""
+    return max((decimals_needed(v) for v in values if v is not None), default=0)
 
 
 def format_number(value: float, decimals: int | None = None) -> str:
     """``value`` with thousands separated and ``decimals`` decimals (default: its own)."""
     places = decimals_needed(value) if decimals is None else decimals
-    text = f"{value:,.{places}f}"
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{places}f}"  # halves rounded up, as a spreadsheet's number format does
     return text.lstrip("-") if float(text.replace(",", "")) == 0 else text
 
 
 def excel_number_format(decimals: int) -> str:
     """The spreadsheet number format that writes values as :func:`format_number` does."""
     return "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How one chart's values read. ``decimals`` None: as the chart's most precise value needs
+    (see :meth:`resolve`); ``percent``: the values are percentages, written with a % sign."""
+
+    decimals: int | None = None
+    percent: bool = False
+
+    def resolve(self, values: Iterable[float | None]) -> NumberFormat:
+        """This format with its decimals fixed for a chart of ``values``."""
+        if self.decimals is not None:
+            return self
+        return NumberFormat(chart_decimals(values), self.percent)
+
+    def text(self, value: float) -> str:
+        """``value`` as the figure, the chart and the notes write it."""
+        return format_number(value, self.decimals) + ("%" if self.percent else "")
+
+    @property
+    def excel(self) -> str:
+        """The spreadsheet number format that writes values as :meth:`text` does (decimals
+        resolved)."""
+        code = excel_number_format(self.decimals or 0)
+        return code + '"%"' if self.percent else code
+
+
+def parse_format(text: str) -> NumberFormat | None:
+    """The format a figure's ``format:`` names ('' is the default); None when it names none of
+    :data:`FORMATS` or asks for more than MAX_FIXED_DECIMALS decimals."""
+    text = text.strip()
+    if not text:
+        return NumberFormat()
+    match = _FORMAT.match(text)
+    if match is None:
+        return None
+    fixed = match.group(2) or match.group(3)
+    if fixed is not None and int(fixed) > MAX_FIXED_DECIMALS:
+        return None
+    if text == "integer":
+        return NumberFormat(0)
+    return NumberFormat(int(fixed) if fixed is not None else None, text.startswith("percent"))
+
+
+def chart_format(format_text: str, values: Iterable[float | None]) -> NumberFormat:
+    """The resolved format of a chart whose source says ``format_text`` (already checked)."""
+    return (parse_format(format_text) or NumberFormat()).resolve(values)
+
+
+def figure_format(figure) -> NumberFormat:
+    """The resolved format of a model figure's values (its ``format:`` and its series)."""
+    return chart_format(figure.options.number_format, (v for s in figure.series for v in s.values))

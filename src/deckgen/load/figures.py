@@ -2,7 +2,10 @@
 turned into model figures, numbered in the order they are placed.
 
 A figure's data comes inline or from a CSV file (:mod:`deckgen.load.tables`), in the shape its
-kind declares (:data:`~deckgen.figures.kinds.KINDS`). The figure files are bounded in number and
+kind declares (:data:`~deckgen.figures.kinds.KINDS`): categories and series, x values and series
+(a scatter chart), or events; a blank cell or ``null`` is a missing value. Its look (stacking,
+number format, axis titles, markers, series colours) is checked against what the kind can do and
+becomes the figure's :class:`~deckgen.figures.options.ChartOptions`. The figure files are bounded in number and
 in size together, and the drawing all placed figures ask for is bounded as a whole
 (:class:`_DataBudget`), not only each figure's. The ids of figures whose own files are in error
 are kept (``broken_figures``), so a reference to one is not reported a second time.
@@ -10,21 +13,26 @@ are kept (``broken_figures``), so a reference to one is not reported a second ti
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 from typing import ClassVar
 
 from .. import model as m
 from ..errors import Loc, did_you_mean
-from ..figures.kinds import EVENTS, KINDS, LABELLED_CATEGORIES
+from ..figures.kinds import EVENTS, KINDS, LABELLED_CATEGORIES, POINTS
+from ..figures.numbers import FORMATS, MAX_FIXED_DECIMALS, parse_format
+from ..figures.options import PERCENT, STACKED, STACKINGS, ChartOptions
 from .files import MAX_YAML_BYTES, SourceFiles, shown
-from .schema import MAX_ID_CHARS, FigureIn, validate
-from .tables import csv_series, csv_table
+from .schema import MAX_ABS_VALUE, MAX_CATEGORIES, MAX_ID_CHARS, FigureIn, validate
+from .tables import csv_series, csv_table, csv_x
 from .yamlsrc import YamlDoc
 
 MAX_FIGURES = 100
 MAX_TOTAL_FIGURE_BYTES = 600_000  # all figure files together (YAML is parsed at about 0.1 MB/s)
 MAX_TOTAL_DATA_POINTS = 20_000    # values in all placed figures
 MAX_TOTAL_LABELLED_VALUES = 2_000  # of which drawn with a label of their own (ten times dearer)
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 class FigureReader:
@@ -123,10 +131,12 @@ class FigureReader:
 
     def figure(self, figure_id: str, number: int, spec: FigureIn, doc: YamlDoc) -> m.Figure | None:
         data = spec.data
+        kind = KINDS[spec.kind]
+        options = self.options(spec, kind, doc)
+        events = tuple(m.Event(e.year, e.label) for e in data.events)
         categories: tuple[str, ...] = tuple(data.categories)
         series: list[m.Series] = []
-        events = tuple(m.Event(e.year, e.label) for e in data.events)
-        kind = KINDS[spec.kind]
+        x_values: tuple[float | None, ...] = ()
         if kind.data == EVENTS:
             if not events:
                 self.problems.error(doc.loc(("data",)), f"{kind.description} needs events", "data.events",
@@ -136,37 +146,152 @@ class FigureReader:
             table = csv_table(self.files, data.csv, doc)
             if table is None:
                 return None
-            categories, series = csv_series(table, data, doc, self.problems)
-            if not series:
+            categories, series = csv_series(table, data, doc, self.problems,
+                                            labels_optional=kind.data == POINTS)
+            if kind.data == POINTS:
+                x_values = self.csv_x(table, data, doc) or ()
+            if not series or (kind.data == POINTS and not x_values):
                 return None
         else:
-            for index, s in enumerate(data.series):
-                if s.values is None:
-                    self.problems.error(doc.loc(("data", "series", index)),
-                                        "series has no values", f"data.series.{index}.values")
-                    continue
-                if len(s.values) != len(categories):
-                    self.problems.error(doc.loc(("data", "series", index, "values")),
-                                        f"{len(s.values)} values for {len(categories)} categories",
-                                        f"data.series.{index}.values", "one value per category")
-                    continue
-                series.append(m.Series(s.name or f"Series {index + 1}", tuple(s.values)))
-            if not categories or not series:
-                self.problems.error(doc.loc(("data",)), "a chart needs categories and series",
-                                    "data", "data.csv with category and series, or inline lists")
+            if kind.data == POINTS:
+                x_values = self.inline_x(data, doc) or ()
+                if not x_values:
+                    return None
+            count = len(x_values) if kind.data == POINTS else len(categories)
+            series = self.inline_series(data, count, doc)
+            if kind.data == POINTS and categories and len(categories) != len(x_values):
+                self.problems.error(doc.loc(("data", "categories")), f"{len(categories)} point "
+                                    f"labels for {len(x_values)} points", "data.categories",
+                                    "one label per x value, or none")
                 return None
+            if not series or not (x_values if kind.data == POINTS else categories):
+                what = "x values and series" if kind.data == POINTS else "categories and series"
+                self.problems.error(doc.loc(("data",)), f"{kind.description} needs {what}", "data",
+                                    "data.csv with " + ("x and series" if kind.data == POINTS else
+                                                        "category and series") + ", or inline lists")
+                return None
+        if options is None or not self.check_values(kind, options, series, doc):
+            return None
+        return m.Figure(figure_id, number, spec.kind, spec.title, spec.caption, spec.alt,
+                        spec.source, spec.units, tuple(categories), tuple(series), events, doc.loc(),
+                        options, x_values)
+
+    def options(self, spec: FigureIn, kind, doc: YamlDoc) -> ChartOptions | None:
+        """The chart's look as its file states it; None (and errors at each key) when invalid."""
+        valid = True
+        stacked = {False: "", True: STACKED}.get(spec.stacked, spec.stacked) \
+            if isinstance(spec.stacked, bool) else str(spec.stacked).strip().lower()
+        if stacked not in STACKINGS:
+            self.problems.error(doc.loc(("stacked",)), f"invalid value {str(spec.stacked)[:40]!r}",
+                                "stacked", "true, false or percent")
+            valid = False
+        elif stacked and stacked not in kind.stackings:
+            stackable = [k.name for k in KINDS.values() if k.stackings]
+            self.problems.error(doc.loc(("stacked",)), f"{kind.description} cannot be stacked",
+                                "stacked", "a kind that stacks: " + ", ".join(stackable))
+            valid = False
+        if spec.data.x != "" and kind.data != POINTS:
+            self.problems.error(doc.loc(("data", "x")), f"{kind.description} has no x values",
+                                "data.x", "x only in a scatter chart; categories for this kind")
+            valid = False
+        if not spec.markers and not kind.unmarked_chart:
+            self.problems.warn(doc.loc(("markers",)), f"{kind.description} has no markers to "
+                               "leave out; markers: false changes nothing", "markers",
+                               "markers only in a line chart")
+        if parse_format(spec.format) is None:
+            self.problems.error(doc.loc(("format",)), f"unknown number format {spec.format[:40]!r}",
+                                "format", did_you_mean(spec.format, ["integer", "percent"]) or
+                                f"one of: {', '.join(FORMATS)} (N: 0 to {MAX_FIXED_DECIMALS} decimals)")
+            valid = False
+        for index, series in enumerate(spec.data.series):
+            if series.colour and not _COLOUR.match(series.colour):
+                self.problems.error(doc.loc(("data", "series", index, "colour")),
+                                    f"invalid colour {series.colour!r}", f"data.series.{index}.colour",
+                                    'a colour as "#RRGGBB", such as "#1B365D"')
+                valid = False
+        if not valid:
+            return None
+        return ChartOptions(stacked, spec.format.strip(), spec.x_title, spec.y_title, spec.markers)
+
+    def inline_series(self, data, count: int, doc: YamlDoc) -> list[m.Series]:
+        """The inline series, each with one value (or null) per category or point."""
+        series = []
+        for index, s in enumerate(data.series):
+            if s.values is None:
+                self.problems.error(doc.loc(("data", "series", index)),
+                                    "series has no values", f"data.series.{index}.values")
+                continue
+            if len(s.values) != count:
+                self.problems.error(doc.loc(("data", "series", index, "values")),
+                                    f"{len(s.values)} values for {count} "
+                                    f"{'points' if data.x != '' else 'categories'}",
+                                    f"data.series.{index}.values", "one value (or null) per "
+                                    + ("x value" if data.x != "" else "category"))
+                continue
+            series.append(m.Series(s.name or f"Series {index + 1}", tuple(s.values), s.colour))
+        return series
+
+    def inline_x(self, data, doc: YamlDoc) -> tuple[float | None, ...] | None:
+        """A scatter chart's inline x values: numbers or nulls."""
+        loc = doc.loc(("data", "x"))
+        if data.x == "":
+            self.problems.error(doc.loc(("data",)), "a scatter chart needs x values", "data.x",
+                                "x: [1.5, 2, ...] (one per point), or data.csv with x: COLUMN")
+            return None
+        if isinstance(data.x, str):
+            self.problems.error(loc, f"x names a column ({data.x[:40]!r}) but no CSV is given",
+                                "data.x", "data.csv, or x: [1.5, 2, ...]")
+            return None
+        if not isinstance(data.x, list) or len(data.x) > MAX_CATEGORIES:
+            self.problems.error(loc, "should be a list of numbers", "data.x",
+                                f"x: [1.5, 2, ...], at most {MAX_CATEGORIES:,} values")
+            return None
+        values = []
+        for index, value in enumerate(data.x):
+            good = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)
+                                     and math.isfinite(value) and abs(value) <= MAX_ABS_VALUE)
+            if not good:
+                self.problems.error(doc.loc(("data", "x", index)), "should be a finite number",
+                                    f"data.x.{index}", f"a number at most {MAX_ABS_VALUE:.0e} in size, or null")
+                return None
+            values.append(None if value is None else float(value))
+        return tuple(values)
+
+    def csv_x(self, table, data, doc: YamlDoc) -> tuple[float | None, ...] | None:
+        if not isinstance(data.x, str) or not data.x:
+            self.problems.error(doc.loc(("data",)), "a scatter chart needs an x column", "data.x",
+                                "x: COLUMN, a numeric column of the CSV")
+            return None
+        return csv_x(table, data.x, doc, self.problems)
+
+    def check_values(self, kind, options: ChartOptions, series: list[m.Series], doc: YamlDoc) -> bool:
+        """What the kind demands of its values: a pie's one series, whole and above zero; a
+        100 % stack's values not negative; every series some value."""
+        loc = doc.loc(("data",))
+        before = len(self.problems.errors)
+        for index, s in enumerate(series):
+            if all(v is None for v in s.values):
+                self.problems.error(loc, f"series '{s.name}' has no value at all", "data.series",
+                                    "at least one value; a blank cell or null is a missing value")
         if kind.one_series:
             self.check_pie(series, doc)
-        return m.Figure(figure_id, number, spec.kind, spec.title, spec.caption, spec.alt,
-                        spec.source, spec.units, tuple(categories), tuple(series), events, doc.loc())
+        if options.stacked == PERCENT and any(v is not None and v < 0 for s in series for v in s.values):
+            self.problems.error(doc.loc(("stacked",)), "a 100 % stacked chart cannot show negative "
+                                "values", "stacked", "true, or no stacking")
+        return len(self.problems.errors) == before
 
     def check_pie(self, series: list[m.Series], doc: YamlDoc) -> None:
-        """A pie shows one series of non-negative values with a total above zero."""
+        """A pie shows one series of non-negative values with a total above zero, a value for
+        each slice."""
         loc = doc.loc(("data",))
         if len(series) > 1:
             self.problems.error(loc, f"a pie chart shows one series ({len(series)} given)", "data.series",
                                 "one series, or another kind of chart")
-        if any(v < 0 for s in series for v in s.values):
+        values = [v for s in series for v in s.values]
+        if any(v is None for v in values):
+            self.problems.error(loc, "a pie chart needs a value for every slice", "data",
+                                "a number in every row; leave out a category with no value")
+        elif any(v < 0 for v in values):
             self.problems.error(loc, "a pie chart cannot show negative values", "data")
         elif series and not sum(series[0].values) > 0:
             self.problems.error(loc, "a pie chart needs values that add up to more than zero", "data")

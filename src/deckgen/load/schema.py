@@ -8,7 +8,7 @@ points) ends in a clear error instead of minutes of text measuring or a thousand
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -44,6 +44,7 @@ def _text(max_length: int, min_length: int = 0):
 
 Label = Annotated[str, Field(max_length=MAX_LABEL_CHARS)]
 Value = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE)]
+MaybeValue = Value | None    # an inline chart value; null: no value there (a gap)
 
 
 class _Strict(BaseModel):
@@ -101,8 +102,9 @@ class SectionIn(_Strict):
 
 class SeriesIn(_Strict):
     name: Label = ""
-    values: list[Value] | None = Field(default=None, max_length=MAX_CATEGORIES)
+    values: list[MaybeValue] | None = Field(default=None, max_length=MAX_CATEGORIES)
     column: str = _text(MAX_LABEL_CHARS)
+    colour: str = _text(40)      # "#RRGGBB", checked by the loader
 
 
 class EventIn(_Strict):
@@ -116,6 +118,7 @@ class DataIn(_Strict):
     categories: list[Label] = Field(default=[], max_length=MAX_CATEGORIES)
     series: list[SeriesIn] = Field(default=[], max_length=MAX_SERIES)
     events: list[EventIn] = Field(default=[], max_length=MAX_EVENTS)
+    x: Any = ""  # a scatter chart's x: a CSV column, or a list of values (checked by the loader)
 
 
 class FigureIn(_Strict):
@@ -126,6 +129,11 @@ class FigureIn(_Strict):
     alt: str = Field(min_length=1, max_length=2000)
     source: str = Field(min_length=1, max_length=500)
     units: str = _text(60)
+    stacked: bool | str = False  # true, false or "percent", checked by the loader
+    format: str = _text(40)      # a number format (deckgen.figures.numbers), checked by the loader
+    x_title: str = _text(100)
+    y_title: str = _text(100)
+    markers: bool = True
     data: DataIn
 
 

@@ -1,7 +1,7 @@
 """Figure data from CSV files: the rows of a file under ``source/``, and the categories and
 series a figure names in them.
 
-A CSV is read through the sandbox like every source file; its blank rows are skipped, its rows
+A blank cell is a missing value (a gap in the chart), not an error. A CSV is read through the sandbox like every source file; its blank rows are skipped, its rows
 bounded (each is a category of the chart). A number may use commas only as thousands
 separators in groups of three (``1,5`` is an error, not fifteen), and must be finite and at
 most :data:`~deckgen.load.schema.MAX_ABS_VALUE` in size; each bad cell is an error at its line
@@ -51,44 +51,72 @@ def csv_table(files: SourceFiles, name: str, doc: YamlDoc):
         return None
     return file, rows
 
-def csv_series(table, data, doc: YamlDoc, problems: Collector):
+def csv_series(table, data, doc: YamlDoc, problems: Collector, labels_optional: bool = False):
     """The categories and series ``data`` names, read from ``table`` (see :func:`csv_table`);
-    each missing column and each cell that is not a number is an error at its place."""
+    each missing column and each cell that is not a number is an error at its place, a blank
+    cell a missing value (None). ``labels_optional``: the category column may be left out (a
+    scatter chart's point labels), giving no categories."""
     file, rows = table
     header = [h.strip() for h in rows[0][1]]
-    missing = False
-    for key, column in [(("category",), data.category)] + [
-            (("series", i, "column"), s.column) for i, s in enumerate(data.series)]:
+    wanted = [(("series", i, "column"), s.column) for i, s in enumerate(data.series)]
+    if data.category or not labels_optional:
+        wanted.insert(0, (("category",), data.category))
+    if not _columns_present(wanted, header, file, doc, problems) or not data.series:
+        if not data.series:
+            problems.error(doc.loc(("data",)), "no series given", "data.series")
+        return (), []
+    categories: tuple[str, ...] = ()
+    if data.category:
+        cat_index = header.index(data.category)
+        categories = tuple(_cell(row, cat_index) for _, row in rows[1:])
+        for line, label in zip((line for line, _ in rows[1:]), categories):
+            if len(label) > MAX_LABEL_CHARS:
+                problems.error(Loc(file, line, cat_index + 1), "category label is too long "
+                               f"({len(label):,} characters)", data.category,
+                               f"at most {MAX_LABEL_CHARS}")
+    series = [m.Series(spec.name or spec.column,
+                       csv_column(table, header.index(spec.column), spec.column, problems),
+                       spec.colour) for spec in data.series]
+    return categories, series
+
+
+def csv_x(table, column: str, doc: YamlDoc, problems: Collector) -> tuple[float | None, ...] | None:
+    """The values of a scatter chart's x column; None when the column is not in ``table``."""
+    header = [h.strip() for h in table[1][0][1]]
+    if not _columns_present([(("x",), column)], header, table[0], doc, problems):
+        return None
+    return csv_column(table, header.index(column), column, problems)
+
+
+def csv_column(table, col: int, name: str, problems: Collector) -> tuple[float | None, ...]:
+    """The numbers of column ``col`` (``name``), a blank cell None; a cell that is not a
+    number is an error at its line and column."""
+    file, rows = table
+    values: list[float | None] = []
+    for line, row in rows[1:]:
+        cell = _cell(row, col)
+        value = _number(cell) if cell else None
+        if isinstance(value, str):
+            problems.error(Loc(file, line, col + 1), value, name,
+                           f"a number such as 2.4, at most {MAX_ABS_VALUE:.0e} in size, "
+                           "or a blank cell for no value")
+        else:
+            values.append(value)
+    return tuple(values)
+
+
+def _columns_present(wanted, header: list[str], file: str, doc: YamlDoc, problems: Collector) -> bool:
+    """Whether every (key, column) of ``wanted`` is in ``header``; each that is not, an error
+    at its key."""
+    present = True
+    for key, column in wanted:
         if column not in header:
-            missing = True
+            present = False
             hint = did_you_mean(column, header)
             shown = ", ".join(header[:12]) + (", ..." if len(header) > 12 else "")
             problems.error(doc.loc(("data", *key)), f"column '{column}' is not in {file}",
                            "data." + ".".join(map(str, key)), hint or "one of: " + shown)
-    if missing or not data.series:
-        if not data.series:
-            problems.error(doc.loc(("data",)), "no series given", "data.series")
-        return (), []
-    cat_index = header.index(data.category)
-    categories = tuple(_cell(row, cat_index) for _, row in rows[1:])
-    for line, label in zip((line for line, _ in rows[1:]), categories):
-        if len(label) > MAX_LABEL_CHARS:
-            problems.error(Loc(file, line, cat_index + 1), "category label is too long "
-                           f"({len(label):,} characters)", data.category,
-                           f"at most {MAX_LABEL_CHARS}")
-    series = []
-    for spec in data.series:
-        col = header.index(spec.column)
-        values = []
-        for line, row in rows[1:]:
-            value = _number(_cell(row, col))
-            if isinstance(value, str):
-                problems.error(Loc(file, line, col + 1), value, spec.column,
-                               f"a number such as 2.4, at most {MAX_ABS_VALUE:.0e} in size")
-            else:
-                values.append(value)
-        series.append(m.Series(spec.name or spec.column, tuple(values)))
-    return categories, series
+    return present
 
 
 def _cell(row: list[str], index: int) -> str:
