@@ -9,8 +9,10 @@ content slides' names and that carries a footer or slide number (a content maste
 layout missing from the chosen master is taken from another master that has it.
 
 A layout no master has is not an error here: only the layouts the deck's plan uses are required
-(:func:`missing_layouts_problem`, raised once with every missing layout, the template's layouts
-one per line and the closest names as a ready ``deck.layouts`` mapping).
+(:func:`require_layouts`, raised once with every missing layout, the template's layouts one per
+line and the closest names as a ready ``deck.layouts`` mapping); until then a missing kind's
+boxes are stand-ins (:func:`stand_in_areas`). ``deckgen check --template-info`` prints
+:func:`template_listing`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from pptx.enum.shapes import PP_PLACEHOLDER
 
 from ..errors import EnvironmentProblem
+from .geometry import SLIDE_H, SLIDE_W, Areas, Box
 from .slides import BULLETS, COVER, FIGURE, SLIDE_KINDS
 
 COVER_ROLE, CONTENT_ROLE = "cover", "content"
@@ -102,6 +105,45 @@ def _quoted(value) -> str:
 
 
 # ---- what is missing, and what to map it to ----------------------------------------------------
+
+def require_layouts(geometry, plans) -> None:
+    """An EnvironmentProblem naming, at once, every layout the planned slides need that the
+    template lacks (with the template's layouts and a suggested mapping)."""
+    used = {plan.kind for plan in plans}
+    if not geometry.template or not used & set(geometry.missing):
+        return
+    from .template import open_template
+
+    prs = open_template(geometry.template)
+    choice = choose_layouts(prs, geometry.layouts, None, geometry.template)
+    problem = missing_layouts_problem(geometry.template, prs, choice, used)
+    if problem is not None:
+        raise problem
+
+
+def template_listing(theme, template) -> str:
+    """What ``deckgen check --template-info`` prints: masters, layouts, which kind takes which."""
+    from .slides import layout_names
+    from .template import open_template
+
+    prs = open_template(template)
+    return template_info(template, prs, choose_layouts(prs, layout_names(theme),
+                                                       theme.deck.get("master"), template))
+
+
+def stand_in_areas(areas: dict, kind: str, width: float, height: float) -> Areas:
+    """The areas of a kind of the same form that was found, else the default drawing's, scaled."""
+    form = SLIDE_KINDS[kind].form
+    same = next((a for k, a in areas.items() if SLIDE_KINDS[k].form == form), None)
+    if same is not None:
+        return same
+    sx, sy = width / SLIDE_W, height / SLIDE_H
+
+    def scaled(box):
+        return None if box is None else Box(box.x * sx, box.y * sy, box.w * sx, box.h * sy, box.insets)
+    base = SLIDE_KINDS[kind].areas
+    return Areas(scaled(base.title), scaled(base.body), scaled(base.figure), scaled(base.caption))
+
 
 def missing_layouts_problem(template, prs, choice: LayoutChoice, kinds) -> EnvironmentProblem | None:
     """One problem naming every layout the slides of ``kinds`` need and no master has, with the

@@ -1,12 +1,15 @@
-"""Read and check a reference .pptx template: the geometry the planner fits text into.
+"""Read and check a reference .pptx (or .potx) template: the geometry the planner fits text into.
 
 :func:`deck_geometry` gives the slide size and each slide kind's boxes: the default drawing's,
-or those of the template's layouts, found by the names the theme gives (across every slide
-master). The template's zip is checked before anything unpacks it (entry count, sizes,
-compression ratios, the bytes actually unpacked), its slides must be large enough, each
+or those of the template's layouts, found by the names the theme gives in the master of each
+kind's role (:mod:`deckgen.deck.masters`: cover or content). The template's zip is checked
+before anything unpacks it (entry count, sizes, compression ratios, the bytes actually
+unpacked), a .potx is opened as the presentation it is, its slides must be large enough, each
 placeholder is cut at the slide's edges and must hold one line of the smallest text deckgen
-sets in it, and the template theme's body font is used when its metric twin is installed. A
-template that cannot hold the deck is an EnvironmentProblem naming what to change.
+sets in it, the footer is made tall enough for a line of its text (or placed at the slide's
+foot when the template has none), and the template theme's body font is used when its metric
+twin is installed. A template that cannot hold the deck is an EnvironmentProblem naming what to
+change.
 """
 
 from __future__ import annotations
@@ -24,14 +27,14 @@ from .geometry import (
     BULLET_INDENT,
     CAPTION_SIZES,
     FOOTER_SIZES,
-    SLIDE_H,
-    SLIDE_W,
     SUBTITLE_SIZES,
     Areas,
     Box,
     Geometry,
 )
-from .masters import choose_layouts, missing_layouts_problem, template_info
+from .masters import choose_layouts, require_layouts, stand_in_areas, template_listing
+
+__all__ = ["deck_geometry", "open_template", "require_layouts", "template_listing"]
 from .slides import BULLETS, FIGURE, SLIDE_KINDS, default_geometry, layout_names
 from .textfit import Fonts
 
@@ -59,53 +62,16 @@ def deck_geometry(theme: Theme, template: Path | str | None = None) -> Geometry:
     reader = _TemplateBoxes(template, width, height, Fonts(metrics or theme.fonts["deck_metrics"],
                                                             theme.fonts["deck_cjk"]),
                             float(theme.sizes["deck_min_body"]))
-    content = choice.layouts.get("points") or _any_layout(choice, BULLETS)
+    content = choice.layouts.get("points") or next(
+        (layout for kind, layout in choice.layouts.items()
+         if layout is not None and SLIDE_KINDS[kind].form == BULLETS), None)
     footer, number = reader.footer_boxes(content)
     areas = {kind: reader.areas(layout, kind, footer) for kind, layout in choice.layouts.items()
              if layout is not None}
     for kind in choice.missing:  # stand-ins, so that a plan can be made and its needs named
-        areas[kind] = _stand_in(areas, kind, width, height)
+        areas[kind] = stand_in_areas(areas, kind, width, height)
     return Geometry(width, height, areas, footer, number, names, str(template), font, metrics,
                     missing=dict(choice.missing))
-
-
-def require_layouts(geometry: Geometry, plans) -> None:
-    """An EnvironmentProblem naming, at once, every layout the planned slides need that the
-    template lacks (with the template's layouts and a suggested mapping)."""
-    used = {plan.kind for plan in plans}
-    if not geometry.template or not used & set(geometry.missing):
-        return
-    prs = open_template(geometry.template)
-    choice = choose_layouts(prs, geometry.layouts, None, geometry.template)
-    problem = missing_layouts_problem(geometry.template, prs, choice, used)
-    if problem is not None:
-        raise problem
-
-
-def template_listing(theme: Theme, template: Path | str) -> str:
-    """What ``deckgen check --template-info`` prints: masters, layouts, which kind takes which."""
-    prs = open_template(template)
-    return template_info(template, prs, choose_layouts(prs, layout_names(theme),
-                                                       theme.deck.get("master"), template))
-
-
-def _any_layout(choice, form: str):
-    return next((layout for kind, layout in choice.layouts.items()
-                 if layout is not None and SLIDE_KINDS[kind].form == form), None)
-
-
-def _stand_in(areas: dict, kind: str, width: float, height: float) -> Areas:
-    """The areas of a kind of the same form that was found, else the default drawing's, scaled."""
-    form = SLIDE_KINDS[kind].form
-    same = next((a for k, a in areas.items() if SLIDE_KINDS[k].form == form), None)
-    if same is not None:
-        return same
-    sx, sy = width / SLIDE_W, height / SLIDE_H
-
-    def scaled(box):
-        return None if box is None else Box(box.x * sx, box.y * sy, box.w * sx, box.h * sy, box.insets)
-    base = SLIDE_KINDS[kind].areas
-    return Areas(scaled(base.title), scaled(base.body), scaled(base.figure), scaled(base.caption))
 
 
 # Fonts PowerPoint users have, and their metric-compatible free twins installed by the set-up.
