@@ -258,7 +258,7 @@ class _DeckWriter:
             font.name = self.font
             if self.styled:
                 font.bold = bold
-            if self.styled or not shape.is_placeholder:
+            if self.styled:  # a template's text, in its placeholders or not, wears its own colours
                 font.color.rgb = self.colour(colour)
             oxml.set_east_asian_font(run._r.get_or_add_rPr(), self.cjk_font)
 
