@@ -26,7 +26,7 @@ from deckgen.deck.oxml import clean
 from deckgen.deck.parity import comparable, missing_points
 from deckgen.deck.plan import plan_slides
 from deckgen.deck.slides import Bullet
-from deckgen.deck.template import deck_geometry
+from deckgen.deck.template import deck_geometry, require_layouts
 from deckgen.errors import EnvironmentProblem
 from deckgen.figures.kinds import KINDS
 from deckgen.load.loader import load_project
@@ -236,10 +236,12 @@ def test_the_plan_measures_with_the_templates_placeholder_boxes(example_parts, t
 
 
 def test_a_missing_layout_is_an_environment_problem_naming_it(example_parts, tmp_path):
-    _, theme = example_parts
+    brief, theme = example_parts
+    theme = dataclasses.replace(theme, deck={**theme.deck, "section_dividers": "always"})
     template = reference_template(tmp_path / "reference.pptx", drop_layout="Section Header")
+    geometry = deck_geometry(theme, template)  # a layout is required once the plan uses it
     with pytest.raises(EnvironmentProblem, match="no slide layout named 'Section Header'"):
-        deck_geometry(theme, template)
+        require_layouts(geometry, plan_slides(brief, theme, geometry))
 
 
 def test_plans_for_another_slide_size_are_refused(example_parts, tmp_path):

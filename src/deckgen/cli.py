@@ -95,17 +95,32 @@ def build(project_dir: Path, quiet, as_json, **options) -> None:
 @cli.command()
 @project_argument
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(project_dir: Path, strict: bool) -> None:
+@click.option("--template-info", is_flag=True,
+              help="List the reference template's slide masters and layouts, and which each kind of slide takes.")
+def check(project_dir: Path, strict: bool, template_info: bool) -> None:
     """Validate PROJECT_DIR's source without writing anything."""
     from .build.pipeline import check as run_check
     from .project import Project
 
     check_source_date_epoch()
     project = Project.at(project_dir)
+    if template_info:
+        _echo_template_info(project)
     brief, _, warnings = run_check(project, strict)
     _echo_warnings(warnings, project)
     click.echo(f"ok: {len(brief.sections)} sections, {len(brief.figures)} figures, "
                f"{len(brief.references)} references")
+
+
+def _echo_template_info(project) -> None:
+    from .deck.template import template_listing
+    from .theme import load_theme
+
+    if project.reference_deck is None:
+        click.echo("no reference template (templates/reference.pptx or reference.potx): the deck "
+                   "is drawn from the theme")
+        return
+    click.echo(template_listing(load_theme(project.template_file("theme.yaml")), project.reference_deck))
 
 
 @cli.command()

@@ -16,6 +16,9 @@ def default_templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
+REFERENCE_DECKS = ("reference.pptx", "reference.potx")  # the first found is used
+
+
 @dataclass(frozen=True)
 class Project:
     root: Path
@@ -50,10 +53,12 @@ class Project:
 
     @property
     def reference_deck(self) -> Path | None:
-        """The organisation's PowerPoint template (``templates/reference.pptx``), if any."""
+        """The organisation's PowerPoint template (``templates/reference.pptx``, or a PowerPoint
+        template file saved as ``templates/reference.potx``), if any."""
         for folder in self.template_dirs:
-            if (folder / "reference.pptx").is_file():
-                return folder / "reference.pptx"
+            for name in REFERENCE_DECKS:
+                if (folder / name).is_file():
+                    return folder / name
         return None
 
     @property

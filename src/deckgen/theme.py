@@ -34,7 +34,7 @@ class Theme:
     fonts: dict
     sizes: dict
     path: Path
-    deck: dict = field(default_factory=dict)  # deck options: section_dividers, layouts
+    deck: dict = field(default_factory=dict)  # deck options: section_dividers, layouts, master
 
     def colour(self, name: str) -> str:
         return self.colours[name]
@@ -89,6 +89,24 @@ def _layout_name(value) -> str:
     return "" if isinstance(value, str) and value.strip() else "a layout name"
 
 
+MASTER_ROLES = ("cover", "content")  # deck.master may name one master, or one for each role
+
+
+def _master(value) -> str:
+    """A slide master's name or number (from 1), or a mapping of cover/content to one."""
+    expected = "a slide master's name or number, or a mapping of cover and content to one"
+    if isinstance(value, dict):
+        ok = value and all(k in MASTER_ROLES and _master_ref(v) for k, v in value.items())
+        return "" if ok else expected
+    return "" if _master_ref(value) else expected
+
+
+def _master_ref(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    return (isinstance(value, int) and value >= 1) or (isinstance(value, str) and bool(value.strip()))
+
+
 @dataclass(frozen=True)
 class Group:
     """One group of the theme: its keys and what each holds."""
@@ -108,8 +126,8 @@ SCHEMA: dict[str, Group] = {
     "fonts": Group({name: _font for name in
                     ("serif", "sans", "cjk_serif", "cjk_sans", "deck", "deck_metrics", "deck_cjk")}),
     "sizes": Group({name: _size for name in ("deck_title", "deck_body", "deck_min_body")}),
-    "deck": Group({"section_dividers": _dividers, "layouts": _layouts},
-                  optional=("section_dividers", "layouts"), required=False),
+    "deck": Group({"section_dividers": _dividers, "layouts": _layouts, "master": _master},
+                  optional=("section_dividers", "layouts", "master"), required=False),
 }
 REQUIRED = {name: list(group.keys) for name, group in SCHEMA.items() if group.required}
 

@@ -39,6 +39,10 @@ def checked_plans(brief: m.Brief, theme: Theme, project: Project) -> list:
 
         geometry = deck_geometry(theme, project.reference_deck)
     plans = plan_slides(brief, theme, geometry)
+    if geometry is not None:
+        from ..deck.template import require_layouts
+
+        require_layouts(geometry, plans)  # every layout the plan uses and the template lacks
     problems = parity_problems(brief, plans)
     if problems:
         raise SourceError(problems, project.root)

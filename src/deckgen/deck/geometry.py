@@ -7,7 +7,7 @@ This module imports nothing heavy: the theme's check reads the slide kinds, whic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SLIDE_W, SLIDE_H = 960.0, 540.0   # points: 13.333 in x 7.5 in (16:9)
 INSET = 7.2                       # default text frame margin on every side
@@ -79,6 +79,7 @@ class Geometry:
     template: str = ""  # the reference template these boxes were read from; "" for the default
     font: str = ""  # the template's body font, when deckgen can measure it; "" for the theme's
     font_metrics: str = ""  # the installed font measured in its place (its metric twin)
+    missing: dict[str, str] = field(default_factory=dict)  # kind: a layout name the template lacks
 
 
 # ---- the default drawing's areas, one per slide form -------------------------------------------

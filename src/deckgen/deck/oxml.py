@@ -121,3 +121,15 @@ def remove_empty_placeholders(slide) -> None:
     for shape in list(slide.placeholders):
         if shape.has_text_frame and not shape.text_frame.text.strip():
             shape._element.getparent().remove(shape._element)
+
+
+def draws_slide_number(layout) -> bool:
+    """Whether the layout or its master shows a slide-number field in a shape of its own artwork
+    (not a placeholder): the template numbers its slides itself."""
+    for container in (layout, layout.slide_master):
+        for shape in container.shapes:
+            if shape.is_placeholder:
+                continue
+            if any(field.get("type") == "slidenum" for field in shape._element.iter(qn("a:fld"))):
+                return True
+    return False

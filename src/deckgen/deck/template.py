@@ -1,12 +1,15 @@
-"""Read and check a reference .pptx template: the geometry the planner fits text into.
+"""Read and check a reference .pptx (or .potx) template: the geometry the planner fits text into.
 
 :func:`deck_geometry` gives the slide size and each slide kind's boxes: the default drawing's,
-or those of the template's layouts, found by the names the theme gives (across every slide
-master). The template's zip is checked before anything unpacks it (entry count, sizes,
-compression ratios, the bytes actually unpacked), its slides must be large enough, each
+or those of the template's layouts, found by the names the theme gives in the master of each
+kind's role (:mod:`deckgen.deck.masters`: cover or content). The template's zip is checked
+before anything unpacks it (entry count, sizes, compression ratios, the bytes actually
+unpacked), a .potx is opened as the presentation it is, its slides must be large enough, each
 placeholder is cut at the slide's edges and must hold one line of the smallest text deckgen
-sets in it, and the template theme's body font is used when its metric twin is installed. A
-template that cannot hold the deck is an EnvironmentProblem naming what to change.
+sets in it, the footer is made tall enough for a line of its text (or placed at the slide's
+foot when the template has none), and the template theme's body font is used when its metric
+twin is installed. A template that cannot hold the deck is an EnvironmentProblem naming what to
+change.
 """
 
 from __future__ import annotations
@@ -20,7 +23,18 @@ from pptx.oxml.ns import qn
 
 from ..errors import EnvironmentProblem
 from ..theme import Theme
-from .geometry import BULLET_INDENT, CAPTION_SIZES, FOOTER_SIZES, SUBTITLE_SIZES, Areas, Box, Geometry
+from .geometry import (
+    BULLET_INDENT,
+    CAPTION_SIZES,
+    FOOTER_SIZES,
+    SUBTITLE_SIZES,
+    Areas,
+    Box,
+    Geometry,
+)
+from .masters import choose_layouts, require_layouts, stand_in_areas, template_listing
+
+__all__ = ["deck_geometry", "open_template", "require_layouts", "template_listing"]
 from .slides import BULLETS, FIGURE, SLIDE_KINDS, default_geometry, layout_names
 from .textfit import Fonts
 
@@ -32,23 +46,32 @@ DEFAULT_INSETS = (7.2, 3.6, 7.2, 3.6)  # PowerPoint's text frame margins when no
 
 def deck_geometry(theme: Theme, template: Path | str | None = None) -> Geometry:
     """The slide size and the boxes of each kind of slide: the default drawing's, or those of
-    ``template``'s layouts, found by the names the theme gives. A template that cannot hold the
-    deck (no such layout, slides or placeholders too small for one line of text) is an
-    EnvironmentProblem naming it, raised here, so ``deckgen check`` reports it as a build would."""
+    ``template``'s layouts, found by the names the theme gives in the master of each kind's
+    role (see :mod:`deckgen.deck.masters`). A template that cannot hold the deck (slides or
+    placeholders too small for one line of text) is an EnvironmentProblem naming it, raised
+    here, so ``deckgen check`` reports it as a build would; a layout no master has is recorded
+    in ``missing`` and required only by the slides planned (:func:`require_layouts`)."""
     if template is None:
         return default_geometry(theme)
     prs = open_template(template)
     names = layout_names(theme)
-    layouts = _find_layouts(prs, names, template)
+    choice = choose_layouts(prs, names, theme.deck.get("master"), template)
     width, height = prs.slide_width / EMU_PER_PT, prs.slide_height / EMU_PER_PT
     _check_slide_size(template, width, height)
     font, metrics = template_font(prs)
     reader = _TemplateBoxes(template, width, height, Fonts(metrics or theme.fonts["deck_metrics"],
                                                             theme.fonts["deck_cjk"]),
                             float(theme.sizes["deck_min_body"]))
-    footer, number = reader.footer_boxes(layouts["points"])
-    areas = {kind: reader.areas(layout, kind, footer.y) for kind, layout in layouts.items()}
-    return Geometry(width, height, areas, footer, number, names, str(template), font, metrics)
+    content = choice.layouts.get("points") or next(
+        (layout for kind, layout in choice.layouts.items()
+         if layout is not None and SLIDE_KINDS[kind].form == BULLETS), None)
+    footer, number = reader.footer_boxes(content)
+    areas = {kind: reader.areas(layout, kind, footer) for kind, layout in choice.layouts.items()
+             if layout is not None}
+    for kind in choice.missing:  # stand-ins, so that a plan can be made and its needs named
+        areas[kind] = stand_in_areas(areas, kind, width, height)
+    return Geometry(width, height, areas, footer, number, names, str(template), font, metrics,
+                    missing=dict(choice.missing))
 
 
 # Fonts PowerPoint users have, and their metric-compatible free twins installed by the set-up.
@@ -90,11 +113,33 @@ def open_template(template: Path | str):
     from lxml.etree import XMLSyntaxError
     from pptx.exc import PackageNotFoundError
 
-    data = checked_template_bytes(template)
+    data = as_presentation(checked_template_bytes(template))
     try:
         return Presentation(io.BytesIO(data))
     except (OSError, KeyError, ValueError, BadZipFile, XMLSyntaxError, PackageNotFoundError) as exc:
         raise EnvironmentProblem(f"{template}: cannot read the reference template ({exc})") from None
+
+
+POTX_TYPE = b"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
+PPTX_TYPE = b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+
+
+def as_presentation(data: bytes) -> bytes:
+    """A template's bytes with a .potx's main part typed as a presentation's (the only
+    difference between the two), so that it opens and the deck saves as a .pptx."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        types = package.read("[Content_Types].xml") if "[Content_Types].xml" in package.namelist() else b""
+        if POTX_TYPE not in types:
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+            for info in package.infolist():
+                body = package.read(info)
+                copy.writestr(info, body.replace(POTX_TYPE, PPTX_TYPE) if info.filename == "[Content_Types].xml"
+                              else body)
+    return out.getvalue()
 
 
 # ---- the template's zip, checked before anything unpacks it ---------------------------------------
@@ -178,30 +223,6 @@ def _mib(size: int) -> str:
     return f"{size / 2**20:,.1f} MiB"
 
 
-def layouts_by_name(prs) -> dict:
-    """Every slide layout of every master, by name (the first master's wins a clash)."""
-    layouts = {}
-    for master in prs.slide_masters:
-        for layout in master.slide_layouts:
-            layouts.setdefault(layout.name, layout)
-    return layouts
-
-
-def _find_layouts(prs, names: dict[str, str], template) -> dict:
-    """The layout for each slide kind, by name, from every slide master of the template."""
-    available = layouts_by_name(prs)
-    found = {}
-    for kind, name in names.items():
-        if name not in available:
-            raise EnvironmentProblem(
-                f"{template}: the reference template has no slide layout named '{name}' "
-                f"(needed for {kind} slides; it has: {', '.join(sorted(available))}). Rename a "
-                f"layout in PowerPoint's slide master view, or map '{kind}' to another layout "
-                "under deck.layouts in templates/theme.yaml.")
-        found[kind] = available[name]
-    return found
-
-
 def placeholder_of(container, types) -> object | None:
     for shape in container.placeholders:
         if shape.placeholder_format.type in types:
@@ -246,6 +267,7 @@ def _insets(shape) -> tuple[float, float, float, float]:
 
 MIN_SLIDE_W, MIN_SLIDE_H = 360.0, 180.0  # points: 5 x 2.5 in, the least slide deckgen draws on
 MIN_LINE_EMS = 8.0      # a text placeholder's line holds at least this many ems of its smallest text
+FOOTER_INSET = 1.8      # top and bottom margins of a footer line deckgen sizes
 MIN_FIGURE = 72.0       # points each way: the least room for a figure between title and footer
 
 
@@ -269,12 +291,13 @@ class _TemplateBoxes:
         self.template, self.width, self.height = template, width, height
         self.fonts, self.min_body = fonts, min_body
 
-    def areas(self, layout, kind: str, footer_top: float) -> Areas:
+    def areas(self, layout, kind: str, footer: Box) -> Areas:
         title = placeholder_of(layout, TITLE_TYPES)
         if title is None:
             raise EnvironmentProblem(f"{self.template}: layout '{layout.name}' (for {kind} slides) "
                                      "has no title placeholder")
         form = SLIDE_KINDS[kind].form
+        footer_top = footer.y if SLIDE_KINDS[kind].footer else self.height
         title_box = self.placeholder_box(title, layout, kind, SLIDE_KINDS[kind].title_floor, bold=True)
         if form == FIGURE:
             return self.figure_areas(layout, title_box, footer_top)
@@ -284,7 +307,8 @@ class _TemplateBoxes:
                                      "has no body placeholder for the bullets")
         if form == BULLETS:
             return Areas(title=title_box, body=self.placeholder_box(
-                body, layout, kind, self.min_body, indent=BULLET_INDENT))
+                body, layout, kind, self.min_body, indent=BULLET_INDENT, above=footer if
+                SLIDE_KINDS[kind].footer else None))
         if body is None:  # a cover or divider without a subtitle box: the space under the title
             under = Box(title_box.x, title_box.bottom + 6, title_box.w,
                         max(footer_top - title_box.bottom - 12, 30))
@@ -307,22 +331,49 @@ class _TemplateBoxes:
             caption, layout, "figure", "the caption line under the figure", CAPTION_SIZES[-1]))
 
     def footer_boxes(self, layout) -> tuple[Box, Box]:
-        """Where the template puts its footer and slide number (layout, then master), else
-        defaults at the foot of the slide."""
-        boxes = []
-        for kind, default in ((PP_PLACEHOLDER.FOOTER, Box(36, self.height - 34, self.width * 0.6, 24)),
-                              (PP_PLACEHOLDER.SLIDE_NUMBER, Box(self.width - 186, self.height - 34, 150, 24))):
-            shape = placeholder_of(layout, (kind,)) or placeholder_of(layout.slide_master, (kind,))
-            if shape is None:
-                boxes.append(self.on_slide(default))
-            else:
-                boxes.append(self.placeholder_box(shape, layout, "points", FOOTER_SIZES[-1]))
-        return boxes[0], boxes[1]
+        """Where the footer and the slide number go: the template's own placeholders (layout,
+        then master), made tall enough for a line of the footer's largest size; else, or where
+        a placeholder is too narrow for the marking, a line at the foot of the slide, under the
+        content's body and beside the slide number."""
+        shapes = [None, None]
+        if layout is not None:
+            for index, kind in enumerate((PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER)):
+                shapes[index] = placeholder_of(layout, (kind,)) or placeholder_of(layout.slide_master, (kind,))
+        need = self.fonts.line_height("Hg", FOOTER_SIZES[0]) + 2 * FOOTER_INSET + 1
+        boxes = [self.footer_line(self.on_slide(_box(shape)), need) if shape is not None else None
+                 for shape in shapes]
+        number = boxes[1]
+        if number is None or number.inner_w < 3 * FOOTER_SIZES[-1]:
+            number = self.foot_box(self.width - 36 - 90, 90, need)
+        footer = boxes[0]
+        if footer is None or footer.inner_w < MIN_LINE_EMS * FOOTER_SIZES[-1]:
+            left = 36.0
+            footer = self.foot_box(left, max(min(number.x, self.width * 0.75) - 12 - left, 0), need)
+        return (self.checked(footer, layout, "points", "the footer", FOOTER_SIZES[-1]),
+                self.checked(number, layout, "points", "the slide number", FOOTER_SIZES[-1], min_ems=2))
+
+    def footer_line(self, box: Box, need: float) -> Box:
+        """``box`` grown upwards (or moved up from the slide's foot) to ``need`` points, with thin
+        top and bottom margins, when it is shorter."""
+        insets = (box.insets[0], FOOTER_INSET, box.insets[2], FOOTER_INSET)
+        if box.h >= need and box.inner_h >= need - 2 * FOOTER_INSET:
+            return box
+        bottom = min(box.bottom, self.height - 2)
+        return Box(box.x, max(bottom - need, 0.0), box.w, need, insets)
+
+    def foot_box(self, x: float, w: float, need: float) -> Box:
+        return self.on_slide(Box(x, self.height - need - 8, w, need,
+                                 (DEFAULT_INSETS[0], FOOTER_INSET, DEFAULT_INSETS[2], FOOTER_INSET)))
 
     def placeholder_box(self, shape, layout, kind: str, size: float, bold: bool = False,
-                        indent: float = 0.0) -> Box:
+                        indent: float = 0.0, above: Box | None = None) -> Box:
+        """``shape``'s box on the slide; with ``above``, cut to end above that box (the footer)
+        where both share the slide's width and the cut leaves most of it."""
         name = f"placeholder '{shape.name}' (index {shape.placeholder_format.idx})"
-        return self.checked(self.on_slide(_box(shape)), layout, kind, name, size, bold, indent)
+        box = self.on_slide(_box(shape))
+        if above is not None and _overlap(box, above) and above.y - 2 - box.y >= box.h * 0.6:
+            box = Box(box.x, box.y, box.w, above.y - 2 - box.y, box.insets)
+        return self.checked(box, layout, kind, name, size, bold, indent)
 
     def on_slide(self, box: Box) -> Box:
         """``box`` cut at the slide's edges (it may be left with no width or height)."""
@@ -331,15 +382,19 @@ class _TemplateBoxes:
         return Box(left, top, max(right - left, 0.0), max(bottom - top, 0.0), box.insets)
 
     def checked(self, box: Box, layout, kind: str, what: str, size: float, bold: bool = False,
-                indent: float = 0.0) -> Box:
-        """``box``, if its inside holds one line of ``MIN_LINE_EMS`` ems at ``size`` points."""
-        need_w = MIN_LINE_EMS * size + indent
+                indent: float = 0.0, min_ems: float = MIN_LINE_EMS) -> Box:
+        """``box``, if its inside holds one line of ``min_ems`` ems at ``size`` points."""
+        need_w = min_ems * size + indent
         need_h = self.fonts.line_height("Hg", size, bold)
         if box.inner_w >= need_w and box.inner_h >= need_h:
             return box
         left, top, right, bottom = box.insets
         raise EnvironmentProblem(
-            f"{self.template}: layout '{layout.name}' (for {kind} slides): {what} is "
+            f"{self.template}: layout '{getattr(layout, 'name', '')}' (for {kind} slides): {what} is "
             f"{box.w:.0f} x {box.h:.0f} pt on the slide, too small for one line of {size:g} pt "
             f"text (make it at least {need_w + left + right:.0f} x {need_h + top + bottom:.0f} pt "
             "and inside the slide, in PowerPoint's slide master view)")
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom

@@ -32,13 +32,23 @@ from ..theme import Theme
 from . import oxml
 from .charts import add_chart, rgb
 from .geometry import LINE_SPACING, SLIDE_H, SLIDE_W, SPACE_AFTER, Box
+from .masters import choose_layouts, missing_layouts_problem
 from .oxml import clean
-from .slides import COVER, SLIDE_KINDS, BulletSlide, CoverSlide, DeckPlan, DeckProperties, FigureSlide, Slide
+from .slides import (
+    COVER,
+    SLIDE_KINDS,
+    BulletSlide,
+    CoverSlide,
+    DeckPlan,
+    DeckProperties,
+    FigureSlide,
+    Slide,
+    layout_names,
+)
 from .template import (
     EMU_PER_PT,
     TITLE_TYPES,
     body_placeholder,
-    layouts_by_name,
     open_template,
     placeholder_of,
     template_font,
@@ -61,6 +71,7 @@ def draw_deck(deck: DeckPlan, theme: Theme, figure_pngs: dict[str, bytes],
     ``deck_geometry(theme, template)``). ``figure_pngs`` holds the pictures of the figures
     drawn without a native chart, by figure id."""
     writer = _DeckWriter(theme, figure_pngs, template)
+    writer.choose_layouts(deck.slides)
     writer.check_fits(deck.slides)
     for slide in deck.slides:
         writer.add(slide)
@@ -79,7 +90,8 @@ class _DeckWriter:
         else:
             self.prs = open_template(template)
             oxml.remove_slides(self.prs)
-        self.layouts = layouts_by_name(self.prs)
+        self.template = template
+        self.layouts: dict[str, object] = {}
         name, metrics = template_font(self.prs) if template is not None else ("", "")
         self.font = name or theme.fonts["deck"]
         self.cjk_font = theme.fonts["deck_cjk"]
@@ -88,14 +100,24 @@ class _DeckWriter:
     def colour(self, name: str) -> RGBColor:
         return rgb(self.theme.colour(name))
 
+    def choose_layouts(self, plans: tuple[Slide, ...]) -> None:
+        """Each planned kind's layout, by the name its plan gives, in the master of its role (as
+        the geometry chose them); every layout the template lacks is named at once."""
+        if self.styled:
+            blank = next(layout for layout in self.prs.slide_layouts if layout.name == "Blank")
+            self.layouts = {kind: blank for kind in SLIDE_KINDS}
+            return
+        names = {**layout_names(self.theme), **{plan.kind: plan.layout for plan in plans}}
+        choice = choose_layouts(self.prs, names, self.theme.deck.get("master"), self.template)
+        problem = missing_layouts_problem(self.template, self.prs, choice, {p.kind for p in plans})
+        if problem is not None:
+            raise problem
+        self.layouts = choice.layouts
+
     def check_fits(self, plans: tuple[Slide, ...]) -> None:
-        """Plans made for another slide size or naming a layout the template lacks are refused,
-        not mis-drawn."""
+        """Plans made for another slide size are refused, not mis-drawn."""
         width, height = self.prs.slide_width / EMU_PER_PT, self.prs.slide_height / EMU_PER_PT
         for plan in plans:
-            if not self.styled and plan.layout not in self.layouts:
-                raise EnvironmentProblem(f"the reference template has no slide layout named "
-                                         f"'{plan.layout}' (needed for {plan.kind} slides)")
             for box in _plan_boxes(plan):
                 if box.x < -0.5 or box.y < -0.5 or box.right > width + 0.5 or box.bottom > height + 0.5:
                     raise EnvironmentProblem(
@@ -105,7 +127,7 @@ class _DeckWriter:
 
     # ---- slides ----
     def add(self, plan: Slide) -> None:
-        layout = self.layouts["Blank"] if self.styled else self.layouts[plan.layout]
+        layout = self.layouts[plan.kind]
         slide = self.prs.slides.add_slide(layout)
         slide.name = f"{plan.kind}-{plan.number}"
         DRAWERS[plan.kind](self, slide, plan)
@@ -156,10 +178,13 @@ class _DeckWriter:
     def footer(self, slide, plan: Slide) -> None:
         """The footer text and a slide-number field: the template's own footer placeholders when
         it has them (so they wear its style), else text boxes in the theme's muted colour (light
-        on the dark ground of a cover-like slide)."""
+        on the dark ground of a cover-like slide); no number where the template's artwork
+        draws one."""
         colour = "light" if SLIDE_KINDS[plan.kind].form == COVER else "muted"
         shape = self.shape(slide, "footer", plan.footer_box, "Footer")
         self.fill(shape, [plan.footer], plan.footer_size, colour=colour, anchor=MSO_ANCHOR.MIDDLE)
+        if not self.styled and oxml.draws_slide_number(slide.slide_layout):
+            return  # the template's artwork numbers the slide; a second number would overlap it
         number = self.shape(slide, "number", plan.number_box, "Slide number")
         self.fill(number, [""], plan.footer_size, colour=colour, anchor=MSO_ANCHOR.MIDDLE,
                   align=PP_ALIGN.RIGHT)
@@ -233,7 +258,7 @@ class _DeckWriter:
             font.name = self.font
             if self.styled:
                 font.bold = bold
-            if self.styled or not shape.is_placeholder:
+            if self.styled:  # a template's text, in its placeholders or not, wears its own colours
                 font.color.rgb = self.colour(colour)
             oxml.set_east_asian_font(run._r.get_or_add_rPr(), self.cjk_font)
 
