@@ -66,6 +66,7 @@ def value_schema(check) -> dict:
     """The JSON Schema of what a theme check accepts."""
     from . import theme
 
+    master = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"\S"}]}
     fragments = {
         "_colour": {"type": "string", "pattern": theme._COLOUR.pattern},
         "_series": {"type": "array", "minItems": 1, "maxItems": theme.MAX_SERIES_COLOURS,
@@ -76,6 +77,8 @@ def value_schema(check) -> dict:
                                 {"enum": [*theme.DIVIDER_CHOICES, *theme.DIVIDER_ALIASES]}]},
         "_layouts": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
         "_layout_name": {"type": "string", "minLength": 1},
+        "_master": {"anyOf": [master, {"type": "object", "minProperties": 1, "additionalProperties": False,
+                                       "properties": {role: master for role in theme.MASTER_ROLES}}]},
     }
     if check.__name__ not in fragments:
         raise KeyError(f"the theme check {check.__name__} has no JSON Schema in deckgen.editor")
