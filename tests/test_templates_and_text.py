@@ -365,3 +365,13 @@ def test_a_project_without_a_brief_file_is_exit_2(tmp_path, capsys):
     code, output = run(["check", str(tmp_path)], capsys)
     assert code == 2
     assert "source/brief.yaml: no brief file here" in output
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_theme_font_that_is_not_installed_is_named_not_replaced(make_project, minimal_files, capsys,
+                                                                   command):
+    project, theme = with_theme(make_project, minimal_files, 'serif: "Noto Serif"', 'serif: "Nofont Serif"')
+    code, output = run([command, str(project.root)], capsys)
+    assert code == 2
+    assert f"{theme}: fonts.serif: font 'Nofont Serif' is not installed" in output
+    assert outputs(project.root) == []

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import SourceError
+from ..errors import EnvironmentProblem, SourceError
 from ..project import Project
 from . import keys
 from .figcache import FigureCache
@@ -28,11 +28,34 @@ if TYPE_CHECKING:
     from ..theme import Theme
 
 
+# The theme's fonts the renderers set text in. ``fonts.deck`` is only the name the deck asks for
+# (Calibri, which its users have); deckgen measures and renders with ``deck_metrics``.
+RENDERED_FONTS = ("serif", "sans", "cjk_serif", "cjk_sans", "deck_metrics", "deck_cjk")
+
+
+def require_theme_fonts(theme: Theme) -> None:
+    """Every font the theme names for rendering is installed; else one EnvironmentProblem naming
+    each (WeasyPrint and matplotlib would silently set the text in another font)."""
+    from ..deck.textfit import font_path
+
+    missing = []
+    for key in RENDERED_FONTS:
+        family = theme.fonts[key]
+        try:
+            font_path(family)
+        except EnvironmentProblem:
+            missing.append(f"{theme.path}: fonts.{key}: font '{family}' is not installed")
+    if missing:
+        raise EnvironmentProblem("\n".join(missing) + "\n(install the fonts, for example with the "
+                                 "set-up command, or name installed families in the theme)")
+
+
 def checked_plans(brief: m.Brief, theme: Theme, project: Project) -> list:
     """The deck's slide plans; SourceError if they would leave out a key point or a figure."""
     from ..deck.parity import parity_problems
     from ..deck.plan import plan_slides
 
+    require_theme_fonts(theme)
     geometry = None
     if project.reference_deck is not None:
         from ..deck.template import deck_geometry
