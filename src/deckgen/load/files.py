@@ -162,6 +162,12 @@ def _char_loc(text: str, index: int, file: str) -> Loc:
 def _encoding_hint(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "this looks like UTF-16: save the file as UTF-8"
+    if data.startswith(b"PK\x03\x04"):
+        return ("this is a zip file, such as an Excel workbook (.xlsx), not text: export the sheet "
+                "as CSV UTF-8 (comma delimited)")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return ("this is an older Office file, such as an Excel workbook (.xls), not text: export "
+                "the sheet as CSV UTF-8 (comma delimited)")
     return "save the file as UTF-8"
 
 

@@ -34,6 +34,9 @@ MAX_TOTAL_MARKDOWN_BYTES = 600_000  # all sections together (about 140 pages of 
 LONG_KEY_POINT = 160  # characters: about two lines of a slide bullet at 28 pt
 
 
+MAX_UNLISTED_WARNINGS = 20  # one warning per unlisted section file, at most
+
+
 class SectionReader:
     """Reads the sections of one brief, counting what they hold together."""
 
@@ -65,7 +68,18 @@ class SectionReader:
                 self.incomplete = True
             else:
                 out.append(section)
+        self.warn_unlisted(seen)
         return self.numbered(out, doc, ids)
+
+    def warn_unlisted(self, listed: set[str]) -> None:
+        """A section file that ``sections:`` does not list reaches neither output: say so."""
+        folder = self.files.source / "sections"
+        unlisted = sorted(p for p in folder.glob("*.md") if p.stem not in listed) if folder.is_dir() else []
+        for path in unlisted[:MAX_UNLISTED_WARNINGS]:
+            self.problems.warn(Loc(self.files.rel(path), 1, 1), f"section file '{path.name}' is not "
+                               "listed in brief.yaml's sections, so neither output shows it",
+                               expected=f"add '{path.stem}' to sections: in source/brief.yaml, or "
+                               "move the file out of source/sections/")
 
     def numbered(self, sections: list[m.Section], doc: YamlDoc, ids: list[str]) -> tuple[m.Section, ...]:
         """The sections numbered and the appendices, which must come after them, lettered."""

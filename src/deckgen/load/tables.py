@@ -112,11 +112,26 @@ def _columns_present(wanted, header: list[str], file: str, doc: YamlDoc, problem
     for key, column in wanted:
         if column not in header:
             present = False
-            hint = did_you_mean(column, header)
+            hint = _delimiter_hint(header) or did_you_mean(column, header)
             shown = ", ".join(header[:12]) + (", ..." if len(header) > 12 else "")
             problems.error(doc.loc(("data", *key)), f"column '{column}' is not in {file}",
                            "data." + ".".join(map(str, key)), hint or "one of: " + shown)
     return present
+
+
+OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _delimiter_hint(header: list[str]) -> str:
+    """What to do when the header is one cell holding another delimiter: a CSV saved with
+    semicolons (as spreadsheets do where the comma is the decimal mark) or tabs."""
+    if len(header) != 1:
+        return ""
+    for delimiter, name in OTHER_DELIMITERS.items():
+        if delimiter in header[0]:
+            return (f"the file separates its values with {name}; deckgen reads commas: save it as "
+                    "CSV (comma delimited), with '.' as the decimal mark")
+    return ""
 
 
 def _cell(row: list[str], index: int) -> str:
