@@ -77,3 +77,20 @@ def test_a_section_file_not_listed_is_a_warning_and_an_error_when_strict(make_pr
     code, err = run(["check", "--strict", str(project.root)], capsys)
     assert code == 1
     assert "source/sections/draft.md:1:1: section file 'draft.md' is not listed" in err
+
+
+@pytest.mark.parametrize(("file", "old", "new", "where", "text"), [
+    ("source/sections/one.md", "  - One point worth making.", "  - Trade matters: it binds both",
+     "source/sections/one.md:4:5: key_points.0", "Trade matters: it binds both"),
+    ("source/brief.yaml", "sections: [one]", "keywords:\n  - Trade: \"goods\"\nsections: [one]",
+     "source/brief.yaml:6:5: keywords.0", 'Trade: goods'),
+])
+def test_an_unquoted_text_with_a_colon_says_to_quote_it(make_project, minimal_files, capsys,
+                                                        file, old, new, where, text):
+    assert old in minimal_files[file]
+    minimal_files[file] = minimal_files[file].replace(old, new)
+    project = make_project(minimal_files)
+    code, err = run(["check", str(project.root)], capsys)
+    assert code == 1
+    assert (f"{where}: this text reads as 'key: value' because of the ': ' in it "
+            f'(put it in double quotes: "{text}")') in err

@@ -184,7 +184,24 @@ def _record(err: dict, model: type[BaseModel], doc: YamlDoc, problems: Collector
     if kind == "finite_number":
         problems.error(doc.loc(path), "should be a finite number", field, "not .inf or .nan")
         return
+    if kind == "string_type" and _reads_as_key_value(err.get("input")):
+        key, value = next(iter(err["input"].items()))
+        text = f"{key}: {value}" if value is not None else f"{key}:"
+        problems.error(doc.loc(path), "this text reads as 'key: value' because of the ': ' in it",
+                       field, f'put it in double quotes: "{_quoted(text)}"')
+        return
     problems.error(doc.loc(path), err["msg"].replace("Input should be", "should be"), field)
+
+
+def _reads_as_key_value(value) -> bool:
+    """A text with ': ' in it, left unquoted, that YAML read as a one-entry mapping."""
+    return (isinstance(value, dict) and len(value) == 1
+            and all(isinstance(v, (str, int, float, type(None))) for v in value.values()))
+
+
+def _quoted(text: str) -> str:
+    shown = text.replace("\\", "\\\\").replace('"', '\\"')
+    return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
 def _shown(value) -> str:
