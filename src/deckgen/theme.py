@@ -129,7 +129,6 @@ SCHEMA: dict[str, Group] = {
     "deck": Group({"section_dividers": _dividers, "layouts": _layouts, "master": _master},
                   optional=("section_dividers", "layouts", "master"), required=False),
 }
-REQUIRED = {name: list(group.keys) for name, group in SCHEMA.items() if group.required}
 
 
 def load_theme(path: Path) -> Theme:

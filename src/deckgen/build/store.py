@@ -55,7 +55,6 @@ class Store:
         self.root = build_dir / CACHE_DIR
         self.tmp = build_dir / TMP_DIR
         self.figures = self.root / "figures"
-        self.manifest_path = self.root / "manifest.json"
         self.journal_path = self.root / "journal.json"
         self.lock_fd: int | None = None
         self.discarded: list[Problem] = []  # journals of interrupted builds, found by locked()

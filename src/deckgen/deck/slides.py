@@ -200,7 +200,6 @@ SLIDE_KINDS: dict[str, SlideKind] = {kind.name: kind for kind in (
     SlideKind("closing", ClosingSlide, "Title Slide", COVER, COVER_AREAS, footer=False, title_floor=COVER_FLOOR),
 )}
 LAYOUTS: dict[str, str] = {name: kind.layout for name, kind in SLIDE_KINDS.items()}
-BULLET_KINDS = tuple(name for name, kind in SLIDE_KINDS.items() if kind.form == BULLETS)
 
 DEFAULT_GEOMETRY = Geometry(
     width=SLIDE_W, height=SLIDE_H, areas={name: kind.areas for name, kind in SLIDE_KINDS.items()},

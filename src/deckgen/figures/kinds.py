@@ -81,7 +81,3 @@ KINDS: dict[str, FigureKind] = {kind.name: kind for kind in (
     FigureKind("pie", "a pie chart", SERIES, "draw_pie", "PIE", "pie", EVERY_VALUE, one_series=True),
     FigureKind("timeline", "a timeline", EVENTS, "draw_timeline", None, labels=EVERY_VALUE),
 )}
-
-
-def kind_of(name: str) -> FigureKind:
-    return KINDS[name]
