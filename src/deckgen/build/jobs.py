@@ -80,8 +80,7 @@ def environment(theme: Theme) -> dict:
 
 def _render_fonts(theme: Theme) -> list[str]:
     """The font families deckgen draws and measures with (not the names the deck asks for)."""
-    names = ("serif", "sans", "cjk_serif", "cjk_sans", "deck_metrics", "deck_cjk")
-    return [theme.fonts[n] for n in names if n in theme.fonts] + ["DejaVu Sans"]
+    return [theme.fonts[n] for n in RENDERED_FONTS if n in theme.fonts] + ["DejaVu Sans"]
 
 
 @dataclass(frozen=True)
