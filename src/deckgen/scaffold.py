@@ -42,25 +42,22 @@ def create(target: Path, title: str | None = None, today: dt.date | None = None)
     values = _values(title, today or dt.date.today())
     written = []
     for source in sorted(p for p in SKELETON.rglob("*") if p.is_file()):
-        relative = source.relative_to(SKELETON)
-        destination = target / RENAMES.get(relative.as_posix(), relative.as_posix())
+        stored = source.relative_to(SKELETON).as_posix()
+        relative = RENAMES.get(stored, stored)
         text = Template(source.read_text(encoding="utf-8")).safe_substitute(values)
-        written.append(_write(destination, text))
+        written.append(_write(target / relative, _with_schema_line(relative, text)))
     for name in TEMPLATES:
         destination = target / "templates" / name
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(default_templates_dir() / name, destination)
         written.append(destination)
-    for path in written:
-        _name_schema(path, path.relative_to(target).as_posix())
     return written + write_schemas(target)
 
 
-def _name_schema(path: Path, relative: str) -> None:
-    """Put the schema's modeline on the first line of a source YAML file an editor can check (the
-    copied templates stay deckgen's own, byte for byte; the editor settings map the theme)."""
-    if relative.startswith("source/") and schema_of(relative) is not None:
-        path.write_text(modeline(relative) + "\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+def _with_schema_line(relative: str, text: str) -> str:
+    """A source YAML file an editor can check, with its schema's modeline first (the copied
+    templates stay deckgen's own, byte for byte; the editor settings map the theme)."""
+    return modeline(relative) + "\n" + text if schema_of(relative) is not None else text
 
 
 def _refuse_non_empty(target: Path) -> None:
