@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,42 +65,40 @@ def example(tmp_path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_no_process_of_a_build_killed_while_it_renders_survives(example, signum):
-    build_process = subprocess.Popen([sys.executable, "-c", RENDERING_FOREVER, "build", str(example)],
+@contextmanager
+def build_rendering_forever(project: Path):
+    """A ``deckgen build`` of ``project`` held while it renders: yields (its process, the pids of
+    its descendants); on leaving, kills it and whatever of those is still running."""
+    build_process = subprocess.Popen([sys.executable, "-c", RENDERING_FOREVER, "build", str(project)],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     children: list[int] = []
     try:
         assert build_process.stdout.readline() == "rendering\n"
         children = descendants(build_process.pid)
+        yield build_process, children
+    finally:
+        build_process.kill()
+        build_process.wait(TIMEOUT)
+        for pid in children:  # only this test's own processes
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_no_process_of_a_build_killed_while_it_renders_survives(example, signum):
+    with build_rendering_forever(example) as (build_process, children):
         assert len(children) == 1, children  # the deck's process
         build_process.send_signal(signum)
         build_process.wait(TIMEOUT)
         assert all_end(children), [pid for pid in children if running(pid)]
-    finally:
-        build_process.kill()
-        for pid in children:  # only this test's own processes
-            if running(pid):
-                os.kill(pid, signal.SIGKILL)
 
 
 def test_the_deck_process_has_none_of_its_parents_pipe_ends(example):
     """Each end of a pipe is held only where it is used: the deck's process holds only the
     ends it reads the jobs from and writes the figures and the deck to."""
-    build_process = subprocess.Popen([sys.executable, "-c", RENDERING_FOREVER, "build", str(example)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    children: list[int] = []
-    try:
-        assert build_process.stdout.readline() == "rendering\n"
-        children = descendants(build_process.pid)
+    with build_rendering_forever(example) as (build_process, children):
         (child,) = children
         assert not _pipe_ends(child) & _pipe_ends(build_process.pid)
-    finally:
-        build_process.kill()
-        build_process.wait(TIMEOUT)
-        for pid in children:  # only this test's own processes
-            if running(pid):
-                os.kill(pid, signal.SIGKILL)
 
 
 def _pipe_ends(pid: int) -> set[tuple[str, str]]:
