@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(fonts-noto-core fonts-noto-cjk fonts-crosextra-carlito fonts-liberation2 libharfbuzz-subset0)
+packages=(fonts-noto-core fonts-noto-cjk fonts-crosextra-carlito fonts-liberation2 libharfbuzz-subset0 libfribidi0)
 if [ "${1:-}" = "test" ]; then
   packages+=(poppler-utils libreoffice-impress)
 fi
