@@ -286,10 +286,13 @@ def test_an_appendix_with_deck_true_is_in_the_deck(tmp_path):
 def test_tables_and_callouts_are_said_in_the_section_notes(tmp_path):
     _, slides = plan(constructs(tmp_path))
     first = next(s for s in slides if s.section_id == "one" and s.kind == "points")
-    assert ("In the written brief this part also has Table 1, Values by year; "
+    assert ("In the written brief this part also has "
             "a box, Note: Notes hold what readers should know.; a box, Shortcut: Tips save time.;"
             ) in first.notes
     assert "a box, Key fact: Trade reached 52 billion." in first.notes
+    # a numbered table has slides of its own (native tables), so the notes do not name it
+    assert "Table 1, Values by year" not in first.notes
+    assert [s.full_title for s in slides if s.kind == "table"] == ["Values by year"]
 
 
 # ---- never silent: exact located messages ------------------------------------------------------

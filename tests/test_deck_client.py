@@ -6,7 +6,8 @@ inside the box of a shape whose text holds it (a chart's words inside the chart)
 slide. A text shape's box is its python-pptx position in EMU over 12 700 (1 pt = 12 700 EMU);
 the PDF page is the slide.
 
-Decks: the example, the stress case (tests/cases/stress), the example written into the layouts
+Decks: the example, the stress case (tests/cases/stress: with a table over three slides, each
+word of a table inside its own cell), the example written into the layouts
 of a 4:3 and of a 16:9 reference template, and a deliberately unfitted deck that must be caught.
 """
 
@@ -122,11 +123,30 @@ def _inside(word: dict, box, tolerance: float = TOLERANCE) -> bool:
             and word["top"] >= top - tolerance and word["bottom"] <= bottom + tolerance)
 
 
+def _cells(shape):
+    """A table's cells as (name, box, comparable text, False): each cell's box from the table's
+    position, its columns' widths and its rows' heights as written."""
+    table = shape.table
+    lefts = [shape.left + sum(c.width for c in list(table.columns)[:i]) for i in range(len(table.columns))]
+    top = shape.top
+    for r, row in enumerate(table.rows):
+        for c, column in enumerate(table.columns):
+            cell = table.cell(r, c)
+            if cell.text_frame.text.strip():
+                x, y = lefts[c] / EMU_PER_PT, top / EMU_PER_PT
+                box = (x, y, x + column.width / EMU_PER_PT, y + row.height / EMU_PER_PT)
+                yield (f"{shape.name} cell {r + 1},{c + 1}", box, _comparable(cell.text_frame.text), False)
+        top += row.height
+
+
 def _regions(slide):
-    """Text shapes as (name, box, comparable text, is a list), and chart frames' boxes."""
+    """Text shapes and table cells as (name, box, comparable text, is a list), and chart
+    frames' boxes."""
     texts, charts = [], []
     for shape in slide.shapes:
-        if getattr(shape, "has_chart", False) and shape.has_chart:
+        if getattr(shape, "has_table", False) and shape.has_table:
+            texts.extend(_cells(shape))
+        elif getattr(shape, "has_chart", False) and shape.has_chart:
             charts.append(_box(shape))
         elif shape.has_text_frame and shape.text_frame.text.strip():
             texts.append((shape.name, _box(shape), _comparable(shape.text_frame.text),

@@ -217,5 +217,8 @@ def test_a_section_whose_lead_is_one_long_sentence_checks_in_a_few_seconds(tmp_p
         "---\ntitle: A section\n---\n" + "word " * 10_000 + "\n")
     started = time.monotonic()
     code = main(["check", str(tmp_path)])
-    assert (code, capsys.readouterr().err) == (0, "")
+    assert (code, capsys.readouterr().err) == (0, (
+        "source/sections/s1.md:1:1: warning: key_points: section 's1' has no key points, so its "
+        "deck slides show a summary of its opening paragraph (key_points: in its front matter, "
+        "the bullets of its slide)\n    ---\n"))
     assert time.monotonic() - started < CHECK_SECONDS

@@ -103,6 +103,20 @@ def _inside(word, box, tolerance=TOLERANCE) -> bool:
             and word["top"] >= top - tolerance and word["bottom"] <= bottom + tolerance)
 
 
+def _cells(shape):
+    """A native table's cells: (name, box from the written widths and heights, text, False)."""
+    table, top, out = shape.table, shape.top, []
+    for r, row in enumerate(table.rows):
+        left = shape.left
+        for c, column in enumerate(table.columns):
+            box = (left / 12700, top / 12700, (left + column.width) / 12700, (top + row.height) / 12700)
+            out.append((f"{shape.name} cell {r + 1},{c + 1}", box,
+                        _comparable(table.cell(r, c).text_frame.text), False))
+            left += column.width
+        top += row.height
+    return out
+
+
 def _holders(slide) -> list[tuple[str, tuple, str, bool]]:
     """Text shapes of the slide, and of its layout's and master's own artwork (not placeholders,
     which only the slide fills): (name, box, comparable text, is a list)."""
@@ -113,6 +127,8 @@ def _holders(slide) -> list[tuple[str, tuple, str, bool]]:
                 continue
             if getattr(shape, "has_chart", False) and shape.has_chart:
                 found.append((shape.name, _box(shape), None, False))
+            elif getattr(shape, "has_table", False) and shape.has_table:
+                found.extend(_cells(shape))
             elif shape.has_text_frame and (shape.text_frame.text.strip() or artwork):
                 found.append((shape.name, _box(shape), _comparable(shape.text_frame.text), shape.name == "Body"))
     return found
@@ -225,7 +241,7 @@ def test_every_missing_layout_is_named_at_once_with_a_suggested_mapping(tmp_path
     assert err == (
         f"error: {template}: the reference template has no slide layout named 'Title Slide', "
         "'Title and Content', 'Title Only' (needed for title and closing slides; agenda, points, "
-        "recommendations and references slides; figure slides).\n"
+        "recommendations and references slides; figure and table slides).\n"
         "Its layouts, by master:\n"
         "  master 1:\n"
         "    'Diapositive de titre'\n    'Titre et contenu'\n    'Titre de section'\n"
@@ -237,7 +253,7 @@ def test_every_missing_layout_is_named_at_once_with_a_suggested_mapping(tmp_path
         '    title: "Diapositive de titre"\n    closing: "Diapositive de titre"\n'
         '    agenda: "Titre et contenu"\n    points: "Titre et contenu"\n'
         '    recommendations: "Titre et contenu"\n    references: "Titre et contenu"\n'
-        '    figure: "Titre seul"\n'
+        '    figure: "Titre seul"\n    table: "Titre seul"\n'
         "or rename the layouts in PowerPoint's slide master view.\n")
 
 

@@ -114,6 +114,7 @@ class Table:
     number: int = 0  # a table with a caption ("Table: ...") is numbered; 0: no caption
     caption: tuple[Inline, ...] = ()
     id: str = ""  # from the caption's {#tbl:id}: a target of @tbl:id
+    source: str = ""  # a source line (a table from a CSV file's figure spec names its source)
 
     @property
     def label(self) -> str:
@@ -133,6 +134,7 @@ class Callout:
     title: str  # the author's title; empty: the kind's own
     blocks: tuple[Block, ...]
     loc: Loc
+    deck: bool = False  # marked for the deck: "{.deck}" after the alert, or a .deck class
 
     @property
     def heading(self) -> str:
@@ -299,8 +301,18 @@ class Section:
 
 @dataclass(frozen=True)
 class Author:
+    """A person (or team) who wrote the brief; ``orcid`` is the bare iD, 0000-0002-1825-0097."""
+
     name: str
     role: str = ""
+    affiliation: str = ""
+    email: str = ""
+    orcid: str = ""
+
+    @property
+    def byline(self) -> str:
+        """Name and affiliation, as the title slide shows them: "Jane Doe, Example Institute"."""
+        return ", ".join(x for x in (self.name, self.affiliation) if x)
 
 
 @dataclass(frozen=True)

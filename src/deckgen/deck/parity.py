@@ -1,7 +1,8 @@
 """The brief and the deck never disagree: every key point of the brief appears in the planned
 deck, in its own section's slides (whole, or split over continuation slides in order), and
 every figure appears on a figure slide, a native chart showing exactly the figure's numbers
-(missing values missing alike) in the figure's number format.
+(missing values missing alike) in the figure's number format, and every numbered table on its
+table slides, each row once and in order, the header on every one of them.
 
 ``deckgen check`` runs :func:`parity_problems` on the plan; the tests run :func:`missing_points`
 on the text read back from the built PDF and deck.
@@ -30,7 +31,7 @@ def comparable(text: str) -> str:
 
 def parity_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
     """Problems for each key point or figure of the brief the deck would not show as it is."""
-    return _key_point_problems(brief, plans) + _figure_problems(brief, plans)
+    return _key_point_problems(brief, plans) + _figure_problems(brief, plans) + _table_problems(brief, plans)
 
 
 def _key_point_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
@@ -58,6 +59,26 @@ def _figure_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
         elif KINDS[figure.kind].native and not shows_data(plan.chart, figure):
             problems.append(Problem(figure.loc, f"figure '{figure.id}': the deck's chart would not "
                                     "show the figure's own categories and numbers"))
+    return problems
+
+
+def _table_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
+    from ..load.markdown import plain_text
+
+    problems = []
+    for section in brief.deck_sections:
+        for table in (b for b in m.walk(section.blocks) if isinstance(b, m.Table) and b.number):
+            parts = [p.table for p in plans if p.kind == "table" and p.label == table.label]
+            header = tuple(plain_text(c, brief).strip() for c in table.header)
+            # column by column, so that a row cut over two slides reads the same
+            columns = range(max([len(header)] + [len(row) for row in table.rows]))
+            rows = [comparable("".join(plain_text(row[c], brief) for row in table.rows if c < len(row)))
+                    for c in columns]
+            shown = [comparable("".join(row[c] for part in parts for row in part.rows if c < len(row)))
+                     for c in columns]
+            if not parts or any(part.header[:len(header)] != header for part in parts) or shown != rows:
+                problems.append(Problem(table.loc, f"{table.label} would not appear in the deck "
+                                        "as written", "table"))
     return problems
 
 

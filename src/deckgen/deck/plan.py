@@ -12,8 +12,10 @@ theme's colours) or the placeholders of a reference template's named layouts (se
 
 The deck shows the brief's deck sections (:attr:`~deckgen.model.Brief.deck_sections`: not the
 appendices, unless one says ``deck: true``); the agenda's notes name the appendices it leaves
-to the written brief. What a section holds that no slide shows (a table, a callout) is said in
-the notes of the section's first slide, so that nothing leaves the deck unsaid.
+to the written brief. A section's numbered tables and the callouts marked for the deck get
+slides of their own, and a section without key points shows what it has
+(:mod:`deckgen.deck.blocks`); what no slide shows (an unnumbered table, an unmarked callout) is
+said in the notes of the section's first slide, so that nothing leaves the deck unsaid.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ..figures.kinds import KINDS
 from ..load.markdown import plain_text
 from ..theme import Theme
 from . import notes
+from .blocks import BlockPlanner, is_callout_shown, is_table_shown, people_line, people_notes
 from .fit import Fitter, sentences
 from .geometry import (
     CAPTION_SIZES,
@@ -97,6 +100,7 @@ class _Planner:
         self.fit = Fitter(fonts, float(theme.sizes["deck_body"]), float(theme.sizes["deck_min_body"]))
         self.title_size = float(theme.sizes["deck_title"])
         self.dividers = str(theme.deck.get("section_dividers", "auto")).lower()
+        self.blocks = BlockPlanner(self.brief, self.fit, self.where, self.title_size)
 
     def where(self, kind: str) -> dict:
         """The areas and layout name of ``kind``'s slides."""
@@ -136,10 +140,12 @@ class _Planner:
     # ---- covers and dividers ----
     def title_slide(self) -> CoverSlide:
         meta = self.brief.meta
-        lines = [meta.subtitle, " · ".join(x for x in (meta.organisation, m.long_date(meta.date)) if x),
+        people = people_line(self.fit, meta.authors, self.where(TitleSlide.kind)["areas"].body)
+        lines = [meta.subtitle, people,
+                 " · ".join(x for x in (meta.organisation, m.long_date(meta.date)) if x),
                  meta.distribution]
         return self.cover(TitleSlide, meta.title, [line for line in lines if line],
-                          notes.opening_notes(meta))
+                          " ".join(x for x in (notes.opening_notes(meta), people_notes(meta.authors)) if x))
 
     def closing_slide(self) -> CoverSlide:
         meta = self.brief.meta
@@ -192,12 +198,18 @@ class _Planner:
                      else [Bullet(p) for p in section.key_points])
             cls = RecommendationsSlide if recommendations else PointsSlide
             slides += self.bullet_slides(cls, section.title, items, said or section.title, section.id)
-        for block in _figure_blocks(section.blocks):
-            slides.append(self.figure_slide(self.brief.figure(block.figure_id), section))
-        if not slides:
-            lead = sentences(said)[:1]
-            slides += self.bullet_slides(PointsSlide, section.title, [Bullet(s) for s in lead],
-                                         said or section.title, section.id)
+        for block in m.walk(section.blocks):
+            if isinstance(block, m.FigureBlock):
+                slides.append(self.figure_slide(self.brief.figure(block.figure_id), section))
+            elif is_table_shown(block):
+                slides += self.blocks.table_slides(block, section)
+            elif is_callout_shown(block):
+                slides += self.blocks.callout_slides(block, section)
+        if not slides:  # no key points, figures, tables or callouts: the opening, if any
+            lead = self.blocks.summary_items(section)
+            if lead:
+                slides += self.bullet_slides(PointsSlide, section.title, lead,
+                                             said or section.title, section.id)
         return slides
 
     def figure_slide(self, figure: m.Figure, section: m.Section) -> FigureSlide:
@@ -240,13 +252,13 @@ CALLOUT_SAID = 2  # sentences of a callout read out in the notes
 
 
 def _brief_only(brief: m.Brief, section: m.Section) -> str:
-    """A sentence for the notes naming what in ``section`` no slide shows: its numbered tables
-    (by label and caption) and its callouts (by title, with their opening sentences)."""
+    """A sentence for the notes naming what in ``section`` no slide shows: its unnumbered
+    tables and the callouts not marked for the deck (by title, with their opening sentences)."""
     said = []
     for block in m.walk(section.blocks):
-        if isinstance(block, m.Table) and block.number:
-            said.append(f"{block.label}, {plain_text(block.caption, brief).strip()}")
-        elif isinstance(block, m.Table):
+        if is_table_shown(block) or is_callout_shown(block):
+            continue  # on slides of their own
+        if isinstance(block, m.Table):
             said.append("a table")
         elif isinstance(block, m.Callout):
             text = " ".join(plain_text(b.spans, brief) for b in m.walk(block.blocks)
@@ -258,5 +270,3 @@ def _brief_only(brief: m.Brief, section: m.Section) -> str:
     return m.sentence("In the written brief this part also has " + "; ".join(said))
 
 
-def _figure_blocks(blocks):
-    return (block for block in m.walk(blocks) if isinstance(block, m.FigureBlock))

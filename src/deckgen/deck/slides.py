@@ -63,6 +63,20 @@ class ChartData:
     options: ChartOptions = DEFAULT_OPTIONS
 
 
+@dataclass(frozen=True)
+class TableData:
+    """One slide's part of a table, measured: the header row (repeated on every part), the
+    rows, their heights (the header's first) and the columns' widths in points, the cell size
+    and each column's alignment ("left", "center", "right" or "")."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    heights: tuple[float, ...]
+    widths: tuple[float, ...]
+    size: float
+    aligns: tuple[str, ...] = ()
+
+
 # ---- the slides: a base, one per form, one per kind (the figure slide is both) ----------------------------------------------
 
 @dataclass(frozen=True)
@@ -139,6 +153,45 @@ class FigureSlide(Slide):
 
 
 @dataclass(frozen=True)
+class TableSlide(Slide):
+    """A numbered table (or a part of one, "(cont.)"), a native table at the measured widths
+    and heights in the figure area, with a one-line caption ("Table 1. Source: ...")."""
+
+    table: TableData | None = None
+    caption: str = ""
+    caption_size: float = 14
+    label: str = ""
+    table_id: str = ""
+
+    kind: ClassVar[str] = "table"
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        table = self.table
+        return (*table.header, *(cell for row in table.rows for cell in row)) if table else ()
+
+
+@dataclass(frozen=True)
+class CalloutSlide(Slide):
+    """A callout marked for the deck: a box in the figure area, its heading in bold on one
+    fitted line (``heading_box``) over its paragraphs (``body_box``), fitted like bullets."""
+
+    callout_kind: str = ""
+    heading: str = ""
+    heading_size: float = 24
+    paragraphs: tuple[str, ...] = ()
+    body_size: float = 24
+    heading_box: Box | None = None
+    body_box: Box | None = None
+
+    kind: ClassVar[str] = "callout"
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (self.heading, *self.paragraphs)
+
+
+@dataclass(frozen=True)
 class TitleSlide(CoverSlide):
     kind: ClassVar[str] = "title"
 
@@ -187,6 +240,7 @@ class SlideKind:
     areas: Areas                 # in the default drawing
     footer: bool = True          # the footer and slide number (the covers carry none)
     title_floor: float = TITLE_FLOOR  # the least title size, which a template's box must hold
+    follows: str = ""            # a kind whose layout this one takes when the theme names only that
 
 
 SLIDE_KINDS: dict[str, SlideKind] = {kind.name: kind for kind in (
@@ -195,6 +249,8 @@ SLIDE_KINDS: dict[str, SlideKind] = {kind.name: kind for kind in (
     SlideKind("section", SectionSlide, "Section Header", COVER, DIVIDER_AREAS),
     SlideKind("points", PointsSlide, "Title and Content", BULLETS, CONTENT_AREAS),
     SlideKind("figure", FigureSlide, "Title Only", FIGURE, FIGURE_AREAS),
+    SlideKind("table", TableSlide, "Title Only", FIGURE, FIGURE_AREAS, follows="figure"),
+    SlideKind("callout", CalloutSlide, "Title Only", FIGURE, FIGURE_AREAS, follows="figure"),
     SlideKind("recommendations", RecommendationsSlide, "Title and Content", BULLETS, CONTENT_AREAS),
     SlideKind("references", ReferencesSlide, "Title and Content", BULLETS, CONTENT_AREAS),
     SlideKind("closing", ClosingSlide, "Title Slide", COVER, COVER_AREAS, footer=False, title_floor=COVER_FLOOR),
@@ -208,8 +264,15 @@ DEFAULT_GEOMETRY = Geometry(
 
 def layout_names(theme) -> dict[str, str]:
     """Layout name for each slide kind: the defaults, overridden by the ``deck.layouts`` of
-    ``theme`` (a :class:`deckgen.theme.Theme`, not imported: the theme's check imports this)."""
-    return {**LAYOUTS, **dict(theme.deck.get("layouts") or {})}
+    ``theme`` (a :class:`deckgen.theme.Theme`, not imported: the theme's check imports this); a
+    kind the theme does not name takes the layout of the kind it follows, if the theme names that
+    (table and callout slides take the figure slides' layout)."""
+    given = dict(theme.deck.get("layouts") or {})
+    names = {**LAYOUTS, **given}
+    for name, kind in SLIDE_KINDS.items():
+        if name not in given and kind.follows in given:
+            names[name] = given[kind.follows]
+    return names
 
 
 def default_geometry(theme) -> Geometry:

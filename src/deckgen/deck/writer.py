@@ -30,6 +30,7 @@ from ..errors import EnvironmentProblem
 from ..reproducible import build_stamp, normalise_office_zip
 from ..theme import Theme
 from . import oxml
+from .blockwriter import draw_callout, draw_table
 from .charts import add_chart, rgb
 from .geometry import LINE_SPACING, SLIDE_H, SLIDE_W, SPACE_AFTER, Box
 from .masters import choose_layouts, missing_layouts_problem
@@ -312,6 +313,8 @@ DRAWERS = {
     "section": _DeckWriter.cover,
     "points": _DeckWriter.bullets,
     "figure": _DeckWriter.figure,
+    "table": draw_table,
+    "callout": draw_callout,
     "recommendations": _DeckWriter.bullets,
     "references": _DeckWriter.bullets,
     "closing": _DeckWriter.cover,
@@ -326,5 +329,6 @@ def _property(text: str) -> str:
 
 def _plan_boxes(plan: Slide) -> list[Box]:
     areas = plan.areas
-    boxes = [areas.title, areas.body, areas.figure, areas.caption, plan.footer_box, plan.number_box]
+    boxes = [areas.title, areas.body, areas.figure, areas.caption, plan.footer_box, plan.number_box,
+             getattr(plan, "heading_box", None), getattr(plan, "body_box", None)]
     return [b for b in boxes if b is not None]

@@ -86,7 +86,7 @@ class _Loader:
         logo = self.logo(b.logo, doc.loc(("logo",))) if b.logo else None
         return m.Meta(
             title=b.title, short_title=b.short_title or b.title, subtitle=b.subtitle, date=b.date,
-            authors=tuple(m.Author(a.name, a.role) for a in b.authors),
+            authors=tuple(m.Author(a.name, a.role, a.affiliation, a.email, a.orcid) for a in b.authors),
             organisation=b.organisation, distribution=b.distribution, language=b.language,
             paper=b.paper, keywords=tuple(b.keywords), summary=b.summary, logo=logo,
             loc=doc.loc(),

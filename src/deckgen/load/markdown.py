@@ -264,7 +264,8 @@ class _Converter(BlockExtensions):
         if kind == "blockquote_open":
             parts = self.settled(parts)
             if parts and isinstance(parts[0], Alert):
-                return [m.Callout(parts[0].kind, parts[0].title, tuple(parts[1:]), loc)]
+                return [m.Callout(parts[0].kind, parts[0].title, tuple(parts[1:]), loc,
+                                  deck=parts[0].deck)]
             return [m.Quote(tuple(parts), loc)]
         if kind == "container_div_open":
             return self.div(block.token.info.strip(), self.settled(parts), loc)

@@ -32,6 +32,8 @@ HEADING_ID = re.compile(r"[ \t]*\{#(?:sec:)?([^\s{}]*)[^{}]*\}[ \t]*$")
 VALID_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 ALERT = re.compile(r"^\[!([A-Za-z]+)\][ \t]*(.*)$")
 DIV_CLASS = re.compile(r"^\{?\s*\.?callout-([a-z]+)\b")
+DECK_MARK = re.compile(r"[ \t]*\{\s*\.deck\s*\}[ \t]*$")  # "> [!NOTE] Title {.deck}"
+DIV_DECK = re.compile(r"(?:^|[\s{])\.deck(?=[\s}]|$)")          # "::: {.callout-note .deck}"
 DIV_TITLE = re.compile(r"""\btitle=(?:"([^"]*)"|'([^']*)'|(\S+?))\s*(?:\}|$|\s)""")
 NOTE_DEFINITION = r"(?m)^ {0,3}\[\^%s\]:"
 
@@ -52,6 +54,7 @@ class Alert:
 
     kind: str
     title: str
+    deck: bool = False  # marked for the deck with {.deck}
 
 
 class BlockExtensions:
@@ -119,7 +122,9 @@ class BlockExtensions:
                                or "one of " + ", ".join(known))
             return [self.paragraph(inline, loc)]
         rest = children[cut + 1:]
-        parts: list = [Alert(kind, match.group(2).strip())]
+        title = match.group(2).strip()
+        deck = DECK_MARK.search(title) is not None
+        parts: list = [Alert(kind, DECK_MARK.sub("", title).strip(), deck)]
         if rest:
             parts.append(m.Paragraph(self.spans.inlines(inline.copy(children=rest), loc), loc))
         return parts
@@ -140,7 +145,8 @@ class BlockExtensions:
         title_text = next((g for g in title.groups() if g is not None), "") if title else ""
         if not title_text and parts and isinstance(parts[0], m.Heading):
             title_text, parts = _plain(parts[0].spans), parts[1:]
-        return [m.Callout(kind, title_text.strip(), tuple(parts), loc)]
+        return [m.Callout(kind, title_text.strip(), tuple(parts), loc,
+                          deck=DIV_DECK.search(params) is not None)]
 
 
 def is_caption_row(row) -> bool:

@@ -8,6 +8,7 @@ points) ends in a clear error instead of minutes of text measuring or a thousand
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -25,6 +26,14 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 ID_EXPECTED = "lower-case letters, digits, '-' and '_'"
 URL_PATTERN = r"^(https?://\S+)?$"
 URL_EXPECTED = "an http:// or https:// address"
+EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+ORCID_URL = re.compile(r"^https?://(?:www\.)?orcid\.org/")
+PERSON_EXPECTED = {
+    "email": "an address such as jane.doe@example.org",
+    "orcid": "an ORCID iD as 0000-0002-1825-0097 (or https://orcid.org/0000-0002-1825-0097)",
+    "orcid_check": "the iD as the person's ORCID record shows it",
+}
 
 MAX_SECTIONS = 60
 MAX_KEY_POINTS = 30          # per section
@@ -54,6 +63,38 @@ class _Strict(BaseModel):
 class AuthorIn(_Strict):
     name: str = Field(min_length=1, max_length=200)
     role: str = _text(200)
+    affiliation: str = _text(300)
+    email: str = _text(254)
+    orcid: str = _text(60)   # 0000-0002-1825-0097, or https://orcid.org/0000-0002-1825-0097
+
+    @field_validator("email")
+    @classmethod
+    def _an_address(cls, email: str) -> str:
+        if email and not EMAIL.fullmatch(email):
+            raise PydanticCustomError("email", "invalid e-mail address {value}", {"value": repr(email[:80])})
+        return email
+
+    @field_validator("orcid")
+    @classmethod
+    def _an_orcid(cls, orcid: str) -> str:
+        if not orcid:
+            return orcid
+        bare = ORCID_URL.sub("", orcid)
+        if not ORCID.fullmatch(bare):
+            raise PydanticCustomError("orcid", "invalid ORCID iD {value}", {"value": repr(orcid[:80])})
+        if orcid_check_digit(bare[:-1].replace("-", "")) != bare[-1]:
+            raise PydanticCustomError("orcid_check", "ORCID iD {value} does not end in its check "
+                                      "digit, so it holds a typing mistake", {"value": repr(orcid[:80])})
+        return bare
+
+
+def orcid_check_digit(digits: str) -> str:
+    """The last character of an ORCID iD from its first 15 digits (ISO 7064 MOD 11-2)."""
+    total = 0
+    for digit in digits:
+        total = (total + int(digit)) * 2
+    value = (12 - total % 11) % 11
+    return "X" if value == 10 else str(value)
 
 
 class ReferenceIn(_Strict):
@@ -180,6 +221,9 @@ def _record(err: dict, model: type[BaseModel], doc: YamlDoc, problems: Collector
         problems.error(doc.loc(path), f"{ctx['date']} is outside the years {FIRST_DATE.year} to "
                        f"{LAST_DATE.year}", field, "the deck is a zip file, whose entry times "
                        "hold only those years")
+        return
+    if kind in PERSON_EXPECTED:
+        problems.error(doc.loc(path), err["msg"], field, PERSON_EXPECTED[kind])
         return
     if kind == "finite_number":
         problems.error(doc.loc(path), "should be a finite number", field, "not .inf or .nan")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .. import model as m
 from ..errors import Loc
+from .deck_content import warn_without_key_points
 from .files import SourceFiles
 from .markdown import parse_blocks
 from .markdown_limits import Budget
@@ -142,5 +143,7 @@ class SectionReader:
                               first_table=self.tables + 1)
         self.tables += sum(1 for b in m.walk(blocks) if isinstance(b, m.Table) and b.number)
         self.incomplete |= self.markdown_budget.passed  # later Markdown is not read
-        return m.Section(section_id, sec.title, tuple(sec.key_points), sec.notes.strip(),
-                         sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck)
+        section = m.Section(section_id, sec.title, tuple(sec.key_points), sec.notes.strip(),
+                            sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck)
+        warn_without_key_points(section, self.problems)
+        return section

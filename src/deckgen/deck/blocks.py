@@ -1,0 +1,168 @@
+"""The slides a section's blocks give besides its key points: numbered tables, callouts marked
+for the deck, and for a section with no key points a summary of its opening.
+
+- A numbered table (``Table: caption {#tbl:id}``, or a ``kind: table`` figure file) becomes a
+  native table on a table slide titled with its caption, "Table 1. Source: ..." on the caption
+  line; a long table continues on further slides, "(cont.)", its header row repeated
+  (:mod:`deckgen.deck.tables` fits it). Its notes read the caption and say how many rows each
+  slide shows.
+- A callout marked for the deck (``> [!IMPORTANT] Key fact {.deck}``, ``::: {.callout-note .deck}``)
+  becomes a callout slide: a box with its heading and text, fitted like bullets and continued
+  when long. Unmarked callouts and unnumbered tables are named in the section's notes.
+- A section with no key points shows its figures, tables and callouts; with none of those, its
+  opening sentences (:data:`SUMMARY_SENTENCES`) as bullets; with no text at all, no slide (the
+  loader warns of both, naming the file). No slide is ever a title alone.
+
+:class:`BlockPlanner` is given the planner's fitter, boxes and title size.
+"""
+
+from __future__ import annotations
+
+from .. import model as m
+from ..load.markdown import plain_text
+from .fit import Fitter, sentences
+from .geometry import CAPTION_SIZES, SUBTITLE_SIZES, TITLE_FLOOR, Box
+from .slides import Bullet, CalloutSlide, TableSlide
+from .tables import TableFitter
+
+CONTINUED = " (cont.)"
+SUMMARY_SENTENCES = 3   # opening sentences shown for a section with no key points
+CALLOUT_HEADING = 44.0  # points: the callout's heading line, above its text
+CALLOUT_PAD = 12.0      # points between the callout box's edge and its text
+
+
+def is_table_shown(block) -> bool:
+    """Whether the deck shows ``block`` on slides of its own (a numbered table)."""
+    return isinstance(block, m.Table) and bool(block.number)
+
+
+def is_callout_shown(block) -> bool:
+    return isinstance(block, m.Callout) and block.deck
+
+
+def opening_text(brief: m.Brief, section: m.Section) -> str:
+    """The section's opening paragraph (in a list or a quote too), else its first heading; ""
+    when it has no text."""
+    headings = []
+    for block in m.walk(section.blocks):
+        if isinstance(block, m.Paragraph):
+            text = plain_text(block.spans, brief).strip()
+            if text:
+                return text
+        elif isinstance(block, m.Heading):
+            headings.append(plain_text(block.spans, brief).strip())
+    return next((h for h in headings if h), "")
+
+
+class BlockPlanner:
+    def __init__(self, brief: m.Brief, fit: Fitter, where, title_size: float):
+        self.brief, self.fit, self.where, self.title_size = brief, fit, where, title_size
+        self.tables = TableFitter(fit)
+
+    def title(self, text: str, box: Box, index: int = 0) -> tuple[str, float]:
+        return self.fit.fit_title(text, box, self.title_size, TITLE_FLOOR,
+                                  suffix=CONTINUED if index else "")
+
+    # ---- tables ----
+    def table_slides(self, table: m.Table, section: m.Section) -> list[TableSlide]:
+        where = self.where(TableSlide.kind)
+        areas = where["areas"]
+        caption_text = plain_text(table.caption, self.brief).strip()
+        header = [plain_text(cell, self.brief).strip() for cell in table.header]
+        rows = [[plain_text(cell, self.brief).strip() for cell in row] for row in table.rows]
+        line = f"{table.label}. Source: {table.source}" if table.source else f"{table.label}."
+        caption, caption_size = self.fit.fit_one_line(line, areas.caption, CAPTION_SIZES)
+        pages = self.tables.fit_table(header, rows, areas.figure, table.aligns)
+        title_text = caption_text or table.label
+        slides = []
+        for index, page in enumerate(pages):
+            shown, size = self.title(title_text, areas.title, index)
+            said = self.table_notes(table, caption_text, page, index, len(pages), len(rows))
+            slides.append(TableSlide(shown, said, title_size=size, table=page, caption=caption,
+                                     caption_size=caption_size, label=table.label,
+                                     table_id=table.id, section_id=section.id,
+                                     full_title=title_text, **where))
+        return slides
+
+    def table_notes(self, table: m.Table, caption: str, page, index: int, count: int, rows: int) -> str:
+        lead = (f"{table.label}: {m.sentence(caption)}" if caption else f"{table.label}.")
+        if table.source:
+            lead += f" Source: {m.sentence(table.source)}"
+        if count == 1:
+            return f"{lead} {rows} rows under the headings {_listed(page.header)}."
+        if index == 0:
+            return (f"{lead} The table runs over {count} slides; this one shows {len(page.rows)} "
+                    f"rows under the headings {_listed(page.header)}.")
+        first = page.rows[0][0] if page.rows and page.rows[0] else ""
+        return f"{table.label}, continued ({index + 1} of {count}): {len(page.rows)} more rows" + (
+            f", from {first}." if first else ".")
+
+    # ---- callouts ----
+    def callout_slides(self, callout: m.Callout, section: m.Section) -> list[CalloutSlide]:
+        where = self.where(CalloutSlide.kind)
+        areas = where["areas"]
+        box = areas.figure
+        inner = Box(box.x + CALLOUT_PAD, box.y + CALLOUT_PAD, box.w - 2 * CALLOUT_PAD,
+                    box.h - 2 * CALLOUT_PAD)
+        heading_box = Box(inner.x, inner.y, inner.w, CALLOUT_HEADING)
+        body_box = Box(inner.x, inner.y + CALLOUT_HEADING, inner.w, inner.h - CALLOUT_HEADING)
+        heading, heading_size = self.fit.fit_title(callout.heading, heading_box, 24.0, 20.0,
+                                                   max_lines=1)  # measured bold, as drawn
+        paragraphs = [Bullet(text) for text in _callout_paragraphs(self.brief, callout)]
+        if not paragraphs:
+            paragraphs = [Bullet(callout.heading)]
+        pages, size, _ = self.fit.paginate(paragraphs, body_box, self.fit.body_sizes())
+        slides = []
+        for index, page in enumerate(pages):
+            shown, title_size = self.title(section.title, areas.title, index)
+            said = " ".join(m.sentence(b.text) for b in page)
+            said = f"{callout.heading}: {said}" if index == 0 else f"{callout.heading}, continued: {said}"
+            slides.append(CalloutSlide(shown, said, title_size=title_size, callout_kind=callout.kind,
+                                       heading=heading, heading_size=heading_size,
+                                       paragraphs=tuple(b.text for b in page), body_size=size,
+                                       heading_box=heading_box, body_box=body_box,
+                                       section_id=section.id, full_title=section.title, **where))
+        return slides
+
+    # ---- a section with nothing else to show ----
+    def summary_items(self, section: m.Section) -> list[Bullet]:
+        """The opening sentences of ``section`` as bullets; none when it has no text."""
+        lead = sentences(opening_text(self.brief, section))[:SUMMARY_SENTENCES]
+        return [Bullet(text) for text in lead]
+
+
+def people_line(fit: Fitter, authors, box: Box) -> str:
+    """The title slide's line of authors, "Jane Doe, Example Institute · ...", shortened with
+    "…" to one line of ``box`` at the least cover size (the notes name everyone)."""
+    line = " · ".join(a.byline for a in authors)
+    return fit.fit_one_line(line, box, (SUBTITLE_SIZES[-1],))[0] if line else ""
+
+
+def people_notes(authors) -> str:
+    """The authors as the notes say them, with their roles, e-mail addresses and ORCID iDs."""
+    said = []
+    for a in authors:
+        extra = [x for x in (a.role, a.affiliation, a.email, a.orcid and f"ORCID {a.orcid}") if x]
+        said.append(f"{a.name} ({', '.join(extra)})" if extra else a.name)
+    return m.sentence("By " + "; ".join(said)) if said else ""
+
+
+def _callout_paragraphs(brief: m.Brief, callout: m.Callout) -> list[str]:
+    """The callout's text, a paragraph per paragraph or list item (lists flattened)."""
+    out = []
+    for block in m.walk(callout.blocks):
+        if isinstance(block, (m.Paragraph, m.Heading)):
+            text = plain_text(block.spans, brief).strip()
+            if text:
+                out.append(text)
+        elif isinstance(block, m.CodeBlock) and block.text.strip():
+            out.append(" ".join(block.text.split()))
+    return out
+
+
+def _listed(cells) -> str:
+    named = [c for c in cells if c]
+    if not named:
+        return "none"
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+

@@ -1,0 +1,92 @@
+"""Draw table and callout slides (:mod:`deckgen.deck.blocks` planned them) with python-pptx.
+
+A table is a native PowerPoint table at exactly the column widths and row heights the plan
+measured, its cell margins, font, size and alignment set explicitly (the header row bold); in
+the default drawing the header wears the theme's primary colour and the rows alternate with its
+light one, in a reference template its own table style shows. The table gets alt text (its
+label and caption) and its label as its name. A callout is a box in the figure area (the theme's
+light ground with a coloured bar on its left in the default drawing) holding its heading in
+bold over its text, each in a text box placed where the plan measured it.
+"""
+
+from __future__ import annotations
+
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Pt
+
+from . import oxml
+from .geometry import LINE_SPACING, SPACE_AFTER, Box
+from .oxml import clean
+from .slides import CalloutSlide, TableSlide
+from .tables import CELL_MARGINS
+
+ALIGNS = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
+BAR = 8.0  # points: the callout box's coloured bar
+STRONG_CALLOUTS = ("important", "warning", "caution")  # barred in the accent colour
+
+
+def draw_table(writer, slide, plan: TableSlide) -> None:
+    writer.title(slide, plan)
+    data, box = plan.table, plan.areas.figure
+    rows, columns = 1 + len(data.rows), len(data.widths)
+    frame = slide.shapes.add_table(rows, columns, Pt(box.x), Pt(box.y), Pt(sum(data.widths)),
+                                   Pt(sum(data.heights)))
+    frame.name = plan.label
+    oxml.set_alt_text(frame, f"{plan.label}: {plan.full_title}", plan.full_title)
+    table = frame.table
+    table.first_row = True
+    table.horz_banding = not writer.styled
+    for index, width in enumerate(data.widths):
+        table.columns[index].width = Pt(width)
+    for index, height in enumerate(data.heights):
+        table.rows[index].height = Pt(height)
+    for r, cells in enumerate((data.header, *data.rows)):
+        for c, text in enumerate(cells):
+            _cell(writer, table.cell(r, c), text, data.size, header=r == 0, stripe=r % 2 == 0,
+                  align=ALIGNS.get(data.aligns[c] if c < len(data.aligns) else "", PP_ALIGN.LEFT))
+    caption = writer.shape(slide, "caption", plan.areas.caption, "Source")
+    writer.fill(caption, [plan.caption], plan.caption_size, colour="muted")
+
+
+def _cell(writer, cell, text: str, size: float, header: bool, stripe: bool, align) -> None:
+    cell.margin_left, cell.margin_top, cell.margin_right, cell.margin_bottom = (
+        Pt(v) for v in CELL_MARGINS)
+    cell.vertical_anchor = MSO_ANCHOR.TOP
+    if writer.styled:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = writer.colour("primary" if header else
+                                                 "light" if stripe else "background")
+    frame = cell.text_frame
+    frame.word_wrap = True
+    para = frame.paragraphs[0]
+    para.line_spacing = LINE_SPACING
+    para.space_before = Pt(0)
+    para.space_after = Pt(0)
+    para.alignment = align
+    para._p.get_or_add_pPr().set("hangingPunct", "0")
+    run = para.add_run()
+    run.text = clean(text)
+    font = run.font
+    font.size = Pt(size)
+    font.name = writer.font
+    font.bold = header
+    if writer.styled:
+        font.color.rgb = writer.colour("background" if header else "text")
+    oxml.set_east_asian_font(run._r.get_or_add_rPr(), writer.cjk_font)
+
+
+def draw_callout(writer, slide, plan: CalloutSlide) -> None:
+    writer.title(slide, plan)
+    box = plan.areas.figure
+    if writer.styled:
+        writer.rect(slide, box, "light")
+        colour = "accent" if plan.callout_kind in STRONG_CALLOUTS else "primary"
+        writer.rect(slide, Box(box.x, box.y, BAR, box.h), colour)
+    heading = writer.shape(slide, "callout-heading", plan.heading_box, "Callout heading")
+    writer.fill(heading, [plan.heading], plan.heading_size, colour="primary", bold=True,
+                anchor=MSO_ANCHOR.MIDDLE)
+    body = writer.shape(slide, "callout-body", plan.body_box, "Callout")
+    writer.fill(body, list(plan.paragraphs), plan.body_size)
+    for para in body.text_frame.paragraphs[:-1]:
+        para.space_after = Pt(plan.body_size * SPACE_AFTER)
+
