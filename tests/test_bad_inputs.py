@@ -96,7 +96,8 @@ SECTION_BODY_LINE = 10  # the first line appended to the section after a blank l
 CASES = [
     # ---- YAML: what the parser must refuse ----
     Case("duplicate-key", {BRIEF: append("title: Again\n")},
-         'source/brief.yaml:11:1: duplicate key "title" (each key once; it is first set at line 1)'),
+         "source/brief.yaml:11:1: 'title' is set twice in the same place (keep one of the two "
+         "'title:' lines, here and at line 1, and delete the other)"),
     Case("python-tag", {BRIEF: append("x: !!python/object/apply:os.system [ls]\n")},
          "source/brief.yaml:11:4: YAML tag '!!python/object/apply:os.system' is not allowed"),
     Case("binary-tag", {BRIEF: replace("title: A minimal brief", "title: !!binary aGVsbG8=")},
@@ -110,7 +111,7 @@ CASES = [
     Case("complex-key", {BRIEF: append("? [a, b]\n: c\n")},
          "source/brief.yaml:11:3: a key must be plain text"),
     Case("impossible-date", {BRIEF: replace("2026-01-15", "2026-02-30")},
-         "source/brief.yaml:2:7: date: should be a valid date"),
+         "source/brief.yaml:2:7: date: '2026-02-30' is not a date: February 2026 has 28 days"),
     Case("not-a-mapping", {BRIEF: "- just\n- a list\n"},
          "source/brief.yaml:1:1: expected a mapping of keys to values"),
     Case("unclosed-quote", {BRIEF: replace("title: A minimal brief", 'title: "A minimal brief')},

@@ -47,7 +47,7 @@ def with_theme(make_project, minimal_files, old: str, new: str):
     assert old in theme
     minimal_files["templates/theme.yaml"] = theme.replace(old, new, 1)
     project = make_project(minimal_files)
-    return project, f"{project.root}/templates/theme.yaml"
+    return project, "templates/theme.yaml"
 
 
 def test_a_list_where_a_theme_group_belongs_is_named_at_its_line(make_project, minimal_files, capsys):

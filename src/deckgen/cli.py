@@ -120,7 +120,7 @@ def _echo_template_info(project) -> None:
         click.echo("no reference template (templates/reference.pptx or reference.potx): the deck "
                    "is drawn from the theme")
         return
-    click.echo(template_listing(load_theme(project.template_file("theme.yaml")), project.reference_deck))
+    click.echo(template_listing(load_theme(project.template_file("theme.yaml"), project.root), project.reference_deck))
 
 
 @cli.command()

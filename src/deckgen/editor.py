@@ -73,6 +73,7 @@ def value_schema(check) -> dict:
                     "items": {"type": "string", "pattern": theme._COLOUR.pattern}},
         "_font": {"type": "string", "pattern": theme._FONT_NAME.pattern},
         "_size": {"type": "number", "minimum": theme.MIN_SIZE, "maximum": theme.MAX_SIZE},
+        "_title_size": {"type": "number", "minimum": theme.TITLE_FLOOR, "maximum": theme.MAX_SIZE},
         "_dividers": {"anyOf": [{"type": "boolean"},
                                 {"enum": [*theme.DIVIDER_CHOICES, *theme.DIVIDER_ALIASES]}]},
         "_layouts": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},

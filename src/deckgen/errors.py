@@ -86,10 +86,16 @@ class SourceError(DeckgenError):
         super().__init__(self.report())
 
     def report(self) -> str:
+        """Every problem, then how many errors there are: in the source, and in the theme when
+        it is broken too (its problems name the theme file)."""
         errors = [p for p in self.problems if not p.warning]
         lines = [p.format(self.root) for p in self.problems]
+        in_theme = sum(1 for p in errors if p.loc.file.endswith("theme.yaml")
+                       and not p.loc.file.startswith("source/"))
         noun = "error" if len(errors) == 1 else "errors"
-        lines.append(f"{len(errors)} {noun} in the source; nothing was written.")
+        where = (f" ({len(errors) - in_theme} in the source, {in_theme} in the theme)" if in_theme
+                 else " in the source")
+        lines.append(f"{len(errors)} {noun}{where}; nothing was written.")
         return "\n".join(lines)
 
 
@@ -127,8 +133,42 @@ class Collector:
 
 
 def did_you_mean(word: str, options) -> str:
-    """"did you mean 'x'?" for the closest of ``options``, or "" when none is close."""
-    import difflib
+    """"did you mean 'x'?" for the option closest to ``word``, or "" when none is close.
 
-    hint = difflib.get_close_matches(word, [str(o) for o in options], n=1)
-    return f"did you mean '{hint[0]}'?" if hint else ""
+    Close means a slip of the keys: at most one letter added, dropped, changed or two swapped in
+    a word of up to 5 characters, two up to 10, three beyond (case, '-' and '_' aside), and fewer
+    than half the letters. A word
+    merely sharing letters with an option (file and title, sort and source) gets no suggestion:
+    a wrong one misleads more than none."""
+    typed = _folded(str(word))
+    best, best_distance = "", None
+    limit = 1 if len(typed) <= 5 else 2 if len(typed) <= 10 else 3
+    for option in options:
+        distance = _edits(typed, _folded(str(option)), limit)
+        if (distance <= limit and 2 * distance < max(len(typed), len(str(option)))
+                and (best_distance is None or distance < best_distance)):
+            best, best_distance = str(option), distance
+    return f"did you mean '{best}'?" if best_distance is not None else ""
+
+
+def _folded(text: str) -> str:
+    return text.lower().replace("-", "_")
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Letters added, dropped, changed or swapped with a neighbour to turn ``a`` into ``b``
+    (limit + 1 as soon as it is sure to be more than ``limit``)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before, row = None, list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, other in enumerate(b, start=1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (char != other))
+            if (before is not None and i > 1 and j > 1 and char == b[j - 2]
+                    and a[i - 2] == other):
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, row = row, current
+    return row[-1]

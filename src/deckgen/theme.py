@@ -20,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .deck.geometry import TITLE_FLOOR
 from .deck.slides import SLIDE_KINDS
-from .errors import EnvironmentProblem, Loc, did_you_mean
+from .errors import EnvironmentProblem, Loc, Problem, did_you_mean
 from .load.yamlsrc import YamlProblem, load_yaml
 from .text import printable
 
@@ -69,10 +70,15 @@ def _font(value) -> str:
     return "" if isinstance(value, str) and _FONT_NAME.match(value) else "a font family name"
 
 
-def _size(value) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and MIN_SIZE <= value <= MAX_SIZE:
+def _size(value, least: float = MIN_SIZE, why: str = "") -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and least <= value <= MAX_SIZE:
         return ""
-    return f"a size in points, {MIN_SIZE} to {MAX_SIZE}"
+    return f"a size in points, {least:g} to {MAX_SIZE}{why}"
+
+
+def _title_size(value) -> str:
+    """A slide title's size: long titles shrink to TITLE_FLOOR, so it may not start below it."""
+    return _size(value, TITLE_FLOOR, f": long titles shrink to {TITLE_FLOOR:g} pt, never below")
 
 
 def _dividers(value) -> str:
@@ -125,30 +131,57 @@ SCHEMA: dict[str, Group] = {
                      extra=_colour, extra_name=_COLOUR_NAME),
     "fonts": Group({name: _font for name in
                     ("serif", "sans", "cjk_serif", "cjk_sans", "deck", "deck_metrics", "deck_cjk")}),
-    "sizes": Group({name: _size for name in ("deck_title", "deck_body", "deck_min_body")}),
+    "sizes": Group({"deck_title": _title_size, "deck_body": _size, "deck_min_body": _size}),
     "deck": Group({"section_dividers": _dividers, "layouts": _layouts, "master": _master},
                   optional=("section_dividers", "layouts", "master"), required=False),
 }
 
 
-def load_theme(path: Path) -> Theme:
-    """Read and check a theme file; a broken theme is an environment problem (exit code 2)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        doc = load_yaml(text, str(path))
-    except (OSError, UnicodeDecodeError, YamlProblem) as exc:
-        raise EnvironmentProblem(f"{path}: cannot read the theme: {exc}") from None
-    problems = _ThemeCheck(doc).problems()
-    if problems:
-        lines = [f"{loc}: {message}" + _excerpt(text, loc) for loc, message in problems]
+class ThemeError(EnvironmentProblem):
+    """The theme is broken: every problem found in it, each at its file and line (exit code 2).
+
+    ``problems`` lets a check that also finds the source in error report both at once."""
+
+    def __init__(self, problems: list[Problem], text: str = ""):
+        self.problems = problems
+        lines = [p.format() + _excerpt(text, p.loc) for p in problems]
         noun = "error" if len(problems) == 1 else "errors"
         lines.append(f"{len(problems)} {noun} in the theme; nothing was written.")
-        raise EnvironmentProblem("\n".join(lines))
+        super().__init__("\n".join(lines))
+
+
+def load_theme(path: Path, root: Path | None = None) -> Theme:
+    """Read and check a theme file; raise :class:`ThemeError` naming every problem in it.
+
+    Its problems name the file by its path under ``root`` (the project), as the source's do."""
+    name = _shown_path(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ThemeError([Problem(Loc(name), f"cannot read the theme: {exc}")]) from None
+    try:
+        doc = load_yaml(text, name)
+    except YamlProblem as exc:
+        raise ThemeError([Problem(exc.loc, exc.message, expected=exc.expected)], text) from None
+    found = [Problem(p.loc, p.message, expected=p.expected) for p in doc.duplicates]
+    found += [Problem(loc, message) for loc, message in _ThemeCheck(doc).problems()]
+    if found:
+        raise ThemeError(sorted(found, key=lambda p: (p.loc.line, p.loc.col)), text)
     data = doc.data
     deck = dict(data.get("deck") or {})
     if "section_dividers" in deck:
         deck["section_dividers"] = _divider_choice(deck["section_dividers"])
     return Theme(data["colours"], data["fonts"], data["sizes"], path, deck)
+
+
+def _shown_path(path: Path, root: Path | None) -> str:
+    """``templates/theme.yaml`` for a project's theme; deckgen's own by its full path."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
 
 
 def _divider_choice(value) -> str:
@@ -194,8 +227,7 @@ class _ThemeCheck:
                 self.group(name, group, data[name])
             elif group.required:
                 self.add((), f"theme lacks the group {name} (expected keys: {', '.join(group.keys)})")
-        if not self.found:
-            self.cross_checks(data)
+        self.cross_checks(data)
         return sorted(self.found, key=lambda found: (found[0].line, found[0].col))
 
     def group(self, name: str, group: Group, values) -> None:
@@ -234,11 +266,14 @@ class _ThemeCheck:
                 self.unknown(("deck", "layouts", kind), "slide kind", SLIDE_KINDS)
 
     def cross_checks(self, data: dict) -> None:
-        sizes = data["sizes"]
-        if sizes["deck_min_body"] > sizes["deck_body"]:
-            self.add(("sizes", "deck_min_body"),
-                     f"theme sizes.deck_min_body is {sizes['deck_min_body']!r}, larger than "
-                     f"sizes.deck_body ({sizes['deck_body']!r}) (expected at most deck_body)")
+        sizes = data.get("sizes")
+        if not isinstance(sizes, dict) or any(_size(sizes.get(k)) for k in ("deck_body", "deck_min_body")):
+            return  # the sizes themselves are in error, and said so
+        if sizes["deck_min_body"] > sizes["deck_body"]:  # body text would start at deck_min_body
+            self.add(("sizes", "deck_body"),
+                     f"theme sizes.deck_body is {sizes['deck_body']!r}, below sizes.deck_min_body "
+                     f"({sizes['deck_min_body']!r}), the smallest body text the deck sets (expected "
+                     f"deck_body of {sizes['deck_min_body']!r} or more, or a smaller deck_min_body)")
 
     def value(self, path: tuple, check: Check, value) -> None:
         expected = check(value)

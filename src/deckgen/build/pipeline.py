@@ -64,14 +64,24 @@ def validate(project: Project, strict: bool = False):
 def load(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[Problem]]:
     """The brief and the theme, checked but for the deck's parity (see :func:`checked_plans`)."""
     from ..load.loader import load_project
-    from ..theme import load_theme
+    from ..theme import ThemeError, load_theme
 
-    brief = load_project(project.root)
+    try:  # a broken theme is reported with the source's problems, when there are any
+        theme, theme_error = load_theme(project.template_file("theme.yaml"), project.root), None
+    except ThemeError as exc:
+        theme, theme_error = None, exc
+    in_theme = theme_error.problems if theme_error else []
+    try:
+        brief = load_project(project.root)
+    except SourceError as exc:
+        raise SourceError([*exc.problems, *in_theme], project.root) from None
     warnings = list(brief.warnings)
     if strict and warnings:
         promoted = [Problem(w.loc, w.message, w.field, w.expected) for w in warnings]
-        raise SourceError(promoted, project.root)
-    return brief, load_theme(project.template_file("theme.yaml")), warnings
+        raise SourceError([*promoted, *in_theme], project.root)
+    if theme_error is not None:
+        raise theme_error
+    return brief, theme, warnings
 
 
 # ---- the build ---------------------------------------------------------------------------------

@@ -122,6 +122,8 @@ class SourceFiles:
             return None
         for loc in doc.cleaned:
             self.problems.warn(loc, CLEANED)
+        for duplicate in doc.duplicates:
+            self.problems.error(duplicate.loc, duplicate.message, expected=duplicate.expected)
         return doc
 
     def source_path(self, name: str, loc: Loc, field: str) -> Path | None:

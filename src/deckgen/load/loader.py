@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import NoReturn
 
 from .. import model as m
 from ..errors import Collector, Loc, SourceError, UsageProblem, did_you_mean
@@ -35,9 +36,9 @@ from .figures import FigureReader
 from .files import MAX_YAML_BYTES, SourceFiles, shown
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
 from .references import merge_references
-from .schema import BriefIn, validate
+from .schema import MAX_SECTIONS, BriefIn, validate
 from .sections import SectionReader
-from .yamlsrc import YamlDoc
+from .yamlsrc import YamlDoc, YamlProblem, load_yaml
 
 
 def load_project(root: Path) -> m.Brief:
@@ -59,7 +60,7 @@ class _Loader:
         doc = self.files.yaml(text, brief_path) if text is not None else None
         brief_in = validate(BriefIn, doc, self.problems) if doc else None
         if brief_in is None:
-            raise SourceError(self.problems.problems, self.root)
+            self.check_without_brief(text, doc)
         meta = self.meta(brief_in, doc)
         references, aliases = merge_references(brief_in.references, doc, self.problems)
         section_reader = SectionReader(self.files)
@@ -77,6 +78,28 @@ class _Loader:
                        reference_aliases=tuple(aliases.items()),
                        warnings=tuple(self.problems.warnings),
                        source_digests=tuple(sorted(self.files.read_digests.items())))
+
+    def check_without_brief(self, text: str | None, doc: YamlDoc | None) -> NoReturn:
+        """``brief.yaml`` is in error: check the sections it lists (or, when its ``sections:``
+        cannot be read, every file in ``sections/``) and the figures they place all the same,
+        then report every problem. Citations are not checked: the references may be unread."""
+        reader = SectionReader(self.files)
+        listed = _listed_sections(doc) if doc is not None else None
+        if listed is None and text is not None:
+            listed = _sections_entry(text, self.files.rel(self.files.source / "brief.yaml"))
+        if listed is not None:
+            sections = reader.sections(*listed)
+        else:
+            self.problems.warn(Loc(self.files.rel(self.files.source / "brief.yaml")), (
+                "the list cannot be read, so every file in source/sections/ was checked, in name "
+                "order"), "sections")
+            sections = reader.all_in_folder()
+        figure_reader = FigureReader(self.files)
+        figures = figure_reader.figures(sections, incomplete=True)
+        # whether '#references' leads somewhere is unknown: take it that it does
+        self.check_crossrefs(sections, figures, ("unread",), self.targets(sections),
+                             figure_reader.broken_figures)
+        raise SourceError(self.problems.problems, self.root)
 
     def no_brief(self) -> None:
         raise UsageProblem(f"{self.files.rel(self.files.source / 'brief.yaml')}: no brief file here "
@@ -191,6 +214,32 @@ def _spans(blocks):
                 yield span
                 if isinstance(span, m.Footnote):
                     yield from span.spans
+
+
+def _listed_sections(doc: YamlDoc) -> tuple[list[str], YamlDoc] | None:
+    """``sections:`` of a brief that is otherwise in error, when it is a list of texts."""
+    data = doc.data
+    ids = data.get("sections") if isinstance(data, dict) else None
+    if isinstance(ids, list) and ids and all(isinstance(i, str) for i in ids):
+        return ids[:MAX_SECTIONS], doc
+    return None
+
+
+def _sections_entry(text: str, file: str) -> tuple[list[str], YamlDoc] | None:
+    """``sections:`` read on its own from a brief.yaml that is not valid YAML: the line
+    ``sections:`` and the indented lines after it."""
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if re.match(r"sections[ \t]*:", line)), None)
+    if start is None:
+        return None
+    end = start + 1
+    while end < len(lines) and re.match(r"([ \t]|-[ \t]|#|$)", lines[end]):
+        end += 1
+    try:
+        doc = load_yaml("\n".join(lines[start:end]) + "\n", file, line_offset=start)
+    except YamlProblem:
+        return None
+    return _listed_sections(doc)
 
 
 def slugify(text: str) -> str:

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from ..errors import Collector, did_you_mean
 from ..figures.kinds import KINDS
+from .value_hints import value_hint
 from .yamlsrc import YamlDoc
 
 MAX_ID_CHARS = 80            # a section, figure or reference id (section and figure ids name files)
@@ -216,6 +217,10 @@ def _record(err: dict, model: type[BaseModel], doc: YamlDoc, problems: Collector
     if kind == "too_long":
         problems.error(doc.loc(path), f"too many items ({ctx.get('actual_length', 0):,})", field,
                        f"at most {ctx.get('max_length', 0):,}")
+        return
+    hint = value_hint(err, str(path[-1]) if path else "")
+    if hint is not None:
+        problems.error(doc.loc(path), hint[0], field, hint[1])
         return
     if kind == "date_range":
         problems.error(doc.loc(path), f"{ctx['date']} is outside the years {FIRST_DATE.year} to "

@@ -27,7 +27,8 @@ from .deck_content import warn_without_key_points
 from .files import SourceFiles
 from .markdown import parse_blocks
 from .markdown_limits import Budget
-from .schema import SectionIn, validate
+from .schema import MAX_ID_CHARS, MAX_SECTIONS, SectionIn, validate
+from .yaml_hints import front_matter_end
 from .yamlsrc import YamlDoc, split_front_matter
 
 MAX_MARKDOWN_BYTES = 200_000      # one section (about 30,000 words)
@@ -36,6 +37,7 @@ LONG_KEY_POINT = 160  # characters: about two lines of a slide bullet at 28 pt
 
 
 MAX_UNLISTED_WARNINGS = 20  # one warning per unlisted section file, at most
+_FIRST_KEY = re.compile(r"^(title|key_points|notes|kind|id|deck)[ \t]*:")  # front matter with no '---'
 
 
 class SectionReader:
@@ -48,6 +50,7 @@ class SectionReader:
         self.markdown_budget = Budget()  # blocks, footnotes, cells: all sections together
         self.incomplete = False  # a section could not be read: "never cited/placed" may be wrong
         self.tables = 0  # captioned tables numbered so far
+        self.broken: set[str] = set()  # sections whose front matter is in error (prose checked)
 
     def sections(self, ids: list[str], doc: YamlDoc) -> tuple[m.Section, ...]:
         out = []
@@ -58,6 +61,9 @@ class SectionReader:
                 self.problems.error(loc, f"section '{section_id}' is listed twice", "sections")
                 continue
             seen.add(section_id)
+            if len(section_id) > MAX_ID_CHARS:  # reported by the schema; it names no file
+                self.incomplete = True
+                continue
             if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", section_id):
                 self.problems.error(loc, f"invalid section id '{section_id[:80]}'", "sections",
                                     "lower-case letters, digits, '-' and '_'")
@@ -72,6 +78,20 @@ class SectionReader:
         self.warn_unlisted(seen)
         return self.numbered(out, doc, ids)
 
+    def all_in_folder(self) -> tuple[m.Section, ...]:
+        """Every file in ``sections/``, in name order: what is checked when ``brief.yaml`` cannot
+        say which sections there are, so that their problems are reported in the same run."""
+        folder = self.files.source / "sections"
+        paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        out = []
+        for path in paths[:MAX_SECTIONS]:
+            section = self.section(path.stem, path, Loc(self.files.rel(path), 1, 1))
+            if section is None:
+                self.incomplete = True
+            else:
+                out.append(section)
+        return self.numbered(out, None, [])
+
     def warn_unlisted(self, listed: set[str]) -> None:
         """A section file that ``sections:`` does not list reaches neither output: say so."""
         folder = self.files.source / "sections"
@@ -82,11 +102,12 @@ class SectionReader:
                                expected=f"add '{path.stem}' to sections: in source/brief.yaml, or "
                                "move the file out of source/sections/")
 
-    def numbered(self, sections: list[m.Section], doc: YamlDoc, ids: list[str]) -> tuple[m.Section, ...]:
+    def numbered(self, sections: list[m.Section], doc: YamlDoc | None, ids: list[str]) -> tuple[m.Section, ...]:
         """The sections numbered and the appendices, which must come after them, lettered."""
         body = [s for s in sections if s.kind != "appendix"]
         appendices = [s for s in sections if s.kind == "appendix"]
-        if appendices and body and sections.index(appendices[0]) < sections.index(body[-1]):
+        if (appendices and body and doc is not None and not self.broken
+                and sections.index(appendices[0]) < sections.index(body[-1])):
             index = ids.index(appendices[0].id)
             self.problems.error(doc.loc(("sections", index)), f"appendix '{appendices[0].id}' is "
                                 f"listed before section '{body[-1].id}'", "sections",
@@ -108,6 +129,28 @@ class SectionReader:
                                    "slide bullet", f"key_points.{index}",
                                    f"at most {LONG_KEY_POINT}; move the detail to the prose or notes")
 
+    def front_matter(self, text: str, file: str) -> tuple[str | None, str, int]:
+        """(front matter, body, the body's first line); a front matter never closed is an error
+        naming the line after which its ``---`` belongs, and is read as if closed there."""
+        front, body, body_line = split_front_matter(text)
+        if front is not None:
+            return front, body, body_line
+        lines = text.split("\n")
+        if lines[0].strip() != "---":
+            opened = _FIRST_KEY.match(lines[0]) is not None
+            self.problems.error(Loc(file, 1, 1), "the front matter's opening '---' is missing" if opened
+                                else "section file has no front matter", expected=(
+                                    "a line '---' above line 1, and another after the front matter"
+                                    if opened else "a '---' block with at least 'title:' at the top"))
+            return None, text, 1
+        end = front_matter_end(lines)
+        self.problems.error(Loc(file, end + 1, 1), "the front matter opened with '---' on line 1 "
+                            f"is never closed: its closing '---' is missing after line {end + 1}",
+                            expected=f"type '---' on a line of its own after line {end + 1}, "
+                            "between the front matter and the prose")
+        front = "".join(line + "\n" for line in lines[1:end + 1])
+        return front, "\n".join(lines[end + 1:]), end + 2
+
     def section(self, section_id: str, path: Path, listed: Loc) -> m.Section | None:
         def no_file() -> None:
             self.problems.error(listed, f"section '{section_id}' has no file", "sections",
@@ -123,19 +166,16 @@ class SectionReader:
                                     "the limit is passed in this file", expected=(
                                         f"at most {MAX_TOTAL_MARKDOWN_BYTES:,} bytes in all sections"))
             return None
-        front, body, body_line = split_front_matter(text)
         file = self.files.rel(path)
+        front, body, body_line = self.front_matter(text, file)
         if front is None:
-            self.problems.error(Loc(file, 1, 1), "section file has no front matter",
-                                expected="a '---' block with at least 'title:' at the top")
             return None
         doc = self.files.yaml(front, path, line_offset=1)
-        if doc is None:
-            return None
-        sec = validate(SectionIn, doc, self.problems)
-        if sec is None:
-            return None
-        if sec.id and sec.id != section_id:
+        sec = validate(SectionIn, doc, self.problems) if doc is not None else None
+        if sec is None:  # its errors are reported: check the prose all the same
+            sec = _stand_in(section_id, doc)
+            self.broken.add(section_id)
+        elif sec.id and sec.id != section_id:
             self.problems.error(doc.loc(("id",)), f"id '{sec.id}' does not match the file name",
                                 "id", f"'{section_id}' or no id")
         self.warn_long_points(sec.key_points, doc)
@@ -145,5 +185,15 @@ class SectionReader:
         self.incomplete |= self.markdown_budget.passed  # later Markdown is not read
         section = m.Section(section_id, sec.title, tuple(sec.key_points), sec.notes.strip(),
                             sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck)
-        warn_without_key_points(section, self.problems)
+        if section_id not in self.broken:  # a stand-in's missing key points are not the author's
+            warn_without_key_points(section, self.problems)
         return section
+
+
+def _stand_in(section_id: str, doc: YamlDoc | None) -> SectionIn:
+    """A section whose front matter is in error, so that its prose, citations, cross-references
+    and figures are checked all the same: its title and kind where they can be read."""
+    data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+    title = data.get("title") if isinstance(data.get("title"), str) and data.get("title").strip() else section_id
+    kind = data.get("kind") if data.get("kind") in ("body", "recommendations", "appendix") else "body"
+    return SectionIn.model_construct(id="", title=title, key_points=[], notes="", kind=kind, deck=None)

@@ -9,7 +9,11 @@ data here, one event at a time, without ruamel's composer or constructor:
   (a "billion laughs" document) can blow up a build;
 - nesting deeper than :data:`MAX_DEPTH` and more than :data:`MAX_EVENTS` values stop the
   parse at once (ruamel's parser slows down sharply on deep flow nesting such as ``[[[[...``);
-- duplicate keys, keys that are not plain text and more than one document are errors;
+- keys that are not plain text and more than one document are errors; so is a key set twice in
+  one mapping, recorded in :attr:`YamlDoc.duplicates` while the parse goes on (the first value
+  kept), so the rest of the file is still checked;
+- a syntax error is said in plain words with what to type where it is a common mistake
+  (:mod:`deckgen.load.yaml_hints`);
 - characters XML cannot hold (control characters, lone surrogates written as ``"\\ud800"``,
   U+FFFE ...) are removed from every string; where that happened is recorded in
   :attr:`YamlDoc.cleaned` so the loader can warn.
@@ -39,6 +43,7 @@ from ruamel.yaml.reader import ReaderError
 
 from ..errors import Loc
 from ..text import strip_unsafe
+from .yaml_hints import explain
 
 Path_ = tuple  # a path into the data: keys and list indices
 
@@ -48,6 +53,9 @@ MAX_EVENTS = 20_000   # scalars, mappings and lists in one file
 _CORE = "tag:yaml.org,2002:"
 ALLOWED_TAGS = {*(_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq",
                                            "timestamp"))}
+
+_DUPLICATE = "\x00duplicate"  # where the second value of a duplicated key goes: nowhere
+
 
 class YamlProblem(Exception):
     """The text is not YAML deckgen accepts; ``loc`` points at the trouble."""
@@ -68,6 +76,7 @@ class YamlDoc:
     file: str
     line_offset: int = 0
     cleaned: tuple[Loc, ...] = field(default=())
+    duplicates: tuple[YamlProblem, ...] = field(default=())  # keys set twice: errors to report
 
     def loc(self, path: Path_ = ()) -> Loc:
         """The location of the value at ``path``, or of its nearest parent that has one."""
@@ -108,9 +117,7 @@ def _parse(text: str, file: str, line_offset: int) -> YamlDoc:
     except YamlProblem:
         raise
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = (exc.problem or exc.context or "invalid YAML").strip()
-        raise YamlProblem(builder.mark_loc(mark) if mark else builder.start, what) from None
+        raise _plain(exc, text, builder) from None
     except ReaderError as exc:
         raise YamlProblem(_position_loc(text, exc.position, file, line_offset),
                           f"character U+{exc.character:04X} is not allowed in YAML") from None
@@ -120,6 +127,22 @@ def _parse(text: str, file: str, line_offset: int) -> YamlDoc:
         # ruamel's parser has been seen to fail this way on malformed input; say where it was.
         raise YamlProblem(builder.last, f"invalid YAML ({type(exc).__name__})") from None
     return builder.document()
+
+
+def _plain(exc: MarkedYAMLError, text: str, builder: _Builder) -> YamlProblem:
+    """The parser's error in plain words with what to type (:mod:`.yaml_hints`) where the
+    mistake is a common one, else in the parser's own words."""
+    def at(mark):
+        return (mark.line, mark.column) if mark is not None else None
+
+    hint = explain(text, exc.problem or "", exc.context or "", at(exc.problem_mark),
+                   at(exc.context_mark))
+    if hint is not None:
+        return YamlProblem(Loc(builder.file, hint.line + 1 + builder.offset, hint.col + 1),
+                           hint.message, hint.expected)
+    mark = exc.problem_mark or exc.context_mark
+    what = (exc.problem or exc.context or "invalid YAML").strip()
+    return YamlProblem(builder.mark_loc(mark) if mark else builder.start, f"invalid YAML: {what}")
 
 
 def _position_loc(text: str, position: int, file: str, offset: int) -> Loc:
@@ -143,12 +166,14 @@ class _Builder:
         self.root: object = None
         self.documents = 0
         self.events = 0
+        self.duplicates: list[YamlProblem] = []
 
     def mark_loc(self, mark) -> Loc:
         return Loc(self.file, mark.line + 1 + self.offset, mark.column + 1)
 
     def document(self) -> YamlDoc:
-        return YamlDoc(self.root, self.locs, self.file, self.offset, tuple(self.cleaned))
+        return YamlDoc(self.root, self.locs, self.file, self.offset, tuple(self.cleaned),
+                       tuple(self.duplicates))
 
     # ---- events ----
     def feed(self, event, resolver) -> None:
@@ -203,12 +228,19 @@ class _Builder:
             key = "" if value is None else str(value)
             if key in frame.value:
                 first = self.locs[(*frame.path, key)]
-                raise YamlProblem(loc, f'duplicate key "{key}"',
-                                  f"each key once; it is first set at line {first.line}")
+                self.duplicates.append(YamlProblem(
+                    loc, f"'{key[:60]}' is set twice in the same place",
+                    f"keep one of the two '{key[:60]}:' lines, here and at line {first.line}, "
+                    "and delete the other"))
+                frame.key, frame.key_loc = _DUPLICATE, loc
+                return (*frame.path, _DUPLICATE)
             frame.key, frame.key_loc = key, loc
             frame.value[key] = None
             self.locs[(*frame.path, key)] = loc
             return (*frame.path, key)
+        if frame.key is _DUPLICATE:  # the second value of a duplicated key: read, then dropped
+            frame.key = None
+            return (*frame.path, _DUPLICATE)
         path = (*frame.path, frame.key)
         frame.value[frame.key] = value
         # a scalar is located at its value; a mapping or list at its key
