@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# fonts-noto-core: Latin, Greek, Cyrillic, and Arabic (Noto Naskh Arabic, Noto Sans Arabic);
+# fonts-noto-cjk: Chinese (SC, TC), Japanese and Korean (Noto Sans/Serif CJK, Regular and Bold)
 packages=(fonts-noto-core fonts-noto-cjk fonts-crosextra-carlito fonts-liberation2 libharfbuzz-subset0 libfribidi0)
 if [ "${1:-}" = "test" ]; then
   packages+=(poppler-utils libreoffice-impress)

@@ -13,6 +13,7 @@ from .errors import Loc
 from .figures.kinds import KINDS
 from .figures.options import DEFAULT as DEFAULT_OPTIONS
 from .figures.options import ChartOptions
+from .i18n.labels import Labels, english
 
 # ---- inline content -------------------------------------------------------------------
 
@@ -33,10 +34,10 @@ class Link:
     loc: Loc | None = None  # where it was written (an internal ``#`` link is checked)
 
 
-# What a cross-reference's prefix refers to, and the word its label starts with: the one place
-# these labels are written (the PDF, the notes and the messages all read them from here).
+# What a cross-reference's prefix refers to. The labels themselves ("Figure 2", "Table 1") are
+# the catalogue's (deckgen.i18n): a node that has one holds the brief's Labels, which the loader
+# gives it (English until then).
 CROSSREF_KINDS = {"fig": "figure", "tbl": "table", "sec": "section"}
-LABELS = {"figure": "Figure", "table": "Table", "section": "Section", "appendix": "Appendix"}
 
 
 @dataclass(frozen=True)
@@ -115,13 +116,15 @@ class Table:
     caption: tuple[Inline, ...] = ()
     id: str = ""  # from the caption's {#tbl:id}: a target of @tbl:id
     source: str = ""  # a source line (a table from a CSV file's figure spec names its source)
+    labels: Labels | None = field(default=None, compare=False, repr=False)  # None: English
 
     @property
     def label(self) -> str:
-        return f"{LABELS['table']} {self.number}" if self.number else ""
+        return (self.labels or english())("table", n=self.number) if self.number else ""
 
 
-# The callout kinds (GitHub's alerts, Quarto's callouts) and the title each box shows by default.
+# The callout kinds (GitHub's alerts, Quarto's callouts); the title each box shows by default is
+# the catalogue's label of the same key.
 CALLOUT_KINDS = {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning",
                  "caution": "Caution"}
 
@@ -135,10 +138,11 @@ class Callout:
     blocks: tuple[Block, ...]
     loc: Loc
     deck: bool = False  # marked for the deck: "{.deck}" after the alert, or a .deck class
+    labels: Labels | None = field(default=None, compare=False, repr=False)  # None: English
 
     @property
     def heading(self) -> str:
-        return self.title or CALLOUT_KINDS[self.kind]
+        return self.title or (self.labels or english())[self.kind]
 
 
 @dataclass(frozen=True)
@@ -209,10 +213,16 @@ class Figure:
     loc: Loc
     options: ChartOptions = DEFAULT_OPTIONS
     x_values: tuple[float | None, ...] = ()  # a scatter chart's x, one per point
+    labels: Labels | None = field(default=None, compare=False, repr=False)  # None: English
 
     @property
     def label(self) -> str:
-        return f"Figure {self.number}"
+        return (self.labels or english())("figure", n=self.number)
+
+    @property
+    def language(self) -> str:
+        """The language its numbers are written in (the brief's)."""
+        return (self.labels or english()).language
 
     @property
     def data_points(self) -> int:
@@ -228,7 +238,7 @@ class Figure:
     # The fields that change the picture: the figure cache keys a drawing by these alone, so a
     # new field that is drawn belongs here too (the number, title, caption, alt text, source
     # and place are not drawn).
-    DRAWN = ("kind", "units", "categories", "series", "events", "options", "x_values")
+    DRAWN = ("kind", "units", "categories", "series", "events", "options", "x_values", "language")
 
     def drawn_content(self) -> str:
         """What the drawing of this figure depends on, as text (part of its cache key)."""
@@ -262,9 +272,12 @@ class Reference:
         return " ".join(self.parts)
 
 
-def long_date(date: dt.date) -> str:
-    """A date as readers of a brief expect it: "26 November 2026"."""
-    return f"{date.day} {date.strftime('%B %Y')}"
+def long_date(date: dt.date, language: str = "en") -> str:
+    """A date as readers of a brief in ``language`` expect it: "26 November 2026",
+    "26 novembre 2026", "2026年11月26日" (CLDR's long date, through Babel)."""
+    from .i18n.formats import long_date as localised
+
+    return localised(date, language)
 
 
 SENTENCE_ENDS = ".!?:…。！？"
@@ -287,12 +300,13 @@ class Section:
     loc: Loc
     number: str = ""  # "3" for the third numbered section, "A" for the first appendix
     deck: bool | None = None  # None: in the deck unless an appendix
+    labels: Labels | None = field(default=None, compare=False, repr=False)  # None: English
 
     @property
     def label(self) -> str:
-        """"Section 3" or "Appendix A"."""
-        word = LABELS["appendix" if self.kind == "appendix" else "section"]
-        return f"{word} {self.number}"
+        """"Section 3" or "Appendix A" (in the brief's language)."""
+        return (self.labels or english())("appendix" if self.kind == "appendix" else "section",
+                                          n=self.number)
 
     @property
     def in_deck(self) -> bool:
@@ -363,6 +377,12 @@ class Brief:
     source_digests: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # what cross-references and internal links lead to: ("tbl:ID", "Table 1", HTML id), ...
     targets: tuple[tuple[str, str, str], ...] = ()
+    labels: Labels | None = field(default=None, compare=False, repr=False)  # None: English
+
+    @property
+    def words(self) -> Labels:
+        """The fixed words of the brief's language (:mod:`deckgen.i18n`)."""
+        return self.labels or english()
 
     def figure(self, figure_id: str) -> Figure:
         return next(f for f in self.figures if f.id == figure_id)

@@ -40,6 +40,14 @@ class Theme:
     def colour(self, name: str) -> str:
         return self.colours[name]
 
+    def font_stacks(self, language: str) -> dict[str, list[str]]:
+        """The families text in ``language`` is set in, per role ("serif", "sans"): the script's
+        own first (Noto Naskh Arabic for Arabic; the CJK family in the brief's region for
+        Chinese, Japanese and Korean), see :func:`deckgen.i18n.scripts.font_stacks`."""
+        from .i18n.scripts import font_stacks
+
+        return font_stacks(self.fonts, language)
+
     @property
     def series_colours(self) -> list[str]:
         return list(self.colours["series"])
@@ -130,7 +138,8 @@ SCHEMA: dict[str, Group] = {
                       "series": _series},
                      extra=_colour, extra_name=_COLOUR_NAME),
     "fonts": Group({name: _font for name in
-                    ("serif", "sans", "cjk_serif", "cjk_sans", "deck", "deck_metrics", "deck_cjk")}),
+                    ("serif", "sans", "cjk_serif", "cjk_sans", "arabic_serif", "arabic_sans", "deck",
+                     "deck_metrics", "deck_cjk")}, optional=("arabic_serif", "arabic_sans")),
     "sizes": Group({"deck_title": _title_size, "deck_body": _size, "deck_min_body": _size}),
     "deck": Group({"section_dividers": _dividers, "layouts": _layouts, "master": _master},
                   optional=("section_dividers", "layouts", "master"), required=False),
@@ -171,7 +180,12 @@ def load_theme(path: Path, root: Path | None = None) -> Theme:
     deck = dict(data.get("deck") or {})
     if "section_dividers" in deck:
         deck["section_dividers"] = _divider_choice(deck["section_dividers"])
-    return Theme(data["colours"], data["fonts"], data["sizes"], path, deck)
+    fonts = {**SCRIPT_FONT_DEFAULTS, **data["fonts"]}
+    return Theme(data["colours"], fonts, data["sizes"], path, deck)
+
+
+# The fonts of a script a theme may leave out (themes written before deckgen set Arabic).
+SCRIPT_FONT_DEFAULTS = {"arabic_serif": "Noto Naskh Arabic", "arabic_sans": "Noto Sans Arabic"}
 
 
 def _shown_path(path: Path, root: Path | None) -> str:

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 # The theme's fonts the renderers set text in. ``fonts.deck`` is only the name the deck asks for
 # (Calibri, which its users have); deckgen measures and renders with ``deck_metrics``.
-RENDERED_FONTS = ("serif", "sans", "cjk_serif", "cjk_sans", "deck_metrics", "deck_cjk")
+RENDERED_FONTS = ("serif", "sans", "cjk_serif", "cjk_sans", "arabic_serif", "arabic_sans",
+                  "deck_metrics", "deck_cjk")
 
 
 def require_theme_fonts(theme: Theme) -> None:

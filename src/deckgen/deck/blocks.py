@@ -25,7 +25,6 @@ from .geometry import CAPTION_SIZES, SUBTITLE_SIZES, TITLE_FLOOR, Box
 from .slides import Bullet, CalloutSlide, TableSlide
 from .tables import TableFitter
 
-CONTINUED = " (cont.)"
 SUMMARY_SENTENCES = 3   # opening sentences shown for a section with no key points
 CALLOUT_HEADING = 44.0  # points: the callout's heading line, above its text
 CALLOUT_PAD = 12.0      # points between the callout box's edge and its text
@@ -61,7 +60,7 @@ class BlockPlanner:
 
     def title(self, text: str, box: Box, index: int = 0) -> tuple[str, float]:
         return self.fit.fit_title(text, box, self.title_size, TITLE_FLOOR,
-                                  suffix=CONTINUED if index else "")
+                                  suffix=self.brief.words["continued"] if index else "")
 
     # ---- tables ----
     def table_slides(self, table: m.Table, section: m.Section) -> list[TableSlide]:
@@ -70,7 +69,10 @@ class BlockPlanner:
         caption_text = plain_text(table.caption, self.brief).strip()
         header = [plain_text(cell, self.brief).strip() for cell in table.header]
         rows = [[plain_text(cell, self.brief).strip() for cell in row] for row in table.rows]
-        line = f"{table.label}. Source: {table.source}" if table.source else f"{table.label}."
+        words = self.brief.words
+        line = words("caption_label", label=table.label)
+        if table.source:
+            line += " " + words("source", source=table.source)
         caption, caption_size = self.fit.fit_one_line(line, areas.caption, CAPTION_SIZES)
         pages = self.tables.fit_table(header, rows, areas.figure, table.aligns)
         title_text = caption_text or table.label
@@ -85,17 +87,20 @@ class BlockPlanner:
         return slides
 
     def table_notes(self, table: m.Table, caption: str, page, index: int, count: int, rows: int) -> str:
-        lead = (f"{table.label}: {m.sentence(caption)}" if caption else f"{table.label}.")
+        words = self.brief.words
+        lead = (f"{table.label}: {m.sentence(caption)}" if caption
+                else words("caption_label", label=table.label))
         if table.source:
-            lead += f" Source: {m.sentence(table.source)}"
+            lead += " " + m.sentence(words("source", source=table.source))
+        headings = words.joined(c for c in page.header if c) or words["notes_no_headings"]
         if count == 1:
-            return f"{lead} {rows} rows under the headings {_listed(page.header)}."
+            return words("notes_table_rows", lead=lead, rows=rows, headings=headings)
         if index == 0:
-            return (f"{lead} The table runs over {count} slides; this one shows {len(page.rows)} "
-                    f"rows under the headings {_listed(page.header)}.")
+            return words("notes_table_first", lead=lead, count=count, shown=len(page.rows),
+                         headings=headings)
         first = page.rows[0][0] if page.rows and page.rows[0] else ""
-        return f"{table.label}, continued ({index + 1} of {count}): {len(page.rows)} more rows" + (
-            f", from {first}." if first else ".")
+        return words("notes_table_more_from" if first else "notes_table_more", label=table.label,
+                     n=index + 1, count=count, shown=len(page.rows), first=first)
 
     # ---- callouts ----
     def callout_slides(self, callout: m.Callout, section: m.Section) -> list[CalloutSlide]:
@@ -116,7 +121,8 @@ class BlockPlanner:
         for index, page in enumerate(pages):
             shown, title_size = self.title(section.title, areas.title, index)
             said = " ".join(m.sentence(b.text) for b in page)
-            said = f"{callout.heading}: {said}" if index == 0 else f"{callout.heading}, continued: {said}"
+            said = (f"{callout.heading}: {said}" if index == 0 else
+                    self.brief.words("notes_callout_continued", title=callout.heading, text=said))
             slides.append(CalloutSlide(shown, said, title_size=title_size, callout_kind=callout.kind,
                                        heading=heading, heading_size=heading_size,
                                        paragraphs=tuple(b.text for b in page), body_size=size,
@@ -138,13 +144,13 @@ def people_line(fit: Fitter, authors, box: Box) -> str:
     return fit.fit_one_line(line, box, (SUBTITLE_SIZES[-1],))[0] if line else ""
 
 
-def people_notes(authors) -> str:
+def people_notes(authors, words) -> str:
     """The authors as the notes say them, with their roles, e-mail addresses and ORCID iDs."""
     said = []
     for a in authors:
         extra = [x for x in (a.role, a.affiliation, a.email, a.orcid and f"ORCID {a.orcid}") if x]
         said.append(f"{a.name} ({', '.join(extra)})" if extra else a.name)
-    return m.sentence("By " + "; ".join(said)) if said else ""
+    return m.sentence(words("notes_by", people=words["list_separator"].join(said))) if said else ""
 
 
 def _callout_paragraphs(brief: m.Brief, callout: m.Callout) -> list[str]:
@@ -159,10 +165,4 @@ def _callout_paragraphs(brief: m.Brief, callout: m.Callout) -> list[str]:
             out.append(" ".join(block.text.split()))
     return out
 
-
-def _listed(cells) -> str:
-    named = [c for c in cells if c]
-    if not named:
-        return "none"
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 

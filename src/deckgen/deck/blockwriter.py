@@ -62,8 +62,7 @@ def _cell(writer, cell, text: str, size: float, header: bool, stripe: bool, alig
     para.line_spacing = LINE_SPACING
     para.space_before = Pt(0)
     para.space_after = Pt(0)
-    para.alignment = align
-    para._p.get_or_add_pPr().set("hangingPunct", "0")
+    writer.set_direction(para, align, always=True)
     run = para.add_run()
     run.text = clean(text)
     font = run.font
@@ -72,7 +71,7 @@ def _cell(writer, cell, text: str, size: float, header: bool, stripe: bool, alig
     font.bold = header
     if writer.styled:
         font.color.rgb = writer.colour("background" if header else "text")
-    oxml.set_east_asian_font(run._r.get_or_add_rPr(), writer.cjk_font)
+    writer.set_script_fonts(run)
 
 
 def draw_callout(writer, slide, plan: CalloutSlide) -> None:

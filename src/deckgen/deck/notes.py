@@ -3,7 +3,8 @@
 The title slide speaks the brief's title and summary, a section's slides the author's notes (else
 the section's opening sentences), a continuation slide what it shows, a figure its point, its
 numbers in words (:func:`data_sentence`) and its source, the closing slide each section's first
-key point. A slide showing a shortened title says the full one first.
+key point. A slide showing a shortened title says the full one first. Every word the notes add
+is the brief's language's (its catalogue, :mod:`deckgen.i18n`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from .. import model as m
 from ..figures.kinds import EVENTS, KINDS, POINTS
 from ..figures.numbers import figure_format, format_number
+from ..i18n.labels import Labels, english
 from ..load.markdown import plain_text
 from .fit import sentences
 from .slides import Bullet
@@ -24,13 +26,14 @@ def opening_notes(meta: m.Meta) -> str:
 
 def closing_notes(brief: m.Brief) -> str:
     points = [s.key_points[0] for s in brief.sections if s.key_points]
-    return "To close, the main points again. " + " ".join(m.sentence(p) for p in points)
+    return " ".join([brief.words["notes_closing"]] + [m.sentence(p) for p in points])
 
 
 def agenda_notes(brief: m.Brief) -> str:
     titles = [s.title for s in brief.sections]
-    return (f"This briefing covers {len(titles)} parts: " + "; ".join(titles) + ". "
-            + (brief.meta.summary or "")).strip()
+    words = brief.words
+    return (words("notes_agenda", count=len(titles), titles=words["list_separator"].join(titles))
+            + " " + (brief.meta.summary or "")).strip()
 
 
 def section_notes(brief: m.Brief, section: m.Section) -> str:
@@ -48,27 +51,28 @@ def divider_notes(brief: m.Brief, section: m.Section, part: str) -> str:
     return f"{part}: {m.sentence(section.title)} {lead}".strip()
 
 
-REFERENCE_NOTES = "These are the works the brief draws on; the written brief lists them in full."
+def reference_notes(brief: m.Brief) -> str:
+    return brief.words["notes_references"]
 
 
-def with_full_title(notes: str, full: str, shown: str) -> str:
+def with_full_title(notes: str, full: str, shown: str, words: Labels | None = None) -> str:
     """Notes that start with the full title when the slide shows a shortened one."""
     if shown == full:
         return notes
-    return f"Full title: {full}. {notes}".strip()
+    return f"{(words or english())('notes_full_title', title=full)} {notes}".strip()
 
 
-def continuation_notes(title: str, page: list[Bullet]) -> str:
+def continuation_notes(title: str, page: list[Bullet], words: Labels | None = None) -> str:
     """Notes for a continuation slide: where we are, and what the slide says, to be read out."""
     said = " ".join(m.sentence(b.text) for b in page)
-    return f"Continuing {title}. {said}".strip()
+    return f"{(words or english())('notes_continuing', title=title)} {said}".strip()
 
 
 def figure_notes(figure: m.Figure) -> str:
     """What a speaker says over a figure: its point, its numbers in words, and its source."""
     parts = [m.sentence(figure.caption) if figure.caption else m.sentence(figure.title)]
     parts.append(data_sentence(figure))
-    parts.append(f"Source: {m.sentence(figure.source)}")
+    parts.append((figure.labels or english())("source", source=m.sentence(figure.source)))
     return " ".join(p for p in parts if p)
 
 
@@ -79,39 +83,39 @@ def data_sentence(figure: m.Figure) -> str:
     if KINDS[figure.kind].data == EVENTS:
         return " ".join(f"{e.year}: {m.sentence(e.label)}" for e in sorted(figure.events, key=lambda e: e.year))
     fmt = figure_format(figure)
+    words = figure.labels or english()
     units = f" {figure.units}" if figure.units else ""
     points = KINDS[figure.kind].data == POINTS
-    labels = figure.categories or tuple(f"point {i + 1}" for i in range(len(figure.x_values)))
+    labels = figure.categories or tuple(words("notes_point", n=i + 1) for i in range(len(figure.x_values)))
     said = []
     for series in figure.series:
         lead = f"{series.name}: " if len(figure.series) > 1 and series.name else ""
         if points:
-            pairs = [(label, None if x is None or y is None else f"{format_number(x)}, {fmt.text(y)}{units}")
+            pairs = [(label, None if x is None or y is None
+                      else f"{format_number(x, language=fmt.language)}, {fmt.text(y)}{units}")
                      for label, x, y in zip(labels, figure.x_values, series.values)]
         else:
             pairs = [(c, None if v is None else fmt.text(v) + units)
                      for c, v in zip(figure.categories, series.values)]
-        said.append(lead + _pairs_sentence(pairs, series, fmt, units, points))
+        said.append(lead + _pairs_sentence(pairs, series, fmt, units, points, words))
     return " ".join(said)
 
 
-def _pairs_sentence(pairs, series: m.Series, fmt, units: str, points: bool) -> str:
+def _pairs_sentence(pairs, series: m.Series, fmt, units: str, points: bool, words: Labels) -> str:
     """One series' values by label, then those it has no value for; a long series summed up
     by its range."""
     present = [(label, text) for label, text in pairs if text is not None]
     missing = [label for label, text in pairs if text is None]
     if len(pairs) > DATA_SENTENCE_LIMIT:
         values = [v for v in series.values if v is not None]
-        text = (f"{len(present)} {'points' if points else 'values'} from {fmt.text(min(values))} "
-                f"to {fmt.text(max(values))}{units}") if values else "no values"
+        key = "notes_points_range" if points else "notes_values_range"
+        text = (words(key, count=len(present), low=fmt.text(min(values)),
+                      high=fmt.text(max(values)) + units) if values else words["notes_no_values"])
     else:
-        text = "; ".join(f"{label}: {value}" for label, value in present)
+        text = words["list_separator"].join(f"{label}: {value}" for label, value in present)
     if missing:
         shown = missing[:DATA_SENTENCE_LIMIT]
-        more = f" and {len(missing) - len(shown)} more" if len(missing) > len(shown) else ""
-        text += f" (no value for {_joined(shown)}{more})"
+        listed = (words("notes_more", labels=words["list_comma"].join(shown), count=len(missing) - len(shown))
+                  if len(missing) > len(shown) else words.joined(shown))
+        text += f" ({words('notes_no_value_for', labels=listed)})"
     return text + "."
-
-
-def _joined(labels: list[str]) -> str:
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]

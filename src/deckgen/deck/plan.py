@@ -21,6 +21,7 @@ said in the notes of the section's first slide, so that nothing leaves the deck 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from .. import model as m
 from ..figures.kinds import KINDS
@@ -59,7 +60,7 @@ from .slides import (
 )
 from .textfit import Fonts
 
-CONTINUED = " (cont.)"
+CONTINUED = " (cont.)"  # in English; a continued title reads the brief's catalogue's "continued"
 
 
 def plan_deck(brief: m.Brief, theme: Theme, geometry: Geometry | None = None) -> DeckPlan:
@@ -101,6 +102,7 @@ class _Planner:
         self.title_size = float(theme.sizes["deck_title"])
         self.dividers = str(theme.deck.get("section_dividers", "auto")).lower()
         self.blocks = BlockPlanner(self.brief, self.fit, self.where, self.title_size)
+        self.words = brief.words  # the fixed words of the brief's language
 
     def where(self, kind: str) -> dict:
         """The areas and layout name of ``kind``'s slides."""
@@ -142,15 +144,15 @@ class _Planner:
         meta = self.brief.meta
         people = people_line(self.fit, meta.authors, self.where(TitleSlide.kind)["areas"].body)
         lines = [meta.subtitle, people,
-                 " · ".join(x for x in (meta.organisation, m.long_date(meta.date)) if x),
+                 " · ".join(x for x in (meta.organisation, m.long_date(meta.date, meta.language)) if x),
                  meta.distribution]
         return self.cover(TitleSlide, meta.title, [line for line in lines if line],
-                          " ".join(x for x in (notes.opening_notes(meta), people_notes(meta.authors)) if x))
+                          " ".join(x for x in (notes.opening_notes(meta), people_notes(meta.authors, self.words)) if x))
 
     def closing_slide(self) -> CoverSlide:
         meta = self.brief.meta
         line = " · ".join(x for x in (meta.organisation, meta.distribution) if x)
-        return self.cover(ClosingSlide, "Questions and discussion", [line] if line else [],
+        return self.cover(ClosingSlide, self.words["closing"], [line] if line else [],
                           notes.closing_notes(self.brief))
 
     def cover(self, cls: type[CoverSlide], title: str, lines: list[str], said: str) -> CoverSlide:
@@ -158,14 +160,14 @@ class _Planner:
         text, size = self.fit.fit_title(title, where["areas"].title, COVER_TITLE,
                                         SLIDE_KINDS[cls.kind].title_floor, max_lines=3)
         lines, line_size = self.fit.fit_lines(lines, where["areas"].body, SUBTITLE_SIZES)
-        return cls(text, notes.with_full_title(said, title, text), title_size=size,
+        return cls(text, notes.with_full_title(said, title, text, self.words), title_size=size,
                    subtitle=tuple(lines), subtitle_size=line_size, full_title=title, **where)
 
     def divider(self, section: m.Section, index: int) -> SectionSlide:
         where = self.where(SectionSlide.kind)
         title, size = self.fit.fit_title(section.title, where["areas"].title, SECTION_TITLE,
                                          SLIDE_KINDS[SectionSlide.kind].title_floor, max_lines=3)
-        part = f"Part {index + 1} of {len(self.brief.sections)}"
+        part = self.words("part", n=index + 1, total=len(self.brief.sections))
         lines, line_size = self.fit.fit_lines([part], where["areas"].body, SUBTITLE_SIZES)
         return SectionSlide(title, notes.divider_notes(self.brief, section, part), title_size=size,
                             subtitle=tuple(lines), subtitle_size=line_size, section_id=section.id,
@@ -176,15 +178,16 @@ class _Planner:
         items = _numbered(s.title for s in self.brief.sections)
         said = notes.agenda_notes(self.brief)
         if self.left_out:
-            said += " The written brief also has " + "; ".join(
-                f"{s.label}, {s.title}" for s in self.left_out) + "."
-        return self.bullet_slides(AgendaSlide, "Agenda", items, said)
+            said += " " + _one_stop(self.words("notes_left_out", items=self.words["list_separator"].join(
+                f"{s.label}, {s.title}" for s in self.left_out)))
+        return self.bullet_slides(AgendaSlide, self.words["agenda"], items, said)
 
     def reference_slides(self) -> list[BulletSlide]:
         if not self.brief.references:
             return []
         items = _numbered(r.text for r in self.brief.references)
-        return self.bullet_slides(ReferencesSlide, "References", items, notes.REFERENCE_NOTES,
+        return self.bullet_slides(ReferencesSlide, self.words["references"], items,
+                                  notes.reference_notes(self.brief),
                                   start=REFERENCE_SIZE)
 
     # ---- one section ----
@@ -216,9 +219,11 @@ class _Planner:
         where = self.where(FigureSlide.kind)
         areas = where["areas"]
         title, size = self.fit.fit_title(figure.title, areas.title, self.title_size, TITLE_FLOOR)
-        caption, caption_size = self.fit.fit_one_line(f"{figure.label}. Source: {figure.source}",
-                                                      areas.caption, CAPTION_SIZES)
-        return FigureSlide(title, notes.with_full_title(notes.figure_notes(figure), figure.title, title),
+        words = self.words
+        caption, caption_size = self.fit.fit_one_line(
+            f"{words('caption_label', label=figure.label)} {words('source', source=figure.source)}",
+            areas.caption, CAPTION_SIZES)
+        return FigureSlide(title, notes.with_full_title(notes.figure_notes(figure), figure.title, title, words),
                            title_size=size, figure_id=figure.id, chart=chart_data(figure),
                            caption=caption, caption_size=caption_size, section_id=section.id,
                            full_title=figure.title, label=figure.label, alt=figure.alt,
@@ -235,9 +240,9 @@ class _Planner:
         slides = []
         for index, page in enumerate(pages):
             shown, title_size = self.fit.fit_title(title, areas.title, self.title_size, TITLE_FLOOR,
-                                                   suffix=CONTINUED if index else "")
-            page_notes = (notes.with_full_title(said, title, shown) if index == 0
-                          else notes.continuation_notes(title, page))
+                                                   suffix=self.words["continued"] if index else "")
+            page_notes = (notes.with_full_title(said, title, shown, self.words) if index == 0
+                          else notes.continuation_notes(title, page, self.words))
             slides.append(cls(shown, page_notes, title_size=title_size, bullets=tuple(page),
                               body_size=size, indent=indent, numbered=numbered,
                               section_id=section_id, full_title=title, **where))
@@ -254,19 +259,25 @@ CALLOUT_SAID = 2  # sentences of a callout read out in the notes
 def _brief_only(brief: m.Brief, section: m.Section) -> str:
     """A sentence for the notes naming what in ``section`` no slide shows: its unnumbered
     tables and the callouts not marked for the deck (by title, with their opening sentences)."""
-    said = []
+    said, words = [], brief.words
     for block in m.walk(section.blocks):
         if is_table_shown(block) or is_callout_shown(block):
             continue  # on slides of their own
         if isinstance(block, m.Table):
-            said.append("a table")
+            said.append(words["notes_table"])
         elif isinstance(block, m.Callout):
             text = " ".join(plain_text(b.spans, brief) for b in m.walk(block.blocks)
                             if isinstance(b, m.Paragraph))
             lead = " ".join(sentences(text)[:CALLOUT_SAID])
-            said.append(f"a box, {block.heading}: {lead}" if lead else f"a box, {block.heading}")
+            said.append(words("notes_box_lead", title=block.heading, lead=lead) if lead
+                        else words("notes_box", title=block.heading))
     if not said:
         return ""
-    return m.sentence("In the written brief this part also has " + "; ".join(said))
+    return m.sentence(_one_stop(words("notes_brief_only", items=words["list_separator"].join(said))))
+
+
+def _one_stop(text: str) -> str:
+    """``text`` without the full stop a label adds after a sentence mark of its own ("fact.")."""
+    return re.sub(r"([.!?…。！？])[.。]$", r"\1", text)
 
 

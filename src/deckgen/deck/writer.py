@@ -24,9 +24,11 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from ..errors import EnvironmentProblem
+from ..i18n.scripts import ARABIC_SCRIPT, base, cjk_family, is_rtl
 from ..reproducible import build_stamp, normalise_office_zip
 from ..theme import Theme
 from . import oxml
@@ -71,7 +73,7 @@ def draw_deck(deck: DeckPlan, theme: Theme, figure_pngs: dict[str, bytes],
     """The deck as .pptx bytes; with ``template``, into its layouts (plan it with the geometry
     ``deck_geometry(theme, template)``). ``figure_pngs`` holds the pictures of the figures
     drawn without a native chart, by figure id."""
-    writer = _DeckWriter(theme, figure_pngs, template)
+    writer = _DeckWriter(theme, figure_pngs, template, deck.properties.language)
     writer.choose_layouts(deck.slides)
     writer.check_fits(deck.slides)
     for slide in deck.slides:
@@ -80,7 +82,7 @@ def draw_deck(deck: DeckPlan, theme: Theme, figure_pngs: dict[str, bytes],
 
 
 class _DeckWriter:
-    def __init__(self, theme: Theme, figure_pngs: dict[str, bytes], template):
+    def __init__(self, theme: Theme, figure_pngs: dict[str, bytes], template, language: str = "en"):
         self.theme = theme
         self.pngs = figure_pngs
         self.styled = template is None  # draw the theme's colours; else the template's show
@@ -95,7 +97,9 @@ class _DeckWriter:
         self.layouts: dict[str, object] = {}
         name, metrics = template_font(self.prs) if template is not None else ("", "")
         self.font = name or theme.fonts["deck"]
-        self.cjk_font = theme.fonts["deck_cjk"]
+        self.cjk_font = cjk_family(theme.fonts["deck_cjk"], language)  # SC for Chinese, KR for Korean
+        self.language, self.rtl = language, is_rtl(language)  # right to left: paragraphs rtl="1"
+        self.cs_font = theme.fonts.get("arabic_sans", "") if base(language) in ARABIC_SCRIPT else ""
         self.fonts = Fonts(metrics or theme.fonts["deck_metrics"], theme.fonts["deck_cjk"])
 
     def colour(self, name: str) -> RGBColor:
@@ -243,9 +247,7 @@ class _DeckWriter:
             para.line_spacing = LINE_SPACING
             para.space_before = pt(0)
             para.space_after = pt(size * SPACE_AFTER) if bullets else pt(0)
-            if self.styled:
-                para.alignment = align
-            para._p.get_or_add_pPr().set("hangingPunct", "0")  # no 、。 hanging past the box
+            self.set_direction(para, align, always=False)
             if bullets is not None:
                 item = bullets.bullets[index]
                 oxml.set_bullet(para, pt(bullets.indent), item.number, item.continued,
@@ -261,7 +263,24 @@ class _DeckWriter:
                 font.bold = bold
             if self.styled:  # a template's text, in its placeholders or not, wears its own colours
                 font.color.rgb = self.colour(colour)
-            oxml.set_east_asian_font(run._r.get_or_add_rPr(), self.cjk_font)
+            self.set_script_fonts(run)
+
+    def set_direction(self, para, align, always: bool) -> None:
+        """``para``'s alignment (mirrored right to left) and direction; ``always``: align it even
+        in a template's own style."""
+        if always or self.styled or self.rtl:
+            para.alignment = PP_ALIGN.RIGHT if self.rtl and align == PP_ALIGN.LEFT else align
+        para._p.get_or_add_pPr().set("hangingPunct", "0")  # no 、。 hanging past the box
+        if self.rtl:
+            para._p.get_or_add_pPr().set("rtl", "1")
+
+    def set_script_fonts(self, run) -> None:
+        """The run's language and the East Asian and complex-script fonts it was measured with."""
+        rpr = run._r.get_or_add_rPr()
+        rpr.set("lang", self.language)
+        oxml.set_east_asian_font(rpr, self.cjk_font)
+        if self.cs_font:
+            rpr.find(qn("a:ea")).addnext(rpr.makeelement(qn("a:cs"), {"typeface": self.cs_font}))
 
     def room_for_ink(self, frame, paragraphs: list[str], size: float, bold: bool) -> None:
         """Widen the top and bottom margins by how far shaped ink (stacked marks) reaches past

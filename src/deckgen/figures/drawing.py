@@ -23,6 +23,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
 from .. import model as m
+from ..i18n.scripts import cjk_family
 from ..reproducible import source_date_epoch
 from ..theme import Theme
 from .kinds import KINDS, FigureKind
@@ -47,12 +48,12 @@ def render_png(figure: m.Figure, theme: Theme, dpi: int = DECK_DPI) -> bytes:
 BASE_FONT_SIZE = 10  # points, in the brief's figures; the deck's are scaled from it
 
 
-def figure_rc(theme: Theme, scale: float = 1.0) -> dict:
+def figure_rc(theme: Theme, scale: float = 1.0, language: str = "en") -> dict:
     """The theme as matplotlib rc parameters, type scaled by ``scale``: a list of real font
     families (per-glyph fallback), the theme's colours, and no mathtext (literal dollar signs)."""
     fonts, colours = theme.fonts, theme.colours
     return {
-        "font.family": [fonts["sans"], "DejaVu Sans", fonts["cjk_sans"]],
+        "font.family": [fonts["sans"], "DejaVu Sans", cjk_family(fonts["cjk_sans"], language)],
         "font.size": BASE_FONT_SIZE * scale,
         "text.color": colours["text"],
         "axes.labelcolor": colours["text"],
@@ -79,7 +80,7 @@ def draw(figure: m.Figure, theme: Theme, size=PDF_SIZE, dpi: int = 72) -> MplFig
 
 def _render(figure: m.Figure, theme: Theme, size, fmt: str, dpi: int, scale: float = 1.0) -> bytes:
     source_date_epoch()  # matplotlib reads SOURCE_DATE_EPOCH itself: a bad value is named here
-    with rc_context(figure_rc(theme, scale)):
+    with rc_context(figure_rc(theme, scale, figure.language)):
         fig = draw(figure, theme, size, dpi)
         out = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}

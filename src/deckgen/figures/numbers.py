@@ -8,13 +8,18 @@ values that are already percentages with a per cent sign (25 reads "25%"). One
 :class:`NumberFormat`, resolved against the chart's values, gives the text of each value (the
 PDF's labels, the notes) and the spreadsheet number format that writes it the same way (the
 deck's data labels and value axis), so 1234.5 reads "1,234.5" everywhere.
+
+Text is written in the brief's language (a figure's ``language``), its decimal and grouping
+marks and per cent sign the locale's, from CLDR through Babel (:mod:`deckgen.i18n.formats`):
+1234.5 reads "1 234,5" and 25 per cent "25 %" in French. The spreadsheet format is the same in
+every language (a spreadsheet shows it with the marks of the reader's own settings).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 MAX_DECIMALS = 3
@@ -35,12 +40,16 @@ def chart_decimals(values: Iterable[float | None]) -> int:
     return max((decimals_needed(v) for v in values if v is not None), default=0)
 
 
-def format_number(value: float, decimals: int | None = None) -> str:
-    """``value`` with thousands separated and ``decimals`` decimals (default: its own)."""
+def format_number(value: float, decimals: int | None = None, language: str = "en") -> str:
+    """``value`` with thousands separated and ``decimals`` decimals (default: its own), in the
+    marks of ``language``."""
     places = decimals_needed(value) if decimals is None else decimals
     rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = f"{rounded:,.{places}f}"  # halves rounded up, as a spreadsheet's number format does
-    return text.lstrip("-") if float(text.replace(",", "")) == 0 else text
+    if rounded == 0:  # halves rounded up, as a spreadsheet's number format does; never "-0"
+        rounded = abs(rounded)
+    from ..i18n.formats import decimal_text
+
+    return decimal_text(rounded, places, language)
 
 
 def excel_number_format(decimals: int) -> str:
@@ -55,16 +64,22 @@ class NumberFormat:
 
     decimals: int | None = None
     percent: bool = False
+    language: str = field(default="en", compare=False)  # the text's; the same format in any
 
     def resolve(self, values: Iterable[float | None]) -> NumberFormat:
         """This format with its decimals fixed for a chart of ``values``."""
         if self.decimals is not None:
             return self
-        return NumberFormat(chart_decimals(values), self.percent)
+        return NumberFormat(chart_decimals(values), self.percent, self.language)
 
     def text(self, value: float) -> str:
         """``value`` as the figure, the chart and the notes write it."""
-        return format_number(value, self.decimals) + ("%" if self.percent else "")
+        number = format_number(value, self.decimals, self.language)
+        if not self.percent:
+            return number
+        from ..i18n.formats import percent_text
+
+        return percent_text(number, self.language)
 
     @property
     def excel(self) -> str:
@@ -91,11 +106,15 @@ def parse_format(text: str) -> NumberFormat | None:
     return NumberFormat(int(fixed) if fixed is not None else None, text.startswith("percent"))
 
 
-def chart_format(format_text: str, values: Iterable[float | None]) -> NumberFormat:
-    """The resolved format of a chart whose source says ``format_text`` (already checked)."""
-    return (parse_format(format_text) or NumberFormat()).resolve(values)
+def chart_format(format_text: str, values: Iterable[float | None], language: str = "en") -> NumberFormat:
+    """The resolved format of a chart whose source says ``format_text`` (already checked), its
+    text in ``language``."""
+    found = parse_format(format_text) or NumberFormat()
+    return NumberFormat(found.decimals, found.percent, language).resolve(values)
 
 
 def figure_format(figure) -> NumberFormat:
-    """The resolved format of a model figure's values (its ``format:`` and its series)."""
-    return chart_format(figure.options.number_format, (v for s in figure.series for v in s.values))
+    """The resolved format of a model figure's values (its ``format:`` and its series), in the
+    figure's language."""
+    return chart_format(figure.options.number_format, (v for s in figure.series for v in s.values),
+                        figure.language)

@@ -10,6 +10,7 @@ chart and the notes show; a missing value is a gap, never a zero.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 
@@ -79,7 +80,7 @@ def _value_ticks(ax, figure: m.Figure, horizontal: bool, share: bool = False) ->
     """Value-axis tick labels as the figure's values read (a % sign for percentages; shares of
     100 % for a 100 % stack)."""
     percent = share or figure_format(figure).percent
-    ticks = NumberFormat(None, percent)
+    ticks = NumberFormat(None, percent, figure.language)
     axis = ax.xaxis if horizontal else ax.yaxis
     axis.set_major_formatter(FuncFormatter(lambda v, _: ticks.text(v)))
 
@@ -278,7 +279,7 @@ def draw_pie(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
         angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
         x, y = math.cos(angle), math.sin(angle)
         share = value / total
-        text = SHARE.text(share * 100)
+        text = dataclasses.replace(SHARE, language=figure.language).text(share * 100)
         if share >= SMALL_SLICE:
             ax.text(0.62 * x, 0.62 * y, text, ha="center", va="center",
                     color=text_on(colour, theme.colour("text"), theme.colour("background")))

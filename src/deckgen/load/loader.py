@@ -32,6 +32,10 @@ from typing import NoReturn
 
 from .. import model as m
 from ..errors import Collector, Loc, SourceError, UsageProblem, did_you_mean
+from ..i18n.catalogue import NoCatalogue, built_in_languages, labels_for
+from ..i18n.formats import has_locale_data
+from ..i18n.labels import Labels, english
+from ..i18n.localise import localised
 from .figures import FigureReader
 from .files import MAX_YAML_BYTES, SourceFiles, shown
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
@@ -62,11 +66,13 @@ class _Loader:
         if brief_in is None:
             self.check_without_brief(text, doc)
         meta = self.meta(brief_in, doc)
+        labels = self.labels(brief_in.language, doc)
         references, aliases = merge_references(brief_in.references, doc, self.problems)
         section_reader = SectionReader(self.files)
         sections = section_reader.sections(brief_in.sections, doc)
         figure_reader = FigureReader(self.files)
         figures = figure_reader.figures(sections, section_reader.incomplete)
+        sections, figures = localised(sections, figures, labels)
         targets = self.targets(sections)
         self.check_links(sections, figures, references, aliases, figure_reader.broken_figures,
                          section_reader.incomplete)
@@ -75,7 +81,7 @@ class _Loader:
             raise SourceError(self.problems.problems, self.root)
         name = slugify(meta.short_title or meta.title) or "brief"
         return m.Brief(name, meta, sections, figures, references, targets=tuple(targets),
-                       reference_aliases=tuple(aliases.items()),
+                       reference_aliases=tuple(aliases.items()), labels=labels,
                        warnings=tuple(self.problems.warnings),
                        source_digests=tuple(sorted(self.files.read_digests.items())))
 
@@ -104,6 +110,24 @@ class _Loader:
     def no_brief(self) -> None:
         raise UsageProblem(f"{self.files.rel(self.files.source / 'brief.yaml')}: no brief file here "
                            f"(expected source/brief.yaml under {self.root})")
+
+    def labels(self, language: str, doc: YamlDoc) -> Labels:
+        """The fixed words of the brief's language: deckgen's catalogue, with the project's
+        ``templates/labels.<lang>.yaml`` over it; a language with no catalogue (or no CLDR
+        data for its dates and numbers) is an error at ``language:``."""
+        try:
+            labels = labels_for(language, self.root / "templates")
+        except NoCatalogue as exc:
+            self.problems.error(doc.loc(("language",)), f"language '{language}' has no catalogue of "
+                                "deckgen's labels", "language",
+                                f"one of {', '.join(built_in_languages())}, or every label in "
+                                f"templates/labels.{exc.key}.yaml")
+            return english()
+        if not has_locale_data(language):
+            self.problems.error(doc.loc(("language",)), f"language '{language}' has no CLDR data "
+                                "for its dates and numbers", "language", "a language tag Babel knows")
+            return english()
+        return labels
 
     def meta(self, b: BriefIn, doc: YamlDoc) -> m.Meta:
         logo = self.logo(b.logo, doc.loc(("logo",))) if b.logo else None

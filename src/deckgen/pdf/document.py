@@ -31,11 +31,13 @@ from markupsafe import Markup
 
 from .. import model as m
 from ..errors import DeckgenError, EnvironmentProblem, UsageProblem
+from ..i18n.scripts import direction
 from ..project import Project, default_templates_dir
 from ..reproducible import build_stamp
 from ..text import printable
 from ..theme import Theme
 from .html import HtmlWriter
+from .language import language_css
 from .variants import PDF_VARIANTS
 from .weasy import RenderedPdf, html_to_pdf
 
@@ -64,6 +66,7 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
         fixed[f"asset:logo{logo.suffix}"] = logo.data
     assets = DocumentAssets(figure_svgs, fixed)
     writer = HtmlWriter(brief, {fid: assets.url(fid) for fid in figure_svgs})
+    labels = brief.words
     page_css = f"@page {{ size: {PAPER_SIZES[paper]}; }}\n"
     if print_mode:
         page_css += "@page { bleed: 3mm; marks: crop cross; }\n"
@@ -71,8 +74,11 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
         project, "brief.html.j2",
         created=build_stamp(brief.meta.date).strftime("%Y-%m-%dT%H:%M:%SZ"),
         meta=brief.meta, sections=brief.sections, references=brief.references,
-        takeaways=headline_points(brief), writer=writer, date_text=m.long_date(brief.meta.date),
-        css_variables=_style_text(css_variables(theme) + page_css + UNBREAKABLE_CSS),
+        takeaways=headline_points(brief), writer=writer,
+        date_text=m.long_date(brief.meta.date, brief.meta.language),
+        css_variables=_style_text(css_variables(theme, brief.meta.language) + page_css + UNBREAKABLE_CSS),
+        language_css=_style_text(language_css(labels)), labels=labels,
+        direction=direction(brief.meta.language),
         stylesheet=project.template_file("brief.css").as_uri(),
         logo=f"asset:logo{logo.suffix}" if logo else "",
         print_mode=print_mode, paper=paper,
@@ -80,16 +86,16 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
     return html, assets
 
 
-def css_variables(theme: Theme) -> str:
+def css_variables(theme: Theme, language: str = "en") -> str:
     """The theme as CSS custom properties on ``:root``: each colour (``--primary``, and any a
-    theme adds), the series colours (``--series-1`` ...) and the two font stacks."""
-    colours, fonts = theme.colours, theme.fonts
+    theme adds), the series colours (``--series-1`` ...) and the two font stacks, for the
+    script of ``language`` (:func:`deckgen.i18n.scripts.font_stacks`)."""
+    colours = theme.colours
+    stacks = theme.font_stacks(language)
     lines = [f"  --{name}: {value};" for name, value in colours.items() if name != "series"]
     lines += [f"  --series-{i + 1}: {c};" for i, c in enumerate(colours["series"])]
-    lines += [
-        f"  --font-serif: \"{fonts['serif']}\", \"{fonts['cjk_serif']}\", serif;",
-        f"  --font-sans: \"{fonts['sans']}\", \"{fonts['cjk_sans']}\", sans-serif;",
-    ]
+    lines += [f"  --font-{role}: " + ", ".join(f'"{f}"' for f in stacks[role]) + f", {generic};"
+              for role, generic in (("serif", "serif"), ("sans", "sans-serif"))]
     return ":root {\n" + "\n".join(lines) + "\n}\n"
 
 

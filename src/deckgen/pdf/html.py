@@ -152,8 +152,8 @@ class HtmlWriter:
             self.in_table = False
         caption = Markup("")
         if table.number:
-            caption = Markup('<caption><span class="tbl-label">%s.</span> %s</caption>') % (
-                table.label, self.spans(table.caption))
+            caption = Markup('<caption><span class="tbl-label">%s</span> %s</caption>') % (
+                self.brief.words("caption_label", label=table.label), self.spans(table.caption))
         html_id = Markup(' id="tbl-%s"') % table.id if table.id else Markup("")
         out = Markup("<table%s>%s<thead><tr>%s</tr></thead><tbody>%s</tbody></table>") % (
             html_id, caption, head, rows)
@@ -161,11 +161,12 @@ class HtmlWriter:
         return Markup('<div class="table-block">%s</div>') % out if table.number else out
 
     def figure(self, figure: m.Figure) -> Markup:
-        caption = Markup('<span class="fig-label">%s.</span> <span class="fig-title">%s</span>') % (
-            figure.label, m.sentence(figure.title))
+        words = self.brief.words
+        caption = Markup('<span class="fig-label">%s</span> <span class="fig-title">%s</span>') % (
+            words("caption_label", label=figure.label), m.sentence(figure.title))
         if figure.caption:
             caption += Markup(" %s") % m.sentence(figure.caption)
-        source = (Markup('<span class="fig-source">Source: %s</span>') % figure.source
+        source = (Markup('<span class="fig-source">%s</span>') % words("source", source=figure.source)
                   if figure.source else Markup(""))
         return Markup(
             '<figure id="fig-%s" class="figure figure-%s">'
