@@ -69,14 +69,14 @@ def render_pages(pdf: bytes, store: ImageStore, scale: float = SCALE) -> list[Im
 
 def _render_page(page, store: ImageStore, scale: float) -> Image:
     bitmap = page.render(scale=scale)
-    try:
-        pixels = bitmap.to_pil()
+    try:  # the pixels are hashed where pdfium drew them; only a new page is converted and encoded
+        key = hashlib.sha256(bitmap.buffer).hexdigest()[:24]  # SHA-256: fast where the CPU has it
+        width, height = bitmap.width, bitmap.height
+        if not store.has(key):
+            out = io.BytesIO()
+            bitmap.to_pil().save(out, format="PNG", compress_level=1)
+            store.put(key, out.getvalue())
     finally:
         bitmap.close()
         page.close()
-    key = hashlib.blake2b(pixels.tobytes(), digest_size=12).hexdigest()
-    if not store.has(key):
-        out = io.BytesIO()
-        pixels.save(out, format="PNG", compress_level=1)
-        store.put(key, out.getvalue())
-    return Image(key, pixels.width, pixels.height)
+    return Image(key, width, height)
