@@ -20,8 +20,8 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from deckgen.build.pipeline import validate
-from deckgen.deck.plan import plan_slides
-from deckgen.deck.writer import write_deck
+from deckgen.deck.plan import deck_plan, plan_slides
+from deckgen.deck.writer import draw_deck
 from deckgen.figures import drawing as figures
 from deckgen.pdf import document as pdf
 from deckgen.pdf.weasy import SandboxFetcher
@@ -62,7 +62,7 @@ def main(root: Path, html_dir: Path) -> None:
     fonts = FontConfiguration()
     floor = best_of(5, lambda: weasyprint_alone(html, project, assets))
     floor_fonts_kept = best_of(5, lambda: weasyprint_alone(html, project, assets, fonts))
-    deck = best_of(3, lambda: write_deck(plan_slides(brief, theme), brief, theme, pngs))
+    deck = best_of(3, lambda: draw_deck(deck_plan(brief, plan_slides(brief, theme)), theme, pngs))
     print(json.dumps({"floor_warm": floor, "floor_warm_fonts_kept": floor_fonts_kept,
                       "deck_warm": deck}))
 

@@ -2,7 +2,8 @@
 # Set up everything deckgen needs on a Debian machine: system fonts and libraries, then a
 # virtual environment in .venv with deckgen installed in editable mode.
 #   scripts/setup.sh          what building needs
-#   scripts/setup.sh test     also what the tests need (poppler-utils, LibreOffice Impress)
+#   scripts/setup.sh test     also what the tests need (poppler-utils, LibreOffice Impress, and
+#                             Chromium with its WebDriver for the preview's browser test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 # fonts-noto-cjk: Chinese (SC, TC), Japanese and Korean (Noto Sans/Serif CJK, Regular and Bold)
 packages=(fonts-noto-core fonts-noto-cjk fonts-crosextra-carlito fonts-liberation2 libharfbuzz-subset0 libfribidi0)
 if [ "${1:-}" = "test" ]; then
-  packages+=(poppler-utils libreoffice-impress)
+  packages+=(poppler-utils libreoffice-impress chromium chromium-driver)
 fi
 
 missing=()

@@ -1,4 +1,4 @@
-"""The command line: ``deckgen build|check|watch|new``. Thin: parse, call the library, report.
+"""The command line: ``deckgen build|check|watch|preview|new|schema``. Thin: parse, call the library, report.
 
 Exit codes: 0 success; 1 the source is invalid; 2 usage or environment problem.
 Nothing heavy is imported at module level: a no-op ``deckgen build`` must start and answer
@@ -134,6 +134,34 @@ def watch(project_dir: Path, **options) -> None:
     check_source_date_epoch()
     project = Project.at(project_dir)
     run_watch(project, _options(**options), report=lambda event: _echo_event(event, project))
+
+
+@cli.command()
+@project_argument
+@build_options
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="The port on 127.0.0.1 to serve on (default: a free one).")
+@click.option("--editor", default=None,
+              help="Open a clicked page, slide or error in this editor: code, codium, subl, or a "
+                   "command with {file} and {line} in it.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+def preview(project_dir: Path, port: int, editor: str | None, open_browser: bool, **options) -> None:
+    """Show PROJECT_DIR's pages and slides side by side in a browser, on 127.0.0.1 only,
+    refreshed after every save (Ctrl-C stops)."""
+    from .preview.opener import editor_command
+    from .preview.session import Preview
+    from .project import Project
+
+    check_source_date_epoch()
+    project = Project.at(project_dir)
+    session = Preview(project, _options(**options), editor_command(editor) if editor else None, port,
+                      echo=lambda event: _echo_event(event, project))
+    click.echo(f"preview: {session.url}")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(session.url)
+    session.run()
 
 
 @cli.command()

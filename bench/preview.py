@@ -1,0 +1,195 @@
+"""Measure ``deckgen preview`` (and ``deckgen watch``) after an edit, against WeasyPrint's warm
+render of the same HTML, all in one run.
+
+For the example brief, ``deckgen preview`` runs as a process and this script follows its event
+stream as the page does. For each one-paragraph edit (made once the slides of the previous one
+are shown) it measures:
+
+- **pages shown**: from the save to the new pages' state received and every new page image
+  fetched (what the browser does before it shows them);
+- the rebuild itself and the page rendering, as the preview reports them;
+- **slides shown**: from the save to LibreOffice's slides received (in the background).
+
+Then ``deckgen watch``'s edit latency and the floor (WeasyPrint alone, warm, in-process, with
+and without one font set-up kept: bench/probe.py), and the ratios (target: pages shown within
+1.15x the floor).
+
+Usage: python bench/preview.py [--runs N] [--watch-runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench  # bench/bench.py: the example project, the edit, watch and the floor
+
+TIMEOUT = 300.0
+KEY_POINT = ("Bilateral trade reached $52 billion in 2022.", "Bilateral trade reached $52 billion in 2022!")
+
+
+def toggle_key_point(project: Path) -> None:
+    """Edit one key point (a slide bullet), alternating, so that the deck changes too."""
+    path = project / "source" / "sections" / f"{bench.EDITED_SECTION}.md"
+    text = path.read_text(encoding="utf-8")
+    old, new = KEY_POINT if KEY_POINT[0] in text else KEY_POINT[::-1]
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def settled(state: dict) -> bool:
+    return bool(state["slides"]) and not state.get("slides_busy") and not state["busy"]
+
+
+class Stream:
+    """The preview's event stream, read on a thread: (arrival time, state) in order."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.states: list[tuple[float, dict]] = []
+        self.changed = threading.Condition()
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        self.connection.request("GET", "/events")
+        self.response = self.connection.getresponse()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.response.fp:
+            if line.startswith(b"data: "):
+                state = json.loads(line[6:])
+                with self.changed:
+                    self.states.append((time.perf_counter(), state))
+                    self.changed.notify_all()
+
+    def wait(self, test, after: float) -> tuple[float, dict]:
+        """The first state that arrived after ``after`` and passes ``test``."""
+        deadline = time.monotonic() + TIMEOUT
+        with self.changed:
+            while time.monotonic() < deadline:
+                for stamp, state in self.states:
+                    if stamp >= after and test(state):
+                        return stamp, state
+                self.changed.wait(1)
+        raise RuntimeError("the preview showed no such state")
+
+    def settled(self) -> dict:
+        """The latest state, once it shows everything (the slides too) up to date."""
+        deadline = time.monotonic() + TIMEOUT
+        with self.changed:
+            while time.monotonic() < deadline:
+                if self.states and settled(self.states[-1][1]):
+                    return self.states[-1][1]
+                self.changed.wait(1)
+        raise RuntimeError("the preview never settled")
+
+    def fetch(self, keys: list[str]) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+        for key in keys:
+            connection.request("GET", f"/image/{key}.png")
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200, response.status
+        connection.close()
+
+
+def one_edit(stream: Stream, project: Path, edit) -> tuple[float, float, dict, list[str]]:
+    """When ``edit`` was saved, the seconds to its new pages fetched, the state, the new pages'
+    keys. Made once the previous edit's slides are shown."""
+    stream.settled()
+    time.sleep(0.5)
+    before = stream.settled()
+    old = {p["key"] for p in before["pages"]}
+    start = time.perf_counter()
+    edit(project)
+
+    def rebuilt(state: dict) -> bool:
+        return (not state["busy"] and state["version"] > before["version"] and "pages_seconds" in state
+                and {p["key"] for p in state["pages"]} != old)
+
+    _, state = stream.wait(rebuilt, start)
+    new = [p["key"] for p in state["pages"] if p["key"] not in old]
+    stream.fetch(new)
+    return start, time.perf_counter() - start, state, new
+
+
+def measure_preview(project: Path, runs: int) -> dict:
+    process = subprocess.Popen(bench.deckgen("preview", project), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        first = process.stdout.readline()
+        port = int(first.rsplit(":", 1)[1].strip(" /\n"))
+        while not process.stdout.readline().startswith("ready:"):
+            pass
+        threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+        stream = Stream(port)
+        shown, builds, renders, changed = [], [], [], []
+        for _ in range(runs):
+            _, seconds, state, new = one_edit(stream, project, bench.toggle_paragraph)
+            shown.append(seconds)
+            builds.append(state["build_seconds"])
+            renders.append(state["pages_seconds"])
+            changed.append(len(new))
+        slides = []
+        for _ in range(max(1, runs // 2)):
+            start, _, state, _ = one_edit(stream, project, toggle_key_point)
+            assert state.get("slides_busy"), "the deck did not change"
+            stamp, _ = stream.wait(settled, start)
+            slides.append(stamp - start)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    return {"preview_shown": statistics.median(shown), "preview_shown_min": min(shown),
+            "preview_build": statistics.median(builds), "preview_pages": statistics.median(renders),
+            "pages_changed": statistics.median(changed), "preview_slides": statistics.median(slides)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--watch-runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="deckgen-bench-preview-") as tmp:
+        work = Path(tmp)
+        project = bench.example_project(work / "example")
+        subprocess.run(bench.deckgen("build", "-q", project), check=True)
+        m = measure_preview(project, args.runs)
+        m.update(bench.measure_watch(project, args.watch_runs))
+        m.update(bench.measure_floor(project, work))
+    floor, kept = m["floor_warm"], m["floor_warm_fonts_kept"]
+    rows = [
+        ("preview: save to new pages shown (median)", m["preview_shown"]),
+        ("   best run", m["preview_shown_min"]),
+        ("   of which the rebuild (as reported)", m["preview_build"]),
+        ("   of which pages rendered (pdfium, new ones encoded)", m["preview_pages"]),
+        ("preview: save to slides shown (LibreOffice, background)", m["preview_slides"]),
+        ("watch: save to 'built in' printed (median)", m["watch_edit"]),
+        ("   the rebuild (as reported)", m["watch_edit_build"]),
+        ("floor: WeasyPrint warm, in-process (HTML to PDF)", floor),
+        ("   the same, keeping one font set-up", kept),
+    ]
+    print(f"example brief, {args.runs} preview and {args.watch_runs} watch edits")
+    for label, seconds in rows:
+        print(f"  {label:<58} {seconds:6.3f} s")
+    print(f"  pages re-encoded per edit (median): {m['pages_changed']:.0f}")
+    print("ratios against the floor (target <= 1.15x):")
+    for label, key in (("preview pages shown", "preview_shown"), ("preview rebuild", "preview_build"),
+                       ("watch save to built", "watch_edit"), ("watch rebuild", "watch_edit_build")):
+        print(f"  {label:<24} {m[key] / floor:5.2f}x the warm floor, {m[key] / kept:5.2f}x with fonts kept")
+    print(json.dumps({k: round(v, 4) for k, v in m.items()}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

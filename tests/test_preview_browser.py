@@ -1,0 +1,155 @@
+"""``deckgen preview`` in a real browser: headless Chromium (Debian's) driven by Selenium.
+
+The page shows the brief's pages and the deck's slides; a saved edit changes a page in place
+(no reload); an error appears with its file:line and goes when fixed; a click opens the source.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import threading
+import time
+
+import pytest
+
+from deckgen.build.options import BuildOptions
+from deckgen.preview.session import Preview
+
+TIMEOUT = 120  # seconds: a build, LibreOffice's conversion and a rebuild on a busy CI machine
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture
+def browser():
+    if CHROMIUM is None or DRIVER is None:
+        pytest.fail("Chromium and its driver are not installed: run scripts/setup.sh test")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1400,1000", "--no-first-run", "--disable-extensions"):
+        options.add_argument(argument)
+    if os.geteuid() == 0:
+        options.add_argument("--no-sandbox")  # Chromium's sandbox refuses to run as root
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def preview(make_project, minimal_files, tmp_path):
+    """A preview of the minimal project on a thread, with an editor that records its arguments."""
+    project = make_project(minimal_files)
+    record = tmp_path / "opened.txt"
+    editor = tmp_path / "editor.py"
+    editor.write_text(f"import sys\nopen({str(record)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n")
+    session = Preview(project, BuildOptions(), [sys.executable, str(editor), "{file}:{line}"])
+    stop = threading.Event()
+    thread = threading.Thread(target=session.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        yield session, project, record
+    finally:
+        stop.set()
+        thread.join(TIMEOUT)
+        assert not thread.is_alive()
+
+
+def wait_for(driver, script: str, what: str):
+    """Run ``script`` in the page until it returns something true; return it."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        value = driver.execute_script(script)
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"the page never showed {what}; status: "
+                         + driver.execute_script("return document.getElementById('status').textContent"))
+
+
+# The keys of the images shown in #pages or #slides, once every one of them has loaded.
+KEYS = """(() => {
+  const imgs = [...document.querySelectorAll('#%s img')];
+  return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0)
+         && imgs.map(i => i.dataset.key);
+})()"""
+LOADED = "return " + KEYS
+PROBLEMS = """
+const box = document.getElementById('problems');
+return !box.hidden && box.innerText;
+"""
+
+
+def test_the_preview_shows_pages_and_slides_and_follows_edits_and_errors(browser, preview):
+    session, project, record = preview
+    browser.get(session.url)
+    pages = wait_for(browser, LOADED % "pages", "the brief's pages")
+    slides = wait_for(browser, LOADED % "slides", "the deck's slides")
+    assert len(pages) == session.state.get("pages").__len__() >= 3
+    assert len(slides) == len(session.state.get("slides")) >= 4
+    assert browser.execute_script("return document.getElementById('slides-title').textContent") \
+        == f"Deck ({len(slides)} slides)"
+    browser.execute_script("window.notReloaded = true;"
+                           "window.firstPage = document.querySelector('#pages img');")
+
+    section = project.source / "sections" / "one.md"
+    good = section.read_text()
+    section.write_text(good.replace("Some prose", "Some entirely different and much longer prose, "
+                                    "long enough to change how the page looks"))
+    changed = wait_for(browser, f"""
+        const keys = {KEYS % 'pages'};
+        return keys && JSON.stringify(keys) !== JSON.stringify({pages!r}) && keys;""",
+                       "the edited page")
+    assert len(changed) == len(pages)
+    assert browser.execute_script("return window.notReloaded === true && "
+                                  "window.firstPage === document.querySelector('#pages img')")
+
+    section.write_text(changed_text := good.replace("key_points:", "key_pionts:"))
+    shown = wait_for(browser, PROBLEMS, "the error")
+    line = changed_text.splitlines().index("key_pionts:") + 1
+    assert f"source/sections/one.md:{line}:1: key_pionts: unknown key (did you mean 'key_points'?)" in shown
+    assert browser.execute_script("return document.body.classList.contains('stale')")
+
+    browser.find_element("css selector", "#problem-list .where").click()
+    wait_for_file(record)
+    assert record.read_text().split() == [f"{section}:{line}"]
+    record.unlink()
+
+    section.write_text(good)
+    wait_for(browser, "return document.getElementById('problems').hidden", "the error gone")
+    assert browser.execute_script("return window.notReloaded === true")
+
+
+def test_a_click_on_a_page_or_a_slide_opens_its_source(browser, preview):
+    session, project, record = preview
+    browser.get(session.url)
+    wait_for(browser, LOADED % "pages", "the brief's pages")
+    wait_for(browser, LOADED % "slides", "the deck's slides")
+    plans = [slide.title for slide in __import__("deckgen.build.pipeline", fromlist=["x"])
+             .validate(project)[3]]
+    section_slide = plans.index("The only section")
+
+    browser.find_elements("css selector", "#pages img")[0].click()  # the cover
+    wait_for_file(record)
+    assert record.read_text().split() == [f"{project.source / 'brief.yaml'}:1"]
+    record.unlink()
+
+    browser.execute_script("arguments[0].scrollIntoView()",
+                           slide := browser.find_elements("css selector", "#slides img")[section_slide])
+    slide.click()
+    wait_for_file(record)
+    assert record.read_text().split() == [f"{project.source / 'sections' / 'one.md'}:1"]
+
+
+def wait_for_file(path):
+    deadline = time.monotonic() + 30
+    while not (path.exists() and path.read_text().endswith("\n")):
+        assert time.monotonic() < deadline, f"the editor was never started ({path})"
+        time.sleep(0.05)
