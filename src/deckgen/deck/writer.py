@@ -32,6 +32,7 @@ from ..theme import Theme
 from . import oxml
 from .charts import add_chart, rgb
 from .geometry import LINE_SPACING, SLIDE_H, SLIDE_W, SPACE_AFTER, Box
+from .look import Look
 from .masters import choose_layouts, missing_layouts_problem
 from .oxml import clean
 from .slides import (
@@ -95,6 +96,7 @@ class _DeckWriter:
         name, metrics = template_font(self.prs) if template is not None else ("", "")
         self.font = name or theme.fonts["deck"]
         self.cjk_font = theme.fonts["deck_cjk"]
+        self.look = None  # a template's colours (see deckgen.deck.look), once its layouts are known
         self.fonts = Fonts(metrics or theme.fonts["deck_metrics"], theme.fonts["deck_cjk"])
 
     def colour(self, name: str) -> RGBColor:
@@ -113,6 +115,7 @@ class _DeckWriter:
         if problem is not None:
             raise problem
         self.layouts = choice.layouts
+        self.look = Look(self.prs, self.theme, choice.layouts.get("points"))
 
     def check_fits(self, plans: tuple[Slide, ...]) -> None:
         """Plans made for another slide size are refused, not mis-drawn."""
@@ -158,8 +161,8 @@ class _DeckWriter:
     def figure(self, slide, plan: FigureSlide) -> None:
         self.title(slide, plan)
         if plan.chart is not None:
-            shape = add_chart(slide, plan.chart, plan.areas.figure, self.theme, plan.units,
-                              self.font, self.cjk_font)
+            shape = add_chart(slide, plan.chart, plan.areas.figure, self.theme, plan.units, self.font,
+                              self.cjk_font, self.look and self.look.chart(slide.slide_layout, plan.areas.figure))
         else:
             shape = self.picture(slide, self.pngs[plan.figure_id], plan.areas.figure)
         shape.name = plan.label
@@ -199,6 +202,7 @@ class _DeckWriter:
             shape = slide.shapes.add_textbox(pt(box.x), pt(box.y), pt(box.w), pt(box.h))
         shape.left, shape.top, shape.width, shape.height = pt(box.x), pt(box.y), pt(box.w), pt(box.h)
         shape.name = name
+        shape.deck_role = (role, box, slide.slide_layout)  # what fill() reads a template's colour for
         frame = shape.text_frame
         frame.word_wrap = True
         frame.auto_size = MSO_AUTO_SIZE.NONE
@@ -247,8 +251,10 @@ class _DeckWriter:
             para._p.get_or_add_pPr().set("hangingPunct", "0")  # no 、。 hanging past the box
             if bullets is not None:
                 item = bullets.bullets[index]
+                _, box, layout = shape.deck_role
+                marker = self.look.bullet(layout, box) if self.look else self.theme.colour("accent")
                 oxml.set_bullet(para, pt(bullets.indent), item.number, item.continued,
-                                self.theme.colour("accent").lstrip("#").upper())
+                                marker.lstrip("#").upper())
             else:
                 oxml.no_bullet(para)
             run = para.add_run()
@@ -260,6 +266,8 @@ class _DeckWriter:
                 font.bold = bold
             if self.styled:  # a template's text, in its placeholders or not, wears its own colours
                 font.color.rgb = self.colour(colour)
+            elif forced := self.look.forced(shape.deck_role[2], *shape.deck_role[:2]):  # role, box
+                font.color.rgb = rgb(forced)  # ... unless they would not read on its ground
             oxml.set_east_asian_font(run._r.get_or_add_rPr(), self.cjk_font)
 
     def room_for_ink(self, frame, paragraphs: list[str], size: float, bold: bool) -> None:
