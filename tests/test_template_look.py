@@ -228,7 +228,14 @@ def _ink_contrast(image, box, scale: float) -> float | None:
     return value if value > 1.05 else None
 
 
-CONTRAST_EXCEPTIONS: dict[str, str] = {}  # template: why its rendering falls short
+# template: why its rendering falls short (measured 100 dpi, LibreOffice 7.4). deckgen reads the
+# ground under a box at its centre, a gradient as the mean of its stops: where the rendered
+# gradient under a title is lighter than that mean, white titles are kept that do not read.
+CONTRAST_EXCEPTIONS: dict[str, str] = {
+    "Lights": "white titles on a translucent white gradient over a dark one: 2.5:1 rendered",
+    "Metropolis": "white titles over a light part of its gradient artwork: 2.6 to 4.2:1 rendered",
+    "Piano": "the cover's white title on a light part of its artwork: 2.5:1 rendered",
+}
 
 
 def test_rendered_title_and_body_text_contrast_with_their_ground_in_every_corpus_template(tmp_path):
