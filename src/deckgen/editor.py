@@ -80,6 +80,12 @@ def value_schema(check) -> dict:
         "_layout_name": {"type": "string", "minLength": 1},
         "_master": {"anyOf": [master, {"type": "object", "minProperties": 1, "additionalProperties": False,
                                        "properties": {role: master for role in theme.MASTER_ROLES}}]},
+        "_deck_colours": {"anyOf": [{"enum": ["template", "theme"]}, {
+            "type": "object", "minProperties": 1, "additionalProperties": False,
+            "properties": {key: {"type": "string", "pattern": theme._COLOUR.pattern}
+                           for key in theme.DECK_COLOUR_KEYS if key != "series"}
+            | {"series": {"type": "array", "minItems": 1, "maxItems": theme.MAX_SERIES_COLOURS,
+                          "items": {"type": "string", "pattern": theme._COLOUR.pattern}}}}]},
     }
     if check.__name__ not in fragments:
         raise KeyError(f"the theme check {check.__name__} has no JSON Schema in deckgen.editor")

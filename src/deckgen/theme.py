@@ -35,7 +35,9 @@ class Theme:
     fonts: dict
     sizes: dict
     path: Path
-    deck: dict = field(default_factory=dict)  # deck options: section_dividers, layouts, master
+    # deck options: section_dividers, layouts, master, colours (which colours a reference
+    # template's slides take: its own scheme by default; see deckgen.deck.look.Look)
+    deck: dict = field(default_factory=dict)
 
     def colour(self, name: str) -> str:
         return self.colours[name]
@@ -115,6 +117,24 @@ def _master(value) -> str:
     return "" if _master_ref(value) else expected
 
 
+DECK_COLOUR_KEYS = ("series", "text", "axes", "gridlines")  # deck.colours: what it may set
+
+
+def _deck_colours(value) -> str:
+    """``template`` (a reference template's colour scheme, the default), ``theme`` (the colours
+    group above), or a mapping setting some of series, text, axes, gridlines (the rest the
+    template's)."""
+    expected = ("template, theme, or a mapping of " + ", ".join(DECK_COLOUR_KEYS)
+                + " to #RRGGBB colours (series: a list)")
+    if value in ("template", "theme"):
+        return ""
+    if isinstance(value, dict) and value and all(k in DECK_COLOUR_KEYS for k in value):
+        ok = all((_series(v) == "" and all(_colour(c) == "" for c in v)) if k == "series"
+                 else _colour(v) == "" for k, v in value.items())
+        return "" if ok else expected
+    return expected
+
+
 def _master_ref(value) -> bool:
     if isinstance(value, bool):
         return False
@@ -141,8 +161,9 @@ SCHEMA: dict[str, Group] = {
                     ("serif", "sans", "cjk_serif", "cjk_sans", "arabic_serif", "arabic_sans", "deck",
                      "deck_metrics", "deck_cjk")}, optional=("arabic_serif", "arabic_sans")),
     "sizes": Group({"deck_title": _title_size, "deck_body": _size, "deck_min_body": _size}),
-    "deck": Group({"section_dividers": _dividers, "layouts": _layouts, "master": _master},
-                  optional=("section_dividers", "layouts", "master"), required=False),
+    "deck": Group({"section_dividers": _dividers, "layouts": _layouts, "master": _master,
+                   "colours": _deck_colours},
+                  optional=("section_dividers", "layouts", "master", "colours"), required=False),
 }
 
 

@@ -51,8 +51,9 @@ def require_theme_fonts(theme: Theme) -> None:
                                  "set-up command, or name installed families in the theme)")
 
 
-def checked_plans(brief: m.Brief, theme: Theme, project: Project) -> list:
-    """The deck's slide plans; SourceError if they would leave out a key point or a figure."""
+def checked_plans(brief: m.Brief, theme: Theme, project: Project, warnings: list | None = None) -> list:
+    """The deck's slide plans; SourceError if they would leave out a key point or a figure.
+    What deckgen changed of a reference template to draw on it is added to ``warnings``."""
     from ..deck.parity import parity_problems
     from ..deck.plan import plan_slides
 
@@ -62,6 +63,8 @@ def checked_plans(brief: m.Brief, theme: Theme, project: Project) -> list:
         from ..deck.template import deck_geometry
 
         geometry = deck_geometry(theme, project.reference_deck)
+        if warnings is not None:
+            warnings.extend(geometry.warnings)
     plans = plan_slides(brief, theme, geometry)
     if geometry is not None:
         from ..deck.template import require_layouts
@@ -71,6 +74,13 @@ def checked_plans(brief: m.Brief, theme: Theme, project: Project) -> list:
     if problems:
         raise SourceError(problems, project.root)
     return plans
+
+
+def strict_template(warnings: list, strict: bool) -> None:
+    """With ``--strict``, the reference template's warnings are an EnvironmentProblem (exit 2)."""
+    if strict and warnings:
+        raise EnvironmentProblem("\n".join(f"{w.loc}: {w.message}" for w in warnings)
+                                 + "\n(--strict: the reference template's warnings are errors)")
 
 
 def environment(theme: Theme) -> dict:
@@ -105,6 +115,7 @@ class Jobs:
         self.inputs, self.store, self.plans = inputs, store, plans
         self.brief, self.theme, self.project = inputs.brief, inputs.theme, inputs.project
         self._environment: dict | None = None
+        self.template_warnings: list = []  # what the reference template needed changed
 
     def portable(self) -> tuple[Inputs, list | None]:
         """What another process needs to rebuild these jobs (see :meth:`from_portable`)."""
@@ -127,7 +138,7 @@ class Jobs:
     def checked_plans(self) -> list:
         """The slide plans, made and checked against the brief on first use."""
         if self.plans is None:
-            self.plans = checked_plans(self.brief, self.theme, self.project)
+            self.plans = checked_plans(self.brief, self.theme, self.project, self.template_warnings)
         return self.plans
 
     def svgs(self) -> DrawnFigures:
@@ -176,7 +187,7 @@ class Jobs:
         with clock("deck"):
             data = draw_deck(deck_plan(self.brief, plans), self.theme, pngs, self.project.reference_deck)
         return Rendered(data, len(plans), timings, figs.stats(), frozenset(figs.used),
-                        self.environment())
+                        self.environment(), warnings=tuple(self.template_warnings))
 
 
 class HandedOver(Mapping):

@@ -71,6 +71,7 @@ class Rendered:
     figures_used: frozenset[str]
     environment: Mapping
     pid: int | None = None
+    warnings: tuple = ()  # the deck's: what its reference template needed changed
 
 
 @dataclass

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem, SourceError
 from ..project import Project
-from .jobs import Clock, Inputs, Jobs, checked_plans
+from .jobs import Clock, Inputs, Jobs, checked_plans, strict_template
 from .keys import InputDigests, tree_entries
 from .manifest import Entry
 from .options import BuildOptions, BuildResult, FigureStats, Rendered
@@ -58,7 +58,10 @@ def validate(project: Project, strict: bool = False):
     for folder in (project.source, *project.template_dirs):
         tree_entries(folder)
     brief, theme, warnings = load(project, strict)
-    return brief, theme, warnings, checked_plans(brief, theme, project)
+    found: list = []
+    plans = checked_plans(brief, theme, project, found)
+    strict_template(found, strict)
+    return brief, theme, warnings + found, plans
 
 
 def load(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[Problem]]:
@@ -149,6 +152,9 @@ class _Run:
         jobs = Jobs(Inputs(brief, self.project, theme, self.options), self.store, plans)
         self.notify("rendering " + " and ".join(OUTPUTS[fmt].noun for fmt in todo))
         rendered = _render(jobs, todo, self.options.parallel, self.deck_renderer or deck_process)
+        template_warnings = [w for out in rendered.values() for w in out.warnings]
+        strict_template(template_warnings, self.options.strict)
+        result.warnings += template_warnings
         self.notify("writing")
         with clock("write"):
             entries = self.store.commit(brief.name, rendered, self.keys(dict(brief.source_digests)),

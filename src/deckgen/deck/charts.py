@@ -7,7 +7,10 @@ a pie) and ``horizontal`` whether the first category goes at the top. Each chart
 workbook keeps every label a literal string, and its numbers are written as the PDF's figure
 writes them (one :class:`~deckgen.figures.numbers.NumberFormat`). Series keep the source's
 order, and their own colours; the legend sits below the plot, never over it; a missing value is
-a gap; a label set on a fill takes the text colour that reads on it.
+a gap; a label set on a fill takes the text colour that reads on it. The colours are the
+theme's, or on a reference template those of its colour scheme
+(:class:`~deckgen.deck.look.ChartColours`: accent1–6 for the series, the text's colour for
+labels, lines mixed from it and the ground, so axes show on a dark template as on a light one).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from ..figures.numbers import NumberFormat, chart_format
 from ..figures.options import PERCENT
 from ..theme import Theme
 from .geometry import Box
+from .look import ChartColours, theme_chart_colours
 from .oxml import clean, set_east_asian_font
 from .slides import ChartData
 
@@ -35,9 +39,12 @@ def rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
 
 
-def add_chart(slide, data: ChartData, box: Box, theme: Theme, units: str, font: str, cjk_font: str):
-    """A native chart of ``data`` on ``box``, in the theme's look (``font`` named for Latin text,
-    ``cjk_font`` for East Asian); ``units`` titles the value axis unless the figure titles it."""
+def add_chart(slide, data: ChartData, box: Box, theme: Theme, units: str, font: str, cjk_font: str,
+              colours: ChartColours | None = None):
+    """A native chart of ``data`` on ``box``, in ``colours`` (default: the theme's; ``font``
+    named for Latin text, ``cjk_font`` for East Asian); ``units`` titles the value axis unless
+    the figure titles it."""
+    colours = colours or theme_chart_colours(theme)
     kind = KINDS[data.kind]
     chart_data = xy_chart_data(data) if kind.data == POINTS else category_chart_data(data)
     chart_type = getattr(XL_CHART_TYPE, kind.chart_type(data.options))
@@ -45,10 +52,10 @@ def add_chart(slide, data: ChartData, box: Box, theme: Theme, units: str, font: 
     chart = frame.chart
     chart.font.size = Pt(16)
     chart.font.name = font
-    chart.font.color.rgb = rgb(theme.colour("text"))
+    chart.font.color.rgb = rgb(colours.text)
     set_east_asian_font(chart.font._rPr, cjk_font)
     _blanks_as_gaps(chart)
-    ChartStyle(theme, data, units).apply(chart)
+    ChartStyle(colours, data, units).apply(chart)
     return frame
 
 
@@ -134,14 +141,14 @@ class TextCellXyChartData(XyChartData):
 
 
 class ChartStyle:
-    """The theme's look on a native chart: series colours (a series' own, else the theme's),
+    """The deck's look on a native chart: series colours (a series' own, else the deck's),
     data labels, gridlines, axis titles and a legend below the plot when there is more than one
     series; the rest by the kind's ``chart_style`` (see :data:`STYLES`)."""
 
-    def __init__(self, theme: Theme, data: ChartData, units: str):
-        self.theme, self.data, self.units = theme, data, units
+    def __init__(self, colours: ChartColours, data: ChartData, units: str):
+        self.colours, self.data, self.units = colours, data, units
         self.kind = KINDS[data.kind]
-        self.palette = [c for c in theme.series_colours]
+        self.palette = list(colours.series)
         self.format = number_format(data)
 
     def apply(self, chart) -> None:
@@ -252,7 +259,7 @@ class ChartStyle:
         whichever reads better on the series' fill; none when there are too many to read."""
         if len(self.data.categories) * len(self.data.series) > 24:
             return
-        dark, light = self.theme.colour("text"), self.theme.colour("background")
+        dark, light = self.colours.text, self.colours.ground
         for index, series in enumerate(chart.plots[0].series):
             labels = series.data_labels
             labels.show_value = True
@@ -282,8 +289,12 @@ class ChartStyle:
         if from_zero and values and min(values) >= 0:
             value_axis.minimum_scale = 0
         value_axis.has_major_gridlines = True
-        value_axis.major_gridlines.format.line.color.rgb = rgb(self.theme.colour("light"))
+        value_axis.major_gridlines.format.line.color.rgb = rgb(self.colours.gridlines)
         value_axis.format.line.fill.background()
+        for axis in (value_axis, chart.category_axis):
+            axis.tick_labels.font.color.rgb = rgb(self.colours.text)
+        if self.colours.axes:
+            chart.category_axis.format.line.color.rgb = rgb(self.colours.axes)
         value_axis.tick_labels.font.size = Pt(14)
         value_axis.tick_labels.number_format = "0%" if share else self.format.excel
         value_axis.tick_labels.number_format_is_linked = False

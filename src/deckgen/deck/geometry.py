@@ -80,6 +80,9 @@ class Geometry:
     font: str = ""  # the template's body font, when deckgen can measure it; "" for the theme's
     font_metrics: str = ""  # the installed font measured in its place (its metric twin)
     missing: dict[str, str] = field(default_factory=dict)  # kind: a layout name the template lacks
+    # what deckgen changed of the template to draw on it (Problems located at the template file):
+    # placeholders cut at the slide's edge or given their real size, text colours made readable
+    warnings: tuple = ()
 
 
 # ---- the default drawing's areas, one per slide form -------------------------------------------

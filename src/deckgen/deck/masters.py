@@ -5,8 +5,10 @@ same layout names: a cover master (title artwork, no footer) and a content maste
 (title, section divider, closing) take the cover master, every other slide the content master:
 the ones ``deck.master`` names (a name or a number from 1, or ``{cover: …, content: …}``), else
 the first master holding the covers' layouts and the master whose layouts best match the
-content slides' names and that carries a footer or slide number (a content master's mark). A
-layout missing from the chosen master is taken from another master that has it.
+content slides' names, whose text reads on its ground (light on dark or dark on light, WCAG AA:
+:func:`deckgen.deck.look.reads_well`) and that carries a footer or slide number (a content
+master's mark). A layout missing from the chosen master is taken from another master that has
+it.
 
 A layout no master has is not an error here: only the layouts the deck's plan uses are required
 (:func:`require_layouts`, raised once with every missing layout, the template's layouts one per
@@ -25,6 +27,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 
 from ..errors import EnvironmentProblem
 from .geometry import SLIDE_H, SLIDE_W, Areas, Box
+from .look import reads_well
 from .slides import BULLETS, COVER, FIGURE, SLIDE_KINDS
 
 COVER_ROLE, CONTENT_ROLE = "cover", "content"
@@ -80,8 +83,10 @@ def _master_for(prs, role: str, names: dict[str, str], setting, template) -> int
     for index, master in enumerate(prs.slide_masters):
         have = {layout.name for layout in master.slide_layouts}
         footer = any(ph.placeholder_format.type in _FOOTERS for ph in master.placeholders)
-        scores.append((len(needed & have), footer if role == CONTENT_ROLE else 0, -index))
-    return -max(scores)[2]
+        readable = role == CONTENT_ROLE and all(reads_well(layout) for layout in master.slide_layouts
+                                                if layout.name in needed)
+        scores.append((len(needed & have), readable, footer if role == CONTENT_ROLE else 0, -index))
+    return -max(scores)[-1]
 
 
 def _master_by_ref(prs, wanted, template) -> int:

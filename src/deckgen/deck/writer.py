@@ -35,6 +35,7 @@ from . import oxml
 from .blockwriter import draw_callout, draw_table
 from .charts import add_chart, rgb
 from .geometry import LINE_SPACING, SLIDE_H, SLIDE_W, SPACE_AFTER, Box
+from .look import Look
 from .masters import choose_layouts, missing_layouts_problem
 from .oxml import clean
 from .slides import (
@@ -100,6 +101,7 @@ class _DeckWriter:
         self.cjk_font = cjk_family(theme.fonts["deck_cjk"], language)  # SC for Chinese, KR for Korean
         self.language, self.rtl = language, is_rtl(language)  # right to left: paragraphs rtl="1"
         self.cs_font = theme.fonts.get("arabic_sans", "") if base(language) in ARABIC_SCRIPT else ""
+        self.look = None  # a template's colours (see deckgen.deck.look), once its layouts are known
         self.fonts = Fonts(metrics or theme.fonts["deck_metrics"], theme.fonts["deck_cjk"])
 
     def colour(self, name: str) -> RGBColor:
@@ -118,6 +120,7 @@ class _DeckWriter:
         if problem is not None:
             raise problem
         self.layouts = choice.layouts
+        self.look = Look(self.prs, self.theme, choice.layouts.get("points"))
 
     def check_fits(self, plans: tuple[Slide, ...]) -> None:
         """Plans made for another slide size are refused, not mis-drawn."""
@@ -163,8 +166,8 @@ class _DeckWriter:
     def figure(self, slide, plan: FigureSlide) -> None:
         self.title(slide, plan)
         if plan.chart is not None:
-            shape = add_chart(slide, plan.chart, plan.areas.figure, self.theme, plan.units,
-                              self.font, self.cjk_font)
+            shape = add_chart(slide, plan.chart, plan.areas.figure, self.theme, plan.units, self.font,
+                              self.cjk_font, self.look and self.look.chart(slide.slide_layout, plan.areas.figure))
         else:
             shape = self.picture(slide, self.pngs[plan.figure_id], plan.areas.figure)
         shape.name = plan.label
@@ -204,6 +207,7 @@ class _DeckWriter:
             shape = slide.shapes.add_textbox(pt(box.x), pt(box.y), pt(box.w), pt(box.h))
         shape.left, shape.top, shape.width, shape.height = pt(box.x), pt(box.y), pt(box.w), pt(box.h)
         shape.name = name
+        shape.deck_role = (role, box, slide.slide_layout)  # what fill() reads a template's colour for
         frame = shape.text_frame
         frame.word_wrap = True
         frame.auto_size = MSO_AUTO_SIZE.NONE
@@ -250,8 +254,10 @@ class _DeckWriter:
             self.set_direction(para, align, always=False)
             if bullets is not None:
                 item = bullets.bullets[index]
+                _, box, layout = shape.deck_role
+                marker = self.look.bullet(layout, box) if self.look else self.theme.colour("accent")
                 oxml.set_bullet(para, pt(bullets.indent), item.number, item.continued,
-                                self.theme.colour("accent").lstrip("#").upper())
+                                marker.lstrip("#").upper())
             else:
                 oxml.no_bullet(para)
             run = para.add_run()
@@ -263,6 +269,8 @@ class _DeckWriter:
                 font.bold = bold
             if self.styled:  # a template's text, in its placeholders or not, wears its own colours
                 font.color.rgb = self.colour(colour)
+            elif forced := self.look.forced(shape.deck_role[2], *shape.deck_role[:2]):  # role, box
+                font.color.rgb = rgb(forced)  # ... unless they would not read on its ground
             self.set_script_fonts(run)
 
     def set_direction(self, para, align, always: bool) -> None:
