@@ -204,7 +204,9 @@ class _Planner:
         where = self.where(FigureSlide.kind)
         areas = where["areas"]
         title, size = self.fit.fit_title(figure.title, areas.title, self.title_size, TITLE_FLOOR)
-        caption, caption_size = self.fit.fit_one_line(f"{figure.label}. Source: {figure.source}",
+        source = f"{m.sentence(figure.source)} Licence: {m.sentence(figure.licence)}" if figure.licence \
+            else figure.source
+        caption, caption_size = self.fit.fit_one_line(f"{figure.label}. Source: {source}",
                                                       areas.caption, CAPTION_SIZES)
         return FigureSlide(title, notes.with_full_title(notes.figure_notes(figure), figure.title, title),
                            title_size=size, figure_id=figure.id, chart=chart_data(figure),
