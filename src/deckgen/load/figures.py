@@ -8,7 +8,8 @@ number format, axis titles, markers, series colours) is checked against what the
 becomes the figure's :class:`~deckgen.figures.options.ChartOptions`. The figure files are bounded in number and
 in size together, and the drawing all placed figures ask for is bounded as a whole
 (:class:`_DataBudget`), not only each figure's. The ids of figures whose own files are in error
-are kept (``broken_figures``), so a reference to one is not reported a second time.
+are kept (``broken_figures``), so a reference to one is not reported a second time. An ``image``
+figure takes a picture file instead of data (:mod:`deckgen.load.picture_figures`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from ..figures.kinds import EVENTS, KINDS, LABELLED_CATEGORIES, POINTS
 from ..figures.numbers import FORMATS, MAX_FIXED_DECIMALS, parse_format
 from ..figures.options import PERCENT, STACKED, STACKINGS, ChartOptions
 from .files import MAX_YAML_BYTES, SourceFiles, shown
-from .pictures import read_picture
-from .schema import MAX_ABS_VALUE, MAX_CATEGORIES, MAX_ID_CHARS, DataIn, FigureIn, validate
+from .picture_figures import picture_figure
+from .schema import MAX_ABS_VALUE, MAX_CATEGORIES, MAX_ID_CHARS, FigureIn, validate
 from .tables import csv_series, csv_table, csv_x
 from .yamlsrc import YamlDoc
 
@@ -134,7 +135,7 @@ class FigureReader:
         data = spec.data
         kind = KINDS[spec.kind]
         if kind.picture:
-            return self.picture_figure(figure_id, number, spec, doc)
+            return picture_figure(self.files, figure_id, number, spec, doc)
         if not self.no_picture_keys(spec, kind, doc):
             return None
         options = self.options(spec, kind, doc)
@@ -180,43 +181,6 @@ class FigureReader:
         return m.Figure(figure_id, number, spec.kind, spec.title, spec.caption, spec.alt,
                         spec.source, spec.units, tuple(categories), tuple(series), events, doc.loc(),
                         options, x_values)
-
-    def picture_figure(self, figure_id: str, number: int, spec: FigureIn, doc: YamlDoc) -> m.Figure | None:
-        """An ``image`` figure: its picture file read and made safe, its width checked; it
-        takes no data and no chart options."""
-        valid = True
-        if spec.data != DataIn():
-            self.problems.error(doc.loc(("data",)), "a picture takes no data", "data",
-                                "file: images/NAME.svg (or .png, .jpg), or a chart kind for data")
-            valid = False
-        chart_keys = [k for k in ("stacked", "format", "x_title", "y_title", "units", "markers")
-                      if k in spec.model_fields_set]
-        for key in chart_keys:
-            self.problems.warn(doc.loc((key,)), f"a picture has no {key.replace('_', ' ')}; it "
-                               "changes nothing", key, "only in a chart")
-        width = self.picture_width(spec, doc)
-        if not spec.file:
-            self.problems.error(doc.loc(), "a picture needs its file", "file",
-                                "file: images/NAME.svg, a PNG, JPEG or SVG under source/")
-            return None
-        picture = read_picture(self.files, spec.file, doc.loc(("file",)), self.problems)
-        if picture is None or width is None or not valid:
-            return None
-        return m.Figure(figure_id, number, spec.kind, spec.title, spec.caption, spec.alt,
-                        spec.source, "", (), (), (), doc.loc(), picture=picture,
-                        licence=spec.licence, width=width)
-
-    def picture_width(self, spec: FigureIn, doc: YamlDoc) -> int | None:
-        """The width a picture takes in the PDF, in per cent of the text width (0: all of it)."""
-        if spec.width == "":
-            return 0
-        text = str(spec.width).strip()
-        match = re.fullmatch(r"(\d{1,3})\s*%", text)
-        if match and 10 <= int(match.group(1)) <= 100:
-            return int(match.group(1))
-        self.problems.error(doc.loc(("width",)), f"invalid width {text[:40]!r}", "width",
-                            'a share of the text width from 10% to 100%, such as "60%"')
-        return None
 
     def no_picture_keys(self, spec: FigureIn, kind, doc: YamlDoc) -> bool:
         """A chart drawn from data takes no picture file, licence or width."""

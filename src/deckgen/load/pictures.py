@@ -6,8 +6,8 @@ itself into countless chunks. So, before a pixel is decoded, the file's structur
 (JPEG markers, PNG chunks) and its pixel size, scans and chunks are held to the limits below.
 Only then is it decoded (by Pillow), turned upright as its EXIF orientation says, brought down to
 the side its use asks for (:data:`RENDERED_SIDE` for the logo) and encoded again: the renderers get
-these bytes and never read the file. :mod:`deckgen.load.logo` and :mod:`deckgen.load.figures` (an
-``image`` figure) both read pictures through :func:`prepare_raster`.
+these bytes and never read the file. :mod:`deckgen.load.logo` and :mod:`deckgen.load.picture_figures`
+(an ``image`` figure) both read pictures through :func:`prepare_raster`.
 """
 
 from __future__ import annotations
@@ -243,58 +243,3 @@ def _encoded(image, kind: str, side: int) -> Raster:
     return Raster(out.getvalue(), "image/png" if kind == "PNG" else "image/jpeg",
                   image.width, image.height)
 
-
-# ---- an image figure's picture file -----------------------------------------------------
-
-MAX_SVG_BYTES = MAX_PICTURE_BYTES
-PICTURE_EXPECTED = f"a PNG or JPEG of at most {MAX_SIDE} x {MAX_SIDE} pixels, or an SVG"
-
-
-def read_picture(files, name: str, loc, problems, field: str = "file"):
-    """The picture file ``name`` (written at ``loc``) read once through the sandbox and made
-    ready for the renderers: a PNG or JPEG decoded within the limits, an SVG sanitised (what
-    was removed from it a warning at its line); None (and an error at ``loc``) if unusable."""
-    from .. import model as m
-    from ..errors import Loc
-    from .files import shown
-
-    path = files.source_path(name, loc, field)
-    if path is None:
-        return None
-    data = files.read_bytes(path, loc, MAX_PICTURE_BYTES, written=name, field=field)
-    if data is None:
-        return None
-    rel = files.rel(path)
-    if _looks_like_svg(data):
-        from .svg import SvgProblem, sanitise_svg
-
-        try:
-            clean = sanitise_svg(data)
-        except SvgProblem as exc:
-            where = Loc(rel, exc.line) if exc.line else loc
-            problems.error(where, f"'{shown(name)}' {exc.problem}", field if where is loc else "",
-                           exc.expected)
-            return None
-        for what, (count, line) in clean.removed.items():
-            problems.warn(Loc(rel, line), f"removed from the picture: {count:,} {what}",
-                          expected="a picture draws only shapes, text and paint; nothing in it "
-                          "may run or fetch a file")
-        return m.Picture(rel, clean.data, "image/svg+xml", clean.width, clean.height,
-                         hashlib.sha256(clean.data).hexdigest())
-    try:
-        raster = prepare_raster(data, FIGURE_SIDE)
-    except PictureProblem as exc:
-        expected = PICTURE_EXPECTED if exc.expected == EXPECTED else exc.expected
-        problem = "is not a PNG, JPEG or SVG picture" if exc.problem == "is not a PNG or JPEG image" \
-            else exc.problem
-        problems.error(loc, f"'{shown(name)}' {problem}", field, expected)
-        return None
-    return m.Picture(rel, raster.data, raster.media_type, raster.width, raster.height,
-                     hashlib.sha256(raster.data).hexdigest())
-
-
-def _looks_like_svg(data: bytes) -> bool:
-    """An SVG file: XML text (after a byte-order mark and white space) whose first element,
-    past its declaration, comments and document type, is ``<svg``."""
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith((b"<?xml", b"<svg", b"<!--", b"<!DOCTYPE")) and b"<svg" in data[:65536]
