@@ -2,10 +2,10 @@
 rasterised by resvg to a high-resolution PNG.
 
 The PDF draws the loader's bytes as they are (an SVG stays vector); PowerPoint cannot hold an
-SVG that every client shows, so the deck gets :data:`DECK_SIDE` pixels along the picture's
-longer side, about 270 dpi across the slide's figure area. The SVG was sanitised by the loader
-(:mod:`deckgen.load.svg`): nothing in it refers to a file, so resvg is given no folder to read
-and only the theme's fonts by name.
+SVG that every client shows, so the deck gets a PNG sized to where it is placed: the picture
+fitted into the slide's figure area (:data:`~deckgen.figures.drawing.DECK_SIZE`) at
+:data:`DECK_PICTURE_DPI`. The SVG was sanitised by the loader (:mod:`deckgen.load.svg`): nothing
+in it refers to a file, so resvg is given no folder to read, and the theme's fonts by name.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import base64
 from .. import model as m
 from ..theme import Theme
 
-DECK_SIDE = 3200  # pixels along the longer side
+DECK_PICTURE_DPI = 300  # as placed on the slide (the deck's pictures need at least 200)
 
 
 def render_picture_png(figure: m.Figure, theme: Theme) -> bytes:
@@ -25,12 +25,21 @@ def render_picture_png(figure: m.Figure, theme: Theme) -> bytes:
         return picture.data
     import resvg_py
 
-    landscape = picture.width >= picture.height
-    size = {"width": DECK_SIDE} if landscape else {"height": DECK_SIDE}
+    width, height = deck_pixels(picture)
     png = resvg_py.svg_to_bytes(svg_string=picture.data.decode("utf-8"), font_family=theme.fonts["sans"],
                                 sans_serif_family=theme.fonts["sans"],
-                                serif_family=theme.fonts["serif"], **size)
+                                serif_family=theme.fonts["serif"], width=width, height=height)
     return bytes(png)
+
+
+def deck_pixels(picture: m.Picture) -> tuple[int, int]:
+    """The pixels of the deck's PNG of ``picture``: its shape fitted into the figure area, at
+    :data:`DECK_PICTURE_DPI`."""
+    from .drawing import DECK_SIZE
+
+    area_w, area_h = DECK_SIZE
+    scale = min(area_w / picture.width, area_h / picture.height) * DECK_PICTURE_DPI
+    return max(1, round(picture.width * scale)), max(1, round(picture.height * scale))
 
 
 def picture_svg(figure: m.Figure) -> bytes:
