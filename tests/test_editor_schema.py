@@ -65,7 +65,7 @@ def test_every_file_deckgen_accepts_validates_against_its_schema(root):
     ("brief", lambda d: d.update(titel=d.pop("title")), "'title' is a required property"),
     ("brief", lambda d: d.update(paper="a3"), "'a3' is not one of ['a4', 'letter']"),
     ("figure", lambda d: d.update(kind="colum"), "'colum' is not one of"),
-    ("figure", lambda d: d["data"].update(csvv="x.csv"), "Additional properties are not allowed ('csvv'"),
+    ("figure", lambda d: d.setdefault("data", {}).update(csvv="x.csv"), "Additional properties are not allowed ('csvv'"),
     ("theme", lambda d: d["sizes"].update(deck_body="28"), "'28' is not of type 'number'"),
     ("theme", lambda d: d.update(colours=[]), "[] is not of type 'object'"),
     ("theme", lambda d: d["colours"].update(primary="navy"), "'navy' does not match"),

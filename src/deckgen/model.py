@@ -198,6 +198,27 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """An ``image`` figure's picture as the renderers draw it, read once by the loader: a PNG or
+    JPEG decoded and encoded again, or an SVG with nothing left in it that runs or fetches."""
+
+    file: str  # where it came from, relative to the project
+    data: bytes = field(repr=False)
+    media_type: str  # "image/svg+xml", "image/png" or "image/jpeg"
+    width: float  # pixels (an SVG: its own units)
+    height: float
+    digest: str  # SHA-256 of ``data``: what the figure cache keys a drawing by
+
+    @property
+    def suffix(self) -> str:
+        return {"image/svg+xml": ".svg", "image/png": ".png"}.get(self.media_type, ".jpg")
+
+    @property
+    def vector(self) -> bool:
+        return self.media_type == "image/svg+xml"
+
+
+@dataclass(frozen=True)
 class Figure:
     id: str
     number: int
@@ -214,6 +235,9 @@ class Figure:
     options: ChartOptions = DEFAULT_OPTIONS
     x_values: tuple[float | None, ...] = ()  # a scatter chart's x, one per point
     labels: Labels | None = field(default=None, compare=False, repr=False)  # None: English
+    picture: Picture | None = None  # an image figure's picture
+    licence: str = ""  # an image figure's licence line
+    width: int = 0  # per cent of the text width the PDF gives the figure; 0: all of it
 
     @property
     def label(self) -> str:
@@ -238,7 +262,8 @@ class Figure:
     # The fields that change the picture: the figure cache keys a drawing by these alone, so a
     # new field that is drawn belongs here too (the number, title, caption, alt text, source
     # and place are not drawn).
-    DRAWN = ("kind", "units", "categories", "series", "events", "options", "x_values", "language")
+    DRAWN = ("kind", "units", "categories", "series", "events", "options", "x_values", "language",
+             "picture")
 
     def drawn_content(self) -> str:
         """What the drawing of this figure depends on, as text (part of its cache key)."""

@@ -146,7 +146,7 @@ class Jobs:
         timings, figs = {}, self.figures()
         with Clock(timings)("figures_svg"):
             svgs = {f.id: figs.get(f, self.theme, "svg", lambda f=f: figures_module().render_svg(f, self.theme))
-                    for f in self.brief.figures}
+                    for f in self.brief.figures if f.picture is None}  # pictures: the loader's bytes
         return DrawnFigures(svgs, timings, figs.stats(), frozenset(figs.used), self.environment())
 
     def figures_drawn_here(self) -> HandedOver:

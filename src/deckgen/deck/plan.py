@@ -220,9 +220,11 @@ class _Planner:
         areas = where["areas"]
         title, size = self.fit.fit_title(figure.title, areas.title, self.title_size, TITLE_FLOOR)
         words = self.words
+        source = words('source', source=figure.source)
+        if figure.licence:
+            source = f"{m.sentence(source)} {m.sentence(words('licence', licence=figure.licence))}"
         caption, caption_size = self.fit.fit_one_line(
-            f"{words('caption_label', label=figure.label)} {words('source', source=figure.source)}",
-            areas.caption, CAPTION_SIZES)
+            f"{words('caption_label', label=figure.label)} {source}", areas.caption, CAPTION_SIZES)
         return FigureSlide(title, notes.with_full_title(notes.figure_notes(figure), figure.title, title, words),
                            title_size=size, figure_id=figure.id, chart=chart_data(figure),
                            caption=caption, caption_size=caption_size, section_id=section.id,

@@ -36,12 +36,22 @@ DECK_TYPE_SCALE = 2.0    # the deck's figure type, relative to the brief's (20 p
 
 
 def render_svg(figure: m.Figure, theme: Theme) -> bytes:
-    """The figure as SVG for the PDF brief; the same input gives the same bytes."""
+    """The figure as SVG for the PDF brief; the same input gives the same bytes. (An ``image``
+    figure's picture goes to the PDF as the loader prepared it; here, as SVG.)"""
+    if KINDS[figure.kind].picture:
+        from .pictures import picture_svg
+
+        return picture_svg(figure)
     return _render(figure, theme, PDF_SIZE, "svg", dpi=72)
 
 
 def render_png(figure: m.Figure, theme: Theme, dpi: int = DECK_DPI) -> bytes:
-    """The figure as a high-resolution PNG for the deck."""
+    """The figure as a high-resolution PNG for the deck (an ``image`` figure's picture: a PNG,
+    or the JPEG it was)."""
+    if KINDS[figure.kind].picture:
+        from .pictures import render_picture_png
+
+        return render_picture_png(figure, theme)
     return _render(figure, theme, DECK_SIZE, "png", dpi=dpi, scale=DECK_TYPE_SCALE)
 
 
@@ -87,6 +97,17 @@ def _render(figure: m.Figure, theme: Theme, size, fmt: str, dpi: int, scale: flo
         fig.savefig(out, format=fmt, dpi=dpi, metadata=metadata,
                     facecolor=theme.colour("background"))
     return out.getvalue()
+
+
+def draw_picture(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
+    """An ``image`` figure's picture on matplotlib axes (the outputs take the picture itself:
+    :func:`render_svg`, :func:`render_png`)."""
+    from PIL import Image
+
+    from .pictures import render_picture_png
+
+    ax.imshow(Image.open(io.BytesIO(render_picture_png(figure, theme))))
+    ax.axis("off")
 
 
 # ---- timeline ------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Every kind of figure, declared once.
 
-A figure kind says what data it takes (categories and series, points with x and y values, or
-dated events), how it is drawn (the function of :mod:`deckgen.figures.drawing` that draws it),
+A figure kind says what data it takes (categories and series, points with x and y values,
+dated events, or none: a picture file of the source), how it is drawn (the function of :mod:`deckgen.figures.drawing` that draws it),
 whether the deck shows it as a native, editable PowerPoint chart (the python-pptx chart type,
 the types its stacked and unmarked variants take, and the style of :mod:`deckgen.deck.charts`
 it wears) or as a picture, which of its values carry a label of their own, and what it demands
@@ -21,6 +21,7 @@ from .options import PERCENT, STACKED, ChartOptions
 SERIES = "series"  # categories, and one or more series of one value per category
 POINTS = "points"  # x values, one or more series of y values, optional point labels
 EVENTS = "events"  # dated events: {year, label}
+PICTURE = "picture"  # no data: a picture file (PNG, JPEG or SVG) under source/
 
 # Which values a kind draws with a label of their own (the dearest part of drawing a figure).
 EVERY_VALUE = "every value"
@@ -34,7 +35,7 @@ LABELLED_CATEGORIES = 40  # a chart labelling few categories' values labels at m
 class FigureKind:
     name: str
     description: str           # in messages: "a pie chart"
-    data: str                  # SERIES or EVENTS
+    data: str                  # SERIES, POINTS, EVENTS or PICTURE
     drawer: str                # the function of deckgen.figures.drawing that draws it
     native_chart: str | None   # python-pptx's XL_CHART_TYPE member, or None: a picture in the deck
     chart_style: str = ""      # how the native chart is styled: a key of deckgen.deck.charts.STYLES
@@ -47,6 +48,11 @@ class FigureKind:
     @property
     def native(self) -> bool:
         return self.native_chart is not None
+
+    @property
+    def picture(self) -> bool:
+        """The figure is a picture file from the source, not drawn from data."""
+        return self.data == PICTURE
 
     @property
     def stackings(self) -> tuple[str, ...]:
@@ -80,4 +86,5 @@ KINDS: dict[str, FigureKind] = {kind.name: kind for kind in (
                FEW_CATEGORIES),
     FigureKind("pie", "a pie chart", SERIES, "draw_pie", "PIE", "pie", EVERY_VALUE, one_series=True),
     FigureKind("timeline", "a timeline", EVENTS, "draw_timeline", None, labels=EVERY_VALUE),
+    FigureKind("image", "a picture", PICTURE, "draw_picture", None),
 )}

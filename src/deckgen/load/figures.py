@@ -8,7 +8,8 @@ number format, axis titles, markers, series colours) is checked against what the
 becomes the figure's :class:`~deckgen.figures.options.ChartOptions`. The figure files are bounded in number and
 in size together, and the drawing all placed figures ask for is bounded as a whole
 (:class:`_DataBudget`), not only each figure's. The ids of figures whose own files are in error
-are kept (``broken_figures``), so a reference to one is not reported a second time.
+are kept (``broken_figures``), so a reference to one is not reported a second time. An ``image``
+figure takes a picture file instead of data (:mod:`deckgen.load.picture_figures`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..figures.kinds import EVENTS, KINDS, LABELLED_CATEGORIES, POINTS
 from ..figures.numbers import FORMATS, MAX_FIXED_DECIMALS, parse_format
 from ..figures.options import PERCENT, STACKED, STACKINGS, ChartOptions
 from .files import MAX_YAML_BYTES, SourceFiles, shown
+from .picture_figures import picture_figure
 from .schema import MAX_ABS_VALUE, MAX_CATEGORIES, MAX_ID_CHARS, FigureIn, validate
 from .tables import csv_series, csv_table, csv_x
 from .yamlsrc import YamlDoc
@@ -132,6 +134,10 @@ class FigureReader:
     def figure(self, figure_id: str, number: int, spec: FigureIn, doc: YamlDoc) -> m.Figure | None:
         data = spec.data
         kind = KINDS[spec.kind]
+        if kind.picture:
+            return picture_figure(self.files, figure_id, number, spec, doc)
+        if not self.no_picture_keys(spec, kind, doc):
+            return None
         options = self.options(spec, kind, doc)
         events = tuple(m.Event(e.year, e.label) for e in data.events)
         categories: tuple[str, ...] = tuple(data.categories)
@@ -175,6 +181,14 @@ class FigureReader:
         return m.Figure(figure_id, number, spec.kind, spec.title, spec.caption, spec.alt,
                         spec.source, spec.units, tuple(categories), tuple(series), events, doc.loc(),
                         options, x_values)
+
+    def no_picture_keys(self, spec: FigureIn, kind, doc: YamlDoc) -> bool:
+        """A chart drawn from data takes no picture file, licence or width."""
+        keys = [k for k in ("file", "licence", "width") if getattr(spec, k) != ""]
+        for key in keys:
+            self.problems.error(doc.loc((key,)), f"{kind.description} takes no {key}", key,
+                                "kind: image for a picture")
+        return not keys
 
     def options(self, spec: FigureIn, kind, doc: YamlDoc) -> ChartOptions | None:
         """The chart's look as its file states it; None (and errors at each key) when invalid."""

@@ -38,6 +38,7 @@ class SourceFiles:
         self.source = root / "source"
         self.problems = problems
         self.read_digests: dict[str, str] = {}  # {path under source/: SHA-256 of what was read}
+        self.texts: dict[str, str] = {}  # {path from the project: the text read, cleaned}
 
     def rel(self, path: Path) -> str:
         try:
@@ -65,6 +66,7 @@ class SourceFiles:
         if count:
             self.problems.warn(_char_loc(text, first, file),
                                f"{CLEANED}: {count:,} removed or replaced with a space")
+        self.texts[file] = text
         return text
 
     def read_bytes(self, path: Path, where: Loc, limit: int, written: str = "", field: str = "",

@@ -38,6 +38,7 @@ from ..i18n.labels import Labels, english
 from ..i18n.localise import localised
 from .figures import FigureReader
 from .files import MAX_YAML_BYTES, SourceFiles, shown
+from .glyphs import check_glyphs
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
 from .references import merge_references
 from .schema import MAX_SECTIONS, BriefIn, validate
@@ -77,6 +78,7 @@ class _Loader:
         self.check_links(sections, figures, references, aliases, figure_reader.broken_figures,
                          section_reader.incomplete)
         self.check_crossrefs(sections, figures, references, targets, figure_reader.broken_figures)
+        check_glyphs(self.files.texts, self.problems)
         if self.problems.errors:
             raise SourceError(self.problems.problems, self.root)
         name = slugify(meta.short_title or meta.title) or "brief"

@@ -176,7 +176,10 @@ class FigureIn(_Strict):
     x_title: str = _text(100)
     y_title: str = _text(100)
     markers: bool = True
-    data: DataIn
+    file: str = _text(MAX_PATH_CHARS)  # an image figure's picture, a file under source/
+    licence: str = _text(300)          # an image figure's licence line
+    width: int | str = ""              # an image figure's width in the PDF: "60%" (checked by the loader)
+    data: DataIn = DataIn()
 
 
 def validate(model: type[_Strict], doc: YamlDoc, problems: Collector):

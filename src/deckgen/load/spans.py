@@ -101,8 +101,8 @@ class SpanConverter:
         if kind == "code_inline":
             return [m.Text(token.content, strong, emph, code=True)]
         if kind == "image":
-            self.problems.error(loc, "images are placed through figure files",
-                                "image", "![](fig:ID) alone in a paragraph, with figures/ID.yaml")
+            self.problems.error(loc, "images are placed through figure files", "image",
+                                picture_advice(str(token.attrs.get("src", ""))))
             return []
         if kind == "citation":
             return [m.Citation(tuple(token.meta["ids"]), loc)]
@@ -197,3 +197,15 @@ def _plain(span: m.Inline) -> str:
     if isinstance(span, (m.Text, m.Link)):
         return span.text
     return ""
+
+
+def picture_advice(src: str) -> str:
+    """What to write instead of ``![alt](src)``: a picture is a figure, with its alt text, source
+    and licence in a figure file, so that it is numbered, referable and in the deck."""
+    path = src.replace("\\", "/")
+    stem = re.sub(r"[^a-z0-9_-]+", "-", path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()).strip("-")
+    figure_id = stem or "picture"
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:|^[/~]", path) or ".." in path.split("/") or not stem:
+        path = f"images/{figure_id}.png"
+    return (f"figures/{figure_id}.yaml with kind: image, file: {path[:80]}, title, alt and source; "
+            f"then ![](fig:{figure_id}) alone in a paragraph")

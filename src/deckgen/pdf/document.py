@@ -64,8 +64,13 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
     logo = brief.meta.logo
     if logo:  # the loader's bytes: the file is never opened again by name
         fixed[f"asset:logo{logo.suffix}"] = logo.data
+    urls = {}
+    for figure in brief.figures:
+        if figure.picture is not None:  # the loader's bytes, an SVG kept vector
+            urls[figure.id] = f"asset:picture-{figure.id}{figure.picture.suffix}"
+            fixed[urls[figure.id]] = figure.picture.data
     assets = DocumentAssets(figure_svgs, fixed)
-    writer = HtmlWriter(brief, {fid: assets.url(fid) for fid in figure_svgs})
+    writer = HtmlWriter(brief, {**{fid: assets.url(fid) for fid in figure_svgs}, **urls})
     labels = brief.words
     page_css = f"@page {{ size: {PAPER_SIZES[paper]}; }}\n"
     if print_mode:

@@ -168,10 +168,25 @@ class HtmlWriter:
             caption += Markup(" %s") % m.sentence(figure.caption)
         source = (Markup('<span class="fig-source">%s</span>') % words("source", source=figure.source)
                   if figure.source else Markup(""))
+        if figure.licence:
+            source += Markup('<span class="fig-licence">%s</span>') % words("licence", licence=figure.licence)
+        width = picture_width(figure)
+        style = Markup(' style="width: %.1f%%"') % width if width < 100 else Markup("")
         return Markup(
             '<figure id="fig-%s" class="figure figure-%s">'
-            '<img src="%s" alt="%s">'
+            '<img src="%s" alt="%s"%s>'
             "<figcaption>%s %s</figcaption></figure>"
-        ) % (figure.id, figure.kind, self.figure_assets[figure.id], figure.alt, caption, source)
+        ) % (figure.id, figure.kind, self.figure_assets[figure.id], figure.alt, style, caption, source)
 
 
+PICTURE_MAX_HEIGHT = 0.9  # a picture is at most this many times as tall as the text is wide
+
+
+def picture_width(figure: m.Figure) -> float:
+    """The share of the text width (per cent) a figure's picture takes: the author's ``width``
+    (all of it by default), narrowed so that a tall picture, with its caption, fits on a page."""
+    if figure.picture is None:
+        return 100.0
+    width = float(figure.width or 100)
+    ratio = figure.picture.height / figure.picture.width
+    return min(width, 100.0 * PICTURE_MAX_HEIGHT / ratio)
