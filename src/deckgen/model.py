@@ -273,13 +273,18 @@ class Reference:
 @dataclass(frozen=True)
 class Bibliography:
     """What the brief's citation style made of its citations: each citation's text, keyed by
-    (file, seq), as HTML and plain text; whether they are footnotes; the list's heading."""
+    (file, seq), as HTML and plain text; whether they are footnotes; the list's heading; the
+    narrative ``@word``s that name no work and stay text."""
 
     style: str
     notes: bool
     numeric: bool
     heading: str
     citations: tuple[tuple[tuple[str, int], str, str], ...] = ()
+    as_text: tuple[tuple[str, int], ...] = ()  # narrative "@word"s naming no work: plain text
+
+    def is_text(self, span: Citation) -> bool:
+        return (span.loc.file, span.seq) in self.as_text
 
     def citation(self, span: Citation) -> tuple[str, str]:
         """(HTML, text) of a citation."""

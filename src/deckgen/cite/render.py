@@ -24,6 +24,10 @@ MARK = "\ue000"  # the placeholder author of a suppressed-author citation
 _MARK_GAP = re.compile(MARK + r"[,:]?\s*")
 _URL = re.compile(r"(?<![\w\"'=])(https?://[^\s<>\"]+?)(?=[.,;:)]?(?:\s|$|<))")
 _TAG = re.compile(r"<[^>]+>")
+# a numeric entry's label and its text: "[1] M. Kim", as the style's aligned field is shown
+_LABEL_GAP = re.compile(r"^((?:<[^>]+>)*\[\d+\](?:</[^>]+>)*)(?=\S)")
+# a full stop the style adds after a title that ends in its own ? ! or . (CSL: not doubled)
+_DOUBLED = re.compile(r"(?<!\.)([?!.])((?:</[a-z]+>|[”’\"])*)\.(?!\.)")
 HEADINGS = {"en": "References", "de": "Literatur", "fr": "Références", "es": "Referencias",
             "it": "Riferimenti", "nl": "Referenties", "pt": "Referências", "ko": "참고문헌",
             "ja": "参考文献", "zh": "参考文献", "sv": "Referenser"}
@@ -88,7 +92,7 @@ def render(items: list[dict], citations: list[tuple[tuple[Cite, ...], bool]], st
             text = _family(items, cites[0].key) + " " + text
         out.append(_formatted(text))
     by_lower = {str(i["id"]).lower(): str(i["id"]) for i in items}
-    entries = tuple((by_lower[item.key], _formatted(str(entry)))
+    entries = tuple((by_lower[item.key], _formatted(_LABEL_GAP.sub(r"\1 ", str(entry))))
                     for item, entry in zip(bibliography.items, bibliography.bibliography()))
     lang = language.split("-")[0]
     heading = (NOTE_HEADINGS if notes else HEADINGS).get(lang, HEADINGS.get(lang, "References"))
@@ -158,6 +162,7 @@ def _lower_id(item: dict) -> dict:
 
 def _formatted(markup: str) -> Formatted:
     """citeproc's HTML with its URLs as links, and the same as plain text."""
+    markup = _DOUBLED.sub(r"\1\2", markup)
     text = html.unescape(_TAG.sub("", markup))
     linked = _URL.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', markup)
     return Formatted(linked, text)

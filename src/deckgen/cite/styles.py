@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from pathlib import Path
 
 import citeproc
@@ -63,6 +64,48 @@ def _get_option(self, name, context=None, sort_options=None):
 
 _NAME_OPTION = citeproc_model.Name.get_option
 citeproc_model.Name.get_option = _get_option
+
+
+_NUMERIC = re.compile(r"^[A-Z]*\d+[A-Z]*(?:\s*[-–,&]\s*[A-Z]*\d+[A-Z]*)*$", re.IGNORECASE)
+
+
+def _is_numeric(self, item):
+    """citeproc-py reads ``is-numeric="locator"`` from the work, which has no locator, so a
+    chapter number lost its label ("2", not "chap. 2"); here the citation's own locator is read.
+    A value is numeric as CSL 1.0.1 says: numbers, optionally with letters, joined by - – , &."""
+    out = []
+    for name in self.get("is-numeric").split():
+        if name == "locator":
+            value = str(item.locator.identifier) if item.has_locator else ""
+        else:
+            variable = name.replace("-", "_")
+            value = str(item.reference[variable]) if variable in item.reference else ""
+        out.append(bool(_NUMERIC.match(value)))
+    return out
+
+
+citeproc_model.If._is_numeric = _is_numeric
+
+
+_MACROS: dict[int, tuple[object, dict]] = {}  # id(style root) -> (the root, {name: macro})
+
+
+def _get_macro(self, name):
+    """citeproc-py looks a macro up with an XPath search of the whole style at each use (most of
+    a brief's formatting time); here each style's macros are found once."""
+    root = self.get_root()
+    found = _MACROS.get(id(root))
+    if found is None or found[0] is not root:
+        if len(_MACROS) > 64:
+            _MACROS.clear()
+        macros = {}
+        for macro in root.xpath_search("cs:macro"):
+            macros.setdefault(macro.get("name"), macro)
+        found = _MACROS[id(root)] = (root, macros)
+    return found[1][name]
+
+
+citeproc_model.CitationStylesElement.get_macro = _get_macro
 
 
 def load_text(xml: bytes, language: str) -> CitationStylesStyle:

@@ -177,8 +177,11 @@ class _Planner:
     def reference_slides(self) -> list[BulletSlide]:
         if not self.brief.references:
             return []
-        items = _numbered(r.text for r in self.brief.references)
-        return self.bullet_slides(ReferencesSlide, "References", items, notes.REFERENCE_NOTES,
+        # each entry as the brief's style sets it (its own "[1]" in a numeric style), in its order
+        items = [Bullet(r.text) for r in self.brief.references]
+        bibliography = self.brief.bibliography
+        heading = bibliography.heading if bibliography else "References"
+        return self.bullet_slides(ReferencesSlide, heading, items, notes.REFERENCE_NOTES,
                                   start=REFERENCE_SIZE)
 
     # ---- one section ----

@@ -11,6 +11,7 @@ every citation and the reference list with the style ``csl:`` names.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -91,20 +92,34 @@ def citations(sections, spans_of) -> list[m.Citation]:
 
 def check_citations(found: list[m.Citation], references, aliases: dict[str, str],
                     incomplete: bool, problems: Collector) -> None:
-    """Each cited key is a reference's (an error with a did-you-mean otherwise); a reference
-    never cited is a warning (unless some Markdown could not be read)."""
+    """Each cited key is a reference's. A bracketed citation of another key is an error with a
+    did-you-mean; so is a narrative ``@word`` close to a key, while one close to none is a
+    warning and printed as text (as Pandoc does, so ``<style>@import`` or a handle is not a
+    citation). A reference never cited is a warning (unless some Markdown could not be read)."""
     keys = {r.id for r in references} | set(aliases)
     cited: set[str] = set()
     for span in found:
         for key in span.ref_ids:
             cited.add(aliases.get(key, key))
-            if key not in keys:
-                problems.error(span.loc, f"citation '@{key}' is not in the references", "citation",
-                               did_you_mean(key, keys) or "a key from the bibliography files or "
+            if key in keys:
+                continue
+            hint = did_you_mean(key, keys)
+            if span.narrative and not hint:
+                problems.warn(span.loc, f"'@{key}' is not a citation key; printed as text",
+                              "citation", "@key with a key from the bibliography files or "
+                              "brief.yaml references")
+            else:
+                problems.error(span.loc, f"citation '@{key}' is not in the references",
+                               "citation", hint or "a key from the bibliography files or "
                                "brief.yaml references")
     for ref in references:
         if ref.id not in cited and not incomplete:
             problems.warn(ref.loc, f"reference '{ref.id}' is never cited", "references")
+
+
+def is_text(span: m.Citation, keys) -> bool:
+    """Whether a narrative ``@word`` names no work and is printed as the text it is."""
+    return span.narrative and not all(k in keys for k in span.ref_ids)
 
 
 def load_style(csl: str, language: str, loc: Loc, files: SourceFiles, problems: Collector):
@@ -140,16 +155,21 @@ def format_references(references, aliases: dict[str, str], found: list[m.Citatio
     """The references numbered and formatted in the style's order, and the brief's
     :class:`~deckgen.model.Bibliography` (every citation's text)."""
     items = [json.loads(r.csl) for r in references]
+    keys = {r.id for r in references} | set(aliases)
+    cites = [span for span in found if not is_text(span, keys)]
     requests = [(tuple(_resolved(c, aliases) for c in span.cites), span.narrative)
-                for span in found]
-    uncited = [(( m.CiteItem(r.id),), False) for r in references]  # listed even if not cited
+                for span in cites]
+    uncited = [((m.CiteItem(r.id),), False) for r in references]  # listed even if not cited
     out = render.render(items, requests + uncited, style, language)
     by_id = {r.id: r for r in references}
     refs = tuple(m.Reference(key, n, by_id[key].csl, by_id[key].loc, f.html, f.text)
                  for n, (key, f) in enumerate(out.entries, start=1))
-    texts = tuple(((span.loc.file, span.seq), f.html, f.text)
-                  for span, f in zip(found, out.citations))
-    return refs, m.Bibliography(style_name, out.notes, out.numeric, out.heading, texts)
+    texts = [((span.loc.file, span.seq), f.html, f.text) for span, f in zip(cites, out.citations)]
+    texts += [((span.loc.file, span.seq), html.escape("@" + span.ref_ids[0]),
+               "@" + span.ref_ids[0]) for span in found if is_text(span, keys)]
+    return refs, m.Bibliography(style_name, out.notes, out.numeric, out.heading, tuple(texts),
+                                as_text=tuple(sorted({(s.loc.file, s.seq) for s in found
+                                                      if is_text(s, keys)})))
 
 
 def _resolved(cite: m.CiteItem, aliases: dict[str, str]) -> m.CiteItem:

@@ -100,6 +100,8 @@ class HtmlWriter:
         (a note style) as a footnote."""
         bibliography = self.brief.bibliography
         markup = Markup(bibliography.citation(span)[0]) if bibliography else Markup("")
+        if bibliography is not None and bibliography.is_text(span):
+            return markup
         if bibliography is not None and bibliography.notes:
             return Markup('<span class="footnote">%s</span>') % markup
         first = self.brief.reference(span.ref_ids[0]).id
