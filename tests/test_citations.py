@@ -136,6 +136,15 @@ def test_a_note_style_sets_citations_as_footnotes(make_project, capsys):
     assert "Bibliography" in text and "Doe, Jane. A Book. Press, 2020." in text
 
 
+def test_a_repeated_article_s_short_note_names_no_empty_field(make_project, capsys):
+    section = SECTION + "\nAgain [@roe2019, p. 50].\n"
+    project = built(make_project, capsys, brief=BRIEF + "csl: chicago-note-bibliography\n",
+                    section=section)
+    text = flat(pdf_text(project))
+    assert "Roe and Poe, “An Article”, 50." in text
+    assert "edition" not in text
+
+
 # ---- messages ------------------------------------------------------------------------------------
 
 def test_a_bracketed_unknown_key_is_an_error_with_a_did_you_mean(make_project, capsys):

@@ -87,6 +87,23 @@ def _is_numeric(self, item):
 citeproc_model.If._is_numeric = _is_numeric
 
 
+def _label_process(self, item, variable=None, plural=None, context=None, **kwargs):
+    """citeproc-py prints a ``cs:label``'s term even when its variable is empty, so Chicago's
+    short note of a journal article ended in "edition"; CSL 1.0.1 renders the term only for a
+    non-empty variable (the locator: only when the citation has one)."""
+    if variable is None:
+        name = self.get("variable")
+        empty = (not item.has_locator if name == "locator"
+                 else name.replace("-", "_") not in item.reference)
+        if empty:
+            return None
+    return _LABEL_PROCESS(self, item, variable, plural, context, **kwargs)
+
+
+_LABEL_PROCESS = citeproc_model.Label.process
+citeproc_model.Label.process = _label_process
+
+
 _MACROS: dict[int, tuple[object, dict]] = {}  # id(style root) -> (the root, {name: macro})
 
 
