@@ -102,8 +102,8 @@ def test_the_reference_list_follows_chicago_author_date(make_project, capsys):
     text = flat(pdf_text(built(make_project, capsys)))
     entries = text.split("References")[-1]
     expected = ["Doe, Jane. 2020. A Book. Press.", "Kim, Min. 2021. A Report. Institute.",
-                "Roe, Richard, and Edgar Poe. 2019. “An Article”. Journal of Things 12 (3): 45–67.",
-                "World Bank. 2024. “Trade Data”. https://example.org/data."]
+                "Roe, Richard, and Edgar Poe. 2019. “An Article.” Journal of Things 12 (3): 45–67.",
+                "World Bank. 2024. “Trade Data.” https://example.org/data."]
     assert [e for e in expected if e not in entries] == []
     assert [entries.index(e) for e in expected] == sorted(entries.index(e) for e in expected)
 
@@ -141,7 +141,7 @@ def test_a_repeated_article_s_short_note_names_no_empty_field(make_project, caps
     project = built(make_project, capsys, brief=BRIEF + "csl: chicago-note-bibliography\n",
                     section=section)
     text = flat(pdf_text(project))
-    assert "Roe and Poe, “An Article”, 50." in text
+    assert "Roe and Poe, “An Article,” 50." in text
     assert "edition" not in text
 
 

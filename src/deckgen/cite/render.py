@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator, formatter
 from citeproc.source.json import CiteProcJSON
 
-from .styles import is_note_style, is_numeric
+from .styles import is_note_style, is_numeric, punctuation_in_quote
 
 MARK = "\ue000"  # the placeholder author of a suppressed-author citation
 _MARK_GAP = re.compile(MARK + r"[,:]?\s*")
@@ -28,6 +28,8 @@ _TAG = re.compile(r"<[^>]+>")
 _LABEL_GAP = re.compile(r"^((?:<[^>]+>)*\[\d+\](?:</[^>]+>)*)(?=\S)")
 # a full stop the style adds after a title that ends in its own ? ! or . (CSL: not doubled)
 _DOUBLED = re.compile(r"(?<!\.)([?!.])((?:</[a-z]+>|[”’\"])*)\.(?!\.)")
+# a full stop or comma after closing double quotes (and the tags closed there)
+_AFTER_QUOTE = re.compile(r"((?<![?!.])”(?:</[a-z]+>)*)([.,])")
 HEADINGS = {"en": "References", "de": "Literatur", "fr": "Références", "es": "Referencias",
             "it": "Riferimenti", "nl": "Referenties", "pt": "Referências", "ko": "참고문헌",
             "ja": "参考文献", "zh": "参考文献", "sv": "Referenser"}
@@ -80,6 +82,7 @@ def render(items: list[dict], citations: list[tuple[tuple[Cite, ...], bool]], st
     bibliography.sort()
     numeric = is_numeric(style)
     notes = is_note_style(style)
+    inside = punctuation_in_quote(style)
     out = []
     for (cites, narrative), citation in zip(citations, built):
         full = str(bibliography.cite(citation, _ignore))
@@ -90,9 +93,9 @@ def render(items: list[dict], citations: list[tuple[tuple[Cite, ...], bool]], st
             text = _narrative(full, hidden) if narrative else _MARK_GAP.sub("", hidden)
         if narrative and numeric:
             text = _family(items, cites[0].key) + " " + text
-        out.append(_formatted(text))
+        out.append(_formatted(text, inside))
     by_lower = {str(i["id"]).lower(): str(i["id"]) for i in items}
-    entries = tuple((by_lower[item.key], _formatted(_LABEL_GAP.sub(r"\1 ", str(entry))))
+    entries = tuple((by_lower[item.key], _formatted(_LABEL_GAP.sub(r"\1 ", str(entry)), inside))
                     for item, entry in zip(bibliography.items, bibliography.bibliography()))
     lang = language.split("-")[0]
     heading = (NOTE_HEADINGS if notes else HEADINGS).get(lang, HEADINGS.get(lang, "References"))
@@ -160,9 +163,12 @@ def _lower_id(item: dict) -> dict:
     return dict(item, id=str(item["id"]).lower())
 
 
-def _formatted(markup: str) -> Formatted:
-    """citeproc's HTML with its URLs as links, and the same as plain text."""
+def _formatted(markup: str, inside: bool) -> Formatted:
+    """citeproc's HTML with its URLs as links, and the same as plain text; ``inside``: a full
+    stop or comma after closing quotes moved inside them."""
     markup = _DOUBLED.sub(r"\1\2", markup)
+    if inside:
+        markup = _AFTER_QUOTE.sub(r"\2\1", markup)
     text = html.unescape(_TAG.sub("", markup))
     linked = _URL.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', markup)
     return Formatted(linked, text)

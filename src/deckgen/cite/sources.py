@@ -53,6 +53,7 @@ DATE_FIELDS = {"date": "issued", "urldate": "accessed", "eventdate": "event-date
 THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master’s thesis"}
 GENRES = {"phdthesis": "PhD thesis", "mathesis": "Master’s thesis", "techreport": "Technical report"}
 _LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+_QUOTES = (("``", "“"), ("''", "”"), ("`", "‘"), ("'", "’"))
 _DATE = re.compile(r"^(\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
@@ -101,10 +102,13 @@ def bib_item(key: str, kind: str, fields: dict[str, str]) -> dict:
 
 
 def latex_text(value: str) -> str:
-    """LaTeX in a field as plain text: accents decoded, braces and ``--`` resolved."""
-    if not re.search(r"[\\{}~$]|--", value):
-        return re.sub(r"\s+", " ", value)
-    return re.sub(r"\s+", " ", _LATEX.latex_to_text(value)).strip()
+    """LaTeX in a field as plain text: accents decoded, braces and ``--`` resolved, and TeX's
+    quotes as the typographic ones TeX prints (``O'Brien`` is "O’Brien", as Pandoc reads it)."""
+    if re.search(r"[\\{}~$]|--", value):
+        value = _LATEX.latex_to_text(value)
+    for tex, mark in _QUOTES:
+        value = value.replace(tex, mark)
+    return re.sub(r"\s+", " ", value).strip()
 
 
 def split_names(value: str) -> list[str]:

