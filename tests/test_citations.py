@@ -249,3 +249,105 @@ def test_the_references_slide_follows_the_style_without_numbers_of_its_own(make_
                if sh.has_text_frame and sh.text_frame.text.startswith("[1]")]
     assert [p.text[:9] for p in body] == ["[1] M. Ki", "[2] J. Do", "[3] R. Ro", "[4] World"]
     assert not any(p._p.xpath(".//a:buAutoNum") for p in body)
+
+
+# ---- key points and the deck ---------------------------------------------------------------------
+
+POINTS = """
+---
+title: The only section
+key_points:
+  - Trade fell by half [@doe2020, p. 12].
+  - As @kim2021 shows, cooperation pays [see @roe2019; @web2024].
+  - A point that cites nothing.
+---
+Narrative @kim2021 comes first. Plain [@doe2020].
+"""
+
+
+def built_deck(make_project, capsys, **changed):
+    from pptx import Presentation
+
+    project = make_project(files(**changed))
+    code, _, err = run(capsys, "build", str(project.root), "--only", "pptx", "--quiet")
+    assert code == 0, err
+    (path,) = project.build_dir.glob("*.pptx")
+    return Presentation(path)
+
+
+def shapes_of(slide) -> dict[str, str]:
+    return {shape.name: shape.text_frame.text for shape in slide.shapes if shape.has_text_frame}
+
+
+def test_a_key_point_s_citation_is_shown_in_the_style_with_a_source_line(make_project, capsys):
+    deck = built_deck(make_project, capsys, section=POINTS)
+    slide = next(s for s in deck.slides if shapes_of(s).get("Title") == "The only section")
+    shown = shapes_of(slide)
+    assert shown["Body"].splitlines() == [
+        "Trade fell by half (Doe 2020, 12).",
+        "As Kim (2021) shows, cooperation pays (see Roe and Poe 2019; World Bank 2024).",
+        "A point that cites nothing."]
+    assert shown["Source"] == ("Sources: (Doe 2020, 12); Kim (2021); "
+                               "(see Roe and Poe 2019; World Bank 2024)")
+    notes = slide.notes_slide.notes_text_frame.text
+    assert notes.endswith("References: Doe, Jane. 2020. A Book. Press. Kim, Min. 2021. A Report. "
+                          "Institute. Roe, Richard, and Edgar Poe. 2019. “An Article.” Journal of "
+                          "Things 12 (3): 45–67. https://doi.org/10.1000/xyz123. World Bank. 2024. "
+                          "“Trade Data.” https://example.org/data.")
+
+
+def test_key_point_citations_follow_a_numeric_style(make_project, capsys):
+    deck = built_deck(make_project, capsys, section=POINTS, brief=BRIEF + "csl: ieee\n")
+    slide = next(s for s in deck.slides if shapes_of(s).get("Title") == "The only section")
+    assert shapes_of(slide)["Body"].splitlines()[:2] == [
+        "Trade fell by half [2, p. 12].", "As Kim [1] shows, cooperation pays see [3], [4]."]
+
+
+def test_a_slide_without_citations_has_no_source_line(make_project, capsys):
+    deck = built_deck(make_project, capsys)
+    assert all("Source" not in shapes_of(s) for s in deck.slides)
+
+
+def test_an_unknown_key_in_a_key_point_is_an_error_at_the_point(make_project, capsys):
+    section = POINTS.replace("[@doe2020, p. 12]", "[@dow2020, p. 12]")
+    code, lines = problems(make_project, capsys, section=section)
+    assert code == 1
+    assert lines == [("source/sections/one.md:4:5: citation: citation '@dow2020' is not in the "
+                      "references (did you mean 'doe2020'?)")]
+
+
+def test_a_work_cited_only_in_a_key_point_counts_as_cited(make_project, capsys):
+    section = POINTS.replace("Plain [@doe2020].", "")
+    code, lines = problems(make_project, capsys, section=section)
+    assert code == 0 and not any("doe2020" in line for line in lines)
+
+
+def test_check_reports_a_key_point_citation_missing_from_its_slide(make_project):
+    import dataclasses
+
+    from deckgen.deck.parity import parity_problems
+    from deckgen.deck.plan import plan_slides
+    from deckgen.load.loader import load_project
+    from deckgen.theme import load_theme
+
+    project = make_project(files(section=POINTS))
+    brief = load_project(project.root)
+    plans = plan_slides(brief, load_theme(project.template_file("theme.yaml")))
+    assert parity_problems(brief, plans) == []
+    dropped = [dataclasses.replace(p, caption=p.caption.replace("Kim (2021); ", ""))
+               if p.kind == "points" else p for p in plans]
+    assert [(str(p.loc), p.message) for p in parity_problems(brief, dropped)] == [
+        ("source/sections/one.md:5:5", ("the citation Kim (2021) of key point 2 ('@kim2021') "
+                                        "would not appear on its slide"))]
+
+
+def test_reference_slides_set_entries_without_bullet_markers(make_project, capsys):
+    from pptx.oxml.ns import qn
+
+    deck = built_deck(make_project, capsys)
+    slide = next(s for s in deck.slides if shapes_of(s).get("Title") == "References")
+    body = next(shape for shape in slide.shapes if shape.name == "Body")
+    paragraphs = body.text_frame.paragraphs
+    assert len(paragraphs) == 4
+    assert all(p._p.pPr.find(qn("a:buNone")) is not None and p._p.pPr.find(qn("a:buChar")) is None
+               for p in paragraphs)

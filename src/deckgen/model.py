@@ -325,6 +325,14 @@ class Section:
     loc: Loc
     number: str = ""  # "3" for the third numbered section, "A" for the first appendix
     deck: bool | None = None  # None: in the deck unless an appendix
+    point_locs: tuple[Loc, ...] = ()  # where each key point is written
+    # each key point's citations once formatted: ((cited keys, the style's short text), ...)
+    point_cites: tuple[tuple[tuple[tuple[str, ...], str], ...], ...] = ()
+
+    def cited_in_points(self) -> tuple[str, ...]:
+        """The keys the key points cite, each once, in order."""
+        return tuple(dict.fromkeys(k for cites in self.point_cites for keys, _ in cites
+                                   for k in keys))
 
     @property
     def label(self) -> str:

@@ -48,6 +48,26 @@ def divider_notes(brief: m.Brief, section: m.Section, part: str) -> str:
     return f"{part}: {m.sentence(section.title)} {lead}".strip()
 
 
+def cited_notes(brief: m.Brief, keys) -> str:
+    """The full reference of each work ``keys`` names, for the notes of the slide citing it."""
+    entries = {r.id: r.text for r in brief.references}
+    aliases = dict(brief.reference_aliases)
+    found = [entries[aliases.get(k, k)] for k in dict.fromkeys(keys)
+             if aliases.get(k, k) in entries]
+    return ("References: " + " ".join(found)) if found else ""
+
+
+def slide_cites(section: m.Section, page: list[Bullet]) -> list[tuple[tuple[str, ...], str]]:
+    """The citations, (keys, text), of the key points ``page`` shows (whole or in part)."""
+    shown = [" ".join(b.text.replace("…", " ").split()) for b in page]
+    found: list[tuple[tuple[str, ...], str]] = []
+    for point, cites in zip(section.key_points, section.point_cites):
+        flat = " ".join(point.split())
+        if any(part and part in flat for part in shown):
+            found += [c for c in cites if c not in found]
+    return found
+
+
 REFERENCE_NOTES = "These are the works the brief draws on; the written brief lists them in full."
 
 

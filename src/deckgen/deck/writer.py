@@ -154,6 +154,9 @@ class _DeckWriter:
         self.title(slide, plan)
         body = self.shape(slide, "body", plan.areas.body, "Body")
         self.fill(body, [b.text for b in plan.bullets], plan.body_size, bullets=plan)
+        if plan.caption:
+            source = self.shape(slide, "caption", plan.areas.caption, "Source")
+            self.fill(source, [plan.caption], plan.caption_size, colour="muted")
 
     def figure(self, slide, plan: FigureSlide) -> None:
         self.title(slide, plan)
@@ -248,7 +251,8 @@ class _DeckWriter:
             if bullets is not None:
                 item = bullets.bullets[index]
                 oxml.set_bullet(para, pt(bullets.indent), item.number, item.continued,
-                                self.theme.colour("accent").lstrip("#").upper())
+                                self.theme.colour("accent").lstrip("#").upper(),
+                                marker=bullets.kind != "references")
             else:
                 oxml.no_bullet(para)
             run = para.add_run()

@@ -30,7 +30,9 @@ import unicodedata
 from pathlib import Path
 
 from .. import model as m
+from ..cite import styles
 from ..errors import Collector, Loc, SourceError, UsageProblem, did_you_mean
+from . import point_cites
 from . import references as refs_mod
 from .figures import FigureReader
 from .files import MAX_YAML_BYTES, SourceFiles, shown
@@ -70,14 +72,18 @@ class _Loader:
         figures = figure_reader.figures(sections, section_reader.incomplete)
         targets = self.targets(sections)
         cited = refs_mod.citations(sections, _spans)
-        refs_mod.check_citations(cited, references, aliases, section_reader.incomplete,
-                                 self.problems)
+        in_points = point_cites.find(sections)
+        refs_mod.check_citations(cited + [c.span for c in in_points], references, aliases,
+                                 section_reader.incomplete, self.problems)
         self.check_crossrefs(sections, figures, references, targets, figure_reader.broken_figures)
         if self.problems.errors:
             raise SourceError(self.problems.problems, self.root)
         name = slugify(meta.short_title or meta.title) or "brief"
+        requests = cited + point_cites.requests(in_points, styles.is_note_style(style))
         references, bibliography = refs_mod.format_references(
-            references, aliases, cited, style, brief_in.csl or "chicago-author-date", meta.language)
+            references, aliases, requests, style, brief_in.csl or "chicago-author-date",
+            meta.language)
+        sections = point_cites.cite_points(sections, in_points, bibliography, aliases)
         return m.Brief(name, meta, sections, figures, references, targets=tuple(targets),
                        reference_aliases=tuple(aliases.items()), bibliography=bibliography,
                        warnings=tuple(self.problems.warnings),

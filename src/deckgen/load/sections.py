@@ -143,4 +143,6 @@ class SectionReader:
         self.tables += sum(1 for b in m.walk(blocks) if isinstance(b, m.Table) and b.number)
         self.incomplete |= self.markdown_budget.passed  # later Markdown is not read
         return m.Section(section_id, sec.title, tuple(sec.key_points), sec.notes.strip(),
-                         sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck)
+                         sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck,
+                         point_locs=tuple(doc.loc(("key_points", i))
+                                          for i in range(len(sec.key_points))))
