@@ -8,7 +8,9 @@ the PDF page is the slide.
 
 Decks: the example, the stress case (tests/cases/stress: with a table over three slides, each
 word of a table inside its own cell), the example written into the layouts
-of a 4:3 and of a 16:9 reference template, and a deliberately unfitted deck that must be caught.
+of a 4:3 and of a 16:9 reference template, a brief citing the 33 works of
+tests/cases/citations/refs.bib (key points with citations and source lines, a long reference
+list), and a deliberately unfitted deck that must be caught.
 """
 
 from __future__ import annotations
@@ -84,6 +86,42 @@ def _template_deck(example_root: Path, out: Path, aspect: str, font: str = "") -
     return out
 
 
+CITATIONS = Path(__file__).parent / "cases" / "citations" / "refs.bib"
+CITING_BRIEF = """\
+title: A brief citing many works
+date: 2026-01-15
+authors:
+  - name: Test Unit
+sections: [one]
+bibliography: refs.bib
+"""
+CITING_SECTION = """\
+---
+title: What the literature says about maritime order in East Asia
+key_points:
+  - Institutions for collective action outlast the crises that made them [@ostrom1990, pp. 90–102].
+  - Fisheries disputes are settled by coast guards before diplomats [see @lee2021; @park2018, ch. 3].
+  - Sea-level rise moves baselines, and with them maritime zones [@ward2018, 330; @unclos1982].
+---
+"""
+
+
+def _citing_deck(root: Path, out: Path) -> Path:
+    """A brief whose key points cite works and whose prose cites all 33 of the corpus."""
+    keys = re.findall(r"^@\w+\{([^,\s]+),", CITATIONS.read_text(encoding="utf-8"), re.MULTILINE)
+    (root / "source" / "sections").mkdir(parents=True)
+    (root / "source" / "brief.yaml").write_text(CITING_BRIEF, encoding="utf-8")
+    shutil.copy(CITATIONS, root / "source" / "refs.bib")
+    prose = " ".join(f"A claim [@{key}]." for key in keys)
+    (root / "source" / "sections" / "one.md").write_text(CITING_SECTION + prose + "\n",
+                                                        encoding="utf-8")
+    project = Project.at(root)
+    brief = load_project(project.root)
+    theme = load_theme(project.template_file("theme.yaml"))
+    out.write_bytes(write_deck(plan_slides(brief, theme), brief, theme, {}))
+    return out
+
+
 @pytest.fixture(scope="module")
 def stress_build(tmp_path_factory):
     return stress_build_once(tmp_path_factory)
@@ -99,6 +137,7 @@ def rendered(example_build, stress_build, tmp_path_factory) -> dict[str, tuple[P
         "stress": stress_build.outputs["pptx"],
         "template": _template_deck(example_root, work / "template-deck.pptx", "4:3"),
         "template-16x9": _template_deck(example_root, work / "template-16x9-deck.pptx", "16:9", "Arial"),
+        "citations": _citing_deck(work / "citing", work / "citing-deck.pptx"),
         "unfitted": _unfitted_deck(example_root, work / "unfitted-deck.pptx"),
     }
     pdfs = libreoffice_pdfs(list(decks.values()), work)
@@ -186,13 +225,20 @@ def _word_problem(word: dict, texts, charts, page) -> str:
 
 # ---- tests -------------------------------------------------------------------------------------
 
-CASES = ["example", "stress", "template", "template-16x9"]
+CASES = ["example", "stress", "template", "template-16x9", "citations"]
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_every_word_lies_inside_its_shape_and_on_the_slide(rendered, case):
     pptx, pdf = rendered[case]
     assert misplaced_words(pptx, pdf) == []
+
+
+def test_a_long_reference_list_is_split_over_slides(rendered):
+    pptx, _ = rendered["citations"]
+    titles = [shape.text_frame.text for slide in Presentation(pptx).slides
+              for shape in slide.shapes if shape.name == "Title"]
+    assert titles.count("References") == 1 and titles.count("References (cont.)") >= 1
 
 
 def test_the_check_catches_an_unfitted_deck(rendered):

@@ -240,7 +240,7 @@ def test_did_you_mean_only_when_close():
     (FIGURE, "source: Test data", "source: Test data\nsort: true",
      "source/figures/chart.yaml:5:7: sort: unknown key (one of: id, kind, title, caption, alt,"),
     (BRIEF, "    year: 2020", "    year: 2020\n    journal: J",
-     "source/brief.yaml:11:14: references.0.journal: unknown key (one of: id, author, title,"),
+     "source/brief.yaml:11:14: references.0.journal: unknown key (one of: id, type, author, title,"),
 ])
 def test_a_misleading_suggestion_is_not_made(check, name, old, new, message):
     code, lines = check(name, old, new)

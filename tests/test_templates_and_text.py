@@ -308,7 +308,7 @@ LONG_STRINGS = {
     "URL in prose": f"bareURL{URL}in", "autolink": f"autolink{URL}and", "code span": f"Code{WORD}",
     "heading": f"Heading{WORD}", "table cell": f"Cell{WORD}", "code block": f"Block{WORD}",
     "caption": f"Caption{WORD}", "figure source": f"Source:{URL}", "footnote": f"Footnote{WORD}",
-    "reference title": f"Reference{WORD}", "reference URL": f"2020.{URL}",
+    "reference title": f"Reference{WORD}", "reference URL": f"{WORD}.{URL}",  # Chicago: author, year, title, URL
 }
 
 

@@ -265,13 +265,25 @@ def test_libreoffice_names_with_commas_are_suggested_whole(tmp_path, capsys):
     assert '    points: "Title, Content"\n' in err
 
 
+# the one warning the example brief gives by design: its bibliography repeats a work of the seed
+MERGE_WARNING = ("source/references.bib:25:1: warning: references: reference 'smith2019a' repeats "
+                 "'smith2019' at source/references.bib:4:1; merged into one entry\n"
+                 "    @book{smith2019a,\n")
+
+
+def but_merge(err: str) -> str:
+    """What a build of the example printed besides its bibliography's merge warning (once)."""
+    assert err.count(MERGE_WARNING) == 1, err
+    return err.replace(MERGE_WARNING, "")
+
+
 def test_a_section_layout_is_required_only_when_dividers_are_planned(tmp_path, capsys):
     def never(text):
         return (text.replace("section_dividers: auto", "section_dividers: never")
                 .replace('"Title and Content"', '"Title, Content"'))
     root = _project(tmp_path, CORPUS / "Beehive.pptx", "reference.pptx", never)
     code, _, err = run(capsys, "build", str(root), "--only", "pptx", "--quiet")
-    assert (code, err) == (0, "")
+    assert (code, but_merge(err)) == (0, "")
     deck = Presentation(next((root / "build").glob("*.pptx")))
     assert "section" not in {s.name.split("-")[0] for s in deck.slides}
 
@@ -282,7 +294,7 @@ def test_a_potx_builds_as_reference_potx_or_reference_pptx(tmp_path, capsys, nam
         return text.replace('figure: "Title Only"', 'figure: "Title and Content"')
     root = _project(tmp_path, CORPUS / "sol-eng-template.potx", name, figure_layout)
     code, _, err = run(capsys, "build", str(root), "--only", "pptx", "--quiet")
-    assert (code, err) == (0, "")
+    assert (code, but_merge(err)) == (0, "")
     deck = Presentation(next((root / "build").glob("*.pptx")))
     assert [s.slide_layout.name for s in deck.slides][:2] == ["Title Slide", "Title and Content"]
 

@@ -137,10 +137,13 @@ def did_you_mean(word: str, options) -> str:
 
     Close means a slip of the keys: at most one letter added, dropped, changed or two swapped in
     a word of up to 5 characters, two up to 10, three beyond (case, '-' and '_' aside), and fewer
-    than half the letters. A word
-    merely sharing letters with an option (file and title, sort and source) gets no suggestion:
-    a wrong one misleads more than none."""
+    than half the letters; or the first words of exactly one option (chicago-author for
+    chicago-author-date). A word merely sharing letters with an option (file and title, sort and
+    source) gets no suggestion: a wrong one misleads more than none."""
     typed = _folded(str(word))
+    extended = [str(o) for o in options if typed and _folded(str(o)).startswith(typed + "_")]
+    if len(extended) == 1:
+        return f"did you mean '{extended[0]}'?"
     best, best_distance = "", None
     limit = 1 if len(typed) <= 5 else 2 if len(typed) <= 10 else 3
     for option in options:

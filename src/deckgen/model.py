@@ -55,9 +55,32 @@ class CrossRef:
 
 
 @dataclass(frozen=True)
+class CiteItem:
+    """One cited work of a citation: ``[see @key, p. 12]`` is prefix "see", the key, label
+    "page" and locator "12"; ``[-@key]`` suppresses the author."""
+
+    key: str
+    prefix: str = ""
+    label: str = ""
+    locator: str = ""
+    suffix: str = ""
+    suppress_author: bool = False
+
+
+@dataclass(frozen=True)
 class Citation:
+    """A citation in the text: ``[@a; @b]`` (``items`` in order), or ``@key`` (``narrative``:
+    "Smith (2019)"). ``seq`` counts the citations of its file, which with the file names it."""
+
     ref_ids: tuple[str, ...]
     loc: Loc
+    items: tuple[CiteItem, ...] = ()
+    narrative: bool = False
+    seq: int = 0
+
+    @property
+    def cites(self) -> tuple[CiteItem, ...]:
+        return self.items or tuple(CiteItem(k) for k in self.ref_ids)
 
 
 @dataclass(frozen=True)
@@ -272,29 +295,46 @@ class Figure:
 
 @dataclass(frozen=True)
 class Reference:
+    """A cited work: its CSL item (as JSON text), where it was written and, once the brief's
+    style has formatted it, its entry in the reference list (HTML and plain text), numbered
+    in the list's order."""
+
     id: str
     number: int
-    author: str
-    title: str
-    publisher: str
-    year: int | None
-    url: str
+    csl: str
     loc: Loc
+    html: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """What the brief's citation style made of its citations: each citation's text, keyed by
+    (file, seq), as HTML and plain text; whether they are footnotes; the list's heading; the
+    narrative ``@word``s that name no work and stay text."""
+
+    style: str
+    notes: bool
+    numeric: bool
+    heading: str
+    citations: tuple[tuple[tuple[str, int], str, str], ...] = ()
+    as_text: tuple[tuple[str, int], ...] = ()  # narrative "@word"s naming no work: plain text
+
+    def is_text(self, span: Citation) -> bool:
+        return (span.loc.file, span.seq) in self.as_text
+
+    def citation(self, span: Citation) -> tuple[str, str]:
+        """(HTML, text) of a citation."""
+        found = self._by_key.get((span.loc.file, span.seq))
+        return (found[0], found[1]) if found else ("", "")
 
     @property
-    def imprint(self) -> str:
-        """Publisher and year, as "Columbia University Press, 2019"."""
-        return ", ".join(str(x) for x in (self.publisher, self.year) if x)
-
-    @property
-    def parts(self) -> tuple[str, ...]:
-        """Author, title and imprint, each ending in one full stop (or its own ? or !)."""
-        return tuple(sentence(p) for p in (self.author, self.title, self.imprint) if p)
-
-    @property
-    def text(self) -> str:
-        """The reference as one line of plain text."""
-        return " ".join(self.parts)
+    def _by_key(self) -> dict:
+        cache = self.__dict__.get("_cache")
+        if cache is None:
+            cache = {key: (h, t) for key, h, t in self.citations}
+            object.__setattr__(self, "_cache", cache)
+        return cache
 
 
 def long_date(date: dt.date, language: str = "en") -> str:
@@ -326,6 +366,14 @@ class Section:
     number: str = ""  # "3" for the third numbered section, "A" for the first appendix
     deck: bool | None = None  # None: in the deck unless an appendix
     labels: Labels | None = field(default=None, compare=False, repr=False)  # None: English
+    point_locs: tuple[Loc, ...] = ()  # where each key point is written
+    # each key point's citations once formatted: ((cited keys, the style's short text), ...)
+    point_cites: tuple[tuple[tuple[tuple[str, ...], str], ...], ...] = ()
+
+    def cited_in_points(self) -> tuple[str, ...]:
+        """The keys the key points cite, each once, in order."""
+        return tuple(dict.fromkeys(k for cites in self.point_cites for keys, _ in cites
+                                   for k in keys))
 
     @property
     def label(self) -> str:
@@ -397,6 +445,7 @@ class Brief:
     figures: tuple[Figure, ...]
     references: tuple[Reference, ...]
     reference_aliases: tuple[tuple[str, str], ...] = ()
+    bibliography: Bibliography | None = None
     warnings: tuple = field(default=(), compare=False)
     # (path relative to source/, SHA-256 in hex) of every file the loader read, as it read it
     source_digests: tuple[tuple[str, str], ...] = field(default=(), compare=False)

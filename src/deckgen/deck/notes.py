@@ -55,6 +55,26 @@ def reference_notes(brief: m.Brief) -> str:
     return brief.words["notes_references"]
 
 
+def cited_notes(brief: m.Brief, keys) -> str:
+    """The full reference of each work ``keys`` names, for the notes of the slide citing it."""
+    entries = {r.id: r.text for r in brief.references}
+    aliases = dict(brief.reference_aliases)
+    found = [entries[aliases.get(k, k)] for k in dict.fromkeys(keys)
+             if aliases.get(k, k) in entries]
+    return brief.words("notes_cited", entries=" ".join(found)) if found else ""
+
+
+def slide_cites(section: m.Section, page: list[Bullet]) -> list[tuple[tuple[str, ...], str]]:
+    """The citations, (keys, text), of the key points ``page`` shows (whole or in part)."""
+    shown = [" ".join(b.text.replace("…", " ").split()) for b in page]
+    found: list[tuple[tuple[str, ...], str]] = []
+    for point, cites in zip(section.key_points, section.point_cites):
+        flat = " ".join(point.split())
+        if any(part and part in flat for part in shown):
+            found += [c for c in cites if c not in found]
+    return found
+
+
 def with_full_title(notes: str, full: str, shown: str, words: Labels | None = None) -> str:
     """Notes that start with the full title when the slide shows a shortened one."""
     if shown == full:

@@ -15,16 +15,19 @@ BULLET_TAGS = ("a:buClrTx", "a:buClr", "a:buSzTx", "a:buSzPct", "a:buSzPts", "a:
                "a:buNone", "a:buAutoNum", "a:buChar", "a:buBlip")
 
 
-def set_bullet(para, indent: int, number: int, continued: bool, colour: str) -> None:
+def set_bullet(para, indent: int, number: int, continued: bool, colour: str,
+               marker: bool = True) -> None:
     """A hanging indent of ``indent`` EMU and a marker in ``colour`` (RRGGBB): the item's
     ``number``, else a bullet; no marker, aligned with the text above, for the rest of an item
-    ``continued`` from the paragraph before."""
+    ``continued`` from the paragraph before; with ``marker`` False (a reference list's entries,
+    set as the style sets them) the hanging indent alone."""
     ppr = para._p.get_or_add_pPr()
     ppr.set("marL", str(indent))
     ppr.set("indent", str(-indent))
     _remove_children(ppr, BULLET_TAGS)
-    if continued:  # aligned with the text above it, first line included
-        ppr.set("indent", "0")
+    if continued or not marker:
+        if continued:  # aligned with the text above it, first line included
+            ppr.set("indent", "0")
         _add_bullet_elements(ppr, ppr.makeelement(qn("a:buNone"), {}))
         return
     colour_element = ppr.makeelement(qn("a:buClr"), {})

@@ -37,13 +37,29 @@ def parity_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
 def _key_point_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
     problems = []
     for section in brief.deck_sections:
-        shown = comparable("".join(text for plan in plans if plan.section_id == section.id
-                                   and plan.kind in ("points", "recommendations")
-                                   for text in plan.texts))
+        slides = [plan for plan in plans if plan.section_id == section.id
+                  and plan.kind in ("points", "recommendations")]
+        shown = comparable("".join(text for plan in slides for text in plan.texts))
+        sources = comparable("".join(plan.caption for plan in slides))
         for index, point in enumerate(section.key_points):
             if comparable(point) not in shown:
                 problems.append(Problem(section.loc, f"key point {index + 1} would not appear in "
                                         "the deck as written", "key_points"))
+        problems += _citation_problems(section, shown, sources)
+    return problems
+
+
+def _citation_problems(section: m.Section, shown: str, sources: str) -> list[Problem]:
+    """A citation in a key point that the section's slides would not show, in the bullet and in
+    the source line."""
+    problems = []
+    for index, cites in enumerate(section.point_cites):
+        loc = section.point_locs[index] if index < len(section.point_locs) else section.loc
+        for keys, text in cites:
+            if comparable(text) not in shown or comparable(text) not in sources:
+                problems.append(Problem(loc, f"the citation {text} of key point {index + 1} "
+                                        f"('@{keys[0]}') would not appear on its slide",
+                                        "key_points"))
     return problems
 
 

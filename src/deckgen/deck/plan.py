@@ -37,6 +37,8 @@ from .geometry import (
     SECTION_TITLE,
     SUBTITLE_SIZES,
     TITLE_FLOOR,
+    Areas,
+    Box,
     Geometry,
 )
 from .slides import (
@@ -185,9 +187,11 @@ class _Planner:
     def reference_slides(self) -> list[BulletSlide]:
         if not self.brief.references:
             return []
-        items = _numbered(r.text for r in self.brief.references)
-        return self.bullet_slides(ReferencesSlide, self.words["references"], items,
-                                  notes.reference_notes(self.brief),
+        # each entry as the brief's style sets it (its own "[1]" in a numeric style), in its order
+        items = [Bullet(r.text) for r in self.brief.references]
+        bibliography = self.brief.bibliography
+        heading = bibliography.heading if bibliography else self.words["references"]
+        return self.bullet_slides(ReferencesSlide, heading, items, notes.reference_notes(self.brief),
                                   start=REFERENCE_SIZE)
 
     # ---- one section ----
@@ -200,7 +204,8 @@ class _Planner:
             items = (_numbered(section.key_points) if recommendations
                      else [Bullet(p) for p in section.key_points])
             cls = RecommendationsSlide if recommendations else PointsSlide
-            slides += self.bullet_slides(cls, section.title, items, said or section.title, section.id)
+            slides += self.bullet_slides(cls, section.title, items, said or section.title, section.id,
+                                         cited=section if section.point_cites else None)
         for block in m.walk(section.blocks):
             if isinstance(block, m.FigureBlock):
                 slides.append(self.figure_slide(self.brief.figure(block.figure_id), section))
@@ -232,10 +237,14 @@ class _Planner:
                            units=figure.units, **where)
 
     def bullet_slides(self, cls: type[BulletSlide], title: str, items: list[Bullet], said: str,
-                      section_id: str = "", start: float | None = None) -> list[BulletSlide]:
+                      section_id: str = "", start: float | None = None,
+                      cited: m.Section | None = None) -> list[BulletSlide]:
         """``items`` under ``title``, on as many slides as they need: the first says ``said``,
-        each continuation what it shows."""
+        each continuation what it shows; with ``cited``, a section whose key points cite works,
+        each slide's notes end with the full references of what it cites."""
         where = self.where(cls.kind)
+        if cited is not None:
+            where = dict(where, areas=_with_source_line(where["areas"]))
         areas = where["areas"]
         numbered = any(b.number for b in items)
         pages, size, indent = self.fit.paginate(items, areas.body, self.fit.body_sizes(start))
@@ -245,10 +254,31 @@ class _Planner:
                                                    suffix=self.words["continued"] if index else "")
             page_notes = (notes.with_full_title(said, title, shown, self.words) if index == 0
                           else notes.continuation_notes(title, page, self.words))
+            caption, caption_size = "", CAPTION_SIZES[0]
+            if cited is not None:
+                cites = notes.slide_cites(cited, page)
+                page_notes = " ".join(x for x in (page_notes, notes.cited_notes(
+                    self.brief, [k for keys, _ in cites for k in keys])) if x)
+                if cites:
+                    caption, caption_size = self.fit.fit_one_line(
+                        self.words("sources", sources="; ".join(text for _, text in cites)),
+                        areas.caption, CAPTION_SIZES)
             slides.append(cls(shown, page_notes, title_size=title_size, bullets=tuple(page),
                               body_size=size, indent=indent, numbered=numbered,
-                              section_id=section_id, full_title=title, **where))
+                              section_id=section_id, full_title=title, caption=caption,
+                              caption_size=caption_size, **where))
         return slides
+
+
+SOURCE_LINE = 30  # the height of a bullet slide's source line, under its bullets
+
+
+def _with_source_line(areas: Areas) -> Areas:
+    """``areas`` with the body's foot given to a one-line source line."""
+    body = areas.body
+    line = Box(body.x, body.y + body.h - SOURCE_LINE, body.w, SOURCE_LINE)
+    return dataclasses.replace(areas, body=dataclasses.replace(body, h=body.h - SOURCE_LINE - 4),
+                               caption=line)
 
 
 def _numbered(texts) -> list[Bullet]:

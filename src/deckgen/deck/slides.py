@@ -128,12 +128,15 @@ class CoverSlide(Slide):
 
 @dataclass(frozen=True)
 class BulletSlide(Slide):
-    """A title over a list, its bullets fitted at one size with one hanging indent."""
+    """A title over a list, its bullets fitted at one size with one hanging indent; when they
+    cite works, a small source line under them (``caption``, in ``areas.caption``)."""
 
     bullets: tuple[Bullet, ...] = ()
     body_size: float = 24
     indent: float = BULLET_INDENT
     numbered: bool = False
+    caption: str = ""  # the source line: the short citations of what the bullets cite
+    caption_size: float = 14
 
 
 @dataclass(frozen=True)

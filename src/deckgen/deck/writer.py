@@ -162,6 +162,9 @@ class _DeckWriter:
         self.title(slide, plan)
         body = self.shape(slide, "body", plan.areas.body, "Body")
         self.fill(body, [b.text for b in plan.bullets], plan.body_size, bullets=plan)
+        if plan.caption:
+            source = self.shape(slide, "caption", plan.areas.caption, "Source")
+            self.fill(source, [plan.caption], plan.caption_size, colour="muted")
 
     def figure(self, slide, plan: FigureSlide) -> None:
         self.title(slide, plan)
@@ -257,7 +260,8 @@ class _DeckWriter:
                 _, box, layout = shape.deck_role
                 marker = self.look.bullet(layout, box) if self.look else self.theme.colour("accent")
                 oxml.set_bullet(para, pt(bullets.indent), item.number, item.continued,
-                                marker.lstrip("#").upper())
+                                marker.lstrip("#").upper(),
+                                marker=bullets.kind != "references")
             else:
                 oxml.no_bullet(para)
             run = para.add_run()

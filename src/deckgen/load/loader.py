@@ -31,16 +31,18 @@ from pathlib import Path
 from typing import NoReturn
 
 from .. import model as m
+from ..cite import styles
 from ..errors import Collector, Loc, SourceError, UsageProblem, did_you_mean
 from ..i18n.catalogue import NoCatalogue, built_in_languages, labels_for
 from ..i18n.formats import has_locale_data
 from ..i18n.labels import Labels, english
 from ..i18n.localise import localised
+from . import point_cites
+from . import references as refs_mod
 from .figures import FigureReader
 from .files import MAX_YAML_BYTES, SourceFiles, shown
 from .glyphs import check_glyphs
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
-from .references import merge_references
 from .schema import MAX_SECTIONS, BriefIn, validate
 from .sections import SectionReader
 from .yamlsrc import YamlDoc, YamlProblem, load_yaml
@@ -68,22 +70,31 @@ class _Loader:
             self.check_without_brief(text, doc)
         meta = self.meta(brief_in, doc)
         labels = self.labels(brief_in.language, doc)
-        references, aliases = merge_references(brief_in.references, doc, self.problems)
+        references, aliases = refs_mod.read_references(brief_in, doc, self.files, self.problems)
+        style = refs_mod.load_style(brief_in.csl, meta.language, doc.loc(("csl",)), self.files,
+                                    self.problems)
         section_reader = SectionReader(self.files)
         sections = section_reader.sections(brief_in.sections, doc)
         figure_reader = FigureReader(self.files)
         figures = figure_reader.figures(sections, section_reader.incomplete)
         sections, figures = localised(sections, figures, labels)
         targets = self.targets(sections)
-        self.check_links(sections, figures, references, aliases, figure_reader.broken_figures,
-                         section_reader.incomplete)
+        cited = refs_mod.citations(sections, _spans)
+        in_points = point_cites.find(sections)
+        refs_mod.check_citations(cited + [c.span for c in in_points], references, aliases,
+                                 section_reader.incomplete, self.problems)
         self.check_crossrefs(sections, figures, references, targets, figure_reader.broken_figures)
         check_glyphs(self.files.texts, self.problems)
         if self.problems.errors:
             raise SourceError(self.problems.problems, self.root)
         name = slugify(meta.short_title or meta.title) or "brief"
+        requests = cited + point_cites.requests(in_points, styles.is_note_style(style))
+        references, bibliography = refs_mod.format_references(
+            references, aliases, requests, style, brief_in.csl or "chicago-author-date", labels)
+        sections = point_cites.cite_points(sections, in_points, bibliography, aliases)
         return m.Brief(name, meta, sections, figures, references, targets=tuple(targets),
                        reference_aliases=tuple(aliases.items()), labels=labels,
+                       bibliography=bibliography,
                        warnings=tuple(self.problems.warnings),
                        source_digests=tuple(sorted(self.files.read_digests.items())))
 
@@ -154,27 +165,6 @@ class _Loader:
         except LogoProblem as exc:
             self.problems.error(loc, f"'{shown(name)}' {exc.problem}", "logo", exc.expected)
             return None
-
-    def check_links(self, sections, figures, references, aliases, broken_figures: set[str],
-                    incomplete: bool) -> None:
-        """Every figure reference and citation leads somewhere; every reference is cited.
-
-        References to figures whose own files are in error are not reported again; with
-        ``incomplete`` (some Markdown not read) no reference is reported as never cited."""
-        ref_ids = {r.id for r in references} | set(aliases)
-        cited: set[str] = set()
-        for section in sections:
-            for span in _spans(section.blocks):
-                if isinstance(span, m.Citation):
-                    for ref_id in span.ref_ids:
-                        cited.add(aliases.get(ref_id, ref_id))
-                        if ref_id not in ref_ids:
-                            self.problems.error(span.loc, f"citation '@{ref_id}' is not in the references",
-                                                "citation", did_you_mean(ref_id, ref_ids) or
-                                                "an id from brief.yaml references")
-        for ref in references:
-            if ref.id not in cited and not incomplete:
-                self.problems.warn(ref.loc, f"reference '{ref.id}' is never cited", "references")
 
     def targets(self, sections) -> list[tuple[str, str, str]]:
         """What ``@tbl:``, ``@sec:`` and ``#`` links lead to: ("tbl:ID", "Table 1", HTML id) for

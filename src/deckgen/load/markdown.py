@@ -42,33 +42,21 @@ from .markdown_ext import (
     Alert,
     BlockExtensions,
     Caption,
+    citation_rule,
     is_caption_row,
+    narrative_rule,
     trimmed,
     warn_uncalled_notes,
 )
 from .markdown_limits import MAX_NESTING, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, Budget
 from .spans import SpanConverter
 
-_CITE = re.compile(r"\[@([A-Za-z0-9_:-]+(?:\s*;\s*@[A-Za-z0-9_:-]+)*)\]")
 _CROSSREF = re.compile("@(" + "|".join(m.CROSSREF_KINDS) + r"):([a-z0-9][a-z0-9_-]*[a-z0-9]|[a-z0-9])")
 _BUDGET_KEY = "deckgen.budget"
 
 
 class _LimitPassed(Exception):
     """Raised inside markdown-it to stop parsing once the brief's block budget is passed."""
-
-
-def _citation_rule(state, silent: bool) -> bool:
-    if state.src[state.pos] != "[":
-        return False
-    match = _CITE.match(state.src, state.pos)
-    if not match:
-        return False
-    if not silent:
-        token = state.push("citation", "", 0)
-        token.meta = {"ids": [part.strip().lstrip("@") for part in match.group(1).split(";")]}
-    state.pos = match.end()
-    return True
 
 
 def _crossref_rule(state, silent: bool) -> bool:
@@ -100,8 +88,9 @@ def make_parser() -> MarkdownIt:
     md.enable("smartquotes")  # curly quotes and apostrophes; no other replacements
     md.enable("table").enable("strikethrough")
     md.use(footnote_plugin)
-    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.before("link", "citation", citation_rule)
     md.inline.ruler.before("link", "crossref", _crossref_rule)
+    md.inline.ruler.after("crossref", "narrative_citation", narrative_rule)
     # Pandoc's fenced divs: "::: {.callout-note}" ... ":::" (the converter says which it knows)
     container_plugin(md, "div", validate=lambda params, markup: bool(params.strip()))
     first_rule = md.block.ruler.get_all_rules()[0]
@@ -346,6 +335,6 @@ def plain_text(spans, brief: m.Brief | None = None) -> str:
         elif isinstance(span, m.CrossRef) and brief is not None:
             found = brief.target(span.key)
             out.append(found[0] if found else span.key)
-        elif isinstance(span, m.Citation) and brief is not None:
-            out.append("[" + ", ".join(str(brief.reference(i).number) for i in span.ref_ids) + "]")
+        elif isinstance(span, m.Citation) and brief is not None and brief.bibliography:
+            out.append(brief.bibliography.citation(span)[1])
     return "".join(out)

@@ -10,6 +10,8 @@ CommonMark's blocks: table captions, heading ids, callouts, and footnotes define
   line), and Quarto's callouts, ``::: {.callout-note title="..."}`` ... ``:::`` (or a first
   heading as the title), become :class:`~deckgen.model.Callout` blocks. An unknown ``[!FOO]`` is a
   plain quote and any other fenced div its bare content, each with a warning.
+- Pandoc's citations, ``[see @key, p. 12; @b]``, ``[-@key]`` and the narrative ``@key``
+  (:func:`citation_rule`, :func:`narrative_rule`).
 
 :class:`BlockExtensions` holds the converter's methods for these (see
 :class:`deckgen.load.markdown._Converter`); the rest are plain functions.
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from .. import model as m
+from ..cite.syntax import BRACKETED, NARRATIVE, is_crossref_key, parse_bracketed
 from ..errors import Collector, Loc, did_you_mean
 
 CAPTION = re.compile(r"^(Table)?:[ \t]+")  # Pandoc's table caption: "Table: ..." or ": ..."
@@ -195,3 +198,37 @@ def warn_uncalled_notes(env: dict, text: str, file: str, first_line: int, proble
 
 def _plain(spans) -> str:
     return "".join(s.text for s in spans if isinstance(s, (m.Text, m.Link)))
+
+
+# ---- Pandoc's citations (inline rules; see deckgen.cite.syntax) --------------------------
+
+def citation_rule(state, silent: bool) -> bool:
+    """``[@key, p. 12; see @b]`` as a citation token (a bracket holding no citation is left to
+    the link rule)."""
+    if state.src[state.pos] != "[":
+        return False
+    match = BRACKETED.match(state.src, state.pos)
+    items = parse_bracketed(match.group(1)) if match else None
+    if not items:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"items": items, "narrative": False}
+    state.pos = match.end()
+    return True
+
+
+def narrative_rule(state, silent: bool) -> bool:
+    """A bare ``@key`` (not an e-mail address, not a cross-reference) as a narrative citation."""
+    if state.src[state.pos] != "@":
+        return False
+    if state.pos > 0 and (state.src[state.pos - 1].isalnum() or state.src[state.pos - 1] in "_@"):
+        return False
+    match = NARRATIVE.match(state.src, state.pos)
+    if not match or is_crossref_key(match.group(1)):
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"items": (m.CiteItem(match.group(1)),), "narrative": True}
+    state.pos = match.end()
+    return True

@@ -100,11 +100,17 @@ def orcid_check_digit(digits: str) -> str:
 
 class ReferenceIn(_Strict):
     id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID_CHARS)
+    type: str = Field(default="book", pattern=r"^[a-z][a-z_-]*$", max_length=40)  # a CSL type
     author: str = Field(min_length=1, max_length=500)
     title: str = Field(min_length=1, max_length=500)
+    container_title: str = _text(500)  # the journal, book or site it is part of
     publisher: str = _text(300)
+    place: str = _text(200)
     year: int | None = Field(default=None, ge=0, le=3000)
+    page: str = _text(40)
+    doi: str = _text(200)
     url: str = Field(default="", pattern=URL_PATTERN, max_length=2000)
+    accessed: dt.date | None = None
 
 
 class BriefIn(_Strict):
@@ -123,6 +129,10 @@ class BriefIn(_Strict):
     sections: list[Annotated[str, Field(max_length=MAX_ID_CHARS)]] = Field(
         min_length=1, max_length=MAX_SECTIONS)
     references: list[ReferenceIn] = Field(default=[], max_length=MAX_REFERENCES)
+    # .bib or CSL-JSON files under source/
+    bibliography: list[Annotated[str, Field(max_length=MAX_PATH_CHARS)]] | str = Field(
+        default=[], max_length=20)
+    csl: str = _text(MAX_PATH_CHARS)  # a bundled style's name, or a .csl file
 
     @field_validator("date")
     @classmethod

@@ -183,8 +183,10 @@ class SectionReader:
                               first_table=self.tables + 1)
         self.tables += sum(1 for b in m.walk(blocks) if isinstance(b, m.Table) and b.number)
         self.incomplete |= self.markdown_budget.passed  # later Markdown is not read
+        point_locs = (tuple(doc.loc(("key_points", i)) for i in range(len(sec.key_points)))
+                      if doc is not None else ())
         section = m.Section(section_id, sec.title, tuple(sec.key_points), sec.notes.strip(),
-                            sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck)
+                            sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck, point_locs=point_locs)
         if section_id not in self.broken:  # a stand-in's missing key points are not the author's
             warn_without_key_points(section, self.problems)
         return section

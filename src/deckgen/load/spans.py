@@ -44,6 +44,7 @@ class SpanConverter:
         self.note_tokens = note_tokens
         self.notes: dict[int, tuple[m.Inline, ...]] = {}  # converted at their first call
         self.in_note = False
+        self.citations = 0  # citations converted so far: the next one's seq
 
     def inlines(self, inline: Token | None, loc: Loc) -> tuple[m.Inline, ...]:
         """The spans of an inline token: its flat children read in order, emphasis and links
@@ -105,7 +106,10 @@ class SpanConverter:
                                 picture_advice(str(token.attrs.get("src", ""))))
             return []
         if kind == "citation":
-            return [m.Citation(tuple(token.meta["ids"]), loc)]
+            self.citations += 1
+            items = tuple(token.meta["items"])
+            return [m.Citation(tuple(i.key for i in items), loc, items, token.meta["narrative"],
+                               self.citations)]
         if kind == "crossref":
             return [m.CrossRef(token.meta["kind"], token.meta["id"], loc)]
         if kind == "footnote_ref":
@@ -120,7 +124,8 @@ class SpanConverter:
                                "text", "footnote", f"a line '{match.group(0)}: ...' in this file")
         for match in CITATION_LIKE.finditer(text):
             self.problems.warn(loc, f"citation '{match.group(0).strip()}' was not understood and "
-                               "is shown as text", "citation", "[@key] or [@key1; @key2]")
+                               "is shown as text", "citation",
+                               "[@key], [@key, p. 12], [see @a; @b], [-@key] or @key")
         match = RAW_HTML.search(text)
         if match:
             self.problems.warn(loc, f"raw HTML '{match.group(0)[:40]}' is shown as text, not as "

@@ -90,13 +90,32 @@ class HtmlWriter:
             label, html_id = self.brief.target(span.key)
             return Markup('<a class="xref" href="#%s">%s</a>') % (html_id, label)
         if isinstance(span, m.Citation):
-            refs = [self.brief.reference(i) for i in span.ref_ids]
-            links = Markup(", ").join(
-                Markup('<a class="cite" href="#ref-%s">%d</a>') % (r.id, r.number) for r in refs)
-            return Markup("[%s]") % links
+            return self.citation(span)
         if isinstance(span, m.Footnote):
             return Markup('<span class="footnote">%s</span>') % self.spans(span.spans)
         raise TypeError(f"unknown inline {span!r}")
+
+    def citation(self, span: m.Citation) -> Markup:
+        """A citation as its style sets it: in the text, linked to its first work's entry, or
+        (a note style) as a footnote."""
+        bibliography = self.brief.bibliography
+        markup = Markup(bibliography.citation(span)[0]) if bibliography else Markup("")
+        if bibliography is not None and bibliography.is_text(span):
+            return markup
+        if bibliography is not None and bibliography.notes:
+            return Markup('<span class="footnote">%s</span>') % markup
+        first = self.brief.reference(span.ref_ids[0]).id
+        return Markup('<a class="cite" href="#ref-%s">%s</a>') % (first, markup)
+
+    def reference(self, ref: m.Reference) -> Markup:
+        """A reference list entry as the style formats it (citeproc's escaped HTML), its URLs
+        and DOIs linked."""
+        return Markup(ref.html)
+
+    @property
+    def references_heading(self) -> str:
+        bibliography = self.brief.bibliography
+        return bibliography.heading if bibliography else self.brief.words["references"]
 
     # ---- blocks ----
     def blocks(self, blocks) -> Markup:

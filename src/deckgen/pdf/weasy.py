@@ -71,13 +71,14 @@ def link_descriptions(brief: m.Brief) -> dict[str, str]:
     """What each link inside the brief leads to, in words, by its target's id: the text a screen
     reader announces for the link ("Section 3: Economic interdependence"), where WeasyPrint
     would give the bare id."""
-    described = {"references": "References"}
-    for number, section in enumerate(brief.sections, 1):
-        described[f"sec-{section.id}"] = f"Section {number}: {section.title}"
+    heading = brief.bibliography.heading if brief.bibliography else brief.words["references"]
+    described = {"references": heading}
+    for section in brief.sections:
+        described[f"sec-{section.id}"] = f"{section.label}: {section.title}"
     for figure in brief.figures:
         described[f"fig-{figure.id}"] = f"{figure.label}: {figure.title}"
     for reference in brief.references:
-        described[f"ref-{reference.id}"] = f"Reference {reference.number}: {reference.text}"
+        described[f"ref-{reference.id}"] = f"{heading}: {reference.text}"
     return described
 
 
