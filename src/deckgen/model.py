@@ -287,6 +287,7 @@ class Section:
     loc: Loc
     number: str = ""  # "3" for the third numbered section, "A" for the first appendix
     deck: bool | None = None  # None: in the deck unless an appendix
+    short_title: str = ""  # the running header's title ("": the title)
 
     @property
     def label(self) -> str:

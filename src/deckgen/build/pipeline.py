@@ -64,14 +64,16 @@ def validate(project: Project, strict: bool = False):
 def load(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[Problem]]:
     """The brief and the theme, checked but for the deck's parity (see :func:`checked_plans`)."""
     from ..load.loader import load_project
+    from ..pdf.headers import header_warnings
     from ..theme import load_theme
 
     brief = load_project(project.root)
-    warnings = list(brief.warnings)
+    theme = load_theme(project.template_file("theme.yaml"))
+    warnings = list(brief.warnings) + header_warnings(brief, theme)
     if strict and warnings:
         promoted = [Problem(w.loc, w.message, w.field, w.expected) for w in warnings]
         raise SourceError(promoted, project.root)
-    return brief, load_theme(project.template_file("theme.yaml")), warnings
+    return brief, theme, warnings
 
 
 # ---- the build ---------------------------------------------------------------------------------

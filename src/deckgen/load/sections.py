@@ -144,6 +144,7 @@ class SectionReader:
         self.tables += sum(1 for b in m.walk(blocks) if isinstance(b, m.Table) and b.number)
         self.incomplete |= self.markdown_budget.passed  # later Markdown is not read
         section = m.Section(section_id, sec.title, tuple(sec.key_points), sec.notes.strip(),
-                            sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck)
+                            sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck,
+                            short_title=sec.short_title.strip())
         warn_without_key_points(section, self.problems)
         return section
