@@ -374,6 +374,7 @@ class Section:
         """The keys the key points cite, each once, in order."""
         return tuple(dict.fromkeys(k for cites in self.point_cites for keys, _ in cites
                                    for k in keys))
+    short_title: str = ""  # the running header's title ("": the title)
 
     @property
     def label(self) -> str:

@@ -67,6 +67,7 @@ def validate(project: Project, strict: bool = False):
 def load(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[Problem]]:
     """The brief and the theme, checked but for the deck's parity (see :func:`checked_plans`)."""
     from ..load.loader import load_project
+    from ..pdf.headers import header_warnings
     from ..theme import ThemeError, load_theme
 
     try:  # a broken theme is reported with the source's problems, when there are any
@@ -78,7 +79,7 @@ def load(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[P
         brief = load_project(project.root)
     except SourceError as exc:
         raise SourceError([*exc.problems, *in_theme], project.root) from None
-    warnings = list(brief.warnings)
+    warnings = list(brief.warnings) + (header_warnings(brief, theme) if theme is not None else [])
     if strict and warnings:
         promoted = [Problem(w.loc, w.message, w.field, w.expected) for w in warnings]
         raise SourceError([*promoted, *in_theme], project.root)

@@ -145,6 +145,7 @@ class BriefIn(_Strict):
 class SectionIn(_Strict):
     id: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9_-]*)?$", max_length=MAX_ID_CHARS)
     title: str = Field(min_length=1, max_length=300)
+    short_title: str = _text(80)  # the running header's, when the title is long
     key_points: list[Annotated[str, Field(max_length=MAX_KEY_POINT_CHARS)]] = Field(
         default=[], max_length=MAX_KEY_POINTS)
     notes: str = _text(MAX_NOTES_CHARS)

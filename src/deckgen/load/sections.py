@@ -186,7 +186,8 @@ class SectionReader:
         point_locs = (tuple(doc.loc(("key_points", i)) for i in range(len(sec.key_points)))
                       if doc is not None else ())
         section = m.Section(section_id, sec.title, tuple(sec.key_points), sec.notes.strip(),
-                            sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck, point_locs=point_locs)
+                            sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck, point_locs=point_locs,
+                            short_title=sec.short_title.strip())
         if section_id not in self.broken:  # a stand-in's missing key points are not the author's
             warn_without_key_points(section, self.problems)
         return section

@@ -36,6 +36,8 @@ from ..project import Project, default_templates_dir
 from ..reproducible import build_stamp
 from ..text import printable
 from ..theme import Theme
+from .floats import FloatPass, Placement
+from .headers import header_css
 from .html import HtmlWriter
 from .language import language_css
 from .variants import PDF_VARIANTS
@@ -55,10 +57,12 @@ MAX_HTML_CHARS = 50_000_000    # the largest brief deckgen accepts gives a few m
 
 
 def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Mapping[str, bytes],
-                print_mode: bool = False, paper: str | None = None) -> tuple[str, DocumentAssets]:
+                print_mode: bool = False, paper: str | None = None,
+                placement: Placement | None = None) -> tuple[str, DocumentAssets]:
     """The brief as an HTML string, and the in-memory assets (figures) it refers to.
 
-    ``figure_svgs`` is read only when WeasyPrint asks for a figure: it may still be drawn."""
+    ``figure_svgs`` is read only when WeasyPrint asks for a figure: it may still be drawn.
+    ``placement`` is the float pass's (:mod:`deckgen.pdf.floats`)."""
     paper = _paper(paper or brief.meta.paper)
     fixed = {LEADER_DOT_URL: leader_dot_svg(theme)}
     logo = brief.meta.logo
@@ -70,7 +74,7 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
             urls[figure.id] = f"asset:picture-{figure.id}{figure.picture.suffix}"
             fixed[urls[figure.id]] = figure.picture.data
     assets = DocumentAssets(figure_svgs, fixed)
-    writer = HtmlWriter(brief, {**{fid: assets.url(fid) for fid in figure_svgs}, **urls})
+    writer = HtmlWriter(brief, {**{fid: assets.url(fid) for fid in figure_svgs}, **urls}, placement)
     labels = brief.words
     page_css = f"@page {{ size: {PAPER_SIZES[paper]}; }}\n"
     if print_mode:
@@ -81,7 +85,8 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
         meta=brief.meta, sections=brief.sections, references=brief.references,
         takeaways=headline_points(brief), writer=writer,
         date_text=m.long_date(brief.meta.date, brief.meta.language),
-        css_variables=_style_text(css_variables(theme, brief.meta.language) + page_css + UNBREAKABLE_CSS),
+        css_variables=_style_text(css_variables(theme, brief.meta.language) + page_css + UNBREAKABLE_CSS
+                                  + header_css(brief, theme)),
         language_css=_style_text(language_css(labels)), labels=labels,
         direction=direction(brief.meta.language),
         stylesheet=project.template_file("brief.css").as_uri(),
@@ -310,7 +315,9 @@ def render_pdf(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Mapp
     """
     html, assets = render_html(brief, project, theme, figure_svgs, print_mode, paper)
     _variant(variant)
-    return html_to_pdf(html, project, assets, brief, variant)
+    floats = FloatPass(brief, lambda placement: render_html(
+        brief, project, theme, figure_svgs, print_mode, paper, placement)[0])
+    return html_to_pdf(html, project, assets, brief, variant, relayout=floats)
 
 
 def _variant(name: str) -> None:

@@ -21,6 +21,7 @@ import re
 from markupsafe import Markup, escape
 
 from .. import model as m
+from .floats import Placement
 
 LONG_WORD = 30  # characters: a word this long in a table cell may break anywhere
 _URL = re.compile(r"(?:https?://|mailto:|www\.)\S+", re.IGNORECASE)
@@ -51,10 +52,14 @@ def breakable(text: str, in_table: bool = False, code: bool = False) -> Markup:
 class HtmlWriter:
     """Renders a brief's content; resolves figure numbers, citations and footnotes."""
 
-    def __init__(self, brief: m.Brief, figure_assets: dict[str, str]):
+    def __init__(self, brief: m.Brief, figure_assets: dict[str, str],
+                 placement: Placement | None = None):
         self.brief = brief
         self.figure_assets = figure_assets  # figure id -> asset URL of its SVG
         self.in_table = False  # while a table's cells are written
+        self.placement = placement or Placement()  # the float pass's choices
+        # a section's own blocks (the tuple the template passes) are found by identity
+        self._sections = {id(s.blocks): s for s in brief.sections if s.blocks}
 
     def url(self, url: str) -> Markup:
         """A URL shown as text (a reference's), with its break opportunities."""
@@ -119,7 +124,18 @@ class HtmlWriter:
 
     # ---- blocks ----
     def blocks(self, blocks) -> Markup:
-        return Markup("\n").join(self.block(b) for b in blocks)
+        """Blocks in order; a section's own, in the order the float pass chose for them."""
+        section = self._sections.get(id(blocks))
+        if section is None:
+            return Markup("\n").join(self.block(b) for b in blocks)
+        out = []
+        for index in self.placement.order(section):
+            block = blocks[index]
+            if isinstance(block, m.Table) and (section.id, index) in self.placement.long_tables:
+                out.append(self.table(block, long=True))
+            else:
+                out.append(self.block(block))
+        return Markup("\n").join(out)
 
     def block(self, block) -> Markup:
         if isinstance(block, m.Paragraph):
@@ -155,7 +171,8 @@ class HtmlWriter:
         return Markup('<h%d class="level-%d"%s>%s</h%d>') % (
             tag, heading.level, html_id, self.spans(heading.spans), tag)
 
-    def table(self, table: m.Table) -> Markup:
+    def table(self, table: m.Table, long: bool = False) -> Markup:
+        """A table (``long``: taller than a page, so it may break between its rows)."""
         def cell(tag: str, spans, align: str) -> Markup:
             style = Markup(' class="align-%s"') % align if align else Markup("")
             return Markup("<%s%s>%s</%s>") % (tag, style, self.spans(spans), tag)
@@ -174,10 +191,12 @@ class HtmlWriter:
             caption = Markup('<caption><span class="tbl-label">%s</span> %s</caption>') % (
                 self.brief.words("caption_label", label=table.label), self.spans(table.caption))
         html_id = Markup(' id="tbl-%s"') % table.id if table.id else Markup("")
-        out = Markup("<table%s>%s<thead><tr>%s</tr></thead><tbody>%s</tbody></table>") % (
-            html_id, caption, head, rows)
+        classes = Markup(' class="long-table"') if long else Markup("")
+        out = Markup("<table%s%s>%s<thead><tr>%s</tr></thead><tbody>%s</tbody></table>") % (
+            html_id, classes, caption, head, rows)
         # the caption is outside the table's own box: the block keeps the two on one page
-        return Markup('<div class="table-block">%s</div>') % out if table.number else out
+        block_class = Markup("table-block long-table" if long else "table-block")
+        return Markup('<div class="%s">%s</div>') % (block_class, out) if table.number else out
 
     def figure(self, figure: m.Figure) -> Markup:
         words = self.brief.words
@@ -189,8 +208,9 @@ class HtmlWriter:
                   if figure.source else Markup(""))
         if figure.licence:
             source += Markup('<span class="fig-licence">%s</span>') % words("licence", licence=figure.licence)
-        width = picture_width(figure)
-        style = Markup(' style="width: %.1f%%"') % width if width < 100 else Markup("")
+        width = picture_width(figure) * (self.placement.scales.get(figure.id) or 1)
+        style = (Markup(' style="width: %.1f%%; margin: 0 auto"') % width if width < 100
+                 else Markup(""))
         return Markup(
             '<figure id="fig-%s" class="figure figure-%s">'
             '<img src="%s" alt="%s"%s>'

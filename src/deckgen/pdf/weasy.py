@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 from urllib.parse import unquote, urlsplit
 
 from .. import model as m
@@ -33,6 +33,15 @@ class RefusedResource(EnvironmentProblem):
     resource that lies outside the sandbox: exit 2, like every template problem."""
 
 
+class Relayout(Protocol):
+    """A second layout pass: ``next`` is given each laid-out WeasyPrint document and returns the
+    HTML to lay out instead, or None; ``final`` returns the document to write."""
+
+    def next(self, document) -> str | None: ...
+
+    def final(self, document): ...
+
+
 class RenderedPdf(NamedTuple):
     """A rendered brief: the PDF's bytes and its number of pages."""
 
@@ -41,13 +50,19 @@ class RenderedPdf(NamedTuple):
 
 
 def html_to_pdf(html: str, project: Project, assets: Mapping[str, bytes], brief: m.Brief,
-                variant: str = "pdf/ua-1") -> RenderedPdf:
+                variant: str = "pdf/ua-1",
+                relayout: Relayout | None = None) -> RenderedPdf:
     """``html`` (the brief's) as a tagged PDF of the PDF standard ``variant`` (``"none"``: no
-    standard claimed), its resources served from ``assets`` and the trusted folders only."""
+    standard claimed), its resources served from ``assets`` and the trusted folders only.
+
+    ``relayout`` (the float pass, :mod:`deckgen.pdf.floats`) may have the document laid out
+    again from other HTML, and chooses the one written."""
     import weasyprint
 
     fetcher = SandboxFetcher(project.trusted_dirs, assets)
-    document = weasyprint.HTML(string=html, base_url=project.source.as_uri() + "/",
+
+    def parsed(text: str):
+        return weasyprint.HTML(string=text, base_url=project.source.as_uri() + "/",
                                url_fetcher=fetcher)
     # Every variant is tagged (structure tree, alt text, reading order): the brief stays
     # accessible whichever archive standard it also claims.
@@ -58,7 +73,11 @@ def html_to_pdf(html: str, project: Project, assets: Mapping[str, bytes], brief:
         options["pdf_variant"] = variant
     try:
         with pinned_source_date_epoch(build_stamp(brief.meta.date)), _fonts.lease() as fonts:
-            rendered = document.render(font_config=fonts, **options)
+            rendered = parsed(html).render(font_config=fonts, **options)
+            if relayout is not None:
+                while (again := relayout.next(rendered)) is not None:
+                    rendered = parsed(again).render(font_config=fonts, **options)
+                rendered = relayout.final(rendered)
             return RenderedPdf(rendered.write_pdf(finisher=finisher, **options), len(rendered.pages))
     except weasyprint.urls.FatalURLFetchingError as exc:
         cause = exc.__cause__

@@ -1,0 +1,193 @@
+"""Pages without holes: figures and tables float like a typesetter's.
+
+Each page's empty fraction is measured from the rendered PDF, as a reader sees it: the largest
+empty band of the text area (between the header's and the footer's margins) holding no text or
+graphic, the band below the lowest one included. No page may be more than 15 % empty, unless it
+is the last page or the next page opens the first section (which starts a page by design).
+Figures and tables stay within a page of their first reference, and running headers fit one line.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from deckgen import model as m
+from deckgen.build.pipeline import BuildOptions, build
+from deckgen.load.loader import load_project
+from deckgen.project import Project
+from helpers import stress_build_once
+
+REPO = Path(__file__).resolve().parents[1]
+FLOATS = REPO / "tests" / "cases" / "floats"
+MM = 72 / 25.4
+TOP_MARGIN, BOTTOM_MARGIN = 24 * MM, 22 * MM  # brief.css: @page margin
+MOST_EMPTY = 0.15
+
+
+def empty_fractions(path: Path) -> list[float]:
+    """Each page's largest empty band of the text area, as a fraction of the area's height."""
+    fractions = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            top, bottom = TOP_MARGIN, page.height - BOTTOM_MARGIN
+            spans = sorted((o["top"], o["bottom"]) for o in _marks(page)
+                           if o["bottom"] > top and o["top"] < bottom)
+            largest, reached = 0.0, top
+            for start, end in spans:
+                largest = max(largest, start - reached)
+                reached = max(reached, end)
+            largest = max(largest, bottom - reached)
+            fractions.append(largest / (bottom - top))
+    return fractions
+
+
+def _marks(page) -> list[dict]:
+    """What is printed on the page: characters, and graphics that are not white."""
+    def visible(o) -> bool:
+        colours = [o.get("non_stroking_color") if o.get("fill") else None,
+                   o.get("stroking_color") if o.get("stroke") else None]
+        return any(c is not None and tuple(c) not in ((1,), (1, 1, 1), (0, 0, 0, 0)) for c in colours)
+
+    graphics = [o for o in page.rects + page.lines + page.curves if visible(o)]
+    return [c for c in page.chars if c["text"].strip()] + graphics + page.images
+
+
+def holes(path: Path, project: Project) -> dict[int, float]:
+    """The pages (1-based) more than 15 % empty that the rule does not exempt: the last page, and
+    a page before one that starts by design (the front matter after the cover, the first
+    section, an appendix)."""
+    brief = load_project(project.root)
+    reader = PdfReader(path)
+    starts = {name: reader.get_destination_page_number(d) for name, d in reader.named_destinations.items()}
+    by_design = {1} | {starts[f"sec-{s.id}"] for s in brief.sections
+                        if s is brief.sections[0] or s.kind == "appendix"}
+    fractions = empty_fractions(path)
+    return {number: round(fraction, 3) for number, fraction in enumerate(fractions[:-1], 1)
+            if fraction > MOST_EMPTY and number not in by_design}  # page number+1 opens it
+
+
+def float_distances(path: Path, project: Project) -> dict[str, tuple[int, int]]:
+    """``{figure or table id: (page of its first reference, its page)}``, from the PDF's links
+    and named destinations. A float the author placed in a later section than a passing mention
+    (an introduction's "see Figure 2") counts from its first reference in its own section."""
+    brief = load_project(project.root)
+    reader = PdfReader(path)
+    at = {name: reader.get_destination_page_number(d) for name, d in reader.named_destinations.items()}
+    home = {}
+    for section in brief.sections:
+        for block in section.blocks:
+            if isinstance(block, m.FigureBlock):
+                home[f"fig-{block.figure_id}"] = at[f"sec-{section.id}"]
+            if isinstance(block, m.Table) and block.id:
+                home[f"tbl-{block.id}"] = at[f"sec-{section.id}"]
+    links: dict[str, list[int]] = {}
+    for number, page in enumerate(reader.pages):
+        for annot in page.get("/Annots", []) or []:
+            dest = str(annot.get_object().get("/Dest", ""))
+            if dest in home:
+                links.setdefault(dest, []).append(number)
+    first = {name: next((p for p in pages if p >= home[name]), pages[0]) for name, pages in links.items()}
+    return {name: (first[name], at[name]) for name in first}
+
+
+@pytest.fixture(scope="module")
+def floats_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("floats")
+    shutil.copytree(FLOATS / "source", root / "source")
+    return Project.at(root), build(Project.at(root), BuildOptions(formats=("pdf",)))
+
+
+@pytest.fixture(scope="module")
+def stress_build(tmp_path_factory):
+    result = stress_build_once(tmp_path_factory)
+    return Project.at(result.outputs["pdf"].parents[1]), result
+
+
+@pytest.fixture(scope="module")
+def example(example_build):
+    return Project.at(example_build.outputs["pdf"].parents[1]), example_build
+
+
+@pytest.mark.parametrize("case", ["example", "stress_build", "floats_build"])
+def test_no_page_ends_more_than_15_percent_empty(case, request):
+    project, result = request.getfixturevalue(case)
+    assert holes(result.outputs["pdf"], project) == {}
+
+
+@pytest.mark.parametrize("case", ["example", "stress_build", "floats_build"])
+def test_figures_and_tables_stay_within_a_page_of_their_first_reference(case, request):
+    project, result = request.getfixturevalue(case)
+    distances = float_distances(result.outputs["pdf"], project)
+    assert distances, "the case refers to its figures"
+    far = {name: pages for name, pages in distances.items() if abs(pages[1] - pages[0]) > 1}
+    assert far == {}
+
+
+def test_the_short_section_keeps_its_floats_in_order_and_inside_it(floats_build):
+    """The five figures and two tables keep their numbers' order, and none leaves its section:
+    each lies after the section's heading and before the next section's."""
+    _, result = floats_build
+    reader = PdfReader(result.outputs["pdf"])
+    text = re.sub(r"[ \t]+", " ", "\n".join(page.extract_text() for page in reader.pages))
+    body = text[text.index("2 What the figures show\nBilateral"):]
+    labels = ["Figure 1.", "Figure 2.", "Figure 3.", "Figure 4.", "Figure 5.", "Table 1.", "Table 2."]
+    places = [body.index(label) for label in labels]
+    assert places[:5] == sorted(places[:5]) and places[5] < places[6]
+    assert max(places) < body.index("3 Outlook\nThe outlook")
+    # and the paragraphs that moved up to fill the pages are whole and in their own order
+    assert body.index("Two tables give the numbers") < body.index("Read together") < body.index("A last observation")
+
+
+def test_the_floats_case_fills_its_pages_where_the_first_layout_left_holes(floats_build):
+    """Without the second pass the case leaves holes (the figures are too tall to share a page
+    with what comes after them); with it, the brief is no longer than before."""
+    _, result = floats_build
+    assert len(PdfReader(result.outputs["pdf"]).pages) <= 6
+
+
+# ---- running headers: one line each ------------------------------------------------------------
+
+def header_lines(path: Path) -> list[dict[str, list[str]]]:
+    """Each page's running header (above the text area), as the lines of its left box (the
+    brief's short title) and its right box (the section's)."""
+    pages = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            words = [w for w in page.extract_words() if w["bottom"] < TOP_MARGIN]
+            sides: dict[str, dict[float, list[str]]] = {"left": {}, "right": {}}
+            for word in words:
+                side = "left" if word["x0"] < page.width * 0.45 else "right"
+                sides[side].setdefault(round(word["top"]), []).append(word["text"])
+            pages.append({side: [" ".join(ws) for _, ws in sorted(lines.items())]
+                          for side, lines in sides.items()})
+    return pages
+
+
+def test_running_headers_fit_one_line_with_an_ellipsis_and_a_located_warning(stress_build):
+    _, result = stress_build
+    pages = header_lines(result.outputs["pdf"])
+    assert all(len(page["right"]) <= 1 for page in pages), pages
+    rights = [page["right"][0] for page in pages if page["right"]]
+    assert "1 An overview with a deliberately long section title that goes…" in rights
+    warnings = [w.format() for w in result.warnings if w.field == "title"]
+    assert ("source/sections/overview.md:1:1: warning: title: too long for the running header, "
+            "which shows 'An overview with a deliberately long section title that goes…' "
+            "(a short_title: in the section's front matter, for the running header)") in warnings
+
+
+def test_a_sections_short_title_is_its_running_header(make_project, minimal_files):
+    minimal_files["source/sections/one.md"] = minimal_files["source/sections/one.md"].replace(
+        "title: The only section\n",
+        "title: The only section, whose title goes on about many things at some length here\n"
+        "short_title: The only section\n")
+    project = make_project(minimal_files)
+    result = build(project, BuildOptions(formats=("pdf",)))
+    rights = [page["right"] for page in header_lines(result.outputs["pdf"]) if page["right"]]
+    assert ["1 The only section"] in rights
+    assert not [w for w in result.warnings if "running header" in w.message]
