@@ -209,6 +209,7 @@ class Figure:
     loc: Loc
     options: ChartOptions = DEFAULT_OPTIONS
     x_values: tuple[float | None, ...] = ()  # a scatter chart's x, one per point
+    message: str = ""  # what the reader should take away; "": the caption's first sentence
 
     @property
     def label(self) -> str:
@@ -277,6 +278,17 @@ def sentence(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class KeyFigure:
+    """A number a section stands on, as its text writes it ("$52 billion"), with what it counts
+    and where it comes from: a large number on a slide, and in the brief's figure strip."""
+
+    value: str
+    label: str
+    source: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     title: str
@@ -287,6 +299,8 @@ class Section:
     loc: Loc
     number: str = ""  # "3" for the third numbered section, "A" for the first appendix
     deck: bool | None = None  # None: in the deck unless an appendix
+    key_figures: tuple[KeyFigure, ...] = ()
+    key_point_locs: tuple[Loc, ...] = ()  # where each key point is written, in order
 
     @property
     def label(self) -> str:
@@ -332,6 +346,19 @@ class Logo:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Whom the audience may write to, as the closing slide gives it."""
+
+    name: str = ""
+    email: str = ""
+    url: str = ""
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(x for x in (self.name, self.email, self.url) if x)
+
+
+@dataclass(frozen=True)
 class Meta:
     title: str
     short_title: str
@@ -346,6 +373,7 @@ class Meta:
     summary: str
     logo: Logo | None  # None: no logo
     loc: Loc
+    contact: Contact | None = None
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,10 @@ def load(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[P
     except SourceError as exc:
         raise SourceError([*exc.problems, *in_theme], project.root) from None
     warnings = list(brief.warnings)
+    if theme is not None:
+        from ..deck.advice import deck_warnings
+
+        warnings += deck_warnings(brief, theme)
     if strict and warnings:
         promoted = [Problem(w.loc, w.message, w.field, w.expected) for w in warnings]
         raise SourceError([*promoted, *in_theme], project.root)

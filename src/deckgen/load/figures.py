@@ -174,7 +174,7 @@ class FigureReader:
             return None
         return m.Figure(figure_id, number, spec.kind, spec.title, spec.caption, spec.alt,
                         spec.source, spec.units, tuple(categories), tuple(series), events, doc.loc(),
-                        options, x_values)
+                        options, x_values, spec.message)
 
     def options(self, spec: FigureIn, kind, doc: YamlDoc) -> ChartOptions | None:
         """The chart's look as its file states it; None (and errors at each key) when invalid."""
