@@ -297,6 +297,19 @@ def test_without_the_option_no_slide_has_timing(example_deck):
     assert all(_timing(s) is None for s in example_deck.slides)
 
 
+def test_the_brief_can_ask_for_the_bullets_one_by_one(make_project, minimal_files):
+    files = dict(minimal_files)
+    files["source/sections/one.md"] = files["source/sections/one.md"].replace(
+        "  - One point worth making.\n", "  - One point worth making.\n  - And a second one.\n"
+        "  - A third point, so that the chart has a slide of its own, long enough.\n" * 3)
+    plain = project_parts(make_project(files).root)
+    files["source/brief.yaml"] += "deck:\n  reveal: bullets\n"
+    revealed = project_parts(make_project(files).root)
+    assert not any(p.reveal for p in plan_slides(*plain) if p.kind in KEY_POINT_KINDS)
+    assert all(p.reveal for p in plan_slides(*revealed) if p.kind in KEY_POINT_KINDS and len(p.bullets) > 1)
+    assert any(p.kind in KEY_POINT_KINDS for p in plan_slides(*revealed))
+
+
 def test_an_unknown_reveal_option_is_a_theme_error(tmp_path, make_project, minimal_files, capsys):
     files = dict(minimal_files)
     theme = (REPO / "templates" / "theme.yaml").read_text(encoding="utf-8")

@@ -374,6 +374,7 @@ class Meta:
     logo: Logo | None  # None: no logo
     loc: Loc
     contact: Contact | None = None
+    reveal: str = ""  # "bullets" or "none" as brief.yaml's deck.reveal says; "": the theme's
 
 
 @dataclass(frozen=True)

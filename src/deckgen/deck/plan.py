@@ -103,7 +103,7 @@ class _Planner:
         self.title_size = float(theme.sizes["deck_title"])
         self.dividers = str(theme.deck.get("section_dividers", "auto")).lower()
         self.density = density_of(theme)
-        self.reveal = theme.deck.get("reveal", "none") == "bullets"
+        self.reveal = (brief.meta.reveal or theme.deck.get("reveal", "none")) == "bullets"
         self.story = StoryPlanner(self.brief, self.fit, self.where, self.title_size, self.density,
                                   self.reveal)
         self.blocks = BlockPlanner(self.brief, self.fit, self.where, self.title_size, self.story)

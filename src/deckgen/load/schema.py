@@ -131,6 +131,10 @@ class KeyFigureIn(_Strict):
     source: str = _text(300)
 
 
+class BriefDeckIn(_Strict):
+    reveal: Literal["none", "bullets"] | None = None  # None: the theme's deck.reveal
+
+
 class BriefIn(_Strict):
     title: str = Field(min_length=1, max_length=300)
     short_title: str = _text(60)
@@ -145,6 +149,7 @@ class BriefIn(_Strict):
     summary: str = _text(3000)
     logo: str = _text(MAX_PATH_CHARS)
     contact: ContactIn | None = None
+    deck: BriefDeckIn | None = None
     sections: list[Annotated[str, Field(max_length=MAX_ID_CHARS)]] = Field(
         min_length=1, max_length=MAX_SECTIONS)
     references: list[ReferenceIn] = Field(default=[], max_length=MAX_REFERENCES)
