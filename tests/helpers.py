@@ -19,6 +19,7 @@ from deckgen.theme import load_theme
 
 REPO = Path(__file__).resolve().parents[1]
 STRESS = REPO / "tests" / "cases" / "stress"
+STORY = REPO / "tests" / "cases" / "story"
 
 # A figure file whose data comes from a CSV named by ``{csv}``, with columns c and v.
 CSV_FIGURE = """\
@@ -71,6 +72,17 @@ def stress_build_once(tmp_path_factory):
         shutil.copytree(STRESS / "templates", root / "templates")
         _BUILDS["stress"] = build(Project.at(root), BuildOptions())
     return _BUILDS["stress"]
+
+
+def story_build_once(tmp_path_factory):
+    """The story case (tests/cases/story: key figures, action titles, a chart beside its points,
+    a logo and contact, bullets revealed one by one) built once per test session."""
+    if "story" not in _BUILDS:
+        root = tmp_path_factory.mktemp("story")
+        shutil.copytree(STORY / "source", root / "source")
+        shutil.copytree(STORY / "templates", root / "templates")
+        _BUILDS["story"] = build(Project.at(root), BuildOptions())
+    return _BUILDS["story"]
 
 
 def reference_template(path: Path, aspect: str = "4:3", drop_layout: str = "", font: str = "") -> Path:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from pptx import Presentation
+from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
 from conftest import write_deck
@@ -33,7 +34,7 @@ from deckgen.deck.template import deck_geometry
 from deckgen.load.loader import load_project
 from deckgen.project import Project
 from deckgen.theme import load_theme
-from helpers import reference_template, stress_build_once, timeline_pngs
+from helpers import reference_template, story_build_once, stress_build_once, timeline_pngs
 
 EMU_PER_PT = 12700
 TOLERANCE = 2.0  # points: glyph boxes may reach a little into a text frame's margin
@@ -128,13 +129,19 @@ def stress_build(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def rendered(example_build, stress_build, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+def story_build(tmp_path_factory):
+    return story_build_once(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def rendered(example_build, stress_build, story_build, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     """``{case: (pptx, pdf)}``, every deck converted by LibreOffice in one run."""
     work = tmp_path_factory.mktemp("decks")
     example_root = example_build.outputs["pptx"].parents[1]
     decks = {
         "example": example_build.outputs["pptx"],
         "stress": stress_build.outputs["pptx"],
+        "story": story_build.outputs["pptx"],
         "template": _template_deck(example_root, work / "template-deck.pptx", "4:3"),
         "template-16x9": _template_deck(example_root, work / "template-16x9-deck.pptx", "16:9", "Arial"),
         "citations": _citing_deck(work / "citing", work / "citing-deck.pptx"),
@@ -225,7 +232,7 @@ def _word_problem(word: dict, texts, charts, page) -> str:
 
 # ---- tests -------------------------------------------------------------------------------------
 
-CASES = ["example", "stress", "template", "template-16x9", "citations"]
+CASES = ["example", "stress", "story", "template", "template-16x9", "citations"]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -264,3 +271,24 @@ def test_every_slide_of_the_stress_deck_shows_text(rendered):
     with pdfplumber.open(pdf) as document:
         empty = [n for n, page in enumerate(document.pages, start=1) if not page.extract_words()]
     assert empty == []
+
+
+def test_libreoffice_reads_the_bullets_revealed_one_by_one(story_build, tmp_path):
+    """The story deck asks for its bullets one by one: LibreOffice, saving it as ODP, keeps one
+    click-started "appear" effect per bullet of the slide."""
+    import zipfile
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    done = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+         "--convert-to", "odp", "--outdir", str(tmp_path), str(story_build.outputs["pptx"])],
+        capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    deck = Presentation(story_build.outputs["pptx"])
+    revealed = [len(next(s for s in slide.shapes if s.name == "Body").text_frame.paragraphs)
+                for slide in deck.slides if slide._element.find(qn("p:timing")) is not None]
+    assert revealed
+    (odp,) = tmp_path.glob("*.odp")
+    content = zipfile.ZipFile(odp).read("content.xml").decode("utf-8")
+    assert content.count('presentation:node-type="on-click"') == sum(revealed)
+    assert content.count('presentation:preset-id="ooo-entrance-appear"') == sum(revealed)

@@ -103,7 +103,7 @@ def test_the_example_deck_runs_title_agenda_sections_references_closing(example,
     kinds = [p.kind for p in plans]
     assert kinds[:2] == ["title", "agenda"]
     assert kinds[-2:] == ["references", "closing"]
-    assert kinds.count("figure") == len(example.figures)
+    assert kinds.count("figure") + kinds.count("two_content") == len(example.figures)
     assert {"points", "recommendations"} <= set(kinds)
     assert [p.number for p in plans] == list(range(1, len(plans) + 1))
 
@@ -130,7 +130,8 @@ def test_an_unknown_slide_kind_in_the_theme_is_refused(tmp_path):
 @pytest.mark.parametrize("option, slides_per_section, expected", [
     ("always", 1, True), ("never", 3, False), ("auto", 1, False), ("auto", 2, True)])
 def test_section_dividers_follow_the_theme(theme, option, slides_per_section, expected):
-    figures = [figure(f"f{i}", number=i + 1) for i in range(2 * (slides_per_section - 1))]
+    # two figures or none in each section (one figure would share the points' slide)
+    figures = [figure(f"f{i}", number=i + 1) for i in range(4 * (slides_per_section - 1))]
     blocks = [[figure_block(f.id) for f in figures[i::2]] for i in range(2)]
     doc = brief(section("one", "One", ["A point."], blocks=blocks[0]),
                 section("two", "Two", ["Another point."], blocks=blocks[1]), figures=figures)
@@ -138,7 +139,7 @@ def test_section_dividers_follow_the_theme(theme, option, slides_per_section, ex
     dividers = [p for p in plans if p.kind == "section"]
     assert bool(dividers) == expected
     if expected:
-        assert [d.subtitle for d in dividers] == [("Part 1 of 2",), ("Part 2 of 2",)]
+        assert [d.subtitle for d in dividers] == [("1 / 2",), ("2 / 2",)]
 
 
 # ---- fitting -----------------------------------------------------------------------------------
@@ -173,15 +174,15 @@ def test_a_long_title_is_shortened_and_said_in_full_in_the_notes(stress_plans, s
 def test_a_long_section_continues_on_titled_continuation_slides(stress_plans, stress):
     overview = stress.sections[0]
     slides = bullet_slides(stress_plans, overview.id)
-    assert len(slides) == 2
-    assert slides[1].title.endswith(CONTINUED)
+    assert len(slides) >= 2  # 14 points: at most 6 bullets and 40 words a slide
+    assert all(s.title.endswith(CONTINUED) for s in slides[1:])
     assert [b.text for s in slides for b in s.bullets] == list(overview.key_points)
 
 
 def test_pages_are_balanced_with_no_lone_bullet(stress_plans, stress):
     slides = bullet_slides(stress_plans, "recommendations")
     counts = [len(s.bullets) for s in slides]
-    assert len(counts) == 2 and min(counts) >= 4, counts
+    assert len(counts) >= 2 and min(counts) >= 2, counts
 
 
 def test_numbering_carries_on_over_continuation_slides(stress_plans):
@@ -292,7 +293,7 @@ def test_chart_notes_say_the_numbers_and_the_source(example, theme):
 # ---- charts and parity -------------------------------------------------------------------------
 
 def test_chart_kinds_become_native_charts_with_the_figures_data(stress_plans, stress):
-    charts = {p.figure_id: p.chart for p in stress_plans if p.kind == "figure"}
+    charts = {p.figure_id: p.chart for p in stress_plans if p.kind in ("figure", "two_content")}
     for fig in stress.figures:
         if KINDS[fig.kind].native:
             chart = charts[fig.id]

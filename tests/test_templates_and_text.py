@@ -70,7 +70,7 @@ def test_a_list_where_the_deck_layouts_belong(make_project, minimal_files, capsy
         (f"error: {theme}:28:3: theme deck.layouts is a list (expected a mapping of slide kinds to "
         "layout names)"),
         "      layouts: [title]",
-        f"{theme}:29:3: theme has an unknown key 'unused' in deck (expected: section_dividers, layouts, master, colours)",
+        f"{theme}:29:3: theme has an unknown key 'unused' in deck (expected: section_dividers, layouts, master, colours, max_bullets, max_words, reveal)",
         "      unused:",
         "2 errors in the theme; nothing was written."]
 

@@ -241,7 +241,7 @@ def test_every_missing_layout_is_named_at_once_with_a_suggested_mapping(tmp_path
     assert err == (
         f"error: {template}: the reference template has no slide layout named 'Title Slide', "
         "'Title and Content', 'Title Only' (needed for title and closing slides; agenda, points, "
-        "recommendations and references slides; figure and table slides).\n"
+        "recommendations and references slides; figure, table, key_figures and two_content slides).\n"
         "Its layouts, by master:\n"
         "  master 1:\n"
         "    'Diapositive de titre'\n    'Titre et contenu'\n    'Titre de section'\n"
@@ -254,6 +254,7 @@ def test_every_missing_layout_is_named_at_once_with_a_suggested_mapping(tmp_path
         '    agenda: "Titre et contenu"\n    points: "Titre et contenu"\n'
         '    recommendations: "Titre et contenu"\n    references: "Titre et contenu"\n'
         '    figure: "Titre seul"\n    table: "Titre seul"\n'
+        '    key_figures: "Titre seul"\n    two_content: "Titre seul"\n'
         "or rename the layouts in PowerPoint's slide master view.\n")
 
 

@@ -78,6 +78,9 @@ def value_schema(check) -> dict:
                                 {"enum": [*theme.DIVIDER_CHOICES, *theme.DIVIDER_ALIASES]}]},
         "_layouts": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
         "_layout_name": {"type": "string", "minLength": 1},
+        **{f"_{key}": {"type": "integer", "minimum": low, "maximum": high}
+           for key, (low, high) in theme.DENSITY_RANGES.items()},
+        "_reveal": {"enum": list(theme.REVEAL_CHOICES)},
         "_master": {"anyOf": [master, {"type": "object", "minProperties": 1, "additionalProperties": False,
                                        "properties": {role: master for role in theme.MASTER_ROLES}}]},
         "_deck_colours": {"anyOf": [{"enum": ["template", "theme"]}, {

@@ -261,6 +261,7 @@ class Figure:
     picture: Picture | None = None  # an image figure's picture
     licence: str = ""  # an image figure's licence line
     width: int = 0  # per cent of the text width the PDF gives the figure; 0: all of it
+    message: str = ""  # what the reader should take away; "": the caption's first sentence
 
     @property
     def label(self) -> str:
@@ -355,6 +356,17 @@ def sentence(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class KeyFigure:
+    """A number a section stands on, as its text writes it ("$52 billion"), with what it counts
+    and where it comes from: a large number on a slide, and in the brief's figure strip."""
+
+    value: str
+    label: str
+    source: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     title: str
@@ -375,6 +387,7 @@ class Section:
         return tuple(dict.fromkeys(k for cites in self.point_cites for keys, _ in cites
                                    for k in keys))
     short_title: str = ""  # the running header's title ("": the title)
+    key_figures: tuple[KeyFigure, ...] = ()
 
     @property
     def label(self) -> str:
@@ -420,6 +433,19 @@ class Logo:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Whom the audience may write to, as the closing slide gives it."""
+
+    name: str = ""
+    email: str = ""
+    url: str = ""
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(x for x in (self.name, self.email, self.url) if x)
+
+
+@dataclass(frozen=True)
 class Meta:
     title: str
     short_title: str
@@ -434,6 +460,8 @@ class Meta:
     summary: str
     logo: Logo | None  # None: no logo
     loc: Loc
+    contact: Contact | None = None
+    reveal: str = ""  # "bullets" or "none" as brief.yaml's deck.reveal says; "": the theme's
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,29 @@ def _layout_name(value) -> str:
     return "" if isinstance(value, str) and value.strip() else "a layout name"
 
 
+DENSITY_RANGES = {"max_bullets": (1, 12), "max_words": (10, 200)}  # deck.max_bullets, max_words
+
+
+def _whole(value, least: int, most: int) -> str:
+    ok = isinstance(value, int) and not isinstance(value, bool) and least <= value <= most
+    return "" if ok else f"a whole number from {least} to {most}"
+
+
+def _max_bullets(value) -> str:
+    return _whole(value, *DENSITY_RANGES["max_bullets"])
+
+
+def _max_words(value) -> str:
+    return _whole(value, *DENSITY_RANGES["max_words"])
+
+
+REVEAL_CHOICES = ("none", "bullets")  # deck.reveal: bullets shown at once, or one by one
+
+
+def _reveal(value) -> str:
+    return "" if value in REVEAL_CHOICES else f"one of {', '.join(REVEAL_CHOICES)}"
+
+
 MASTER_ROLES = ("cover", "content")  # deck.master may name one master, or one for each role
 
 
@@ -162,8 +185,10 @@ SCHEMA: dict[str, Group] = {
                      "deck_metrics", "deck_cjk")}, optional=("arabic_serif", "arabic_sans")),
     "sizes": Group({"deck_title": _title_size, "deck_body": _size, "deck_min_body": _size}),
     "deck": Group({"section_dividers": _dividers, "layouts": _layouts, "master": _master,
-                   "colours": _deck_colours},
-                  optional=("section_dividers", "layouts", "master", "colours"), required=False),
+                   "colours": _deck_colours, "max_bullets": _max_bullets, "max_words": _max_words,
+                   "reveal": _reveal},
+                  optional=("section_dividers", "layouts", "master", "colours", "max_bullets",
+                            "max_words", "reveal"), required=False),
 }
 
 

@@ -79,7 +79,11 @@ def load(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[P
         brief = load_project(project.root)
     except SourceError as exc:
         raise SourceError([*exc.problems, *in_theme], project.root) from None
-    warnings = list(brief.warnings) + (header_warnings(brief, theme) if theme is not None else [])
+    warnings = list(brief.warnings)
+    if theme is not None:
+        from ..deck.advice import deck_warnings
+
+        warnings += header_warnings(brief, theme) + deck_warnings(brief, theme)
     if strict and warnings:
         promoted = [Problem(w.loc, w.message, w.field, w.expected) for w in warnings]
         raise SourceError([*promoted, *in_theme], project.root)

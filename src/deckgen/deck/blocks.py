@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from .. import model as m
 from ..load.markdown import plain_text
+from . import notes
 from .fit import Fitter, sentences
 from .geometry import CAPTION_SIZES, SUBTITLE_SIZES, TITLE_FLOOR, Box
 from .slides import Bullet, CalloutSlide, TableSlide
+from .story import table_message
 from .tables import TableFitter
 
 SUMMARY_SENTENCES = 3   # opening sentences shown for a section with no key points
@@ -54,9 +56,10 @@ def opening_text(brief: m.Brief, section: m.Section) -> str:
 
 
 class BlockPlanner:
-    def __init__(self, brief: m.Brief, fit: Fitter, where, title_size: float):
+    def __init__(self, brief: m.Brief, fit: Fitter, where, title_size: float, story=None):
         self.brief, self.fit, self.where, self.title_size = brief, fit, where, title_size
         self.tables = TableFitter(fit)
+        self.story = story  # a deckgen.deck.story.StoryPlanner: the tables' action titles
 
     def title(self, text: str, box: Box, index: int = 0) -> tuple[str, float]:
         return self.fit.fit_title(text, box, self.title_size, TITLE_FLOOR,
@@ -74,16 +77,25 @@ class BlockPlanner:
         if table.source:
             line += " " + words("source", source=table.source)
         caption, caption_size = self.fit.fit_one_line(line, areas.caption, CAPTION_SIZES)
+        message, rest = table_message(caption_text)
+        line_fields = {}
+        if self.story is not None and rest:
+            action = self.story.action(message, rest, areas)
+            areas = action["areas"]
+            line_fields = {k: action[k] for k in ("subtitle", "subtitle_size", "subtitle_box")
+                           if k in action}
+        title_text = (message if line_fields else caption_text) or table.label
         pages = self.tables.fit_table(header, rows, areas.figure, table.aligns)
-        title_text = caption_text or table.label
         slides = []
         for index, page in enumerate(pages):
             shown, size = self.title(title_text, areas.title, index)
             said = self.table_notes(table, caption_text, page, index, len(pages), len(rows))
+            said = notes.with_full_title(said, title_text, shown) if index == 0 else said
             slides.append(TableSlide(shown, said, title_size=size, table=page, caption=caption,
                                      caption_size=caption_size, label=table.label,
                                      table_id=table.id, section_id=section.id,
-                                     full_title=title_text, **where))
+                                     full_title=title_text, areas=areas, layout=where["layout"],
+                                     **line_fields))
         return slides
 
     def table_notes(self, table: m.Table, caption: str, page, index: int, count: int, rows: int) -> str:

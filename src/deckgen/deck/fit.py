@@ -2,7 +2,9 @@
 
 - body text shrinks from the theme's body size in 2 pt steps, never below its minimum (18 pt);
   what still does not fit is split into pages ("… (cont.)" slides), between bullets, else
-  between sentences, else between words; pages are balanced;
+  between sentences, else between words; pages are balanced; given a
+  :class:`~deckgen.deck.density.Density`, no page holds more bullets or words than it allows
+  (an item over the words is split like one over the height);
 - titles shrink to a floor and wrap to a number of lines, else they are shortened at a word
   boundary with "…";
 - single lines (captions, the footer) and cover lines shrink, then shorten.
@@ -16,6 +18,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
+from .density import Density, word_count
 from .geometry import BULLET_INDENT, FOOTER_SIZES, LINE_SPACING, SLACK, SPACE_AFTER, Box
 from .slides import Bullet
 from .textfit import Fonts, has_cjk, lines_height, tokens, wrap, wrap_raw
@@ -76,62 +79,99 @@ class Fitter:
                                   spacing=LINE_SPACING)
         return lines + max(len(items) - 1, 0) * size * SPACE_AFTER
 
-    def paginate(self, items: list[Bullet], box: Box, sizes: list[float]
-                 ) -> tuple[list[list[Bullet]], float, float]:
-        """Pages of bullets, their common size and indent: one page at the largest size that fits;
-        else the fewest pages (found at the smallest size) at the largest size that keeps them."""
+    def paginate(self, items: list[Bullet], box: Box, sizes: list[float],
+                 density: Density | None = None) -> tuple[list[list[Bullet]], float, float]:
+        """Pages of bullets, their common size and indent: one page at the largest size that fits
+        (within ``density``); else the fewest pages (found at the smallest size) at the largest
+        size that keeps them."""
         if not items:
             return [[]], sizes[0], BULLET_INDENT
+        if density is None or density.within(b.text for b in items):
+            for size in sizes:
+                indent = self.indent_for(items, size)
+                if self.height(items, size, self.measure_width(box, indent)) <= box.inner_h:
+                    return [items], size, indent
+        fewest = len(self.pages(items, box, sizes[-1], density))
         for size in sizes:
-            indent = self.indent_for(items, size)
-            if self.height(items, size, self.measure_width(box, indent)) <= box.inner_h:
-                return [items], size, indent
-        fewest = len(self.pages(items, box, sizes[-1]))
-        for size in sizes:
-            pages = self.pages(items, box, size)
+            pages = self.pages(items, box, size, density)
             if len(pages) <= fewest:
                 return pages, size, self.indent_for(items, size)
         raise AssertionError("unreachable: the smallest size always qualifies")
 
-    def pages(self, items: list[Bullet], box: Box, size: float) -> list[list[Bullet]]:
+    def pages(self, items: list[Bullet], box: Box, size: float,
+              density: Density | None = None) -> list[list[Bullet]]:
         """Items split into pieces that each fit an empty slide, packed into balanced pages."""
         indent = self.indent_for(items, size)
         width = self.measure_width(box, indent)
-        pieces = [piece for item in items for piece in self.split_item(item, size, width, box)]
-        limit = self.balanced_limit(pieces, size, width, box.inner_h)
-        return [merge_pieces(page) for page in self.pack(pieces, size, width, limit)]
+        pieces = [piece for item in items for piece in self.split_item(item, size, width, box, density)]
+        limit = self.balanced_limit(pieces, size, width, box.inner_h, density)
+        density = self.balanced_density(pieces, size, width, limit, density)
+        return [merge_pieces(page) for page in self.pack(pieces, size, width, limit, density)]
 
-    def pack(self, pieces: list[Bullet], size: float, width: float, limit: float) -> list[list[Bullet]]:
-        """Greedy packing: a page takes pieces while they fit in ``limit`` points."""
+    def balanced_density(self, pieces: list[Bullet], size: float, width: float, limit: float,
+                         density: Density | None) -> Density | None:
+        """The tightest limits (fewest bullets, then fewest words) that need no more pages than
+        ``density`` itself: pages then share the bullets and words evenly."""
+        if density is None:
+            return None
+        count = len(self.pack(pieces, size, width, limit, density))
+
+        def least(low: int, high: int, make) -> int:
+            while low < high:
+                middle = (low + high) // 2
+                if len(self.pack(pieces, size, width, limit, make(middle))) <= count:
+                    high = middle
+                else:
+                    low = middle + 1
+            return high
+
+        bullets = least(1, density.bullets, lambda b: Density(b, density.words))
+        most_piece = max(word_count(p.text) for p in pieces)
+        words = least(min(most_piece, density.words), density.words, lambda w: Density(bullets, w))
+        return Density(bullets, words)
+
+    def pack(self, pieces: list[Bullet], size: float, width: float, limit: float,
+             density: Density | None = None) -> list[list[Bullet]]:
+        """Greedy packing: a page takes pieces while they fit in ``limit`` points (and within
+        ``density``)."""
         pages: list[list[Bullet]] = [[]]
         for piece in pieces:
-            if pages[-1] and self.height(merge_pieces(pages[-1] + [piece]), size, width) > limit:
-                pages.append([])
+            if pages[-1]:
+                merged = merge_pieces(pages[-1] + [piece])
+                if (self.height(merged, size, width) > limit
+                        or (density is not None and not density.within(b.text for b in merged))):
+                    pages.append([])
             pages[-1].append(piece)
         return pages
 
-    def balanced_limit(self, pieces: list[Bullet], size: float, width: float, room: float) -> float:
+    def balanced_limit(self, pieces: list[Bullet], size: float, width: float, room: float,
+                       density: Density | None = None) -> float:
         """The least page height that needs no more pages than filling each page to ``room``:
         pages then come out even, with no lone bullet on the last one."""
-        count = len(self.pack(pieces, size, width, room))
+        count = len(self.pack(pieces, size, width, room, density))
         low = max(self.height([p], size, width) for p in pieces)
         high = room
         for _ in range(12):
             middle = (low + high) / 2
-            if len(self.pack(pieces, size, width, middle)) <= count:
+            if len(self.pack(pieces, size, width, middle, density)) <= count:
                 high = middle
             else:
                 low = middle
         return high
 
-    def split_item(self, item: Bullet, size: float, width: float, box: Box) -> list[Bullet]:
-        """An item too tall for an empty slide, cut at sentence ends, else between words; the
-        pieces keep every character, so joined again they give the item."""
-        if self.height([item], size, width) <= box.inner_h:
-            return [item]
+    def split_item(self, item: Bullet, size: float, width: float, box: Box,
+                   density: Density | None = None) -> list[Bullet]:
+        """An item too tall for an empty slide (or with more words than ``density`` allows), cut
+        at sentence ends, else between words; the pieces keep every character, so joined again
+        they give the item."""
+        most = density.words if density is not None else None
 
         def fits(text: str) -> bool:
-            return self.height([Bullet(text.strip())], size, width) <= box.inner_h
+            return (self.height([Bullet(text.strip())], size, width) <= box.inner_h
+                    and (most is None or word_count(text) <= most))
+
+        if fits(item.text):
+            return [item]
 
         raw: list[str] = []
         for sentence in sentence_pieces(item.text):
@@ -140,7 +180,8 @@ class Fitter:
             elif fits(sentence):
                 raw.append(sentence)
             else:
-                raw += self.split_words(sentence, size, width, box)
+                raw += [run for part in self.split_words(sentence, size, width, box)
+                        for run in _word_runs(part, most)]
         return [Bullet(text.strip(), item.number if index == 0 else 0, item.continued or index > 0)
                 for index, text in enumerate(raw) if text.strip()]
 
@@ -253,6 +294,20 @@ def shorten(text: str, fits: Callable[[str], bool]) -> str:
 
 def _cut(parts: list[str], count: int) -> str:
     return "".join(parts[:count]).rstrip().rstrip(",;:—–-·") + ELLIPSIS
+
+
+def _word_runs(text: str, most: int | None) -> list[str]:
+    """``text`` cut between words (or CJK characters, by the line-breaking rules) into runs of
+    at most ``most`` words, keeping every character."""
+    if most is None or word_count(text) <= most:
+        return [text]
+    runs, current = [], ""
+    for piece in tokens(text):
+        if current and word_count(current + piece) > most:
+            runs.append(current)
+            current = ""
+        current += piece
+    return runs + [current] if current else runs
 
 
 def merge_pieces(page: list[Bullet]) -> list[Bullet]:

@@ -31,14 +31,31 @@ def comparable(text: str) -> str:
 
 def parity_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
     """Problems for each key point or figure of the brief the deck would not show as it is."""
-    return _key_point_problems(brief, plans) + _figure_problems(brief, plans) + _table_problems(brief, plans)
+    return (_key_point_problems(brief, plans) + _figure_problems(brief, plans)
+            + _table_problems(brief, plans) + _key_figure_problems(brief, plans))
+
+
+def _key_figure_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
+    """Each key figure's value and label, whole and as written, on its section's key-figure
+    slides."""
+    problems = []
+    for section in brief.deck_sections:
+        shown = [(comparable(n.value), comparable(n.label)) for plan in plans
+                 if plan.kind == "key_figures" and plan.section_id == section.id
+                 for n in plan.numbers]
+        for index, figure in enumerate(section.key_figures):
+            if (comparable(figure.value), comparable(figure.label)) not in shown:
+                problems.append(Problem(figure.loc, f"key figure {figure.value!r} would not appear "
+                                        "in full on a slide", f"key_figures.{index}",
+                                        "a shorter value or label"))
+    return problems
 
 
 def _key_point_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
     problems = []
     for section in brief.deck_sections:
         slides = [plan for plan in plans if plan.section_id == section.id
-                  and plan.kind in ("points", "recommendations")]
+                  and plan.kind in ("points", "recommendations", "two_content")]
         shown = comparable("".join(text for plan in slides for text in plan.texts))
         sources = comparable("".join(plan.caption for plan in slides))
         for index, point in enumerate(section.key_points):
@@ -64,7 +81,7 @@ def _citation_problems(section: m.Section, shown: str, sources: str) -> list[Pro
 
 
 def _figure_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
-    slides = {plan.figure_id: plan for plan in plans if plan.kind == "figure"}
+    slides = {plan.figure_id: plan for plan in plans if plan.kind in ("figure", "two_content")}
     problems = []
     placed = {b.figure_id for s in brief.deck_sections for b in m.walk(s.blocks)
               if isinstance(b, m.FigureBlock)}

@@ -29,6 +29,7 @@ from ..load.markdown import plain_text
 from ..theme import Theme
 from . import notes
 from .blocks import BlockPlanner, is_callout_shown, is_table_shown, people_line, people_notes
+from .density import density_of
 from .fit import Fitter, sentences
 from .geometry import (
     CAPTION_SIZES,
@@ -60,6 +61,7 @@ from .slides import (
     TitleSlide,
     default_geometry,
 )
+from .story import StoryPlanner, figure_message, logo_box
 from .textfit import Fonts
 
 CONTINUED = " (cont.)"  # in English; a continued title reads the brief's catalogue's "continued"
@@ -82,7 +84,7 @@ def deck_plan(brief: m.Brief, slides: list[Slide]) -> DeckPlan:
                                 author=", ".join(a.name for a in meta.authors),
                                 keywords=", ".join(meta.keywords), language=meta.language,
                                 date=meta.date)
-    return DeckPlan(tuple(slides), properties)
+    return DeckPlan(tuple(slides), properties, meta.logo.data if meta.logo else b"")
 
 
 def chart_data(figure: m.Figure) -> ChartData | None:
@@ -103,8 +105,12 @@ class _Planner:
         self.fit = Fitter(fonts, float(theme.sizes["deck_body"]), float(theme.sizes["deck_min_body"]))
         self.title_size = float(theme.sizes["deck_title"])
         self.dividers = str(theme.deck.get("section_dividers", "auto")).lower()
-        self.blocks = BlockPlanner(self.brief, self.fit, self.where, self.title_size)
         self.words = brief.words  # the fixed words of the brief's language
+        self.density = density_of(theme)
+        self.reveal = (brief.meta.reveal or theme.deck.get("reveal", "none")) == "bullets"
+        self.story = StoryPlanner(self.brief, self.fit, self.where, self.title_size, self.density,
+                                  self.reveal)
+        self.blocks = BlockPlanner(self.brief, self.fit, self.where, self.title_size, self.story)
 
     def where(self, kind: str) -> dict:
         """The areas and layout name of ``kind``'s slides."""
@@ -152,28 +158,37 @@ class _Planner:
                           " ".join(x for x in (notes.opening_notes(meta), people_notes(meta.authors, self.words)) if x))
 
     def closing_slide(self) -> CoverSlide:
+        """Questions, with whom to write to (``contact:``) and the organisation and marking."""
         meta = self.brief.meta
         line = " · ".join(x for x in (meta.organisation, meta.distribution) if x)
-        return self.cover(ClosingSlide, self.words["closing"], [line] if line else [],
-                          notes.closing_notes(self.brief))
+        contact = meta.contact.lines if meta.contact else ()
+        said = notes.closing_notes(self.brief)
+        if contact:
+            said += " " + m.sentence(self.words("notes_contact", contact=self.words["list_comma"].join(contact)))
+        return self.cover(ClosingSlide, self.words["closing"],
+                          [*contact, *([line] if line else [])], said)
 
     def cover(self, cls: type[CoverSlide], title: str, lines: list[str], said: str) -> CoverSlide:
         where = self.where(cls.kind)
         text, size = self.fit.fit_title(title, where["areas"].title, COVER_TITLE,
                                         SLIDE_KINDS[cls.kind].title_floor, max_lines=3)
         lines, line_size = self.fit.fit_lines(lines, where["areas"].body, SUBTITLE_SIZES)
+        logo = logo_box(self.brief.meta.logo, where["areas"], self.geometry.width)
         return cls(text, notes.with_full_title(said, title, text, self.words), title_size=size,
-                   subtitle=tuple(lines), subtitle_size=line_size, full_title=title, **where)
+                   subtitle=tuple(lines), subtitle_size=line_size, full_title=title,
+                   logo_box=logo, **where)
 
     def divider(self, section: m.Section, index: int) -> SectionSlide:
         where = self.where(SectionSlide.kind)
         title, size = self.fit.fit_title(section.title, where["areas"].title, SECTION_TITLE,
                                          SLIDE_KINDS[SectionSlide.kind].title_floor, max_lines=3)
-        part = self.words("part", n=index + 1, total=len(self.brief.sections))
-        lines, line_size = self.fit.fit_lines([part], where["areas"].body, SUBTITLE_SIZES)
+        count = len(self.brief.sections)
+        part = self.words("part", n=index + 1, total=count)
+        lines, line_size = self.fit.fit_lines([f"{index + 1} / {count}"], where["areas"].body,
+                                              SUBTITLE_SIZES)
         return SectionSlide(title, notes.divider_notes(self.brief, section, part), title_size=size,
                             subtitle=tuple(lines), subtitle_size=line_size, section_id=section.id,
-                            full_title=section.title, **where)
+                            full_title=section.title, progress=(index + 1, count), **where)
 
     # ---- lists ----
     def agenda_slides(self) -> list[BulletSlide]:
@@ -200,15 +215,21 @@ class _Planner:
         said = " ".join(x for x in (notes.section_notes(self.brief, section),
                                      _brief_only(self.brief, section)) if x)
         slides: list[Slide] = []
-        if section.key_points:
+        paired = self.two_content(section, said)
+        if paired is not None:
+            slides.append(paired)
+        elif section.key_points:
             items = (_numbered(section.key_points) if recommendations
                      else [Bullet(p) for p in section.key_points])
             cls = RecommendationsSlide if recommendations else PointsSlide
             slides += self.bullet_slides(cls, section.title, items, said or section.title, section.id,
-                                         cited=section if section.point_cites else None)
+                                         cited=section if section.point_cites else None,
+                                         limits=True)
+        slides += self.story.key_figure_slides(section)
         for block in m.walk(section.blocks):
             if isinstance(block, m.FigureBlock):
-                slides.append(self.figure_slide(self.brief.figure(block.figure_id), section))
+                if paired is None or block.figure_id != paired.figure_id:
+                    slides.append(self.figure_slide(self.brief.figure(block.figure_id), section))
             elif is_table_shown(block):
                 slides += self.blocks.table_slides(block, section)
             elif is_callout_shown(block):
@@ -217,37 +238,54 @@ class _Planner:
             lead = self.blocks.summary_items(section)
             if lead:
                 slides += self.bullet_slides(PointsSlide, section.title, lead,
-                                             said or section.title, section.id)
+                                             said or section.title, section.id, limits=True)
         return slides
 
+    def two_content(self, section: m.Section, said: str):
+        """One slide of the section's key points beside its single figure, when they fit."""
+        placed = [b for b in m.walk(section.blocks) if isinstance(b, m.FigureBlock)]
+        if section.kind != "body" or not section.key_points or len(placed) != 1:
+            return None
+        figure = self.brief.figure(placed[0].figure_id)
+        if not KINDS[figure.kind].native:
+            return None  # a picture (a timeline's labels) would be too small at half the width
+        said = " ".join(x for x in (said or section.title, notes.figure_notes(figure)) if x)
+        return self.story.two_content(section, figure, [Bullet(p) for p in section.key_points],
+                                      said, chart_data(figure))
+
     def figure_slide(self, figure: m.Figure, section: m.Section) -> FigureSlide:
+        """The figure under its action title (its message), its descriptive title beneath."""
         where = self.where(FigureSlide.kind)
-        areas = where["areas"]
-        title, size = self.fit.fit_title(figure.title, areas.title, self.title_size, TITLE_FLOOR)
+        action = self.story.action(figure_message(figure), figure.title, where["areas"])
+        areas = action.pop("areas")
+        shown, full = action["title"], action.pop("full")
         words = self.words
-        source = words('source', source=figure.source)
+        source = words("source", source=figure.source)
         if figure.licence:
             source = f"{m.sentence(source)} {m.sentence(words('licence', licence=figure.licence))}"
         caption, caption_size = self.fit.fit_one_line(
             f"{words('caption_label', label=figure.label)} {source}", areas.caption, CAPTION_SIZES)
-        return FigureSlide(title, notes.with_full_title(notes.figure_notes(figure), figure.title, title, words),
-                           title_size=size, figure_id=figure.id, chart=chart_data(figure),
+        said = notes.with_full_title(notes.figure_notes(figure), full, shown, words)
+        return FigureSlide(notes=said, figure_id=figure.id, chart=chart_data(figure),
                            caption=caption, caption_size=caption_size, section_id=section.id,
                            full_title=figure.title, label=figure.label, alt=figure.alt,
-                           units=figure.units, **where)
+                           units=figure.units, areas=areas, layout=where["layout"], **action)
 
     def bullet_slides(self, cls: type[BulletSlide], title: str, items: list[Bullet], said: str,
                       section_id: str = "", start: float | None = None,
-                      cited: m.Section | None = None) -> list[BulletSlide]:
+                      cited: m.Section | None = None, limits: bool = False) -> list[BulletSlide]:
         """``items`` under ``title``, on as many slides as they need: the first says ``said``,
         each continuation what it shows; with ``cited``, a section whose key points cite works,
-        each slide's notes end with the full references of what it cites."""
+        each slide's notes end with the full references of what it cites. With ``limits`` (key
+        points), no slide holds more than the density limits allow, and the bullets are revealed
+        one by one if the theme asks."""
         where = self.where(cls.kind)
         if cited is not None:
             where = dict(where, areas=_with_source_line(where["areas"]))
         areas = where["areas"]
         numbered = any(b.number for b in items)
-        pages, size, indent = self.fit.paginate(items, areas.body, self.fit.body_sizes(start))
+        pages, size, indent = self.fit.paginate(items, areas.body, self.fit.body_sizes(start),
+                                                self.density if limits else None)
         slides = []
         for index, page in enumerate(pages):
             shown, title_size = self.fit.fit_title(title, areas.title, self.title_size, TITLE_FLOOR,
@@ -265,6 +303,7 @@ class _Planner:
                         areas.caption, CAPTION_SIZES)
             slides.append(cls(shown, page_notes, title_size=title_size, bullets=tuple(page),
                               body_size=size, indent=indent, numbered=numbered,
+                              reveal=limits and self.reveal and len(page) > 1,
                               section_id=section_id, full_title=title, caption=caption,
                               caption_size=caption_size, **where))
         return slides

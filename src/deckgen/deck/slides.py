@@ -120,10 +120,12 @@ class Slide:
 
 @dataclass(frozen=True)
 class CoverSlide(Slide):
-    """A title over lines of text on the theme's dark ground (or the template's cover)."""
+    """A title over lines of text on the theme's dark ground (or the template's cover), with
+    the brief's logo in ``logo_box`` (the plan's :attr:`DeckPlan.logo`) when it has one."""
 
     subtitle: tuple[str, ...] = ()
     subtitle_size: float = 20
+    logo_box: Box | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class BulletSlide(Slide):
     numbered: bool = False
     caption: str = ""  # the source line: the short citations of what the bullets cite
     caption_size: float = 14
+    reveal: bool = False  # the bullets appear one by one, a click each (deck.reveal: bullets)
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,9 @@ class FigureSlide(Slide):
     label: str = ""
     alt: str = ""
     units: str = ""
+    subtitle: str = ""  # the descriptive title, under an action title (the figure's message)
+    subtitle_size: float = 18
+    subtitle_box: Box | None = None
 
     kind: ClassVar[str] = "figure"
 
@@ -165,6 +171,9 @@ class TableSlide(Slide):
     caption_size: float = 14
     label: str = ""
     table_id: str = ""
+    subtitle: str = ""  # the descriptive caption, under an action title (its first sentence)
+    subtitle_size: float = 18
+    subtitle_box: Box | None = None
 
     kind: ClassVar[str] = "table"
 
@@ -195,6 +204,58 @@ class CalloutSlide(Slide):
 
 
 @dataclass(frozen=True)
+class KeyNumber:
+    """One key figure as drawn: its value large and bold over its label, each fitted to its box."""
+
+    value: str
+    label: str
+    value_box: Box
+    label_box: Box
+
+
+@dataclass(frozen=True)
+class KeyFiguresSlide(Slide):
+    """Two to four of a section's key figures side by side, the values at one size and the
+    labels at another, their sources on the caption line."""
+
+    numbers: tuple[KeyNumber, ...] = ()
+    value_size: float = 60
+    label_size: float = 20
+    caption: str = ""
+    caption_size: float = 14
+
+    kind: ClassVar[str] = "key_figures"
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(t for n in self.numbers for t in (n.value, n.label))
+
+
+@dataclass(frozen=True)
+class TwoContentSlide(Slide):
+    """A section's key points beside its single figure, both measured to fit: the bullets in
+    ``body_box`` (fitted like a points slide's), the chart or picture in ``figure_box``."""
+
+    bullets: tuple[Bullet, ...] = ()
+    body_size: float = 24
+    indent: float = BULLET_INDENT
+    numbered: bool = False
+    reveal: bool = False
+    body_box: Box | None = None
+    figure_box: Box | None = None
+    figure_id: str = ""
+    chart: ChartData | None = None
+    caption: str = ""
+    caption_size: float = 14
+    label: str = ""
+    alt: str = ""
+    units: str = ""
+    figure_title: str = ""
+
+    kind: ClassVar[str] = "two_content"
+
+
+@dataclass(frozen=True)
 class TitleSlide(CoverSlide):
     kind: ClassVar[str] = "title"
 
@@ -206,6 +267,11 @@ class AgendaSlide(BulletSlide):
 
 @dataclass(frozen=True)
 class SectionSlide(CoverSlide):
+    """A divider: the section's title, "3 / 7" beneath it and a bar of one mark per section,
+    the current one and those before it filled (``progress``: current, count)."""
+
+    progress: tuple[int, int] = (0, 0)
+
     kind: ClassVar[str] = "section"
 
 
@@ -254,6 +320,8 @@ SLIDE_KINDS: dict[str, SlideKind] = {kind.name: kind for kind in (
     SlideKind("figure", FigureSlide, "Title Only", FIGURE, FIGURE_AREAS),
     SlideKind("table", TableSlide, "Title Only", FIGURE, FIGURE_AREAS, follows="figure"),
     SlideKind("callout", CalloutSlide, "Title Only", FIGURE, FIGURE_AREAS, follows="figure"),
+    SlideKind("key_figures", KeyFiguresSlide, "Title Only", FIGURE, FIGURE_AREAS, follows="figure"),
+    SlideKind("two_content", TwoContentSlide, "Title Only", FIGURE, FIGURE_AREAS, follows="figure"),
     SlideKind("recommendations", RecommendationsSlide, "Title and Content", BULLETS, CONTENT_AREAS),
     SlideKind("references", ReferencesSlide, "Title and Content", BULLETS, CONTENT_AREAS),
     SlideKind("closing", ClosingSlide, "Title Slide", COVER, COVER_AREAS, footer=False, title_floor=COVER_FLOOR),
@@ -303,6 +371,7 @@ class DeckPlan:
 
     slides: tuple[Slide, ...]
     properties: DeckProperties
+    logo: bytes = b""  # the brief's logo (PNG or JPEG), drawn in the covers' logo boxes
 
     def __iter__(self):
         return iter(self.slides)

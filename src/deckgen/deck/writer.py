@@ -32,7 +32,7 @@ from ..i18n.scripts import ARABIC_SCRIPT, base, cjk_family, is_rtl
 from ..reproducible import build_stamp, normalise_office_zip
 from ..theme import Theme
 from . import oxml
-from .blockwriter import draw_callout, draw_table
+from .blockwriter import draw_callout
 from .charts import add_chart, rgb
 from .geometry import LINE_SPACING, SLIDE_H, SLIDE_W, SPACE_AFTER, Box
 from .look import Look
@@ -48,6 +48,14 @@ from .slides import (
     FigureSlide,
     Slide,
     layout_names,
+)
+from .storywriter import (
+    draw_bullets,
+    draw_cover,
+    draw_figure,
+    draw_key_figures,
+    draw_table_story,
+    draw_two_content,
 )
 from .template import (
     EMU_PER_PT,
@@ -75,6 +83,7 @@ def draw_deck(deck: DeckPlan, theme: Theme, figure_pngs: dict[str, bytes],
     ``deck_geometry(theme, template)``). ``figure_pngs`` holds the pictures of the figures
     drawn without a native chart, by figure id."""
     writer = _DeckWriter(theme, figure_pngs, template, deck.properties.language)
+    writer.logo = deck.logo
     writer.choose_layouts(deck.slides)
     writer.check_fits(deck.slides)
     for slide in deck.slides:
@@ -86,6 +95,7 @@ class _DeckWriter:
     def __init__(self, theme: Theme, figure_pngs: dict[str, bytes], template, language: str = "en"):
         self.theme = theme
         self.pngs = figure_pngs
+        self.logo = b""  # the brief's logo, for the covers' logo boxes
         self.styled = template is None  # draw the theme's colours; else the template's show
         if template is None:
             self.prs = Presentation()
@@ -339,16 +349,18 @@ class _DeckWriter:
 
 # Each slide kind's drawer: a cover, a list under a title, or a figure with its caption.
 DRAWERS = {
-    "title": _DeckWriter.cover,
+    "title": draw_cover,
     "agenda": _DeckWriter.bullets,
-    "section": _DeckWriter.cover,
-    "points": _DeckWriter.bullets,
-    "figure": _DeckWriter.figure,
-    "table": draw_table,
+    "section": draw_cover,
+    "points": draw_bullets,
+    "figure": draw_figure,
+    "table": draw_table_story,
     "callout": draw_callout,
-    "recommendations": _DeckWriter.bullets,
+    "key_figures": draw_key_figures,
+    "two_content": draw_two_content,
+    "recommendations": draw_bullets,
     "references": _DeckWriter.bullets,
-    "closing": _DeckWriter.cover,
+    "closing": draw_cover,
 }
 
 
@@ -361,5 +373,9 @@ def _property(text: str) -> str:
 def _plan_boxes(plan: Slide) -> list[Box]:
     areas = plan.areas
     boxes = [areas.title, areas.body, areas.figure, areas.caption, plan.footer_box, plan.number_box,
-             getattr(plan, "heading_box", None), getattr(plan, "body_box", None)]
+             getattr(plan, "heading_box", None), getattr(plan, "body_box", None),
+             getattr(plan, "subtitle_box", None), getattr(plan, "logo_box", None),
+             getattr(plan, "figure_box", None)]
+    for number in getattr(plan, "numbers", ()):
+        boxes += [number.value_box, number.label_box]
     return [b for b in boxes if b is not None]

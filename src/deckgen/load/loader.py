@@ -149,7 +149,9 @@ class _Loader:
             authors=tuple(m.Author(a.name, a.role, a.affiliation, a.email, a.orcid) for a in b.authors),
             organisation=b.organisation, distribution=b.distribution, language=b.language,
             paper=b.paper, keywords=tuple(b.keywords), summary=b.summary, logo=logo,
-            loc=doc.loc(),
+            loc=doc.loc(), contact=m.Contact(b.contact.name, b.contact.email, b.contact.url)
+            if b.contact and (b.contact.name or b.contact.email or b.contact.url) else None,
+            reveal=(b.deck.reveal or "") if b.deck else "",
         )
 
     def logo(self, name: str, loc: Loc) -> m.Logo | None:

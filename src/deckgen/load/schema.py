@@ -71,9 +71,7 @@ class AuthorIn(_Strict):
     @field_validator("email")
     @classmethod
     def _an_address(cls, email: str) -> str:
-        if email and not EMAIL.fullmatch(email):
-            raise PydanticCustomError("email", "invalid e-mail address {value}", {"value": repr(email[:80])})
-        return email
+        return checked_email(email)
 
     @field_validator("orcid")
     @classmethod
@@ -87,6 +85,12 @@ class AuthorIn(_Strict):
             raise PydanticCustomError("orcid_check", "ORCID iD {value} does not end in its check "
                                       "digit, so it holds a typing mistake", {"value": repr(orcid[:80])})
         return bare
+
+
+def checked_email(email: str) -> str:
+    if email and not EMAIL.fullmatch(email):
+        raise PydanticCustomError("email", "invalid e-mail address {value}", {"value": repr(email[:80])})
+    return email
 
 
 def orcid_check_digit(digits: str) -> str:
@@ -113,6 +117,30 @@ class ReferenceIn(_Strict):
     accessed: dt.date | None = None
 
 
+class ContactIn(_Strict):
+    name: str = _text(200)
+    email: str = _text(254)
+    url: str = Field(default="", pattern=URL_PATTERN, max_length=2000)
+
+    @field_validator("email")
+    @classmethod
+    def _an_address(cls, email: str) -> str:
+        return checked_email(email)
+
+
+MAX_KEY_FIGURES = 8  # per section: two slides of four
+
+
+class KeyFigureIn(_Strict):
+    value: str = Field(min_length=1, max_length=40)  # as the text writes it: "$52 billion"
+    label: str = Field(min_length=1, max_length=120)
+    source: str = _text(300)
+
+
+class BriefDeckIn(_Strict):
+    reveal: Literal["none", "bullets"] | None = None  # None: the theme's deck.reveal
+
+
 class BriefIn(_Strict):
     title: str = Field(min_length=1, max_length=300)
     short_title: str = _text(60)
@@ -126,6 +154,8 @@ class BriefIn(_Strict):
     keywords: list[Annotated[str, Field(max_length=60)]] = Field(default=[], max_length=30)
     summary: str = _text(3000)
     logo: str = _text(MAX_PATH_CHARS)
+    contact: ContactIn | None = None
+    deck: BriefDeckIn | None = None
     sections: list[Annotated[str, Field(max_length=MAX_ID_CHARS)]] = Field(
         min_length=1, max_length=MAX_SECTIONS)
     references: list[ReferenceIn] = Field(default=[], max_length=MAX_REFERENCES)
@@ -151,6 +181,7 @@ class SectionIn(_Strict):
     notes: str = _text(MAX_NOTES_CHARS)
     kind: Literal["body", "recommendations", "appendix"] = "body"
     deck: bool | None = None  # an appendix is in the deck only with deck: true
+    key_figures: list[KeyFigureIn] = Field(default=[], max_length=MAX_KEY_FIGURES)
 
 
 class SeriesIn(_Strict):
@@ -191,6 +222,7 @@ class FigureIn(_Strict):
     licence: str = _text(300)          # an image figure's licence line
     width: int | str = ""              # an image figure's width in the PDF: "60%" (checked by the loader)
     data: DataIn = DataIn()
+    message: str = _text(300)    # the slide's action title (default: the caption's first sentence)
 
 
 def validate(model: type[_Strict], doc: YamlDoc, problems: Collector):

@@ -37,7 +37,7 @@ LONG_KEY_POINT = 160  # characters: about two lines of a slide bullet at 28 pt
 
 
 MAX_UNLISTED_WARNINGS = 20  # one warning per unlisted section file, at most
-_FIRST_KEY = re.compile(r"^(title|key_points|notes|kind|id|deck)[ \t]*:")  # front matter with no '---'
+_FIRST_KEY = re.compile(r"^(title|key_points|key_figures|notes|kind|id|deck)[ \t]*:")  # front matter with no '---'
 
 
 class SectionReader:
@@ -187,7 +187,11 @@ class SectionReader:
                       if doc is not None else ())
         section = m.Section(section_id, sec.title, tuple(sec.key_points), sec.notes.strip(),
                             sec.kind, blocks, Loc(file, 1, 1), deck=sec.deck, point_locs=point_locs,
-                            short_title=sec.short_title.strip())
+                            short_title=sec.short_title.strip(),
+                            key_figures=tuple(m.KeyFigure(k.value, k.label, k.source,
+                                                          doc.loc(("key_figures", i)))
+                                              for i, k in enumerate(sec.key_figures))
+                            if doc is not None else ())
         if section_id not in self.broken:  # a stand-in's missing key points are not the author's
             warn_without_key_points(section, self.problems)
         return section

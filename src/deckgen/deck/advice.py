@@ -1,0 +1,39 @@
+"""What ``deckgen check`` (and every build) tells the author about the deck's story, as located
+warnings (errors with ``--strict``):
+
+- key points over the density limits, named with their file and line
+  (:func:`deckgen.deck.density.density_warnings`);
+- a key figure whose value the section's text never writes as given: a key figure repeats a
+  number the brief states, so a value found nowhere in its section is likely a slip (or a
+  number the brief does not support).
+"""
+
+from __future__ import annotations
+
+from .. import model as m
+from ..errors import Problem
+from .density import density_warnings
+from .parity import comparable
+
+
+def deck_warnings(brief: m.Brief, theme) -> list[Problem]:
+    return density_warnings(brief, theme) + key_figure_warnings(brief)
+
+
+def key_figure_warnings(brief: m.Brief) -> list[Problem]:
+    from ..load.markdown import plain_text
+
+    found = []
+    for section in brief.sections:
+        if not section.key_figures:
+            continue
+        text = comparable(" ".join(
+            plain_text(block.spans, brief) for block in m.walk(section.blocks)
+            if isinstance(block, (m.Paragraph, m.Heading))) + " " + " ".join(section.key_points))
+        for index, figure in enumerate(section.key_figures):
+            if comparable(figure.value) not in text:
+                found.append(Problem(figure.loc, f"key figure {figure.value!r} is not written in "
+                                     f"the text of section '{section.id}'", f"key_figures.{index}",
+                                     "the value as the section's prose or key points write it, "
+                                     "for example \"$52 billion\"", warning=True))
+    return found
