@@ -36,8 +36,9 @@ from ..i18n.catalogue import NoCatalogue, built_in_languages, labels_for
 from ..i18n.formats import has_locale_data
 from ..i18n.labels import Labels, english
 from ..i18n.localise import localised
+from .editions import EditionFiles
 from .figures import FigureReader
-from .files import MAX_YAML_BYTES, SourceFiles, shown
+from .files import MAX_YAML_BYTES, shown
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
 from .references import merge_references
 from .schema import MAX_SECTIONS, BriefIn, validate
@@ -45,18 +46,19 @@ from .sections import SectionReader
 from .yamlsrc import YamlDoc, YamlProblem, load_yaml
 
 
-def load_project(root: Path) -> m.Brief:
-    """Load and validate the brief in ``root/source``; raise SourceError listing every problem."""
-    return _Loader(Path(root)).load()
+def load_project(root: Path, edition: str | None = None) -> m.Brief:
+    """Load and validate the brief in ``root/source`` (in its ``edition``'s language, default the
+    original's: :mod:`deckgen.load.editions`); raise SourceError listing every problem."""
+    return _Loader(Path(root), edition).load()
 
 
 class _Loader:
     """One load of a project: the brief file here, the rest by the readers of each part."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, edition: str | None = None):
         self.root = root.resolve()
         self.problems = Collector()
-        self.files = SourceFiles(self.root, self.problems)
+        self.files = EditionFiles(self.root, self.problems, edition)
 
     def load(self) -> m.Brief:
         brief_path = self.files.source / "brief.yaml"
@@ -66,12 +68,12 @@ class _Loader:
         if brief_in is None:
             self.check_without_brief(text, doc)
         meta = self.meta(brief_in, doc)
-        labels = self.labels(brief_in.language, doc)
+        labels = self.labels(meta.language, doc)
         references, aliases = merge_references(brief_in.references, doc, self.problems)
         section_reader = SectionReader(self.files)
         sections = section_reader.sections(brief_in.sections, doc)
         figure_reader = FigureReader(self.files)
-        figures = figure_reader.figures(sections, section_reader.incomplete)
+        figures = self.files.relabelled(figure_reader.figures(sections, section_reader.incomplete))
         sections, figures = localised(sections, figures, labels)
         targets = self.targets(sections)
         self.check_links(sections, figures, references, aliases, figure_reader.broken_figures,
@@ -79,7 +81,9 @@ class _Loader:
         self.check_crossrefs(sections, figures, references, targets, figure_reader.broken_figures)
         if self.problems.errors:
             raise SourceError(self.problems.problems, self.root)
-        name = slugify(meta.short_title or meta.title) or "brief"
+        name = slugify(self.files.file_title(meta.short_title or meta.title)) or "brief"
+        if self.files.translating:  # a translated edition: build/<name>.<lang>.pdf
+            name = f"{name}.{meta.language}"
         return m.Brief(name, meta, sections, figures, references, targets=tuple(targets),
                        reference_aliases=tuple(aliases.items()), labels=labels,
                        warnings=tuple(self.problems.warnings),
@@ -134,7 +138,7 @@ class _Loader:
         return m.Meta(
             title=b.title, short_title=b.short_title or b.title, subtitle=b.subtitle, date=b.date,
             authors=tuple(m.Author(a.name, a.role, a.affiliation, a.email, a.orcid) for a in b.authors),
-            organisation=b.organisation, distribution=b.distribution, language=b.language,
+            organisation=b.organisation, distribution=b.distribution, language=self.files.language,
             paper=b.paper, keywords=tuple(b.keywords), summary=b.summary, logo=logo,
             loc=doc.loc(),
         )
