@@ -8,6 +8,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from pptx import Presentation
 from pptx.oxml.ns import qn
@@ -199,3 +200,33 @@ def text_regions(slide):
             texts.append((shape.name, shape_box(shape), comparable(shape.text_frame.text),
                           shape.name == "Body"))
     return texts, charts
+
+
+def misplaced_words(pptx: Path, pdf: Path) -> list[str]:
+    """Every word that lies outside the shape holding it, or off the slide."""
+    problems = []
+    deck = Presentation(pptx)
+    with pdfplumber.open(pdf) as document:
+        for number, (slide, page) in enumerate(zip(deck.slides, document.pages), start=1):
+            texts, charts = text_regions(slide)
+            for word in page.extract_words():
+                problem = _word_problem(word, texts, charts, page)
+                if problem:
+                    problems.append(f"slide {number}: {problem}")
+    return problems
+
+
+def _word_problem(word: dict, texts, charts, page) -> str:
+    where = f"'{word['text']}' at x {word['x0']:.0f}–{word['x1']:.0f}, y {word['top']:.0f}–{word['bottom']:.0f}"
+    if not inside(word, (0, 0, page.width, page.height), 0):
+        return f"{where} is off the slide"
+    text = comparable(word["text"])
+    holders = [(name, box) for name, box, content, is_list in texts
+               if text in content or (is_list and MARKER.match(text))]
+    if any(inside(word, box) for _, box in holders):
+        return ""
+    if any(inside(word, box, 0) for box in charts):
+        return ""
+    if holders:
+        return f"{where} lies outside its shape '{holders[0][0]}' {tuple(round(v) for v in holders[0][1])}"
+    return f"{where} belongs to no shape"

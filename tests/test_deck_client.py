@@ -29,13 +29,10 @@ from deckgen.project import Project
 from deckgen.theme import load_theme
 from helpers import (
     EMU_PER_PT,
-    MARKER,
-    comparable,
-    inside,
     libreoffice_pdfs,
+    misplaced_words,
     reference_template,
     stress_build_once,
-    text_regions,
     timeline_pngs,
 )
 
@@ -85,36 +82,6 @@ def rendered(example_build, stress_build, tmp_path_factory) -> dict[str, tuple[P
     }
     pdfs = libreoffice_pdfs(list(decks.values()), work)
     return {name: (deck, pdf) for (name, deck), pdf in zip(decks.items(), pdfs)}
-
-
-def misplaced_words(pptx: Path, pdf: Path) -> list[str]:
-    """Every word that lies outside the shape holding it, or off the slide."""
-    problems = []
-    deck = Presentation(pptx)
-    with pdfplumber.open(pdf) as document:
-        for number, (slide, page) in enumerate(zip(deck.slides, document.pages), start=1):
-            texts, charts = text_regions(slide)
-            for word in page.extract_words():
-                problem = _word_problem(word, texts, charts, page)
-                if problem:
-                    problems.append(f"slide {number}: {problem}")
-    return problems
-
-
-def _word_problem(word: dict, texts, charts, page) -> str:
-    where = f"'{word['text']}' at x {word['x0']:.0f}–{word['x1']:.0f}, y {word['top']:.0f}–{word['bottom']:.0f}"
-    if not inside(word, (0, 0, page.width, page.height), 0):
-        return f"{where} is off the slide"
-    text = comparable(word["text"])
-    holders = [(name, box) for name, box, content, is_list in texts
-               if text in content or (is_list and MARKER.match(text))]
-    if any(inside(word, box) for _, box in holders):
-        return ""
-    if any(inside(word, box, 0) for box in charts):
-        return ""
-    if holders:
-        return f"{where} lies outside its shape '{holders[0][0]}' {tuple(round(v) for v in holders[0][1])}"
-    return f"{where} belongs to no shape"
 
 
 # ---- tests -------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ A small brief in English with Japanese and Korean translations beside its files
 built under its own name, says nothing in English, and draws the same numbers; ``--edition``
 builds one, and the cache keys each on its own; ``check`` reports what is untranslated, what is
 stale (with the exact message and how to refresh it) and where an edition's sections differ from
-the original's; the example's Japanese and Korean decks stay inside their shapes in LibreOffice.
+the original's; the Japanese and Korean decks stay inside their shapes in LibreOffice (CJK
+metrics).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pypdf import PdfReader
 
 from deckgen.build.pipeline import BuildOptions, build
 from deckgen.project import Project
-from helpers import run
+from helpers import libreoffice_pdfs, misplaced_words, run
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -244,3 +245,15 @@ def test_a_translation_holds_only_words(tmp_path, capsys):
     assert code == 1
     assert ("source/figures/trade.ja.yaml:11:1: data: 'data' is not translated: every edition has "
             "the original's") in err
+
+
+def test_the_japanese_and_korean_decks_stay_inside_their_shapes_in_libreoffice(built, tmp_path):
+    project, _ = built
+    decks = []
+    for lang in ("ja", "ko"):
+        deck = tmp_path / f"{lang}.pptx"
+        deck.write_bytes((project.build_dir / f"two-neighbours.{lang}.pptx").read_bytes())
+        decks.append(deck)
+    for deck, pdf in zip(decks, libreoffice_pdfs(decks, tmp_path)):
+        assert misplaced_words(deck, pdf) == [], deck.name
+        assert len(PdfReader(pdf).pages) == 6

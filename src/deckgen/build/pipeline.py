@@ -94,7 +94,7 @@ def load(project: Project, strict: bool = False, edition: str | None = None) -> 
         theme, theme_error = None, exc
     in_theme = theme_error.problems if theme_error else []
     try:
-        brief = load_project(project.root, edition)
+        brief = load_project(project.root, edition) if edition else load_project(project.root)
     except SourceError as exc:
         raise SourceError([*exc.problems, *in_theme], project.root) from None
     warnings = list(brief.warnings)

@@ -191,14 +191,15 @@ class Fitter:
         number grow about their middle (their text is centred), a caption downwards to the
         footer, then upwards, the figure above it giving up what the caption takes."""
         footer = self.taller(geometry.footer, sample, FOOTER_SIZES[-1], geometry.height)
-        grown = footer.h - geometry.footer.h
-        number = dataclasses.replace(geometry.number, y=footer.y, h=geometry.number.h + grown)
+        number = self.taller(geometry.number, sample, FOOTER_SIZES[-1], geometry.height)
         areas = {kind: self.caption_room(area, sample, footer.y) for kind, area in geometry.areas.items()}
         return dataclasses.replace(geometry, footer=footer, number=number, areas=areas)
 
     def line_room(self, box: Box, sample: str, size: float) -> float:
-        """How many points ``box`` lacks to hold one line of ``sample`` at ``size`` (0 or more)."""
-        return max(self.fonts.line_height(sample, size) + 0.5 - box.inner_h, 0.0)
+        """How many points ``box`` lacks to hold one line of ``sample`` at ``size`` (0 or more),
+        by the measure :meth:`one_line_fits` takes."""
+        lack = self.fonts.line_height(sample, size) - box.inner_h
+        return lack + 0.01 if lack > 0 else 0.0  # a hundredth more, against rounding
 
     def taller(self, box: Box, sample: str, size: float, slide_h: float) -> Box:
         lack = self.line_room(box, sample, size)
