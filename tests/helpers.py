@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
+import unicodedata
 from pathlib import Path
 
+import pdfplumber
+import pytest
 from pptx import Presentation
 from pptx.oxml.ns import qn
 from pypdf import PdfReader
@@ -129,3 +134,111 @@ def timeline_pngs(brief: m.Brief, theme) -> dict[str, bytes]:
     from deckgen.figures import drawing as figures
 
     return {f.id: figures.render_png(f, theme) for f in brief.figures if not KINDS[f.kind].native}
+
+
+# ---- decks rendered by LibreOffice: converting, and where their words are ----------------------
+
+EMU_PER_PT = 12700
+TOLERANCE = 2.0  # points: glyph boxes may reach a little into a text frame's margin
+MARKER = re.compile(r"^(•|\d+\.)$")
+
+
+# ---- converting ------------------------------------------------------------------------------
+
+def libreoffice_pdfs(decks: list[Path], outdir: Path) -> list[Path]:
+    """Convert every deck to PDF in one LibreOffice run; the PDFs, in order."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed: run scripts/setup.sh test")
+    profile = outdir / "lo-profile"
+    done = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
+         "--outdir", str(outdir), *map(str, decks)],
+        capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    return [outdir / (deck.stem + ".pdf") for deck in decks]
+
+
+def libreoffice_pdf(pptx: Path, outdir: Path) -> Path:
+    return libreoffice_pdfs([pptx], outdir)[0]
+
+
+# ---- reading positions -------------------------------------------------------------------------
+
+def comparable(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def shape_box(shape) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) in points."""
+    x, y = shape.left / EMU_PER_PT, shape.top / EMU_PER_PT
+    return x, y, x + shape.width / EMU_PER_PT, y + shape.height / EMU_PER_PT
+
+
+def inside(word: dict, box, tolerance: float = TOLERANCE) -> bool:
+    x0, top, x1, bottom = box
+    return (word["x0"] >= x0 - tolerance and word["x1"] <= x1 + tolerance
+            and word["top"] >= top - tolerance and word["bottom"] <= bottom + tolerance)
+
+
+def table_cells(shape):
+    """A table's cells as (name, box, comparable text, False): each cell's box from the table's
+    position, its columns' widths and its rows' heights as written, the columns from the left in
+    the order written, as LibreOffice 7.4 lays them out even in a right-to-left table
+    (``<a:tblPr rtl="1">``, which PowerPoint mirrors)."""
+    table = shape.table
+    lefts = [shape.left + sum(c.width for c in list(table.columns)[:i]) for i in range(len(table.columns))]
+    top = shape.top
+    for r, row in enumerate(table.rows):
+        for c, column in enumerate(table.columns):
+            cell = table.cell(r, c)
+            if cell.text_frame.text.strip():
+                x, y = lefts[c] / EMU_PER_PT, top / EMU_PER_PT
+                box = (x, y, x + column.width / EMU_PER_PT, y + row.height / EMU_PER_PT)
+                yield (f"{shape.name} cell {r + 1},{c + 1}", box, comparable(cell.text_frame.text), False)
+        top += row.height
+
+
+def text_regions(slide):
+    """Text shapes and table cells as (name, box, comparable text, is a list), and chart
+    frames' boxes."""
+    texts, charts = [], []
+    for shape in slide.shapes:
+        if getattr(shape, "has_table", False) and shape.has_table:
+            texts.extend(table_cells(shape))
+        elif getattr(shape, "has_chart", False) and shape.has_chart:
+            charts.append(shape_box(shape))
+        elif shape.has_text_frame and shape.text_frame.text.strip():
+            texts.append((shape.name, shape_box(shape), comparable(shape.text_frame.text),
+                          shape.name == "Body"))
+    return texts, charts
+
+
+def misplaced_words(pptx: Path, pdf: Path) -> list[str]:
+    """Every word that lies outside the shape holding it, or off the slide."""
+    problems = []
+    deck = Presentation(pptx)
+    with pdfplumber.open(pdf) as document:
+        for number, (slide, page) in enumerate(zip(deck.slides, document.pages), start=1):
+            texts, charts = text_regions(slide)
+            for word in page.extract_words():
+                problem = _word_problem(word, texts, charts, page)
+                if problem:
+                    problems.append(f"slide {number}: {problem}")
+    return problems
+
+
+def _word_problem(word: dict, texts, charts, page) -> str:
+    where = f"'{word['text']}' at x {word['x0']:.0f}–{word['x1']:.0f}, y {word['top']:.0f}–{word['bottom']:.0f}"
+    if not inside(word, (0, 0, page.width, page.height), 0):
+        return f"{where} is off the slide"
+    text = comparable(word["text"])
+    holders = [(name, box) for name, box, content, is_list in texts
+               if text in content or (is_list and MARKER.match(text))]
+    if any(inside(word, box) for _, box in holders):
+        return ""
+    if any(inside(word, box, 0) for box in charts):
+        return ""
+    if holders:
+        return f"{where} lies outside its shape '{holders[0][0]}' {tuple(round(v) for v in holders[0][1])}"
+    return f"{where} belongs to no shape"

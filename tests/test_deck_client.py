@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import unicodedata
 from pathlib import Path
 
 import pdfplumber
@@ -34,31 +33,15 @@ from deckgen.deck.template import deck_geometry
 from deckgen.load.loader import load_project
 from deckgen.project import Project
 from deckgen.theme import load_theme
-from helpers import reference_template, story_build_once, stress_build_once, timeline_pngs
-
-EMU_PER_PT = 12700
-TOLERANCE = 2.0  # points: glyph boxes may reach a little into a text frame's margin
-MARKER = re.compile(r"^(•|\d+\.)$")
-
-
-# ---- converting ------------------------------------------------------------------------------
-
-def libreoffice_pdfs(decks: list[Path], outdir: Path) -> list[Path]:
-    """Convert every deck to PDF in one LibreOffice run; the PDFs, in order."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.fail("LibreOffice is not installed: run scripts/setup.sh test")
-    profile = outdir / "lo-profile"
-    done = subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
-         "--outdir", str(outdir), *map(str, decks)],
-        capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr
-    return [outdir / (deck.stem + ".pdf") for deck in decks]
-
-
-def libreoffice_pdf(pptx: Path, outdir: Path) -> Path:
-    return libreoffice_pdfs([pptx], outdir)[0]
+from helpers import (
+    EMU_PER_PT,
+    libreoffice_pdfs,
+    misplaced_words,
+    reference_template,
+    story_build_once,
+    stress_build_once,
+    timeline_pngs,
+)
 
 
 def _unfitted_deck(example_root: Path, out: Path) -> Path:
@@ -149,85 +132,6 @@ def rendered(example_build, stress_build, story_build, tmp_path_factory) -> dict
     }
     pdfs = libreoffice_pdfs(list(decks.values()), work)
     return {name: (deck, pdf) for (name, deck), pdf in zip(decks.items(), pdfs)}
-
-
-# ---- reading positions -------------------------------------------------------------------------
-
-def _comparable(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def _box(shape) -> tuple[float, float, float, float]:
-    """(x0, top, x1, bottom) in points."""
-    x, y = shape.left / EMU_PER_PT, shape.top / EMU_PER_PT
-    return x, y, x + shape.width / EMU_PER_PT, y + shape.height / EMU_PER_PT
-
-
-def _inside(word: dict, box, tolerance: float = TOLERANCE) -> bool:
-    x0, top, x1, bottom = box
-    return (word["x0"] >= x0 - tolerance and word["x1"] <= x1 + tolerance
-            and word["top"] >= top - tolerance and word["bottom"] <= bottom + tolerance)
-
-
-def _cells(shape):
-    """A table's cells as (name, box, comparable text, False): each cell's box from the table's
-    position, its columns' widths and its rows' heights as written."""
-    table = shape.table
-    lefts = [shape.left + sum(c.width for c in list(table.columns)[:i]) for i in range(len(table.columns))]
-    top = shape.top
-    for r, row in enumerate(table.rows):
-        for c, column in enumerate(table.columns):
-            cell = table.cell(r, c)
-            if cell.text_frame.text.strip():
-                x, y = lefts[c] / EMU_PER_PT, top / EMU_PER_PT
-                box = (x, y, x + column.width / EMU_PER_PT, y + row.height / EMU_PER_PT)
-                yield (f"{shape.name} cell {r + 1},{c + 1}", box, _comparable(cell.text_frame.text), False)
-        top += row.height
-
-
-def _regions(slide):
-    """Text shapes and table cells as (name, box, comparable text, is a list), and chart
-    frames' boxes."""
-    texts, charts = [], []
-    for shape in slide.shapes:
-        if getattr(shape, "has_table", False) and shape.has_table:
-            texts.extend(_cells(shape))
-        elif getattr(shape, "has_chart", False) and shape.has_chart:
-            charts.append(_box(shape))
-        elif shape.has_text_frame and shape.text_frame.text.strip():
-            texts.append((shape.name, _box(shape), _comparable(shape.text_frame.text),
-                          shape.name == "Body"))
-    return texts, charts
-
-
-def misplaced_words(pptx: Path, pdf: Path) -> list[str]:
-    """Every word that lies outside the shape holding it, or off the slide."""
-    problems = []
-    deck = Presentation(pptx)
-    with pdfplumber.open(pdf) as document:
-        for number, (slide, page) in enumerate(zip(deck.slides, document.pages), start=1):
-            texts, charts = _regions(slide)
-            for word in page.extract_words():
-                problem = _word_problem(word, texts, charts, page)
-                if problem:
-                    problems.append(f"slide {number}: {problem}")
-    return problems
-
-
-def _word_problem(word: dict, texts, charts, page) -> str:
-    where = f"'{word['text']}' at x {word['x0']:.0f}–{word['x1']:.0f}, y {word['top']:.0f}–{word['bottom']:.0f}"
-    if not _inside(word, (0, 0, page.width, page.height), 0):
-        return f"{where} is off the slide"
-    text = _comparable(word["text"])
-    holders = [(name, box) for name, box, content, is_list in texts
-               if text in content or (is_list and MARKER.match(text))]
-    if any(_inside(word, box) for _, box in holders):
-        return ""
-    if any(_inside(word, box, 0) for box in charts):
-        return ""
-    if holders:
-        return f"{where} lies outside its shape '{holders[0][0]}' {tuple(round(v) for v in holders[0][1])}"
-    return f"{where} belongs to no shape"
 
 
 # ---- tests -------------------------------------------------------------------------------------

@@ -367,7 +367,7 @@ def _chars_outside_shapes(pptx: Path, pdf: Path) -> list[str]:
     """Every glyph (each mark its own) whose box is off the slide or outside every text shape."""
     import pdfplumber
 
-    from test_deck_client import EMU_PER_PT, TOLERANCE
+    from helpers import EMU_PER_PT, TOLERANCE
 
     problems = []
     deck = Presentation(pptx)
@@ -390,7 +390,7 @@ def _chars_outside_shapes(pptx: Path, pdf: Path) -> list[str]:
 
 def test_stacked_marks_and_shaped_scripts_stay_inside_their_shapes_in_libreoffice(
         make_project, minimal_files, tmp_path_factory):
-    from test_deck_client import libreoffice_pdf
+    from helpers import libreoffice_pdf
 
     root = _shaped_project(make_project, minimal_files)
     pptx = _built_deck(root)

@@ -29,8 +29,7 @@ from deckgen.i18n.catalogue import CATALOGUES, blanks, built_in, built_in_langua
 from deckgen.i18n.formats import long_date
 from deckgen.load.yamlsrc import load_yaml
 from deckgen.project import Project
-from helpers import run
-from test_deck_client import MARKER, _comparable, _inside, _regions, libreoffice_pdfs
+from helpers import MARKER, comparable, inside, libreoffice_pdfs, run, text_regions
 
 REPO = Path(__file__).resolve().parents[1]
 ARABIC = re.compile("[\u0600-\u06ff]")
@@ -54,6 +53,7 @@ def project_files(lang: str) -> dict[str, str]:
               - name: {t['team']!r}
             organisation: {t['organisation']!r}
             language: {lang}
+            distribution: {t['marking']!r}
             sections: [overview, annex]
             references:
               - id: doe2020
@@ -302,6 +302,52 @@ def test_arabic_is_laid_out_right_to_left_in_both_outputs(built, tmp_path):
         assert min(w["x0"] for w in words) > cover.width * 0.1
 
 
+def slide_texts(pptx: Path) -> list[str]:
+    """Each slide's text, from its XML, in slide order (footer included)."""
+    with zipfile.ZipFile(pptx) as deck:
+        names = sorted((n for n in deck.namelist() if re.match(r"ppt/slides/slide\d+\.xml$", n)),
+                       key=lambda n: int(re.search(r"(\d+)\.xml$", n).group(1)))
+        return [normalised(" ".join(re.findall(r"<a:t>([^<]*)</a:t>", deck.read(n).decode()))) for n in names]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_distribution_marking_is_on_every_slide_and_page_whole(built, lang):
+    pdf, pptx = built[lang]
+    marking = normalised(TEXTS[lang]["marking"])
+    slides = slide_texts(pptx)
+    assert len(slides) >= 6
+    assert [n for n, text in enumerate(slides, start=1) if marking not in text] == []
+    footers = [text for text in slides if "…" in text]
+    assert footers == [], f"a shortened line on a slide of the {lang} deck: {footers}"
+    pages = [normalised(page.extract_text()) for page in PdfReader(pdf).pages]
+    assert [n for n, text in enumerate(pages, start=1) if not present(marking, text)] == []
+
+
+def test_an_arabic_line_is_measured_in_the_font_the_deck_names_for_it():
+    from deckgen.deck.textfit import Fonts
+
+    fonts = Fonts("Carlito", "Noto Sans CJK JP", complex="Noto Sans Arabic")
+    line = normalised(TEXTS["ar"]["marking"])
+    # Noto Sans Arabic's line: ascender 1374 + descender 738 per 1000 units
+    assert fonts.line_height(line, 9) == pytest.approx(9 * 2.11, abs=0.05)
+    assert fonts.line_height("2021", 20) == pytest.approx(20 * 2.11, abs=0.1)  # digits too
+    assert fonts.line_height("Table 1", 20) == pytest.approx(20 * 1.22, abs=0.01)
+
+
+def test_an_arabic_table_is_right_to_left_with_its_columns_in_reading_order(built):
+    from pptx import Presentation
+
+    slides = Presentation(built["ar"][1]).slides
+    (frame,) = [s for slide in slides for s in slide.shapes if getattr(s, "has_table", False) and s.has_table]
+    assert frame._element.xpath(".//a:tblPr")[0].get("rtl") == "1"
+    table = frame.table
+    assert table.cell(0, 0).text == TEXTS["ar"]["year"]  # the first column first, as read
+    assert [table.cell(r, 0).text for r in (1, 2)] == ["2021", "2022"]
+    for cell in (table.cell(0, 0), table.cell(1, 1)):
+        ppr = cell.text_frame.paragraphs[0]._p.pPr
+        assert ppr.get("rtl") == "1" and ppr.get("algn") == "r"
+
+
 def test_the_deck_names_the_cjk_font_of_the_brief_s_region(built):
     for lang, family in (("ja", "Noto Sans CJK JP"), ("zh", "Noto Sans CJK SC"), ("ko", "Noto Sans CJK KR")):
         with zipfile.ZipFile(built[lang][1]) as deck:
@@ -343,18 +389,18 @@ def misplaced_words(pptx: Path, pdf: Path) -> list[str]:
     problems = []
     with pdfplumber.open(pdf) as document:
         for number, (slide, page) in enumerate(zip(Presentation(pptx).slides, document.pages), start=1):
-            texts, charts = _regions(slide)
+            texts, charts = text_regions(slide)
             for word in page.extract_words():
                 where = f"slide {number}: '{word['text']}' at x {word['x0']:.0f}–{word['x1']:.0f}"
-                if not _inside(word, (0, 0, page.width, page.height), 0):
+                if not inside(word, (0, 0, page.width, page.height), 0):
                     problems.append(f"{where} is off the slide")
                     continue
-                text = _comparable(word["text"])
+                text = comparable(word["text"])
                 holders = [box for _, box, content, is_list in texts
                            if text in content or text.strip(".,:;()") in content or (is_list and (MARKER.match(text) or RTL_NUMBER.match(text)))
                            or (ARABIC.search(text) and Counter(text) <= Counter(content))]
-                if not any(_inside(word, box) for box in holders) and not any(
-                        _inside(word, box, 0) for box in charts):
+                if not any(inside(word, box) for box in holders) and not any(
+                        inside(word, box, 0) for box in charts):
                     problems.append(f"{where} lies outside its shape" if holders else f"{where} belongs to no shape")
     return problems
 

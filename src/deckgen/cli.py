@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build.outputs import COUNT_LABELS, FORMATS, OUTPUTS
+from .build.outputs import COUNT_LABELS, FORMATS, OUTPUTS, slot_format
 from .errors import DeckgenError, SourceError
 from .pdf.variants import PDF_VARIANTS
 from .reproducible import check_source_date_epoch
@@ -42,16 +42,19 @@ def build_options(command):
         click.option("--force", is_flag=True, help="Ignore the cache and render everything."),
         click.option("--serial", is_flag=True,
                      help="Render the PDF and the deck one after the other, in one process."),
+        click.option("--edition", default="", metavar="LANG",
+                     help="Build one of the brief's editions (a language of its editions: list)."),
     ]):
         command = option(command)
     return command
 
 
-def _options(strict, pdf_variant, paper, print_mode, only, force, serial):
+def _options(strict, pdf_variant, paper, print_mode, only, force, serial, edition=""):
     from .build.options import BuildOptions
 
     return BuildOptions(variant=pdf_variant, print_mode=print_mode, paper=paper, strict=strict,
-                        formats=(only,) if only else FORMATS, force=force, parallel=not serial)
+                        formats=(only,) if only else FORMATS, force=force, parallel=not serial,
+                        edition=edition)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,10 +109,14 @@ def check(project_dir: Path, strict: bool, template_info: bool) -> None:
     project = Project.at(project_dir)
     if template_info:
         _echo_template_info(project)
+    from .build.pipeline import check_editions
+
     brief, _, warnings = run_check(project, strict)
-    _echo_warnings(warnings, project)
+    editions, edition_warnings = check_editions(project, brief, strict)
+    _echo_warnings(warnings + [w for w in edition_warnings if w not in warnings], project)
     click.echo(f"ok: {len(brief.sections)} sections, {len(brief.figures)} figures, "
-               f"{len(brief.references)} references")
+               f"{len(brief.references)} references"
+               + (f"; editions {', '.join(editions)}" if editions else ""))
 
 
 def _echo_template_info(project) -> None:
@@ -207,7 +214,7 @@ def describe(result) -> str:
     states = result.cache.get("outputs", {})
     lines = []
     for fmt, path in result.outputs.items():
-        detail = f"{result.count_of(fmt)} {OUTPUTS[fmt].count_label}"
+        detail = f"{result.count_of(fmt)} {OUTPUTS[slot_format(fmt)].count_label}"
         verb = "up to date" if states.get(fmt) == "hit" else "wrote"
         lines.append(f"{verb}: {_relative(path)} ({detail})")
     figures = result.cache.get("figures", {})

@@ -210,16 +210,31 @@ class InputDigests:
     def of(cls, project) -> InputDigests:
         return cls(file_digests(project.source), template_digests(project.template_dirs))
 
-    def keys(self, options, read: dict[str, str] | None = None) -> dict[str, str]:
+    def keys(self, options, read: dict[str, str] | None = None, edition: str | None = None) -> dict[str, str]:
         """The cache key of each output ``options`` asks for. With ``read``, the digests of the
         bytes the loader read (``{path under source/: digest}``) stand in for those of the same
         files taken before: a file saved while the build ran is keyed as it went into the
-        outputs, so the next build renders again unless the disk still holds exactly that."""
-        source = self.source
+        outputs, so the next build renders again unless the disk still holds exactly that.
+        Each edition is keyed by its language and the files it reads: the original's, and its
+        own translations (``history.ja.md``), not another edition's."""
+        source = edition_files(self.source, edition)
         if read:
             source = {path: read.get(path, digest) for path, digest in source.items()}
         inputs = input_digest(source, self.templates)
-        return {fmt: output_key(inputs, fmt, options.render_options(fmt)) for fmt in options.formats}
+        return {fmt: output_key(inputs, fmt, {**options.render_options(fmt), **({"edition": edition} if edition else {})})
+                for fmt in options.formats}
+
+
+def edition_files(digests: dict[str, str], edition: str | None) -> dict[str, str]:
+    """The digests of the files ``edition`` (None: the original) may read: every file but the
+    translations into other languages."""
+    from ..load.translations import TRANSLATION_NAME
+
+    def kept(path: str) -> bool:
+        match = TRANSLATION_NAME.match(path.rsplit("/", 1)[-1])
+        return match is None or (edition is not None and match["lang"] == edition)
+
+    return {path: digest for path, digest in digests.items() if kept(path)}
 
 
 def output_keys(project, options) -> dict[str, str]:

@@ -27,6 +27,7 @@ class BuildOptions:
     formats: tuple[str, ...] = FORMATS
     force: bool = False      # ignore the cache: render everything
     parallel: bool = True    # render the deck in a forked process beside the PDF
+    edition: str = ""        # build this edition only ("ja"); "": every edition the brief lists
 
     def render_options(self, fmt: str) -> dict:
         """The options that change the bytes of output ``fmt`` (part of its cache key)."""
@@ -81,6 +82,7 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_LABELS, 0))
     cache: dict = field(default_factory=dict)  # {"outputs": {fmt: "hit"|"built"}, "figures": {...}}
+    slot_counts: dict[str, int] = field(default_factory=dict)  # {"pdf.ja": pages, ...}: editions
 
     @property
     def pages(self) -> int:
@@ -91,8 +93,11 @@ class BuildResult:
         return self.counts.get("slides", 0)
 
     def count_of(self, fmt: str) -> int:
-        """The count of output ``fmt`` (the PDF's pages, the deck's slides)."""
-        return self.counts.get(OUTPUTS[fmt].count_label, 0)
+        """The count of output ``fmt`` (the PDF's pages, the deck's slides); ``fmt`` may be an
+        edition's slot ("pdf.ja")."""
+        if fmt in self.slot_counts:
+            return self.slot_counts[fmt]
+        return self.counts.get(OUTPUTS[fmt.split(".", 1)[0]].count_label, 0)
 
     @property
     def up_to_date(self) -> bool:

@@ -40,6 +40,17 @@ OUTPUTS: Mapping[str, Output] = {output.name: output for output in (
 )}
 
 FORMATS: tuple[str, ...] = tuple(OUTPUTS)
+
+
+def slot(fmt: str, edition: str | None) -> str:
+    """The name an output has in the manifest and the build's summary: its format for the
+    original edition ("pdf"), with the edition's language for a translated one ("pdf.ja")."""
+    return f"{fmt}.{edition}" if edition else fmt
+
+
+def slot_format(name: str) -> str:
+    """The format of an output's slot: "pdf.ja" → "pdf"."""
+    return name.split(".", 1)[0]
 SUFFIXES: tuple[str, ...] = tuple(output.suffix for output in OUTPUTS.values())
 COUNT_LABELS: tuple[str, ...] = tuple(dict.fromkeys(o.count_label for o in OUTPUTS.values()))
 

@@ -11,6 +11,9 @@ Only the build writes outputs (this module, through :class:`deckgen.build.store.
   process while this one renders the rest, one per core (:mod:`deckgen.build.processes`; the
   renderings themselves are in :mod:`deckgen.build.jobs`, one per output of
   :mod:`deckgen.build.outputs`).
+- **Editions.** A brief that lists ``editions:`` is built once per edition (or only the one
+  ``--edition`` names), each into ``build/<name>.<lang>.pdf`` and ``.pptx`` (the original keeps
+  ``build/<name>.pdf``), each keyed and cached on its own (:mod:`deckgen.load.editions`).
 - **Nothing lost.** Outputs are rendered in memory, then committed by the store: staged in
   fsynced temporary files and moved into place together under a journal, holding a lock on
   ``build/``; a failed, killed or concurrent build never leaves a half-written file or loses
@@ -30,7 +33,7 @@ from .jobs import Clock, Inputs, Jobs, checked_plans, strict_template
 from .keys import InputDigests, tree_entries
 from .manifest import Entry
 from .options import BuildOptions, BuildResult, FigureStats, Rendered
-from .outputs import DECK, OUTPUTS, deck_beside
+from .outputs import DECK, OUTPUTS, deck_beside, slot
 from .processes import DeckProcess, DeckRenderer, can_fork_renderers
 from .store import Store
 
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
     from ..theme import Theme
 
 Progress = Callable[[str], None]
-__all__ = ["BuildOptions", "BuildResult", "build", "check", "load", "validate", "warm_up"]
+__all__ = ["BuildOptions", "BuildResult", "build", "check", "check_editions", "load", "validate", "warm_up"]
 
 
 # ---- validation --------------------------------------------------------------------------------
@@ -48,6 +51,24 @@ def check(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[
     """Load and validate everything; raise SourceError on errors (and warnings when strict)."""
     brief, theme, warnings, _ = validate(project, strict)
     return brief, theme, warnings
+
+
+def check_editions(project: Project, original: m.Brief, strict: bool = False) -> tuple[list[str], list[Problem]]:
+    """Each translated edition loaded and checked as :func:`check` checks the original, and
+    compared with it (:func:`deckgen.load.editions.parity_problems`): the editions' languages,
+    the original's first, and their warnings (untranslated, stale, different); with ``strict``
+    any warning is an error."""
+    from ..load.editions import parity_problems
+    from ..load.translations import listed_editions
+
+    listed = list(listed_editions(project.source))
+    found: list[Problem] = []
+    for edition in listed[1:]:
+        brief, _, warnings = load(project, False, edition)
+        found += [w for w in [*warnings, *parity_problems(original, brief)] if w not in found]
+    if strict and found:
+        raise SourceError([Problem(w.loc, w.message, w.field, w.expected) for w in found], project.root)
+    return listed, found
 
 
 def validate(project: Project, strict: bool = False):
@@ -64,8 +85,9 @@ def validate(project: Project, strict: bool = False):
     return brief, theme, warnings + found, plans
 
 
-def load(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[Problem]]:
-    """The brief and the theme, checked but for the deck's parity (see :func:`checked_plans`)."""
+def load(project: Project, strict: bool = False, edition: str | None = None) -> tuple[m.Brief, Theme, list[Problem]]:
+    """The brief (in ``edition``, default the original) and the theme, checked but for the
+    deck's parity (see :func:`checked_plans`)."""
     from ..load.loader import load_project
     from ..pdf.headers import header_warnings
     from ..theme import ThemeError, load_theme
@@ -76,7 +98,7 @@ def load(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[P
         theme, theme_error = None, exc
     in_theme = theme_error.problems if theme_error else []
     try:
-        brief = load_project(project.root)
+        brief = load_project(project.root, edition) if edition else load_project(project.root)
     except SourceError as exc:
         raise SourceError([*exc.problems, *in_theme], project.root) from None
     warnings = list(brief.warnings)
@@ -103,12 +125,16 @@ def build(project: Project, options: BuildOptions | None = None,
     started = time.perf_counter()
     store = Store(project.build_dir)
     notify = progress or (lambda message: None)
+    options = options or BuildOptions()
     with store.locked(on_wait=lambda: notify("waiting for another build of this project")):
-        run = _Run(project, options or BuildOptions(), store, InputDigests.of(project), notify,
-                   deck_renderer)
-        keys = run.keys()
-        hits = {} if run.options.force else store.hits(keys, run.options.strict)
-        result = run.from_cache(hits) if set(hits) == set(keys) else run.render_and_write(hits)
+        digests = InputDigests.of(project)
+        result = BuildResult()
+        for edition in editions_to_build(project, options):
+            run = _Run(project, options, store, digests, notify, deck_renderer, edition)
+            keys = run.keys()
+            hits = {} if options.force else store.hits(keys, options.strict, edition)
+            one = run.from_cache(hits) if set(hits) == set(keys) else run.render_and_write(hits)
+            _add_edition(result, one, edition)
     result.warnings[:0] = store.discarded
     result.timings["total"] = time.perf_counter() - started
     return result
@@ -124,9 +150,10 @@ class _Run:
     digests: InputDigests
     notify: Progress
     deck_renderer: DeckRenderer | None
+    edition: str | None = None  # a translated edition's language; None: the original
 
     def keys(self, read: dict[str, str] | None = None) -> dict[str, str]:
-        return self.digests.keys(self.options, read)
+        return self.digests.keys(self.options, read, self.edition)
 
     def from_cache(self, entries: dict[str, Entry]) -> BuildResult:
         result = BuildResult()
@@ -145,7 +172,7 @@ class _Run:
         deck_process = self._deck_process(todo)
         try:
             with clock("check"):
-                brief, theme, result.warnings = load(self.project, self.options.strict)
+                brief, theme, result.warnings = load(self.project, self.options.strict, self.edition)
                 # The deck's job plans its slides and checks them against the brief (in the
                 # deck's process when there is one). A deck from the cache passed that check with
                 # these very inputs; only a build without a deck makes the check here.
@@ -163,7 +190,7 @@ class _Run:
         self.notify("writing")
         with clock("write"):
             entries = self.store.commit(brief.name, rendered, self.keys(dict(brief.source_digests)),
-                                        result.warnings)
+                                        result.warnings, self.edition)
         _record(result, self.project, {**hits, **entries})
         _add_rendering(result, hits, rendered)
         return result
@@ -174,6 +201,38 @@ class _Run:
         if self.deck_renderer is None and self.options.parallel and deck_beside(todo) and can_fork_renderers():
             return DeckProcess(self.store)
         return None
+
+
+def editions_to_build(project: Project, options: BuildOptions) -> list[str | None]:
+    """The editions a build makes, as the languages of translated editions (None: the original):
+    ``--edition``'s alone, else every edition ``brief.yaml`` lists, the original first."""
+    from ..load.translations import listed_editions
+
+    listed = listed_editions(project.source)
+    if options.edition:
+        original = listed[0] if listed else None
+        return [None if options.edition == original else options.edition]
+    return [None, *listed[1:]]
+
+
+def _add_edition(result: BuildResult, one: BuildResult, edition: str | None) -> None:
+    """``one`` edition's outputs, counts, warnings, timings and cache report added to ``result``:
+    its outputs under their slots ("pdf.ja"), each warning once."""
+    for fmt, path in one.outputs.items():
+        result.outputs[slot(fmt, edition)] = path
+        result.slot_counts[slot(fmt, edition)] = one.count_of(fmt)
+    if edition is None or not any(result.counts.values()):
+        result.counts = dict(one.counts)
+    result.warnings += [w for w in one.warnings if w not in result.warnings]
+    for name, seconds in one.timings.items():
+        result.timings[name] = result.timings.get(name, 0.0) + seconds
+    cache = result.cache or {"outputs": {}, "figures": {"hits": 0, "rendered": 0}}
+    cache["outputs"].update({slot(fmt, edition): state for fmt, state in one.cache.get("outputs", {}).items()})
+    for key in ("hits", "rendered"):
+        cache["figures"][key] += one.cache.get("figures", {}).get(key, 0)
+    if "parallel" in one.cache:
+        cache["parallel"] = cache.get("parallel", False) or one.cache["parallel"]
+    result.cache = cache
 
 
 def warm_up(project: Project, options: BuildOptions) -> None:

@@ -34,7 +34,7 @@ from .buildfs import Folder
 from .keys import environment_unchanged, sha256_hex
 from .manifest import Entry, journal_problem, manifest_data, valid_manifest
 from .options import Rendered
-from .outputs import OUTPUTS
+from .outputs import OUTPUTS, slot
 
 CACHE_DIR = ".deckgen-cache"
 TMP_DIR = ".deckgen-tmp"        # staged outputs, in build/ itself: renamed within one file system
@@ -126,14 +126,15 @@ class Store:
         except (ValueError, RecursionError):
             return None
 
-    def hits(self, keys: Mapping[str, str], strict: bool = False) -> dict[str, Entry]:
-        """The manifest entries of the outputs in ``keys`` that are up to date and intact."""
+    def hits(self, keys: Mapping[str, str], strict: bool = False, edition: str | None = None) -> dict[str, Entry]:
+        """The manifest entries of the outputs in ``keys`` (of ``edition``: None, the original)
+        that are up to date and intact."""
         manifest = self.manifest()
         if not manifest or not environment_unchanged(manifest["environment"]):
             return {}
         found = {}
         for fmt, key in keys.items():
-            data = manifest["outputs"].get(fmt)
+            data = manifest["outputs"].get(slot(fmt, edition))
             if data and data["key"] == key and not (strict and data["warnings"]) \
                     and sha256_hex(self.folder("build").read(data["file"])) == data["sha256"]:
                 found[fmt] = Entry.from_data(fmt, data)
@@ -141,7 +142,7 @@ class Store:
 
     # ---- the commit ----
     def commit(self, name: str, rendered: Mapping[str, Rendered], keys: Mapping[str, str],
-               warnings: Sequence[Problem]) -> dict[str, Entry]:
+               warnings: Sequence[Problem], edition: str | None = None) -> dict[str, Entry]:
         """Put every ``rendered`` output in place as ``build/<name><suffix>``, all or none.
 
         Each is staged (written and fsynced in tmp/), then a journal of the moves, of the
@@ -156,7 +157,7 @@ class Store:
             entries[fmt] = Entry(keys[fmt], target, sha256_hex(out.data), tuple(warnings), out.count)
         environment = dict(next(iter(rendered.values())).environment)
         outputs = dict(self.manifest().get("outputs", {}))
-        outputs.update({fmt: entry.data(fmt) for fmt, entry in entries.items()})
+        outputs.update({slot(fmt, edition): entry.data(fmt) for fmt, entry in entries.items()})
         manifest = manifest_data(outputs, environment)
         journal = {"moves": [[temp, target] for target, temp in staged.items()],
                    "removes": self._replaced_outputs(manifest), "manifest": manifest}

@@ -4,7 +4,10 @@ A table is a native PowerPoint table at exactly the column widths and row height
 measured, its cell margins, font, size and alignment set explicitly (the header row bold); in
 the default drawing the header wears the theme's primary colour and the rows alternate with its
 light one, in a reference template its own table style shows. The table gets alt text (its
-label and caption) and its label as its name. A callout is a box in the figure area (the theme's
+label and caption) and its label as its name. In a right-to-left language the table is marked
+``<a:tblPr rtl="1">`` and its columns are written in reading order, first column first, as
+DrawingML defines it: PowerPoint then sets the first column on the right (LibreOffice 7.4
+ignores the mark and keeps the written order); each cell's paragraph is right to left. A callout is a box in the figure area (the theme's
 light ground with a coloured bar on its left in the default drawing) holding its heading in
 bold over its text, each in a text box placed where the plan measured it.
 """
@@ -36,6 +39,8 @@ def draw_table(writer, slide, plan: TableSlide) -> None:
     table = frame.table
     table.first_row = True
     table.horz_banding = not writer.styled
+    if writer.rtl:
+        table._tbl.tblPr.set("rtl", "1")
     for index, width in enumerate(data.widths):
         table.columns[index].width = Pt(width)
     for index, height in enumerate(data.heights):

@@ -7,7 +7,10 @@
   (an item over the words is split like one over the height);
 - titles shrink to a floor and wrap to a number of lines, else they are shortened at a word
   boundary with "…";
-- single lines (captions, the footer) and cover lines shrink, then shorten.
+- single lines (captions, the footer) and cover lines shrink, then shorten; the footer and
+  caption boxes are first made tall enough for one line of the brief's script at their smallest
+  size (:meth:`Fitter.for_script`): an Arabic line set in Noto Sans Arabic is 2.1 em tall, and
+  a box too low for it would cut the distribution marking.
 
 A :class:`Fitter` knows the fonts and the body sizes; it knows nothing of the brief.
 """
@@ -19,7 +22,17 @@ import re
 from collections.abc import Callable
 
 from .density import Density, word_count
-from .geometry import BULLET_INDENT, FOOTER_SIZES, LINE_SPACING, SLACK, SPACE_AFTER, Box
+from .geometry import (
+    BULLET_INDENT,
+    CAPTION_SIZES,
+    FOOTER_SIZES,
+    LINE_SPACING,
+    SLACK,
+    SPACE_AFTER,
+    Areas,
+    Box,
+    Geometry,
+)
 from .slides import Bullet
 from .textfit import Fonts, has_cjk, lines_height, tokens, wrap, wrap_raw
 
@@ -211,6 +224,44 @@ class Fitter:
                 break
             end += 1
         return end
+
+    # ---- boxes for the script ----
+    def for_script(self, geometry: Geometry, sample: str) -> Geometry:
+        """``geometry`` with its footer, slide-number and caption boxes made tall enough for one
+        line of ``sample`` (text in the brief's script) at their smallest sizes: the footer and
+        number grow about their middle (their text is centred), a caption downwards to the
+        footer, then upwards, the figure above it giving up what the caption takes."""
+        footer = self.taller(geometry.footer, sample, FOOTER_SIZES[-1], geometry.height)
+        number = self.taller(geometry.number, sample, FOOTER_SIZES[-1], geometry.height)
+        areas = {kind: self.caption_room(area, sample, footer.y) for kind, area in geometry.areas.items()}
+        return dataclasses.replace(geometry, footer=footer, number=number, areas=areas)
+
+    def line_room(self, box: Box, sample: str, size: float) -> float:
+        """How many points ``box`` lacks to hold one line of ``sample`` at ``size`` (0 or more),
+        by the measure :meth:`one_line_fits` takes."""
+        lack = self.fonts.line_height(sample, size) - box.inner_h
+        return lack + 0.01 if lack > 0 else 0.0  # a hundredth more, against rounding
+
+    def taller(self, box: Box, sample: str, size: float, slide_h: float) -> Box:
+        lack = self.line_room(box, sample, size)
+        if not lack:
+            return box
+        y = max(min(box.y - lack / 2, slide_h - box.h - lack), 0.0)
+        return dataclasses.replace(box, y=y, h=box.h + lack)
+
+    def caption_room(self, area: Areas, sample: str, floor: float) -> Areas:
+        caption = area.caption
+        if caption is None:
+            return area
+        lack = self.line_room(caption, sample, CAPTION_SIZES[-1])
+        if not lack:
+            return area
+        down = min(lack, max(floor - caption.bottom, 0.0))
+        caption = dataclasses.replace(caption, y=caption.y - (lack - down), h=caption.h + lack)
+        figure = area.figure
+        if figure is not None and figure.bottom > caption.y:
+            figure = dataclasses.replace(figure, h=max(caption.y - figure.y, 0.0))
+        return dataclasses.replace(area, caption=caption, figure=figure)
 
     # ---- titles and single lines ----
     def fit_title(self, text: str, box: Box, largest: float, floor: float, max_lines: int = 2,

@@ -25,6 +25,7 @@ import re
 
 from .. import model as m
 from ..figures.kinds import KINDS
+from ..i18n.scripts import complex_font
 from ..load.markdown import plain_text
 from ..theme import Theme
 from . import notes
@@ -100,9 +101,11 @@ class _Planner:
     def __init__(self, brief: m.Brief, theme: Theme, geometry: Geometry):
         self.left_out = [s for s in brief.sections if not s.in_deck]
         self.brief = dataclasses.replace(brief, sections=brief.deck_sections)
-        self.geometry = geometry
-        fonts = Fonts(geometry.font_metrics or theme.fonts["deck_metrics"], theme.fonts["deck_cjk"])
+        fonts = Fonts(geometry.font_metrics or theme.fonts["deck_metrics"], theme.fonts["deck_cjk"],
+                      complex=complex_font(theme.fonts, brief.meta.language))
         self.fit = Fitter(fonts, float(theme.sizes["deck_body"]), float(theme.sizes["deck_min_body"]))
+        meta = brief.meta
+        self.geometry = self.fit.for_script(geometry, f"{meta.title} {meta.short_title} {meta.distribution}")
         self.title_size = float(theme.sizes["deck_title"])
         self.dividers = str(theme.deck.get("section_dividers", "auto")).lower()
         self.words = brief.words  # the fixed words of the brief's language

@@ -26,7 +26,9 @@ shaped in every font a renderer may set it in (the Latin font, and the installed
 have its glyphs: the script's Noto font, Noto Sans, DejaVu Sans) and the widest advance and the
 tallest ink count. A line of such text is as tall as the tallest font it uses, plus however far
 its ink (marks stacked above or below) reaches past that line; :func:`Fonts.ink_overshoot` tells
-the writer how far, so it keeps that ink inside the text box.
+the writer how far, so it keeps that ink inside the text box. Arabic-script text, when the deck
+names a complex-script font for it (``a:cs``, the theme's ``arabic_sans``), is measured in that
+font alone, as both renderers set it, and its line is as tall as that font's.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ AUTOSPACE = 0.25      # em added between CJK and adjacent non-CJK text (LibreOff
 # (kana included), compatibility ideographs, CJK punctuation, full- and half-width forms.
 _CJK_CLASS = r"\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _CJK = re.compile(f"[{_CJK_CLASS}]")
+# Arabic script: the letters, supplements and presentation forms (set in the a:cs font).
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # Characters between which a line may break with no space: all of the above except Hangul,
 # which is broken at spaces only (see the module notes).
 _BREAK_BETWEEN_CLASS = r"\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
@@ -114,11 +118,13 @@ def _is_weak(char: str) -> bool:
 
 @dataclass(frozen=True)
 class Fonts:
-    """The measuring fonts: Latin family, CJK family, and a wide fallback for missing glyphs."""
+    """The measuring fonts: Latin family, CJK family, a wide fallback for missing glyphs, and
+    the complex-script family the deck names for Arabic-script text ("" when it names none)."""
 
     latin: str
     cjk: str
     fallback: str = "DejaVu Sans"
+    complex: str = ""
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         """Advance width of ``text`` in points at ``size`` points."""
@@ -145,7 +151,17 @@ class Fonts:
         ratio = max(SINGLE_SPACING, _line_ratio(font_path(self.latin, bold)))
         if has_cjk(line):
             ratio = max(ratio, _line_ratio(font_path(self.cjk, bold)))
+        if self.sets_complex(line):
+            ratio = max(ratio, _line_ratio(font_path(self.complex, bold)))
         return ratio
+
+    def sets_complex(self, text: str) -> bool:
+        """Whether part of ``text`` may be set in the deck's complex-script font: its Arabic
+        letters, and the digits, spaces and punctuation before its first letter (LibreOffice
+        sets "2021" in a right-to-left paragraph in that font, its line as tall as the font's)."""
+        if not self.complex:
+            return False
+        return bool(_ARABIC.search(text)) or not text[:1].isalpha()
 
     def ink_overshoot(self, text: str, size: float, bold: bool = False) -> tuple[float, float]:
         """How far (points above, points below) the shaped ink of ``text`` reaches past the
@@ -156,6 +172,8 @@ class Fonts:
             return 0.0, 0.0
         shaped = _shaped(self, text, bold)
         descent = _descent(font_path(self.latin, bold))
+        if self.sets_complex(text):
+            descent = max(descent, _descent(font_path(self.complex, bold)))
         ascent = self.least_ratio(text, bold) * MEASURE_SIZE - descent
         scale = size / MEASURE_SIZE
         return max(shaped.ink_top - ascent, 0.0) * scale, max(shaped.ink_bottom - descent, 0.0) * scale
@@ -251,6 +269,10 @@ def _cluster_fonts(fonts: Fonts, cluster: str, bold: bool) -> tuple[str, ...]:
     latin, cjk, _ = fonts.paths(bold)
     if is_cjk(cluster[0]):
         return (cjk,)
+    if fonts.complex and _ARABIC.match(cluster[0]):
+        complex_path = font_path(fonts.complex, bold)
+        if all(ord(c) in _cmap(complex_path) for c in cluster):
+            return (complex_path,)
     codes = [ord(c) for c in cluster]
     has_all = all(code in _cmap(latin) for code in codes)
     if has_all and len(cluster) == 1 and not _COMPLEX_SCRIPT.match(cluster):
@@ -306,10 +328,21 @@ def _advance(fonts: Fonts, char: str, bold: bool, mixed: bool) -> float:
     latin = _font(latin_path).getlength(char) if ord(char) in latin_glyphs else None
     fallback = _font(fallback_path).getlength(char)
     if script == "weak":
-        return max(latin if latin is not None else fallback, cjk)
+        return max(latin if latin is not None else fallback, cjk, _complex_advance(fonts, char, bold))
     if script == "missing":
         return max(fallback, cjk)
+    if _is_weak(char):
+        return max(latin, _complex_advance(fonts, char, bold))
     return latin
+
+
+def _complex_advance(fonts: Fonts, char: str, bold: bool) -> float:
+    """``char``'s advance in the complex-script font, which may set digits, spaces and
+    punctuation in an Arabic deck; 0 when the deck names none or it lacks the glyph."""
+    if not fonts.complex:
+        return 0.0
+    path = font_path(fonts.complex, bold)
+    return _font(path).getlength(char) if ord(char) in _cmap(path) else 0.0
 
 
 def _script(char: str, mixed: bool, latin_glyphs: frozenset[int]) -> str:

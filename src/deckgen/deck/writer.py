@@ -28,7 +28,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from ..errors import EnvironmentProblem
-from ..i18n.scripts import ARABIC_SCRIPT, base, cjk_family, is_rtl
+from ..i18n.scripts import cjk_family, complex_font, is_rtl
 from ..reproducible import build_stamp, normalise_office_zip
 from ..theme import Theme
 from . import oxml
@@ -110,9 +110,10 @@ class _DeckWriter:
         self.font = name or theme.fonts["deck"]
         self.cjk_font = cjk_family(theme.fonts["deck_cjk"], language)  # SC for Chinese, KR for Korean
         self.language, self.rtl = language, is_rtl(language)  # right to left: paragraphs rtl="1"
-        self.cs_font = theme.fonts.get("arabic_sans", "") if base(language) in ARABIC_SCRIPT else ""
+        self.cs_font = complex_font(theme.fonts, language)
         self.look = None  # a template's colours (see deckgen.deck.look), once its layouts are known
-        self.fonts = Fonts(metrics or theme.fonts["deck_metrics"], theme.fonts["deck_cjk"])
+        self.fonts = Fonts(metrics or theme.fonts["deck_metrics"], theme.fonts["deck_cjk"],
+                           complex=self.cs_font)
 
     def colour(self, name: str) -> RGBColor:
         return rgb(self.theme.colour(name))

@@ -75,6 +75,12 @@ def font_stacks(fonts: dict, language: str) -> dict[str, list[str]]:
     return stacks
 
 
+def complex_font(fonts: dict, language: str) -> str:
+    """The family the deck names (``a:cs``) and measures Arabic-script text in: the theme's
+    ``arabic_sans`` for an Arabic-script language, else "" (none named)."""
+    return fonts.get("arabic_sans", "") if base(language) in ARABIC_SCRIPT else ""
+
+
 def script_css(language: str) -> str:
     """CSS the brief's script needs beyond the stylesheet: CJK line breaking."""
     return CJK_CSS.get(base(language), "")

@@ -28,6 +28,7 @@ from .files import MAX_YAML_BYTES, SourceFiles, shown
 from .picture_figures import picture_figure
 from .schema import MAX_ABS_VALUE, MAX_CATEGORIES, MAX_ID_CHARS, FigureIn, validate
 from .tables import csv_series, csv_table, csv_x
+from .translations import is_translation
 from .yamlsrc import YamlDoc
 
 MAX_FIGURES = 100
@@ -91,6 +92,7 @@ class FigureReader:
         specs: dict[str, tuple[FigureIn, YamlDoc, Path]] = {}
         broken: set[str] = set()
         paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+        paths = [p for p in paths if not is_translation(p.name)]  # an edition's words (editions.py)
         if len(paths) > MAX_FIGURES:
             self.problems.error(Loc(self.files.rel(folder)), f"too many figure files ({len(paths):,})",
                                 expected=f"at most {MAX_FIGURES}")

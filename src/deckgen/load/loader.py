@@ -39,8 +39,9 @@ from ..i18n.labels import Labels, english
 from ..i18n.localise import localised
 from . import point_cites
 from . import references as refs_mod
+from .editions import EditionFiles
 from .figures import FigureReader
-from .files import MAX_YAML_BYTES, SourceFiles, shown
+from .files import MAX_YAML_BYTES, shown
 from .glyphs import check_glyphs
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
 from .schema import MAX_SECTIONS, BriefIn, validate
@@ -48,18 +49,19 @@ from .sections import SectionReader
 from .yamlsrc import YamlDoc, YamlProblem, load_yaml
 
 
-def load_project(root: Path) -> m.Brief:
-    """Load and validate the brief in ``root/source``; raise SourceError listing every problem."""
-    return _Loader(Path(root)).load()
+def load_project(root: Path, edition: str | None = None) -> m.Brief:
+    """Load and validate the brief in ``root/source`` (in its ``edition``'s language, default the
+    original's: :mod:`deckgen.load.editions`); raise SourceError listing every problem."""
+    return _Loader(Path(root), edition).load()
 
 
 class _Loader:
     """One load of a project: the brief file here, the rest by the readers of each part."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, edition: str | None = None):
         self.root = root.resolve()
         self.problems = Collector()
-        self.files = SourceFiles(self.root, self.problems)
+        self.files = EditionFiles(self.root, self.problems, edition)
 
     def load(self) -> m.Brief:
         brief_path = self.files.source / "brief.yaml"
@@ -69,14 +71,14 @@ class _Loader:
         if brief_in is None:
             self.check_without_brief(text, doc)
         meta = self.meta(brief_in, doc)
-        labels = self.labels(brief_in.language, doc)
+        labels = self.labels(meta.language, doc)
         references, aliases = refs_mod.read_references(brief_in, doc, self.files, self.problems)
         style = refs_mod.load_style(brief_in.csl, meta.language, doc.loc(("csl",)), self.files,
                                     self.problems)
         section_reader = SectionReader(self.files)
         sections = section_reader.sections(brief_in.sections, doc)
         figure_reader = FigureReader(self.files)
-        figures = figure_reader.figures(sections, section_reader.incomplete)
+        figures = self.files.relabelled(figure_reader.figures(sections, section_reader.incomplete))
         sections, figures = localised(sections, figures, labels)
         targets = self.targets(sections)
         cited = refs_mod.citations(sections, _spans)
@@ -87,7 +89,9 @@ class _Loader:
         check_glyphs(self.files.texts, self.problems)
         if self.problems.errors:
             raise SourceError(self.problems.problems, self.root)
-        name = slugify(meta.short_title or meta.title) or "brief"
+        name = slugify(self.files.file_title(meta.short_title or meta.title)) or "brief"
+        if self.files.translating:  # a translated edition: build/<name>.<lang>.pdf
+            name = f"{name}.{meta.language}"
         requests = cited + point_cites.requests(in_points, styles.is_note_style(style))
         references, bibliography = refs_mod.format_references(
             references, aliases, requests, style, brief_in.csl or "chicago-author-date", labels)
@@ -147,7 +151,7 @@ class _Loader:
         return m.Meta(
             title=b.title, short_title=b.short_title or b.title, subtitle=b.subtitle, date=b.date,
             authors=tuple(m.Author(a.name, a.role, a.affiliation, a.email, a.orcid) for a in b.authors),
-            organisation=b.organisation, distribution=b.distribution, language=b.language,
+            organisation=b.organisation, distribution=b.distribution, language=self.files.language,
             paper=b.paper, keywords=tuple(b.keywords), summary=b.summary, logo=logo,
             loc=doc.loc(), contact=m.Contact(b.contact.name, b.contact.email, b.contact.url)
             if b.contact and (b.contact.name or b.contact.email or b.contact.url) else None,

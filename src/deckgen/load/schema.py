@@ -150,6 +150,8 @@ class BriefIn(_Strict):
     organisation: str = _text(200)
     distribution: str = _text(100)
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)
+    editions: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)]] = Field(
+        default=[], max_length=20)  # the original's language first (deckgen.load.editions)
     paper: Literal["a4", "letter"] = "a4"
     keywords: list[Annotated[str, Field(max_length=60)]] = Field(default=[], max_length=30)
     summary: str = _text(3000)

@@ -28,6 +28,7 @@ from .files import SourceFiles
 from .markdown import parse_blocks
 from .markdown_limits import Budget
 from .schema import MAX_ID_CHARS, MAX_SECTIONS, SectionIn, validate
+from .translations import is_translation
 from .yaml_hints import front_matter_end
 from .yamlsrc import YamlDoc, split_front_matter
 
@@ -82,7 +83,7 @@ class SectionReader:
         """Every file in ``sections/``, in name order: what is checked when ``brief.yaml`` cannot
         say which sections there are, so that their problems are reported in the same run."""
         folder = self.files.source / "sections"
-        paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        paths = sorted(p for p in folder.glob("*.md") if not is_translation(p.name)) if folder.is_dir() else []
         out = []
         for path in paths[:MAX_SECTIONS]:
             section = self.section(path.stem, path, Loc(self.files.rel(path), 1, 1))
@@ -95,7 +96,8 @@ class SectionReader:
     def warn_unlisted(self, listed: set[str]) -> None:
         """A section file that ``sections:`` does not list reaches neither output: say so."""
         folder = self.files.source / "sections"
-        unlisted = sorted(p for p in folder.glob("*.md") if p.stem not in listed) if folder.is_dir() else []
+        unlisted = sorted(p for p in folder.glob("*.md") if p.stem not in listed
+                          and not is_translation(p.name)) if folder.is_dir() else []
         for path in unlisted[:MAX_UNLISTED_WARNINGS]:
             self.problems.warn(Loc(self.files.rel(path), 1, 1), f"section file '{path.name}' is not "
                                "listed in brief.yaml's sections, so neither output shows it",

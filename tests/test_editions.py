@@ -1,0 +1,259 @@
+"""Language editions: one source, a brief and a deck per language in ``editions:``.
+
+A small brief in English with Japanese and Korean translations beside its files
+(``sections/overview.ja.md``, ``brief.ja.yaml``, ``figures/trade.ja.yaml``): every edition is
+built under its own name, says nothing in English, and draws the same numbers; ``--edition``
+builds one, and the cache keys each on its own; ``check`` reports what is untranslated, what is
+stale (with the exact message and how to refresh it) and where an edition's sections differ from
+the original's; the Japanese and Korean decks stay inside their shapes in LibreOffice (CJK
+metrics).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from deckgen.build.pipeline import BuildOptions, build
+from deckgen.project import Project
+from helpers import libreoffice_pdfs, misplaced_words, run
+
+REPO = Path(__file__).resolve().parents[1]
+
+BRIEF = """\
+title: "Trade between two neighbours"
+short_title: "Two neighbours"
+date: 2026-11-26
+authors:
+  - name: "Research team"
+organisation: "Example Institute"
+distribution: "PUBLIC"
+language: en
+editions: [en, ja, ko]
+sections: [overview]
+references:
+  - id: doe2020
+    author: "Doe, Jane"
+    title: "Neighbours"
+    year: 2020
+"""
+OVERVIEW = """\
+---
+title: "Overview"
+key_points:
+  - "Trade grew steadily."
+  - "Visitors travel both ways."
+---
+Trade grew over the decade [@doe2020]. See @fig:trade.
+
+![](fig:trade)
+"""
+FIGURE = """\
+kind: column
+title: "Trade by year"
+caption: "Trade rose in both years."
+alt: "Column chart of trade: 1,234.5 in 2021 and 2,345.25 in 2022."
+source: "National statistics"
+units: "million dollars"
+data:
+  categories: ["First half", "Second half"]
+  series:
+    - name: "Trade"
+      values: [1234.5, 2345.25]
+"""
+TRANSLATIONS = {
+    "ja": {
+        "brief": 'title: "隣国間の貿易"\nshort_title: "二つの隣国"\norganisation: "例示研究所"\n'
+                 'distribution: "公開"\nauthors:\n  - name: "研究チーム"\n',
+        "overview": '---\ntitle: "概要"\nkey_points:\n  - "貿易は着実に伸びた。"\n  - "訪問者は双方向に行き来している。"\n'
+                    '---\n貿易はこの十年で伸びた [@doe2020]。@fig:trade を参照。\n\n![](fig:trade)\n',
+        "figure": 'title: "年別の貿易"\ncaption: "貿易は両年とも増えた。"\n'
+                  'alt: "貿易の縦棒グラフ：2021年に1,234.5、2022年に2,345.25。"\nsource: "国の統計"\n'
+                  'units: "百万ドル"\nlabels:\n  "First half": "上半期"\n  "Second half": "下半期"\n  "Trade": "貿易"\n',
+    },
+    "ko": {
+        "brief": 'title: "두 이웃 나라의 무역"\nshort_title: "두 이웃"\norganisation: "예시 연구소"\n'
+                 'distribution: "공개"\nauthors:\n  - name: "연구팀"\n',
+        "overview": '---\ntitle: "개요"\nkey_points:\n  - "무역은 꾸준히 늘었다."\n  - "방문객은 양방향으로 오간다."\n'
+                    '---\n무역은 지난 10년 동안 늘었다 [@doe2020]. @fig:trade 참조.\n\n![](fig:trade)\n',
+        "figure": 'title: "연도별 무역"\ncaption: "무역은 두 해 모두 늘었다."\n'
+                  'alt: "무역 세로 막대 그래프: 2021년 1,234.5, 2022년 2,345.25."\nsource: "국가 통계"\n'
+                  'units: "백만 달러"\nlabels:\n  "First half": "상반기"\n  "Second half": "하반기"\n  "Trade": "무역"\n',
+    },
+}
+ENGLISH = ("Trade", "Overview", "National statistics", "Two neighbours", "PUBLIC", "First half",
+           "Key takeaways", "Contents", "References", "Agenda", "Figure")
+
+
+def stamp(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def with_stamp(text: str, original: str, front_matter: bool) -> str:
+    line = f"translated_from: {stamp(original)}\n"
+    return text.replace("---\n", "---\n" + line, 1) if front_matter else line + text
+
+
+def project_files(languages=("ja", "ko")) -> dict[str, str]:
+    files = {"source/brief.yaml": BRIEF, "source/sections/overview.md": OVERVIEW,
+             "source/figures/trade.yaml": FIGURE}
+    for lang in languages:
+        t = TRANSLATIONS[lang]
+        files[f"source/brief.{lang}.yaml"] = with_stamp(t["brief"], BRIEF, False)
+        files[f"source/sections/overview.{lang}.md"] = with_stamp(t["overview"], OVERVIEW, True)
+        files[f"source/figures/trade.{lang}.yaml"] = with_stamp(t["figure"], FIGURE, False)
+    return files
+
+
+def write_project(root: Path, files: dict[str, str]) -> Project:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return Project.at(root)
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def deck_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as deck:
+        parts = [n for n in deck.namelist() if re.match(r"ppt/(slides|notesSlides|charts)/\w+\.xml$", n)]
+        return " ".join(t for n in parts for t in re.findall(r"<(?:a|c):(?:t|v)>([^<]*)</(?:a|c):(?:t|v)>",
+                                                               deck.read(n).decode()))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Project, object]:
+    project = write_project(tmp_path_factory.mktemp("editions"), project_files())
+    return project, build(project, BuildOptions())
+
+
+def test_each_edition_is_built_under_its_own_name(built):
+    project, result = built
+    names = sorted(p.name for p in project.build_dir.iterdir() if p.is_file())
+    assert names == ["two-neighbours.ja.pdf", "two-neighbours.ja.pptx", "two-neighbours.ko.pdf",
+                     "two-neighbours.ko.pptx", "two-neighbours.pdf", "two-neighbours.pptx"]
+    assert set(result.outputs) == {"pdf", "pptx", "pdf.ja", "pptx.ja", "pdf.ko", "pptx.ko"}
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ja", ("隣国間の貿易", "概要", "年別の貿易", "上半期", "国の統計", "公開", "要点")),
+    ("ko", ("두 이웃 나라의 무역", "개요", "연도별 무역", "상반기", "국가 통계", "공개")),
+])
+def test_a_translated_edition_says_nothing_in_english_and_has_the_same_numbers(built, lang, words):
+    project, _ = built
+    pdf = pdf_text(project.build_dir / f"two-neighbours.{lang}.pdf")
+    deck = deck_text(project.build_dir / f"two-neighbours.{lang}.pptx")
+    for word in ENGLISH:
+        assert word not in pdf, (lang, word)
+        assert word not in deck, (lang, word)
+    for word in words:
+        assert word in pdf.replace("\n", ""), (lang, word)
+    for number in ("1,234.50", "2,345.25"):
+        assert number in pdf
+    assert "1234.5" in deck and "2345.25" in deck  # the chart's own numbers
+
+
+def test_the_original_keeps_its_english(built):
+    project, _ = built
+    pdf = pdf_text(project.build_dir / "two-neighbours.pdf")
+    assert "Trade by year" in pdf and "First half" in pdf and "概要" not in pdf
+
+
+def test_one_edition_is_built_alone_and_each_is_cached_on_its_own(tmp_path):
+    project = write_project(tmp_path, project_files())
+    result = build(project, BuildOptions(edition="ja"))
+    assert sorted(p.name for p in project.build_dir.iterdir() if p.is_file()) == [
+        "two-neighbours.ja.pdf", "two-neighbours.ja.pptx"]
+    assert set(result.outputs) == {"pdf.ja", "pptx.ja"}
+    result = build(project, BuildOptions())
+    assert result.cache["outputs"] == {"pdf": "built", "pptx": "built", "pdf.ja": "hit",
+                                       "pptx.ja": "hit", "pdf.ko": "built", "pptx.ko": "built"}
+    overview = project.source / "sections" / "overview.ko.md"
+    overview.write_text(overview.read_text(encoding="utf-8").replace("개요", "요약"), encoding="utf-8")
+    result = build(project, BuildOptions())
+    assert result.cache["outputs"] == {"pdf": "hit", "pptx": "hit", "pdf.ja": "hit",
+                                       "pptx.ja": "hit", "pdf.ko": "built", "pptx.ko": "built"}
+
+
+def test_an_edition_the_brief_does_not_list_is_a_usage_error(tmp_path, capsys):
+    project = write_project(tmp_path, project_files())
+    code, _, err = run(capsys, "build", str(project.root), "--edition", "fr")
+    assert code == 2
+    assert "--edition fr: the brief's editions are en, ja, ko" in err
+
+
+def test_check_reports_a_stale_translation_and_how_to_refresh_it(tmp_path, capsys):
+    project = write_project(tmp_path, project_files())
+    changed = OVERVIEW.replace("Trade grew steadily.", "Trade grew fast.")
+    (project.source / "sections" / "overview.md").write_text(changed, encoding="utf-8")
+    code, out, err = run(capsys, "check", str(project.root))
+    assert code == 0
+    for lang in ("ja", "ko"):
+        assert (f"source/sections/overview.{lang}.md:2:1: warning: translated_from: stale translation: "
+                f"source/sections/overview.md has changed since it was translated from its version "
+                f"{stamp(OVERVIEW)} (bring source/sections/overview.{lang}.md up to date with "
+                f"source/sections/overview.md, then write translated_from: {stamp(changed)})") in err
+    assert "editions en, ja, ko" in out
+    code, _, err = run(capsys, "check", str(project.root), "--strict")
+    assert code == 1 and "stale translation" in err
+
+
+def test_check_reports_what_is_untranslated_per_edition(tmp_path, capsys):
+    files = project_files(languages=("ja",))
+    project = write_project(tmp_path, files)
+    code, _, err = run(capsys, "check", str(project.root))
+    assert code == 0
+    for name, text in (("brief.yaml", BRIEF), ("sections/overview.md", OVERVIEW), ("figures/trade.yaml", FIGURE)):
+        stem, suffix = name.rsplit(".", 1)
+        assert (f"source/{name}: warning: edition ko: untranslated in the ko edition, which shows this file's "
+                f"text as it is (its translation in source/{stem}.ko.{suffix}, with translated_from: "
+                f"{stamp(text)})") in err
+    assert "edition ja: untranslated" not in err
+
+
+def test_check_reports_where_an_edition_differs_from_the_original(tmp_path, capsys):
+    files = project_files()
+    files["source/sections/overview.ja.md"] = files["source/sections/overview.ja.md"].replace(
+        '  - "訪問者は双方向に行き来している。"\n', "").replace("\n\n![](fig:trade)\n", "\n")
+    files["source/sections/overview.ja.md"] = files["source/sections/overview.ja.md"].replace(
+        "@fig:trade を参照。", "")
+    project = write_project(tmp_path, files)
+    code, _, err = run(capsys, "check", str(project.root))
+    assert code == 0
+    assert ("source/sections/overview.ja.md:1:1: warning: edition ja: the ja edition's key points differ from "
+            "the original's: 1 here, 2 in source/sections/overview.md (the same key points as "
+            "source/sections/overview.md)") in err
+    assert ("the ja edition's figures differ from the original's: none here, trade in "
+            "source/sections/overview.md") in err
+    assert "edition ko: the ko edition's" not in err
+
+
+def test_a_translation_holds_only_words(tmp_path, capsys):
+    files = project_files()
+    files["source/figures/trade.ja.yaml"] += "data:\n  series:\n    - values: [1, 2]\n"
+    project = write_project(tmp_path, files)
+    code, _, err = run(capsys, "check", str(project.root))
+    assert code == 1
+    assert ("source/figures/trade.ja.yaml:11:1: data: 'data' is not translated: every edition has "
+            "the original's") in err
+
+
+def test_the_japanese_and_korean_decks_stay_inside_their_shapes_in_libreoffice(built, tmp_path):
+    project, _ = built
+    decks = []
+    for lang in ("ja", "ko"):
+        deck = tmp_path / f"{lang}.pptx"
+        deck.write_bytes((project.build_dir / f"two-neighbours.{lang}.pptx").read_bytes())
+        decks.append(deck)
+    for deck, pdf in zip(decks, libreoffice_pdfs(decks, tmp_path)):
+        assert misplaced_words(deck, pdf) == [], deck.name
+        assert len(PdfReader(pdf).pages) == 6
