@@ -191,3 +191,23 @@ def test_a_sections_short_title_is_its_running_header(make_project, minimal_file
     rights = [page["right"] for page in header_lines(result.outputs["pdf"]) if page["right"]]
     assert ["1 The only section"] in rights
     assert not [w for w in result.warnings if "running header" in w.message]
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_long_title_and_subtitle_leave_the_cover_foot_clear(stress_build, paper, tmp_path):
+    """The stress case's 40-word title and subtitle: set smaller and higher, they end above the
+    rule of the cover's foot (authors, organisation, date), on either paper."""
+    project, result = stress_build
+    pdf = result.outputs["pdf"]
+    if paper == "letter":
+        root = tmp_path / "letter"
+        shutil.copytree(project.root / "source", root / "source")
+        shutil.copytree(project.root / "templates", root / "templates")
+        pdf = build(Project.at(root), BuildOptions(formats=("pdf",), paper="letter")).outputs["pdf"]
+    with pdfplumber.open(pdf) as doc:
+        cover = doc.pages[0]
+        words = cover.extract_words(extra_attrs=["size"])
+        foot = min(w["top"] for w in words if w["text"] == "Stress" and w["top"] > cover.height / 2)
+        subtitle = [w for w in words if 13 < w["size"] < 15]
+        assert subtitle and max(w["bottom"] for w in subtitle) < foot - 20
+        assert len(doc.pages) >= 2 and "Stress" not in doc.pages[1].extract_text()[:200]

@@ -36,6 +36,7 @@ from ..project import Project, default_templates_dir
 from ..reproducible import build_stamp
 from ..text import printable
 from ..theme import Theme
+from .cover import cover_css
 from .floats import FloatPass, Placement
 from .headers import header_css
 from .html import HtmlWriter
@@ -87,7 +88,7 @@ def render_html(brief: m.Brief, project: Project, theme: Theme, figure_svgs: Map
         date_text=m.long_date(brief.meta.date, brief.meta.language),
         css_variables=_style_text(css_variables(theme, brief.meta.language) + page_css + UNBREAKABLE_CSS
                                   + header_css(brief, theme)),
-        language_css=_style_text(language_css(labels)), labels=labels,
+        language_css=_style_text(language_css(labels) + cover_css(brief, theme, paper)), labels=labels,
         direction=direction(brief.meta.language),
         stylesheet=project.template_file("brief.css").as_uri(),
         logo=f"asset:logo{logo.suffix}" if logo else "",
