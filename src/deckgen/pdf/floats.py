@@ -354,27 +354,34 @@ class FloatPass:
         return False
 
     def _shrink(self, blocks: list[Block], position: int, gap: float, layout: Layout):
-        """Draw the figure that opens the next page smaller, if that lets it fit ``gap``."""
+        """Draw the figure that opens the next page smaller, and with it the section's figures
+        on the page before, all by one share, if that lets it fit ``gap``."""
         block = blocks[position]
         if block.tag != "figure":
             return None
-        section = next(s for s in self.brief.sections if s.id == block.section)
-        figure_block = section.blocks[block.index]
-        if not isinstance(figure_block, m.FigureBlock):
+        above = [b for b in blocks[:position] if b.is_float and b.tag == "figure"
+                 and b.fragments and b.first_page == block.first_page - 1]
+        shrunk = [(b, self._figure_id(b)) for b in (*above, block)]
+        shrunk = [(b, fid) for b, fid in shrunk if fid and b.picture > 0]
+        if not shrunk or shrunk[-1][0] is not block:
             return None
-        figure_id = figure_block.figure_id
-        scale_now = self.placement.scales.get(figure_id, 1.0)
-        # the picture's height scales with its width; the caption's does not
+        # the pictures' heights scale with their widths; the captions' do not
         need = block.height - gap + 4.0
-        scale = scale_now * (1 - need / block.picture) if block.picture > 0 else 0.0
-        scale = int(scale * 100) / 100
-        if scale < MIN_SCALE:
+        share = need / sum(b.picture for b, _ in shrunk)
+        scales = {fid: int(self.placement.scales.get(fid, 1.0) * (1 - share) * 100) / 100
+                  for _, fid in shrunk}
+        if min(scales.values()) < MIN_SCALE:
             return None
-        key = ("shrink", figure_id, scale)
+        key = ("shrink", tuple(sorted(scales.items())))
         if key in self.tried:
             return None
-        self.placement.scales[figure_id] = scale
+        self.placement.scales.update(scales)
         return key
+
+    def _figure_id(self, block: Block) -> str:
+        section = next(s for s in self.brief.sections if s.id == block.section)
+        figure_block = section.blocks[block.index]
+        return figure_block.figure_id if isinstance(figure_block, m.FigureBlock) else ""
 
 
 def _too_far(layout: Layout) -> set[str]:
