@@ -75,7 +75,8 @@ def test_an_autofit_template_holds_as_many_bullets_a_slide_as_its_master_would(p
     autofit = plan_slides(brief, theme, deck_geometry(theme, autofit_template(tmp_path / "a.pptx")))
     plain = plan_slides(brief, theme, deck_geometry(theme, _default(tmp_path)))
     assert len(autofit) == len(plain)
-    assert not any(s.title.endswith("…") for s in autofit if s.kind != "title")
+    # titles shortened only where the master's own boxes shorten them too (long action titles)
+    assert [s.title for s in autofit] == [s.title for s in plain]
 
 
 def _default(tmp_path: Path) -> Path:

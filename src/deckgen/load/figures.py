@@ -182,7 +182,7 @@ class FigureReader:
             return None
         return m.Figure(figure_id, number, spec.kind, spec.title, spec.caption, spec.alt,
                         spec.source, spec.units, tuple(categories), tuple(series), events, doc.loc(),
-                        options, x_values, spec.message)
+                        options, x_values, message=spec.message)
 
     def no_picture_keys(self, spec: FigureIn, kind, doc: YamlDoc) -> bool:
         """A chart drawn from data takes no picture file, licence or width."""

@@ -77,8 +77,9 @@ def page_source(spots: list[Spot], page: int, y: float, fallback: Loc) -> Loc:
 
 
 def slide_sources(brief: m.Brief, plans) -> list[Loc]:
-    """Each slide's source: its figure's file, its section's file, else ``brief.yaml``."""
+    """Each slide's source: a figure slide's figure file, else its section's file (a slide of
+    key points beside a chart included), else ``brief.yaml``."""
     sections = {s.id: s.loc for s in brief.sections}
     figures = {f.id: f.loc for f in brief.figures}
-    return [figures.get(slide.figure_id) or sections.get(slide.section_id) or brief.meta.loc
-            for slide in plans]
+    return [(figures.get(slide.figure_id) if slide.kind == "figure" else None)
+            or sections.get(slide.section_id) or brief.meta.loc for slide in plans]
