@@ -23,6 +23,7 @@ from deckgen.build.pipeline import validate
 from deckgen.deck.plan import deck_plan, plan_slides
 from deckgen.deck.writer import draw_deck
 from deckgen.figures import drawing as figures
+from deckgen.figures.kinds import KINDS
 from deckgen.pdf import document as pdf
 from deckgen.pdf.weasy import SandboxFetcher
 from deckgen.project import Project
@@ -55,10 +56,10 @@ def export(html: str, assets, stylesheet: Path, folder: Path) -> None:
 def main(root: Path, html_dir: Path) -> None:
     project = Project.at(root)
     brief, theme, _, _ = validate(project)
-    svgs = {f.id: figures.render_svg(f, theme) for f in brief.figures}
+    svgs = {f.id: figures.render_svg(f, theme) for f in brief.figures if f.picture is None}
     html, assets = pdf.render_html(brief, project, theme, svgs)
     export(html, assets, project.template_file("brief.css"), html_dir)
-    pngs = {f.id: figures.render_png(f, theme) for f in brief.figures if f.kind == "timeline"}
+    pngs = {f.id: figures.render_png(f, theme) for f in brief.figures if not KINDS[f.kind].native}
     fonts = FontConfiguration()
     floor = best_of(5, lambda: weasyprint_alone(html, project, assets))
     floor_fonts_kept = best_of(5, lambda: weasyprint_alone(html, project, assets, fonts))
