@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator, formatter
 from citeproc.source.json import CiteProcJSON
 
+from ..model import CiteItem as Cite  # one cited work: key, prefix, locator ...
 from .styles import is_note_style, is_numeric, punctuation_in_quote
 
 MARK = "\ue000"  # the placeholder author of a suppressed-author citation
@@ -30,19 +31,6 @@ _LABEL_GAP = re.compile(r"^((?:<[^>]+>)*\[\d+\](?:</[^>]+>)*)(?=\S)")
 _DOUBLED = re.compile(r"(?<!\.)([?!.])((?:</[a-z]+>|[”’\"])*)\.(?!\.)")
 # a full stop or comma after closing double quotes (and the tags closed there)
 _AFTER_QUOTE = re.compile(r"((?<![?!.])”(?:</[a-z]+>)*)([.,])")
-
-
-@dataclass(frozen=True)
-class Cite:
-    """One cited work in a citation: ``[see @key, p. 12]`` is prefix "see", key, label "page",
-    locator "12"."""
-
-    key: str
-    prefix: str = ""
-    label: str = ""
-    locator: str = ""
-    suffix: str = ""
-    suppress_author: bool = False
 
 
 @dataclass(frozen=True)
