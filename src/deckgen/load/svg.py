@@ -99,7 +99,10 @@ def _drawn_elements(root) -> int:
     """How many elements drawing ``root`` visits, each ``<use>`` counted as what it draws again
     (nested uses multiply: the way an SVG of a few hundred bytes draws billions of shapes). A use
     that leads back into itself draws nothing more. Counted without recursion, capped past the limit."""
-    by_id = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    # lxml makes a Python proxy per element on demand: holding every one keeps each element's
+    # id() its own for the count (a freed proxy's id could be given to another element's)
+    alive = list(root.iter())
+    by_id = {e.get("id"): e for e in alive if isinstance(e.tag, str) and e.get("id")}
     sizes: dict[int, int] = {}
     in_progress: set[int] = set()
     stack = [(root, False)]
