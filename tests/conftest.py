@@ -16,10 +16,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory):
-    """The example brief (a copy of source/) built into a temporary project."""
+    """The example brief (a copy of source/) built into a temporary project: its original, in
+    English (its other editions are test_editions.py's)."""
     root = tmp_path_factory.mktemp("example")
     shutil.copytree(REPO / "source", root / "source")
-    result = build(Project.at(root), BuildOptions())
+    result = build(Project.at(root), BuildOptions(edition="en"))
     return result
 
 

@@ -242,3 +242,51 @@ def _word_problem(word: dict, texts, charts, page) -> str:
     if holders:
         return f"{where} lies outside its shape '{holders[0][0]}' {tuple(round(v) for v in holders[0][1])}"
     return f"{where} belongs to no shape"
+
+
+# ---- the example brief -------------------------------------------------------------------------
+
+EXAMPLE = REPO / "source"
+
+
+def copy_example(root: Path, editions: tuple[str, ...] | None = ("en",)) -> Project:
+    """The example brief copied into ``root/source``; by default as an English brief alone (its
+    ``editions:`` line dropped and its translations left behind), for tests about anything but
+    editions; ``editions=None`` keeps every edition it lists."""
+    from deckgen.load.translations import is_translation
+
+    shutil.copytree(EXAMPLE, root / "source", ignore=None if editions is None else
+                    lambda _, names: [n for n in names if is_translation(n)])
+    if editions is not None:
+        brief = root / "source" / "brief.yaml"
+        lines = brief.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if not line.startswith("editions:")]
+        if editions != ("en",):
+            kept.append(f"editions: [{', '.join(editions)}]\n")
+        brief.write_text("".join(kept), encoding="utf-8")
+    return Project.at(root)
+
+
+# ---- labels in a language ----------------------------------------------------------------------
+
+def normalised(text: str) -> str:
+    """NFKC, and every kind of space a plain one."""
+    return re.sub(r"[\u00a0\u202f\u2009\s]+", " ", unicodedata.normalize("NFKC", text))
+
+
+def english_labels(lang: str) -> set[str]:
+    """The fixed words of deckgen's English catalogue (of three letters or more, blanks left out:
+    "Page {page} of {pages}" gives "Page") that ``lang``'s own catalogue does not use."""
+    from deckgen.i18n.catalogue import built_in
+
+    def fragments(text: str) -> set[str]:
+        return {part.strip(" .:;,()") for part in re.split(r"\{\w+\}", text)} - {""}
+
+    own = " | ".join(text for _, text in built_in(lang).words)
+    english = {f for _, text in built_in("en").words for f in fragments(text)}
+    return {f for f in english if len(re.sub(r"\W", "", f)) >= 3 and not has_word(f, own)}
+
+
+def has_word(word: str, text: str) -> bool:
+    """``word`` in ``text`` as a word, in any case."""
+    return re.search(r"(?<!\w)" + re.escape(word.casefold()) + r"(?!\w)", text.casefold()) is not None

@@ -51,7 +51,7 @@ def example_pdf(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("xref-example")
     shutil.copytree(REPO / "source", root / "source")
     project = Project.at(root)
-    build(project, BuildOptions(formats=("pdf",)))
+    build(project, BuildOptions(formats=("pdf",), edition="en"))
     (path,) = project.build_dir.glob("*.pdf")
     return path
 

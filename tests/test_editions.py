@@ -6,7 +6,8 @@ built under its own name, says nothing in English, and draws the same numbers; `
 builds one, and the cache keys each on its own; ``check`` reports what is untranslated, what is
 stale (with the exact message and how to refresh it) and where an edition's sections differ from
 the original's; the Japanese and Korean decks stay inside their shapes in LibreOffice (CJK
-metrics).
+metrics). So do the example brief's Japanese and Korean editions, which keep none of
+deckgen's English labels and none of the original's own words.
 """
 
 from __future__ import annotations
@@ -21,8 +22,18 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from deckgen.build.pipeline import BuildOptions, build
+from deckgen.load.loader import load_project
 from deckgen.project import Project
-from helpers import libreoffice_pdfs, misplaced_words, run
+from helpers import (
+    EXAMPLE,
+    copy_example,
+    english_labels,
+    has_word,
+    libreoffice_pdfs,
+    misplaced_words,
+    normalised,
+    run,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -257,4 +268,67 @@ def test_the_japanese_and_korean_decks_stay_inside_their_shapes_in_libreoffice(b
         decks.append(deck)
     for deck, pdf in zip(decks, libreoffice_pdfs(decks, tmp_path)):
         assert misplaced_words(deck, pdf) == [], deck.name
-        assert len(PdfReader(pdf).pages) == len(Presentation(str(deck)).slides)
+        assert len(PdfReader(pdf).pages) == len(Presentation(deck).slides)
+
+
+# ---- the example brief's Japanese and Korean editions ------------------------------------------
+
+NAME = "japan-south-korea-relations"
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Project:
+    """The example brief with the editions it lists, its Japanese and Korean ones built."""
+    project = copy_example(tmp_path_factory.mktemp("example-editions"), editions=None)
+    for lang in ("ja", "ko"):
+        build(project, BuildOptions(edition=lang))
+    return project
+
+
+def kept_in_english() -> list[str]:
+    """What every edition shows as the original has it: the works cited (their authors, titles and
+    publishers), the op-ed the figures are sourced to, cited by its title, and the map's drawing."""
+    bib = (EXAMPLE / "references.bib").read_text(encoding="utf-8")
+    fields = re.findall(r"^\s*(?:author|title|booktitle|publisher|address)\s*=\s*[{\"](.*?)[}\"],?\s*$", bib,
+                        re.MULTILINE)
+    svg = (EXAMPLE / "images" / "islands-map.svg").read_text(encoding="utf-8")
+    drawn = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    return [*fields, *drawn, "Bridging Cultures: Japan and South Korea's Dynamic Relationship"]
+
+
+def original_words() -> list[str]:
+    """The English original's own words that a translation replaces: its titles, its sections'
+    titles and key points, its figures' titles and their category, series and event labels."""
+    brief = load_project(EXAMPLE.parent)
+    words = [brief.meta.title, *(s.title for s in brief.sections),
+             *(p for s in brief.sections for p in map(str, s.key_points))]
+    for figure in brief.figures:
+        words += [figure.title, *figure.categories, *(s.name for s in figure.series),
+                  *(e.label for e in figure.events)]
+    return [w for w in words if w]
+
+
+@pytest.mark.parametrize("lang", ["ja", "ko"])
+def test_the_example_s_editions_keep_no_english_label_and_none_of_the_original_s_words(example, lang):
+    kept = sorted(kept_in_english(), key=len, reverse=True)
+    pdf = normalised(pdf_text(example.build_dir / f"{NAME}.{lang}.pdf"))
+    deck = normalised(deck_text(example.build_dir / f"{NAME}.{lang}.pptx").replace("&apos;", "'"))
+    for where, text in (("pdf", pdf), ("pptx", deck)):
+        left = text
+        for phrase in kept:
+            left = left.replace(normalised(phrase), " ")
+        assert sorted(w for w in english_labels(lang) if has_word(w, left)) == [], (lang, where)
+        assert [w for w in original_words() if normalised(w) in text] == [], (lang, where)
+        assert {"ja": "竹島", "ko": "독도"}[lang] in text  # the islands as the language names them
+        assert "Dokdo/Takeshima" not in left.replace(" ", ""), (lang, where)
+
+
+def test_the_example_s_japanese_and_korean_decks_stay_inside_their_shapes_in_libreoffice(example, tmp_path):
+    decks = []
+    for lang in ("ja", "ko"):
+        deck = tmp_path / f"example-{lang}.pptx"
+        deck.write_bytes((example.build_dir / f"{NAME}.{lang}.pptx").read_bytes())
+        decks.append(deck)
+    for deck, pdf in zip(decks, libreoffice_pdfs(decks, tmp_path)):
+        assert misplaced_words(deck, pdf) == [], deck.name
+        assert len(PdfReader(pdf).pages) == len(Presentation(deck).slides)

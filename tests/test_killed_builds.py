@@ -4,7 +4,6 @@ survives it, and the deck's process holds none of its parent's pipe ends."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import running
+from helpers import copy_example, running
 
 REPO = Path(__file__).resolve().parents[1]
 TIMEOUT = 20  # seconds a killed build's processes may take to end
@@ -60,9 +59,8 @@ def all_end(pids: list[int]) -> bool:
 
 @pytest.fixture
 def example(tmp_path) -> Path:
-    """The example brief: its deck is far larger than a pipe holds."""
-    shutil.copytree(REPO / "source", tmp_path / "source")
-    return tmp_path
+    """The example brief, its original alone: its deck is far larger than a pipe holds."""
+    return copy_example(tmp_path).root
 
 
 @contextmanager

@@ -262,7 +262,7 @@ def test_a_markdown_image_says_how_to_make_it_a_picture_figure(make_project, min
 
 def test_the_example_brief_has_its_schematic_map_in_both_outputs(tmp_path):
     shutil.copytree(REPO / "source", tmp_path / "source")
-    result = build(Project.at(tmp_path), BuildOptions())
+    result = build(Project.at(tmp_path), BuildOptions(edition="en"))
     brief = load_project(tmp_path)
     figure = brief.figure("islands-map")
     assert figure.picture.vector and "not to scale" in figure.caption

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import io
 import re
-import shutil
 import textwrap
 import time
 import zipfile
@@ -21,9 +20,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import MINIMAL, REPO
+from conftest import MINIMAL
 from deckgen.cli import main
 from deckgen.reproducible import normalise_office_zip
+from helpers import copy_example as copy_original
 
 EPOCH = 1_700_000_000  # 2023-11-14 22:13:20 UTC
 EPOCH_ZIP_TIME = (2023, 11, 14, 22, 13, 20)
@@ -39,8 +39,8 @@ def build(root: Path, *options: str) -> dict[str, bytes]:
 
 
 def copy_example(root: Path) -> Path:
-    shutil.copytree(REPO / "source", root / "source")
-    return root
+    """The example brief, its original alone."""
+    return copy_original(root).root
 
 
 def minimal(root: Path) -> Path:

@@ -28,7 +28,7 @@ from conftest import write_deck
 from deckgen.deck.plan import plan_slides
 from deckgen.deck.template import deck_geometry, open_template, require_layouts
 from deckgen.errors import EnvironmentProblem
-from helpers import project_parts, run, timeline_pngs
+from helpers import copy_example, project_parts, run, timeline_pngs
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "cases" / "templates"
@@ -224,7 +224,7 @@ def test_an_unknown_master_is_named_with_the_masters_there_are():
 
 
 def _project(tmp_path: Path, template: Path, name: str, theme_edit=None) -> Path:
-    shutil.copytree(REPO / "source", tmp_path / "source")
+    copy_example(tmp_path)
     (tmp_path / "templates").mkdir()
     shutil.copy(template, tmp_path / "templates" / name)
     if theme_edit is not None:

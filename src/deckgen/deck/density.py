@@ -18,8 +18,9 @@ from ..errors import Problem
 
 MAX_BULLETS = 6
 MAX_WORDS = 40
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-CJK_PER_WORD = 2  # characters of Chinese, Japanese or Korean counted as one word
+# Chinese and Japanese, written without spaces (Korean puts spaces between its words)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+CJK_PER_WORD = 2  # characters of Chinese or Japanese counted as one word
 
 
 @dataclass(frozen=True)

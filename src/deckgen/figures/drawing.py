@@ -13,6 +13,7 @@ deterministic: no date, a fixed hash salt.
 from __future__ import annotations
 
 import io
+import re
 
 import matplotlib
 
@@ -127,16 +128,38 @@ def _text_width(text: str, size: float) -> float:
     return text_to_path.get_text_width_height_descent(text, prop, ismath=False)[0]
 
 
+# Chinese and Japanese break between any two characters, but never before closing punctuation
+# or a small kana, nor after an opening bracket (kinsoku); Latin runs inside them stay whole.
+_IDEOGRAPHIC = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_NO_LINE_START = set("、。，．・：；！？）」』】〕〉》ー々〜ぁぃぅぇぉっゃゅょァィゥェォッャュョ")
+_NO_LINE_END = set("（「『【〔〈《")
+
+
+def _pieces(word: str) -> list[str]:
+    """``word`` cut where a line may break inside it (only in Chinese or Japanese text)."""
+    pieces: list[str] = []
+    for char in word:
+        prev = pieces[-1][-1] if pieces else ""
+        breakable = prev and (_IDEOGRAPHIC.match(char) or _IDEOGRAPHIC.match(prev)) \
+            and char not in _NO_LINE_START and prev not in _NO_LINE_END
+        if pieces and not breakable:
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+    return pieces
+
+
 def wrap_to_width(text: str, size: float, max_width: float) -> list[str]:
     """Greedy word wrap of ``text`` so no line is wider than ``max_width`` points (a word wider
-    than that gets a line of its own)."""
+    than that gets a line of its own; Chinese and Japanese break between characters)."""
     lines: list[str] = []
     for word in text.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and _text_width(candidate, size) <= max_width:
-            lines[-1] = candidate
-        else:
-            lines.append(word)
+        for number, piece in enumerate(_pieces(word)):
+            candidate = (lines[-1] + (" " if number == 0 else "") + piece) if lines else piece
+            if lines and _text_width(candidate, size) <= max_width:
+                lines[-1] = candidate
+            else:
+                lines.append(piece)
     return lines or [""]
 
 

@@ -39,9 +39,10 @@ _STAMP_LINE = re.compile(r"^translated_from[ \t]*:[ \t]*['\"]?(?P<value>[^'\"\s#
 # a one-item list: those keys of each mapping of a list, item by item).
 BRIEF_WORDS = {"title": True, "short_title": True, "subtitle": True, "organisation": True,
                "distribution": True, "summary": True, "keywords": True,
-               "authors": [{"name": True, "role": True, "affiliation": True}]}
-FIGURE_WORDS = {"title": True, "caption": True, "alt": True, "source": True, "units": True,
-                "x_title": True, "y_title": True, "labels": True}
+               "authors": [{"name": True, "role": True, "affiliation": True}],
+               "contact": {"name": True}}
+FIGURE_WORDS = {"title": True, "caption": True, "alt": True, "source": True, "licence": True,
+                "units": True, "x_title": True, "y_title": True, "labels": True}
 
 
 def stamp_of(data: bytes) -> str:
@@ -237,6 +238,8 @@ def _overlay(original, translated, words, path: tuple, doc: YamlDoc, problems: C
                            str(key), "only words in a translation: " + ", ".join(words))
         elif spec is True:
             merged[key] = value
+        elif isinstance(spec, dict):
+            merged[key] = _overlay(original.get(key), value, spec, (*path, key), doc, problems)
         elif isinstance(spec, list):
             items = original.get(key)
             if not isinstance(value, list) or not isinstance(items, list) or len(value) != len(items):
