@@ -29,9 +29,9 @@ def with_csv(make_project, minimal_files, data: bytes):
 
 def xlsx_bytes() -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as book:
-        book.writestr("[Content_Types].xml", "<Types/>")
-        book.writestr("xl/workbook.xml", "<workbook/>")
+    with zipfile.ZipFile(out, "w") as book:  # dated, so that no time stamp byte is a line break
+        for name, text in (("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "<workbook/>")):
+            book.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), text)
     return out.getvalue()
 
 
