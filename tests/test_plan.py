@@ -16,11 +16,12 @@ from deckgen import model as m
 from deckgen.deck.fit import sentence_pieces
 from deckgen.deck.geometry import SLACK, Areas, Box
 from deckgen.deck.parity import comparable, parity_problems
-from deckgen.deck.plan import CONTINUED, plan_slides
+from deckgen.deck.plan import plan_slides
 from deckgen.deck.slides import DEFAULT_GEOMETRY, LAYOUTS
 from deckgen.deck.textfit import Fonts, lines_height, tokens, wrap, wrap_raw
 from deckgen.errors import EnvironmentProblem, Loc
 from deckgen.figures.kinds import KINDS
+from deckgen.i18n.labels import english
 from deckgen.load.loader import load_project
 from deckgen.theme import Theme, load_theme
 
@@ -175,7 +176,7 @@ def test_a_long_section_continues_on_titled_continuation_slides(stress_plans, st
     overview = stress.sections[0]
     slides = bullet_slides(stress_plans, overview.id)
     assert len(slides) >= 2  # 14 points: at most 6 bullets and 40 words a slide
-    assert all(s.title.endswith(CONTINUED) for s in slides[1:])
+    assert all(s.title.endswith(english()["continued"]) for s in slides[1:])  # " (cont.)"
     assert [b.text for s in slides for b in s.bullets] == list(overview.key_points)
 
 

@@ -65,8 +65,6 @@ from .slides import (
 from .story import StoryPlanner, figure_message, logo_box
 from .textfit import Fonts
 
-CONTINUED = " (cont.)"  # in English; a continued title reads the brief's catalogue's "continued"
-
 
 def plan_deck(brief: m.Brief, theme: Theme, geometry: Geometry | None = None) -> DeckPlan:
     """The whole deck, fitted to ``geometry`` (default: the 16:9 drawing)."""
