@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .. import model as m
 from ..theme import Theme
+from .headers import sans_fonts
 
 MM = 72 / 25.4
 PAGE_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
@@ -40,11 +41,11 @@ def cover_css(brief: m.Brief, theme: Theme, paper: str) -> str:
 def cover_layout(brief: m.Brief, theme: Theme, paper: str) -> tuple[float, float]:
     """(space above the kicker in mm, title size in pt): the first pair that fits, else the
     smallest."""
-    from ..deck.textfit import Fonts, wrap
+    from ..deck.textfit import wrap
 
     width_mm, height_mm = PAGE_MM.get(paper, PAGE_MM["a4"])
     measure = (width_mm - 2 * SIDE_MM) * MM * SAFETY
-    fonts = Fonts(theme.fonts["sans"], theme.fonts["cjk_sans"])
+    fonts = sans_fonts(theme)
     meta = brief.meta
     subtitle_mm = (len(wrap(meta.subtitle, fonts, SUBTITLE_PT, measure)) * SUBTITLE_PT
                    * SUBTITLE_LEADING / MM) if meta.subtitle else 0.0

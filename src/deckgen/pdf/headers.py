@@ -25,7 +25,8 @@ NUMBER_RESERVE = "00 "                   # room for a section's number in its bo
 SAFETY = 0.97                            # measured text may be a little narrower than set
 
 
-def _fonts(theme: Theme):
+def sans_fonts(theme: Theme):
+    """The theme's sans fonts (CJK too), measured as the PDF sets its headers and cover."""
     from ..deck.textfit import Fonts
 
     return Fonts(theme.fonts["sans"], theme.fonts["cjk_sans"])
@@ -50,7 +51,7 @@ def section_title(section: m.Section, fonts) -> str:
 
 def header_css(brief: m.Brief, theme: Theme) -> str:
     """CSS setting the running header of each section whose header is not its heading's text."""
-    fonts = _fonts(theme)
+    fonts = sans_fonts(theme)
     rules = []
     for section in brief.sections:
         title = section_title(section, fonts)
@@ -63,7 +64,7 @@ def header_css(brief: m.Brief, theme: Theme) -> str:
 def header_warnings(brief: m.Brief, theme: Theme) -> list[Problem]:
     """A warning for each title the running headers show shortened (none while a font of the
     theme is missing: the build names it, with every other missing font, and stops)."""
-    fonts = _fonts(theme)
+    fonts = sans_fonts(theme)
     try:
         fonts.paths(False)
     except EnvironmentProblem:
