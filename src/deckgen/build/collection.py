@@ -123,6 +123,7 @@ def build_units(units: list[Unit], options: BuildOptions, make_executor: Callabl
 
     notify = notify or (lambda message: None)
     started = time.perf_counter()
+    _allow_descriptors(4 * len({u.project.root for u in units}) + 64)
     briefs: dict[Path, BriefOutcome] = {}
     runs: dict[int, _Run] = {}
     with ExitStack() as stack:
@@ -166,6 +167,17 @@ def build_units(units: list[Unit], options: BuildOptions, make_executor: Callabl
             except DeckgenError as exc:
                 outcome.errors.append(exc)
     return _finished(briefs, stores)
+
+
+def _allow_descriptors(needed: int) -> None:
+    """Raise the soft limit of open files to ``needed`` (up to the hard limit): each brief's
+    build folder, cache folder and lock stay open while the collection builds."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def _finished(briefs: dict, stores: dict) -> list[BriefOutcome]:
