@@ -74,25 +74,93 @@ def cli() -> None:
 @build_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but warnings and errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
-def build(project_dir: Path, quiet, as_json, **options) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Briefs of a collection rendered at once, each by a warm worker process "
+                   "(default: the number of cores).")
+@click.option("--executor", default="local", metavar="local|dask://HOST:PORT",
+              help="Where a collection's briefs are rendered: here, or on a Dask cluster.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds one brief may take in a worker before it is retried (default: 600).")
+def build(project_dir: Path, quiet, as_json, jobs, executor, timeout, **options) -> None:
     """Build build/<name>.pdf and build/<name>.pptx from PROJECT_DIR (default: here).
 
     Only what changed is rendered: with nothing changed, the build answers from
-    build/.deckgen-cache/ at once.
+    build/.deckgen-cache/ at once. In a collection (a folder with deckgen.yaml), every brief
+    that changed is built, or the one PROJECT_DIR names (deckgen build NAME).
     """
     from .build.pipeline import build as run_build
+    from .load.collection import locate
     from .project import Project
 
     check_source_date_epoch()
+    found = locate(project_dir)
+    if found is not None:
+        _build_collection(*found, _options(**options), quiet, as_json, executor, jobs, timeout)
+        return
+    if executor != "local":
+        from .build.collection import Unit, build_units
+        from .build.executors import executor_for
+
+        project = Project.at(project_dir)
+        outcome, = build_units([Unit(project)], _options(**options),
+                               lambda count: executor_for(executor, jobs, count))
+        if outcome.errors:
+            raise outcome.errors[0]
+        _echo_result(outcome.result, project, quiet, as_json)
+        return
     project = Project.at(project_dir)
     with _progress(enabled=not (quiet or as_json)) as progress:
         result = run_build(project, _options(**options), progress=progress)
+    _echo_result(result, project, quiet, as_json)
+
+
+def _echo_result(result, project, quiet: bool, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary(result), indent=2))
         return
     _echo_warnings(result.warnings, project)
     if not quiet:
         click.echo(describe(result))
+
+
+def _build_collection(collection, names, options, quiet, as_json, executor, jobs, timeout) -> None:
+    """Build a collection's briefs; report each; exit non-zero when one failed."""
+    from .build.collection import build_collection, exit_code
+
+    with _progress(enabled=not (quiet or as_json)) as progress:
+        outcomes = build_collection(collection, names, options, executor, jobs, timeout, progress)
+    if as_json:
+        click.echo(json.dumps({"briefs": {o.name: _brief_summary(o) for o in outcomes}}, indent=2))
+    else:
+        _echo_outcomes(outcomes, collection.root, quiet, describe)
+    code = exit_code(outcomes)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+def _brief_summary(outcome) -> dict:
+    if outcome.errors:
+        return {"errors": [str(e) for e in outcome.errors]}
+    return summary(outcome.result)
+
+
+def _echo_outcomes(outcomes, root: Path, quiet: bool, what, done: str = "built") -> None:
+    """Each brief's warnings, errors (file:line from the collection's root) and outcome."""
+    from .build.collection import located_problems
+
+    for outcome in outcomes:
+        for warning in located_problems(outcome.result.warnings, outcome, root):
+            click.echo(warning.format(root), err=True)
+        for error in outcome.errors:
+            text = error.report() if isinstance(error, SourceError) else f"error: {error}"
+            click.echo(text.replace("; nothing was written.", f"; nothing was written for {outcome.name}."),
+                       err=True)
+        if not quiet and not outcome.errors:
+            click.echo(f"{outcome.name}: " + what(outcome.result).replace("\n", "\n  "))
+    failed = [o.name for o in outcomes if o.errors]
+    if failed:
+        click.echo(f"{len(failed)} of {len(outcomes)} briefs failed: {', '.join(failed)}; "
+                   f"the others were {done}", err=True)
 
 
 @cli.command()
@@ -106,6 +174,12 @@ def check(project_dir: Path, strict: bool, template_info: bool) -> None:
     from .project import Project
 
     check_source_date_epoch()
+    from .load.collection import locate
+
+    found = locate(project_dir)
+    if found is not None and not template_info:
+        _check_collection(*found, strict)
+        return
     project = Project.at(project_dir)
     if template_info:
         _echo_template_info(project)
@@ -117,6 +191,20 @@ def check(project_dir: Path, strict: bool, template_info: bool) -> None:
     click.echo(f"ok: {len(brief.sections)} sections, {len(brief.figures)} figures, "
                f"{len(brief.references)} references"
                + (f"; editions {', '.join(editions)}" if editions else ""))
+
+
+def _check_collection(collection, names, strict: bool) -> None:
+    from .build.collection import check_collection, exit_code
+
+    outcomes = check_collection(collection, names, strict)
+
+    def what(result) -> str:
+        return f"ok: {result.counts['sections']} sections, {result.counts['figures']} figures"
+
+    _echo_outcomes(outcomes, collection.root, False, what, "checked")
+    code = exit_code(outcomes)
+    if code:
+        raise click.exceptions.Exit(code)
 
 
 def _echo_template_info(project) -> None:

@@ -21,7 +21,13 @@ REFERENCE_DECKS = ("reference.pptx", "reference.potx")  # the first found is use
 
 @dataclass(frozen=True)
 class Project:
+    """A brief's folder. A brief of a collection (see :mod:`deckgen.load.collection`) also reads
+    the collection's ``templates/`` (after its own, before deckgen's) and keeps its figures in the
+    collection's shared cache."""
+
     root: Path
+    collection: Path | None = None   # the collection's root, whose templates/ this brief shares
+    figure_root: Path | None = None  # the build/ folder whose figure cache is shared, if not ours
 
     @classmethod
     def at(cls, root: Path | str) -> Project:
@@ -39,8 +45,14 @@ class Project:
         return self.root / "build"
 
     @property
+    def figure_build_dir(self) -> Path:
+        """The ``build/`` folder whose ``.deckgen-cache/figures/`` keeps this brief's figures."""
+        return self.figure_root or self.build_dir
+
+    @property
     def template_dirs(self) -> list[Path]:
-        dirs = [self.root / "templates", default_templates_dir()]
+        shared = [self.collection / "templates"] if self.collection is not None else []
+        dirs = [self.root / "templates", *shared, default_templates_dir()]
         return [d for d in dirs if d.is_dir()]
 
     def template_file(self, name: str) -> Path:

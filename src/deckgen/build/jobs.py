@@ -133,6 +133,10 @@ class Jobs:
 
     def figures(self) -> FigureCache:
         salt = keys.output_key(keys.code_digest(), "figures", self.environment())
+        if self.project.figure_root is not None:  # a collection's cache, shared by its briefs
+            from .collection import SharedFigureCache, shared_figures
+
+            return SharedFigureCache(shared_figures(self.project.figure_root), salt)
         return FigureCache(self.store.folder("figures"), salt)
 
     def checked_plans(self) -> list:

@@ -1,0 +1,302 @@
+"""Building many briefs at once: the build units, the coordinator, the shared figure cache.
+
+A **build unit** (:class:`Unit`) is one brief folder in one edition (and, for a parameterised
+brief, one parameter row): what an executor (:mod:`deckgen.build.executors`) renders, anywhere,
+as a :class:`Task`, returning bytes (:class:`Made`).
+
+The **coordinator** (:func:`build_units`) runs here and alone touches the briefs' ``build/``
+folders, through :class:`~deckgen.build.store.Store` exactly as a one-brief build does: it takes
+each brief's lock, keys each unit's outputs and answers those still up to date from the manifest
+without rendering anything; it sends the others to the executor and commits each result as it
+comes back, atomically. A brief that fails (its source invalid, its worker lost) is reported with
+its problems; the others are built all the same.
+
+The briefs of a collection share one figure cache, in the collection's ``build/`` folder: figures
+are keyed by what is drawn (:mod:`deckgen.build.figcache`), and :class:`SharedFigureCache` takes
+a lock on each figure while it draws it, so that two briefs with the same figure, built at the
+same time by two workers, draw it once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable, Mapping
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import DeckgenError, Loc, Problem, SourceError
+from ..project import Project
+from .figcache import FigureCache
+from .keys import InputDigests
+from .options import BuildOptions, BuildResult, Rendered
+from .store import Store
+
+Notify = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One brief folder (``project``) in one ``edition`` (None: the original). ``name`` is the
+    brief's name in its collection ("" for a project built alone). ``row`` is the parameter row
+    of a parameterised brief, passed to the loader that fills its parameters in."""
+
+    project: Project
+    name: str = ""
+    edition: str | None = None
+    row: Mapping | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """What an executor renders: a unit, the build's options, the outputs not in the cache."""
+
+    unit: Unit
+    options: BuildOptions
+    todo: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Made:
+    """A unit rendered: the brief's file name, its outputs' bytes, the digests of the source
+    files the loader read (they key the outputs), its warnings."""
+
+    name: str
+    rendered: dict[str, Rendered]
+    read: dict[str, str]
+    warnings: list[Problem]
+
+
+@dataclass
+class BriefOutcome:
+    """One brief of the build: what was built, or why it was not."""
+
+    name: str
+    project: Project
+    result: BuildResult = field(default_factory=BuildResult)
+    errors: list[DeckgenError] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+
+def render_unit(task: Task) -> Made:
+    """Load, check and render one unit, in whatever process runs it; nothing is written but
+    figures into the figure cache."""
+    from .jobs import Inputs, Jobs, checked_plans, strict_template
+    from .outputs import DECK, deck_beside
+    from .pipeline import _render, load
+    from .processes import DeckProcess, can_fork_renderers
+
+    unit, options = task.unit, task.options
+    if unit.row is not None:
+        from ..errors import UsageProblem
+
+        raise UsageProblem(f"{unit.project.root}: this version of deckgen cannot fill in parameters")
+    deck = None
+    if options.parallel and deck_beside(list(task.todo)) and can_fork_renderers():
+        deck = DeckProcess(Store(unit.project.build_dir))
+    try:
+        brief, theme, warnings = load(unit.project, options.strict, unit.edition)
+        plans = None if DECK in options.formats else checked_plans(brief, theme, unit.project)
+    except BaseException:
+        if deck is not None:
+            deck.stop()
+        raise
+    jobs = Jobs(Inputs(brief, unit.project, theme, options), Store(unit.project.build_dir), plans)
+    rendered = _render(jobs, list(task.todo), options.parallel, deck)
+    template_warnings = [w for out in rendered.values() for w in out.warnings]
+    strict_template(template_warnings, options.strict)
+    return Made(brief.name, rendered, dict(brief.source_digests), [*warnings, *template_warnings])
+
+
+# ---- the coordinator -----------------------------------------------------------------------------
+
+def build_units(units: list[Unit], options: BuildOptions, make_executor: Callable[[int], object],
+                notify: Notify | None = None) -> list[BriefOutcome]:
+    """Build ``units``; one outcome per brief, in order. The units not answered from the cache
+    are rendered by ``make_executor(how many)`` (see :func:`deckgen.build.executors.executor_for`)."""
+    from .pipeline import _add_edition, _Run
+
+    notify = notify or (lambda message: None)
+    started = time.perf_counter()
+    _allow_descriptors(4 * len({u.project.root for u in units}) + 64)
+    briefs: dict[Path, BriefOutcome] = {}
+    runs: dict[int, _Run] = {}
+    with ExitStack() as stack:
+        stores: dict[Path, tuple[Store, InputDigests]] = {}
+        for index, unit in enumerate(units):
+            outcome = briefs.setdefault(unit.project.root, BriefOutcome(unit.name, unit.project))
+            if outcome.failed:
+                continue
+            try:
+                if unit.project.root not in stores:
+                    store = Store(unit.project.build_dir)
+                    stack.enter_context(store.locked(on_wait=lambda u=unit: notify(f"{u.name}: waiting for another build")))
+                    stores[unit.project.root] = (store, InputDigests.of(unit.project))
+                store, digests = stores[unit.project.root]
+                run = _Run(unit.project, options, store, digests, notify, None, unit.edition)
+                keys = run.keys()
+                hits = {} if options.force else store.hits(keys, options.strict, unit.edition)
+                if set(hits) == set(keys):
+                    _add_edition(outcome.result, run.from_cache(hits), unit.edition)
+                    outcome.result.timings["total"] = time.perf_counter() - started
+                    continue
+                runs[index] = (run, hits, Task(unit, options, tuple(f for f in keys if f not in hits)))
+            except DeckgenError as exc:
+                outcome.errors.append(exc)
+        if not runs:
+            return _finished(briefs, stores)
+        notify(f"rendering {len(runs)} of {len(units)} build units")
+        executor = stack.enter_context(make_executor(len(runs)))
+        for index, (_, _, task) in runs.items():
+            executor.submit(index, task)
+        for index, result in executor.results():
+            unit = units[index]
+            outcome = briefs[unit.project.root]
+            run, hits, _ = runs[index]
+            if isinstance(result, BaseException):
+                outcome.errors.append(result)
+                continue
+            try:
+                _add_edition(outcome.result, _commit(run, hits, result), unit.edition)
+                outcome.result.timings["total"] = time.perf_counter() - started
+            except DeckgenError as exc:
+                outcome.errors.append(exc)
+    return _finished(briefs, stores)
+
+
+def _allow_descriptors(needed: int) -> None:
+    """Raise the soft limit of open files to ``needed`` (up to the hard limit): each brief's
+    build folder, cache folder and lock stay open while the collection builds."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
+def _finished(briefs: dict, stores: dict) -> list[BriefOutcome]:
+    for outcome in briefs.values():
+        if outcome.project.root in stores:
+            outcome.result.warnings[:0] = stores[outcome.project.root][0].discarded
+    return list(briefs.values())
+
+
+def _commit(run, hits: dict, made: Made) -> BuildResult:
+    """``made``'s outputs moved into place by the store, as a one-brief build commits its own."""
+    from .pipeline import _add_rendering, _record
+
+    result = BuildResult(warnings=list(made.warnings))
+    entries = run.store.commit(made.name, made.rendered, run.keys(made.read), result.warnings, run.edition)
+    _record(result, run.project, {**hits, **entries})
+    _add_rendering(result, hits, made.rendered)
+    return result
+
+
+def collection_units(collection, names: list[str] | None, options: BuildOptions) -> list[Unit]:
+    """The build units of a collection's briefs (all, or those ``names``): each brief in each
+    edition it makes, every brief sharing the collection's templates and figure cache."""
+    from .pipeline import editions_to_build
+
+    units = []
+    for name in names or collection.briefs:
+        project = brief_project(collection.root, name)
+        try:
+            editions = editions_to_build(project, options)
+        except DeckgenError:
+            editions = [None]  # the loader reports what is wrong with the brief's editions
+        units += [Unit(project, name, edition) for edition in editions]
+    return units
+
+
+def brief_project(root: Path, name: str) -> Project:
+    return Project(root / name, collection=root, figure_root=root / "build")
+
+
+def located(error: DeckgenError, outcome: BriefOutcome, root: Path) -> DeckgenError:
+    """``error`` with its problems located from the collection's root (``a/source/brief.yaml:3``)."""
+    if not isinstance(error, SourceError):
+        return error
+    return SourceError(located_problems(error.problems, outcome, root), root)
+
+
+def located_problems(problems: list[Problem], outcome: BriefOutcome, root: Path) -> list[Problem]:
+    """``problems`` of one brief located from the collection's root; those of the shared
+    templates (already outside the brief's folder) as they are."""
+    prefix = outcome.project.root.relative_to(root).as_posix()
+    return [replace(p, loc=Loc(f"{prefix}/{p.loc.file}", p.loc.line, p.loc.col))
+            if not p.loc.file.startswith(("/", "..")) else p for p in problems]
+
+
+# ---- the shared figure cache -------------------------------------------------------------------
+
+class SharedFigureCache(FigureCache):
+    """The figure cache of a collection's briefs: a figure is drawn under a lock on its name,
+    so a brief that needs a figure another worker is drawing waits for it, then reads it."""
+
+    def get(self, figure, theme, fmt: str, render) -> bytes:
+        name = f"{figure.id}-{self.key(figure, theme, fmt)[:32]}.{fmt}"
+        fd = self.folder.open_lock(name + ".lock")
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return super().get(figure, theme, fmt, render)
+        finally:
+            os.close(fd)
+
+
+_shared_folders: dict[Path, object] = {}
+
+
+def shared_figures(figure_root: Path):
+    """The figures folder in ``figure_root`` (a collection's ``build/``), opened once per process."""
+    if figure_root not in _shared_folders:
+        _shared_folders[figure_root] = Store(figure_root).folder("figures")
+    return _shared_folders[figure_root]
+
+
+# ---- a collection's build and check, for the command line ---------------------------------------
+
+def build_collection(collection, names: list[str] | None, options: BuildOptions, executor: str = "local",
+                     jobs: int | None = None, timeout: float | None = None,
+                     notify: Notify | None = None) -> list[BriefOutcome]:
+    """Build the collection's briefs (all, or ``names``) that changed; every brief's outcome,
+    its errors located from the collection's root."""
+    from .executors import DEFAULT_TIMEOUT, executor_for
+
+    units = collection_units(collection, names, options)
+    outcomes = build_units(units, options, lambda count: executor_for(executor, jobs, count, timeout or DEFAULT_TIMEOUT),
+                           notify)
+    for outcome in outcomes:
+        outcome.errors = [located(e, outcome, collection.root) for e in outcome.errors]
+    return outcomes
+
+
+def check_collection(collection, names: list[str] | None, strict: bool = False) -> list[BriefOutcome]:
+    """Check each brief (and its editions) as ``deckgen check`` checks one; nothing is written."""
+    from .pipeline import check, check_editions
+
+    outcomes = []
+    for name in names or collection.briefs:
+        outcome = BriefOutcome(name, brief_project(collection.root, name))
+        try:
+            brief, _, warnings = check(outcome.project, strict)
+            _, edition_warnings = check_editions(outcome.project, brief, strict)
+            outcome.result.warnings = warnings + [w for w in edition_warnings if w not in warnings]
+            outcome.result.counts = {"sections": len(brief.sections), "figures": len(brief.figures)}
+        except DeckgenError as exc:
+            outcome.errors.append(located(exc, outcome, collection.root))
+        outcomes.append(outcome)
+    return outcomes
+
+
+def exit_code(outcomes: list[BriefOutcome]) -> int:
+    """1 when a brief's source is invalid, else the highest exit code of the others' errors."""
+    errors = [e for o in outcomes for e in o.errors]
+    if any(isinstance(e, SourceError) for e in errors):
+        return 1
+    return max((e.exit_code for e in errors), default=0)
