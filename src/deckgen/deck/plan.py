@@ -263,7 +263,7 @@ class _Planner:
         words = self.words
         source = words("source", source=figure.source)
         if figure.licence:
-            source = f"{m.sentence(source)} {m.sentence(words('licence', licence=figure.licence))}"
+            source = words.sentences(source, words("licence", licence=figure.licence))
         caption, caption_size = self.fit.fit_one_line(
             f"{words('caption_label', label=figure.label)} {source}", areas.caption, CAPTION_SIZES)
         said = notes.with_full_title(notes.figure_notes(figure), full, shown, words)

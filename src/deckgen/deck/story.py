@@ -178,13 +178,15 @@ class StoryPlanner:
         if len(pages) != 1 or figure_box.w < LEAST_FIGURE or figure_box.h < LEAST_FIGURE:
             return None
         title, title_size = self.fit.fit_title(section.title, areas.title, self.title_size, TITLE_FLOOR)
-        source = self.brief.words("source", source=figure.source)
-        long_line = f"{figure.label}: {figure.title}. {source}"
+        words = self.brief.words
+        source = words("source", source=figure.source)
+        label = words("caption_label", label=figure.label)
+        entry = words("figure_entry", label=figure.label, title=words.sentence(figure.title))
+        long_line = f"{entry}{words.sentence_gap}{source}"
         if any(self.fit.one_line_fits(long_line, areas.caption, s) for s in CAPTION_SIZES):
             caption, caption_size = self.fit.fit_one_line(long_line, areas.caption, CAPTION_SIZES)
         else:
-            caption, caption_size = self.fit.fit_one_line(
-                f"{figure.label}. {source}", areas.caption, CAPTION_SIZES)
+            caption, caption_size = self.fit.fit_one_line(f"{label} {source}", areas.caption, CAPTION_SIZES)
         said = notes.with_full_title(said, section.title, title)
         return TwoContentSlide(title, said, title_size=title_size, bullets=tuple(pages[0]),
                                body_size=size, indent=indent, reveal=self.reveal,

@@ -6,7 +6,9 @@ and picklable: the model's nodes that carry a label ("Figure 2", a callout's def
 it, so that ``figure.label`` reads in the brief's language wherever it is used.
 
 ``labels["contents"]`` is a label as written; ``labels("figure", n=2)`` one with its blanks
-filled in. In a Jinja template ``labels.contents`` works too.
+filled in. In a Jinja template ``labels.contents`` works too. :meth:`Labels.sentence` ends a
+text as the language ends a sentence ("." in English, "。" in Japanese and Chinese) and
+:meth:`Labels.sentences` joins sentences as it does (a space, or none in Japanese and Chinese).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _BLANK = re.compile(r"\{(\w+)\}")
+SENTENCE_ENDS = ".!?:…。！？．：؟"  # a text ending in one of these gets no full stop of its own
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,26 @@ class Labels:
             return "".join(items)
         head = self[separator].join(items[:-1])
         return self("and", first=head, last=items[-1])
+
+    def sentence(self, text: str) -> str:
+        """``text`` ending in one sentence mark: the language's ``full_stop`` where none ends it."""
+        text = text.strip()
+        return text if not text or text[-1] in SENTENCE_ENDS else text + self["full_stop"]
+
+    def sentences(self, *texts: str) -> str:
+        """``texts`` as sentences one after the other, each ended, joined as the language joins
+        sentences (``next_sentence``); blank ones left out."""
+        out = ""
+        for text in texts:
+            text = self.sentence(text)
+            if text:
+                out = self("next_sentence", first=out, next=text) if out else text
+        return out
+
+    @property
+    def sentence_gap(self) -> str:
+        """What the language puts between two sentences: " ", or "" in Japanese and Chinese."""
+        return self("next_sentence", first="", next="")
 
     @property
     def base(self) -> str:

@@ -42,7 +42,8 @@ BRIEF_WORDS = {"title": True, "short_title": True, "subtitle": True, "organisati
                "authors": [{"name": True, "role": True, "affiliation": True}],
                "contact": {"name": True}}
 FIGURE_WORDS = {"title": True, "caption": True, "alt": True, "source": True, "licence": True,
-                "units": True, "x_title": True, "y_title": True, "labels": True}
+                "units": True, "x_title": True, "y_title": True, "labels": True,
+                "file": True}  # a picture's own file, its words drawn in the edition's language
 
 
 def stamp_of(data: bytes) -> str:
@@ -62,6 +63,8 @@ class EditionFiles(SourceFiles):
         self.replaced: dict[Path, Path] = {}  # original → the translation read in its place
         self.figure_labels: dict[str, tuple[dict[str, str], YamlDoc]] = {}
         self.original_brief: dict = {}  # brief.yaml's own data, before its translation
+        self.figure_translations: dict[str, YamlDoc] = {}  # figure id → its translation, if any
+        self.own_pictures: set[str] = set()  # the figures whose translation gives its own file:
 
     @property
     def language(self) -> str:
@@ -136,6 +139,10 @@ class EditionFiles(SourceFiles):
                                 expected="key: value lines, as in the original")
             return doc
         data = dict(own.data)
+        if path.parent.name == "figures":
+            self.figure_translations[path.stem] = own
+            if "file" in data:
+                self.own_pictures.add(path.stem)
         stamp = data.pop(STAMP, None)
         self.check_stamp(path, translated, str(stamp) if stamp is not None else None, own.loc((STAMP,)))
         if "labels" in data and path.parent.name == "figures":

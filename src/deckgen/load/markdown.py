@@ -8,7 +8,9 @@ Extensions understood here, with Pandoc's, Quarto's and GitHub's syntax:
   ``## Heading {#ID}`` gives a heading an id for ``@sec:ID`` and ``#ID`` links;
   ``> [!NOTE]`` (and TIP, IMPORTANT, WARNING, CAUTION) and ``::: {.callout-note}`` ... ``:::``
   make a callout box;
-  ``[@key]`` or ``[@a; @b]`` cites references from the brief file.
+  ``[@key]`` or ``[@a; @b]`` cites references from the brief file;
+  a line break between two Chinese or Japanese characters is no space (Pandoc's
+  ``east_asian_line_breaks``, :mod:`deckgen.load.east_asian`).
 Raw HTML is never passed through: it stays visible as text, with a warning. So does every other
 construct deckgen does not turn into output (an unknown ``[!FOO]`` alert, a fenced div that is
 not a callout, a ``Table:`` caption beside no table, a footnote defined but never called).
@@ -36,6 +38,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .. import model as m
 from ..errors import Collector, Loc
+from .east_asian import east_asian_line_breaks
 from .markdown_ext import (
     CAPTION,
     TABLE_ID,
@@ -97,6 +100,7 @@ def make_parser() -> MarkdownIt:
     md.block.ruler.before(first_rule, "budget", _block_budget_rule)
     md.options["maxNesting"] = MAX_NESTING * 3
     md.validateLink = lambda url: True  # every link is checked, and reported, in _Converter
+    md.core.ruler.push("east_asian_line_breaks", east_asian_line_breaks)  # as Pandoc's extension
     return md
 
 

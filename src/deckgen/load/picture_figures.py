@@ -5,12 +5,18 @@ A PNG or JPEG is decoded within the logo's limits (:mod:`deckgen.load.pictures`)
 to :data:`~deckgen.load.pictures.FIGURE_SIDE` pixels a side; an SVG is sanitised
 (:mod:`deckgen.load.svg`), each kind of thing removed from it a warning at its line in the SVG.
 A picture takes no data and no chart options; its ``width`` is a share of the text width.
+
+In a language edition, the figure's translation (``figures/<id>.<lang>.yaml``) may give a file
+of its own, read and made safe as the original's is; one that keeps the original's SVG while
+that SVG has text (``<text>``) is a warning at the translation: the edition shows the original's
+words in the picture.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 from .. import model as m
 from ..errors import Loc
@@ -44,6 +50,7 @@ def picture_figure(files: SourceFiles, figure_id: str, number: int, spec: Figure
     picture = read_picture(files, spec.file, doc.loc(("file",)))
     if picture is None or width is None or not valid:
         return None
+    kept_original_text(files, figure_id, picture)
     return m.Figure(figure_id, number, spec.kind, spec.title, spec.caption, spec.alt, spec.source,
                     "", (), (), (), doc.loc(), picture=picture, licence=spec.licence, width=width)
 
@@ -99,6 +106,46 @@ def read_picture(files: SourceFiles, name: str, loc: Loc, field: str = "file") -
         return None
     return m.Picture(rel, raster.data, raster.media_type, raster.width, raster.height,
                      hashlib.sha256(raster.data).hexdigest())
+
+
+def kept_original_text(files: SourceFiles, figure_id: str, picture: m.Picture) -> None:
+    """A warning at the figure's translation when a translated edition shows the original's
+    picture and that picture is an SVG with text in it."""
+    from .editions import EditionFiles
+
+    if not isinstance(files, EditionFiles) or not files.translating or figure_id in files.own_pictures:
+        return
+    translation = files.figure_translations.get(figure_id)
+    if translation is None or picture.media_type != "image/svg+xml":
+        return  # no translation at all: said once for the whole file; a raster's words are unknown
+    texts = svg_texts(picture.data)
+    if not texts:
+        return
+    lang = files.wanted
+    original = Path(picture.file)
+    own = original.with_name(f"{original.stem}.{lang}{original.suffix}").as_posix().removeprefix("source/")
+    files.problems.warn(translation.loc(), f"untranslated picture in the {lang} edition: "
+                        f"{picture.file} has text in {len(texts):,} place{'s' if len(texts) != 1 else ''} "
+                        f"(the first '{shown(texts[0], 40)}'), which the edition shows as it is",
+                        f"edition {lang}", f"file: {own}, a copy of the picture with its text "
+                        "translated, in this file")
+
+
+def svg_texts(data: bytes) -> list[str]:
+    """The texts a (sanitised) SVG draws: each ``<text>`` element's words, in order."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return []
+    found = []
+    for element in root.iter("{http://www.w3.org/2000/svg}text"):
+        words = " ".join("".join(element.itertext()).split())
+        if words:
+            found.append(words)
+    return found
 
 
 def _looks_like_svg(data: bytes) -> bool:

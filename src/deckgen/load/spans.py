@@ -23,6 +23,7 @@ from markdown_it.token import Token
 
 from .. import model as m
 from ..errors import Collector, Loc
+from .east_asian import JOIN
 from .markdown_limits import Budget
 
 ALLOWED_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
@@ -95,8 +96,8 @@ class SpanConverter:
         if kind in ("text", "html_inline"):
             self.check_text(token.content, loc)
             return [m.Text(token.content, strong, emph)]
-        if kind == "softbreak":
-            return [m.Text(" ", strong, emph)]
+        if kind == "softbreak":  # no space between two Chinese or Japanese characters
+            return [] if token.meta.get(JOIN) else [m.Text(" ", strong, emph)]
         if kind == "hardbreak":
             return [m.LineBreak()]
         if kind == "code_inline":

@@ -201,9 +201,9 @@ class HtmlWriter:
     def figure(self, figure: m.Figure) -> Markup:
         words = self.brief.words
         caption = Markup('<span class="fig-label">%s</span> <span class="fig-title">%s</span>') % (
-            words("caption_label", label=figure.label), m.sentence(figure.title))
-        if figure.caption:
-            caption += Markup(" %s") % m.sentence(figure.caption)
+            words("caption_label", label=figure.label), words.sentence(figure.title))
+        if figure.caption:  # the title and the caption as two sentences of the brief's language
+            caption += Markup("%s%s") % (words.sentence_gap, words.sentence(figure.caption))
         source = (Markup('<span class="fig-source">%s</span>') % words("source", source=figure.source)
                   if figure.source else Markup(""))
         if figure.licence:
