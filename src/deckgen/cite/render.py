@@ -6,7 +6,9 @@ order, both as HTML (``<i>``, ``<b>``, DOIs and URLs as links) and as plain text
 citeproc-py lacks are built from what it renders: a suppressed author (``[-@key]``) is a
 citation of the work with a placeholder author, the placeholder removed; a narrative citation
 (``@key``) is the author, as the full citation shows it, followed by the suppressed-author
-citation ("Smith (2019, 12)").
+citation ("Smith (2019, 12)"). In a note style a narrative citation is, as Pandoc sets it, the
+authors' family names in the text and the note with the author suppressed ("As Kim¹ shows",
+¹ "A Report, 12."); as text, "Kim (A Report, 12)".
 """
 
 from __future__ import annotations
@@ -66,8 +68,16 @@ def render(items: list[dict], citations: list[tuple[tuple[Cite, ...], bool]], st
     notes = is_note_style(style)
     inside = punctuation_in_quote(style)
     out = []
+    seen: set[str] = set()  # the works cited so far (a note style's later notes are short)
     for (cites, narrative), citation in zip(citations, built):
         full = str(bibliography.cite(citation, _ignore))
+        later = cites[0].key.lower() in seen
+        seen.update(c.key.lower() for c in cites)
+        if notes and narrative:
+            note = _formatted(_MARK_GAP.sub("", marked.cite(cites, bibliography.keys, later)),
+                              inside)
+            out.append(_note_narrative(_family(items, cites[0].key), note))
+            continue
         if numeric or notes or not (narrative or any(c.suppress_author for c in cites)):
             text = full
         else:
@@ -89,7 +99,9 @@ class _Marked:
         self.style = style
         self.items = items
 
-    def cite(self, cites: tuple[Cite, ...], order: list[str]) -> str:
+    def cite(self, cites: tuple[Cite, ...], order: list[str], later: bool = False) -> str:
+        """The citation with its works' authors replaced by :data:`MARK`; ``later``: as a
+        note style sets a work cited before (its short note)."""
         hidden = {c.key.lower() for c in cites}
         items = [_lower_id(i) if str(i["id"]).lower() not in hidden else
                  dict(_lower_id(i), author=[{"family": MARK}]) for i in self.items]
@@ -98,6 +110,10 @@ class _Marked:
             bibliography.register(Citation([CitationItem(key)]))
         citation = _citation(cites)
         bibliography.register(citation)
+        if later:  # cited once before
+            before = _citation(cites)
+            bibliography.register(before)
+            bibliography.cite(before, _ignore)
         return str(bibliography.cite(citation, _ignore))
 
 
@@ -112,6 +128,15 @@ def _narrative(full: str, marked: str) -> str:
     author = full[start:len(full) - end]
     rest = _MARK_GAP.sub("", marked)
     return f"{author} {rest}".strip() if author else rest
+
+
+def _note_narrative(author: str, note: Formatted) -> Formatted:
+    """The authors in the text, the note (its author suppressed) as a footnote."""
+    if not author:  # a work without one: the note alone
+        return Formatted(f'<span class="footnote">{note.html}</span>',
+                         f"({note.text.strip().removesuffix('.')})")
+    return Formatted(f'{html.escape(author)}<span class="footnote">{note.html}</span>',
+                     f"{author} ({note.text.strip().removesuffix('.')})")
 
 
 def _family(items: list[dict], key: str) -> str:
