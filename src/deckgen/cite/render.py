@@ -69,27 +69,38 @@ def render(items: list[dict], citations: list[tuple[tuple[Cite, ...], bool]], st
     inside = punctuation_in_quote(style)
     out = []
     seen: set[str] = set()  # the works cited so far (a note style's later notes are short)
+    done: dict[tuple, Formatted] = {}  # outside a note style a citation's text is its own
     for (cites, narrative), citation in zip(citations, built):
-        full = str(bibliography.cite(citation, _ignore))
         later = cites[0].key.lower() in seen
         seen.update(c.key.lower() for c in cites)
-        if notes and narrative:
-            note = _formatted(_MARK_GAP.sub("", marked.cite(cites, bibliography.keys, later)),
-                              inside)
-            out.append(_note_narrative(_family(items, cites[0].key), note))
+        if not notes and (cites, narrative) in done:
+            out.append(done[cites, narrative])
             continue
-        if numeric or notes or not (narrative or any(c.suppress_author for c in cites)):
-            text = full
-        else:
-            hidden = marked.cite(cites, bibliography.keys)
-            text = _narrative(full, hidden) if narrative else _MARK_GAP.sub("", hidden)
-        if narrative and numeric:
-            text = _family(items, cites[0].key) + " " + text
-        out.append(_formatted(text, inside))
+        out.append(_one(bibliography, marked, items, cites, narrative, citation, later,
+                        (numeric, notes, inside)))
+        done[cites, narrative] = out[-1]
     by_lower = {str(i["id"]).lower(): str(i["id"]) for i in items}
     entries = tuple((by_lower[item.key], _formatted(_LABEL_GAP.sub(r"\1 ", str(entry)), inside))
                     for item, entry in zip(bibliography.items, bibliography.bibliography()))
     return Rendered(tuple(out), entries, notes, numeric)
+
+
+def _one(bibliography, marked: _Marked, items: list[dict], cites: tuple[Cite, ...],
+         narrative: bool, citation, later: bool, kind: tuple[bool, bool, bool]) -> Formatted:
+    """One citation's text; ``kind``: (numeric, notes, punctuation inside quotes)."""
+    numeric, notes, inside = kind
+    full = str(bibliography.cite(citation, _ignore))
+    if notes and narrative:
+        note = _formatted(_MARK_GAP.sub("", marked.cite(cites, bibliography.keys, later)), inside)
+        return _note_narrative(_family(items, cites[0].key), note)
+    if numeric or notes or not (narrative or any(c.suppress_author for c in cites)):
+        text = full
+    else:
+        hidden = marked.cite(cites, bibliography.keys)
+        text = _narrative(full, hidden) if narrative else _MARK_GAP.sub("", hidden)
+    if narrative and numeric:
+        text = _family(items, cites[0].key) + " " + text
+    return _formatted(text, inside)
 
 
 class _Marked:
@@ -98,14 +109,18 @@ class _Marked:
     def __init__(self, style, items: list[dict]):
         self.style = style
         self.items = items
+        self.sources: dict[frozenset, object] = {}  # the works hidden -> their source
 
     def cite(self, cites: tuple[Cite, ...], order: list[str], later: bool = False) -> str:
         """The citation with its works' authors replaced by :data:`MARK`; ``later``: as a
         note style sets a work cited before (its short note)."""
-        hidden = {c.key.lower() for c in cites}
-        items = [_lower_id(i) if str(i["id"]).lower() not in hidden else
-                 dict(_lower_id(i), author=[{"family": MARK}]) for i in self.items]
-        bibliography = CitationStylesBibliography(self.style, CiteProcJSON(items), formatter.html)
+        hidden = frozenset(c.key.lower() for c in cites)
+        if hidden not in self.sources:
+            self.sources[hidden] = CiteProcJSON([
+                _lower_id(i) if str(i["id"]).lower() not in hidden else
+                dict(_lower_id(i), author=[{"family": MARK}]) for i in self.items])
+        bibliography = CitationStylesBibliography(self.style, self.sources[hidden],
+                                                  formatter.html)
         for key in order:  # the same numbers as the brief's
             bibliography.register(Citation([CitationItem(key)]))
         citation = _citation(cites)

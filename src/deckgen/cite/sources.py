@@ -2,7 +2,9 @@
 
 BibTeX and BibLaTeX (``.bib``, read with bibtexparser, LaTeX accents and braces decoded with
 pylatexenc) and CSL-JSON (``.json``) are turned into the one model the styles format: a CSL-JSON
-item (a dict) per entry. The mapping of BibLaTeX types and fields follows Pandoc's.
+item (a dict) per entry. The mapping of BibLaTeX types and fields follows Pandoc's, and so does
+the case of titles: an English entry's titles are read in sentence case, its braced words kept
+(:mod:`.case`).
 """
 
 from __future__ import annotations

