@@ -2,8 +2,10 @@
 same brief with its citations written out as plain text and no reference list.
 
 Both are cold builds (no build/ folder) of the PDF and the deck, run as a process as an author
-runs them, alternated so that a machine's drift falls on both; the loader alone (where the
-bibliography is read and formatted) is timed in-process too. Prints medians and the ratio.
+runs them, alternated so that a machine's drift falls on both; each is timed on the clock and
+in CPU time (user + system of the build and its children), which a machine shared with other
+work disturbs far less. The loader alone (where the bibliography is read and formatted) is
+timed in-process too. Prints medians and the ratios.
 
 Usage: python bench/citations.py [--runs N]
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -46,12 +49,19 @@ def plain_copy(cited: Path, plain: Path) -> None:
         section.write_text(body, encoding="utf-8")
 
 
-def cold_build(project: Path) -> float:
+def cold_build(project: Path) -> tuple[float, float]:
+    """The build's time on the clock and in CPU time."""
     shutil.rmtree(project / "build", ignore_errors=True)
+    before = _children_cpu()
     start = time.perf_counter()
     subprocess.run([*BUILD, str(project), "--quiet"], check=True, env=ENV,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def load_time(project: Path, runs: int) -> float:
@@ -76,16 +86,22 @@ def main() -> None:
         shutil.copytree(ROOT / "source", cited / "source")
         plain_copy(cited, plain)
         builds: dict[str, list[float]] = {"cited": [], "plain": []}
+        cpu: dict[str, list[float]] = {"cited": [], "plain": []}
         for _ in range(args.runs):
             for name, project in (("cited", cited), ("plain", plain)):
-                builds[name].append(cold_build(project))
+                clock, used = cold_build(project)
+                builds[name].append(clock)
+                cpu[name].append(used)
         loads = {name: load_time(project, args.runs * 4)
                  for name, project in (("cited", cited), ("plain", plain))}
     for name in ("cited", "plain"):
-        print(f"{name:>5}: cold build {statistics.median(builds[name]):.2f} s "
-              f"(median of {args.runs}), load {loads[name] * 1000:.0f} ms")
+        print(f"{name:>5}: cold build {statistics.median(builds[name]):.2f} s, "
+              f"CPU {statistics.median(cpu[name]):.2f} s (medians of {args.runs}), "
+              f"load {loads[name] * 1000:.0f} ms")
     ratio = statistics.median(builds["cited"]) / statistics.median(builds["plain"])
-    print(f"with citations / without: build {ratio:.3f}, load {loads['cited'] / loads['plain']:.3f}")
+    cpu_ratio = statistics.median(cpu["cited"]) / statistics.median(cpu["plain"])
+    print(f"with citations / without: build {ratio:.3f} (CPU {cpu_ratio:.3f}), "
+          f"load {loads['cited'] / loads['plain']:.3f}")
 
 
 if __name__ == "__main__":

@@ -132,7 +132,9 @@ def test_a_note_style_sets_citations_as_footnotes(make_project, capsys):
     project = built(make_project, capsys, brief=BRIEF + "csl: chicago-note-bibliography\n")
     text = flat(pdf_text(project))
     assert "Plain (Doe" not in text and "Plain.1" not in text
-    assert "Min Kim, A Report (Institute, 2021)." in text  # the first note: the full form
+    assert "Narrative Kim" in text and "Narrative Kim (" not in text  # the authors, a note
+    assert "A Report (Institute, 2021)." in text  # the first note: the full form, as Pandoc
+    assert "Min Kim, A Report" not in text  # sets it after the authors named in the text
     assert "Doe, A Book, 12." in text  # later ones: the short form
     assert "Bibliography" in text and "Doe, Jane. A Book. Press, 2020." in text
 

@@ -381,6 +381,7 @@ class Section:
     point_locs: tuple[Loc, ...] = ()  # where each key point is written
     # each key point's citations once formatted: ((cited keys, the style's short text), ...)
     point_cites: tuple[tuple[tuple[tuple[str, ...], str], ...], ...] = ()
+    point_html: tuple[str, ...] = ()  # each key point as the PDF sets it (citations linked)
 
     def cited_in_points(self) -> tuple[str, ...]:
         """The keys the key points cite, each once, in order."""

@@ -6,7 +6,9 @@ order, both as HTML (``<i>``, ``<b>``, DOIs and URLs as links) and as plain text
 citeproc-py lacks are built from what it renders: a suppressed author (``[-@key]``) is a
 citation of the work with a placeholder author, the placeholder removed; a narrative citation
 (``@key``) is the author, as the full citation shows it, followed by the suppressed-author
-citation ("Smith (2019, 12)").
+citation ("Smith (2019, 12)"). In a note style a narrative citation is, as Pandoc sets it, the
+authors' family names in the text and the note with the author suppressed ("As Kim¹ shows",
+¹ "A Report, 12."); as text, "Kim (A Report, 12)".
 """
 
 from __future__ import annotations
@@ -66,20 +68,39 @@ def render(items: list[dict], citations: list[tuple[tuple[Cite, ...], bool]], st
     notes = is_note_style(style)
     inside = punctuation_in_quote(style)
     out = []
+    seen: set[str] = set()  # the works cited so far (a note style's later notes are short)
+    done: dict[tuple, Formatted] = {}  # outside a note style a citation's text is its own
     for (cites, narrative), citation in zip(citations, built):
-        full = str(bibliography.cite(citation, _ignore))
-        if numeric or notes or not (narrative or any(c.suppress_author for c in cites)):
-            text = full
-        else:
-            hidden = marked.cite(cites, bibliography.keys)
-            text = _narrative(full, hidden) if narrative else _MARK_GAP.sub("", hidden)
-        if narrative and numeric:
-            text = _family(items, cites[0].key) + " " + text
-        out.append(_formatted(text, inside))
+        later = cites[0].key.lower() in seen
+        seen.update(c.key.lower() for c in cites)
+        if not notes and (cites, narrative) in done:
+            out.append(done[cites, narrative])
+            continue
+        out.append(_one(bibliography, marked, items, cites, narrative, citation, later,
+                        (numeric, notes, inside)))
+        done[cites, narrative] = out[-1]
     by_lower = {str(i["id"]).lower(): str(i["id"]) for i in items}
     entries = tuple((by_lower[item.key], _formatted(_LABEL_GAP.sub(r"\1 ", str(entry)), inside))
                     for item, entry in zip(bibliography.items, bibliography.bibliography()))
     return Rendered(tuple(out), entries, notes, numeric)
+
+
+def _one(bibliography, marked: _Marked, items: list[dict], cites: tuple[Cite, ...],
+         narrative: bool, citation, later: bool, kind: tuple[bool, bool, bool]) -> Formatted:
+    """One citation's text; ``kind``: (numeric, notes, punctuation inside quotes)."""
+    numeric, notes, inside = kind
+    full = str(bibliography.cite(citation, _ignore))
+    if notes and narrative:
+        note = _formatted(_MARK_GAP.sub("", marked.cite(cites, bibliography.keys, later)), inside)
+        return _note_narrative(_family(items, cites[0].key), note)
+    if numeric or notes or not (narrative or any(c.suppress_author for c in cites)):
+        text = full
+    else:
+        hidden = marked.cite(cites, bibliography.keys)
+        text = _narrative(full, hidden) if narrative else _MARK_GAP.sub("", hidden)
+    if narrative and numeric:
+        text = _family(items, cites[0].key) + " " + text
+    return _formatted(text, inside)
 
 
 class _Marked:
@@ -88,16 +109,26 @@ class _Marked:
     def __init__(self, style, items: list[dict]):
         self.style = style
         self.items = items
+        self.sources: dict[frozenset, object] = {}  # the works hidden -> their source
 
-    def cite(self, cites: tuple[Cite, ...], order: list[str]) -> str:
-        hidden = {c.key.lower() for c in cites}
-        items = [_lower_id(i) if str(i["id"]).lower() not in hidden else
-                 dict(_lower_id(i), author=[{"family": MARK}]) for i in self.items]
-        bibliography = CitationStylesBibliography(self.style, CiteProcJSON(items), formatter.html)
+    def cite(self, cites: tuple[Cite, ...], order: list[str], later: bool = False) -> str:
+        """The citation with its works' authors replaced by :data:`MARK`; ``later``: as a
+        note style sets a work cited before (its short note)."""
+        hidden = frozenset(c.key.lower() for c in cites)
+        if hidden not in self.sources:
+            self.sources[hidden] = CiteProcJSON([
+                _lower_id(i) if str(i["id"]).lower() not in hidden else
+                dict(_lower_id(i), author=[{"family": MARK}]) for i in self.items])
+        bibliography = CitationStylesBibliography(self.style, self.sources[hidden],
+                                                  formatter.html)
         for key in order:  # the same numbers as the brief's
             bibliography.register(Citation([CitationItem(key)]))
         citation = _citation(cites)
         bibliography.register(citation)
+        if later:  # cited once before
+            before = _citation(cites)
+            bibliography.register(before)
+            bibliography.cite(before, _ignore)
         return str(bibliography.cite(citation, _ignore))
 
 
@@ -112,6 +143,15 @@ def _narrative(full: str, marked: str) -> str:
     author = full[start:len(full) - end]
     rest = _MARK_GAP.sub("", marked)
     return f"{author} {rest}".strip() if author else rest
+
+
+def _note_narrative(author: str, note: Formatted) -> Formatted:
+    """The authors in the text, the note (its author suppressed) as a footnote."""
+    if not author:  # a work without one: the note alone
+        return Formatted(f'<span class="footnote">{note.html}</span>',
+                         f"({note.text.strip().removesuffix('.')})")
+    return Formatted(f'{html.escape(author)}<span class="footnote">{note.html}</span>',
+                     f"{author} ({note.text.strip().removesuffix('.')})")
 
 
 def _family(items: list[dict], key: str) -> str:

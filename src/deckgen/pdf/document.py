@@ -286,9 +286,11 @@ def _line_of(file: str | None, line: int | None) -> str:
 def headline_points(brief: m.Brief) -> tuple[str, ...]:
     """The key takeaways of the PDF: each section's first (headline) key point, in order.
 
-    The deck shows every key point; the brief's front page has room for one per section.
+    The deck shows every key point; the brief's front page has room for one per section. A
+    point that cites is the loader's HTML of it (its citations linked, or footnotes).
     """
-    return tuple(s.key_points[0] for s in brief.sections if s.key_points)
+    return tuple(Markup(s.point_html[0]) if s.point_html else s.key_points[0]
+                 for s in brief.sections if s.key_points)
 
 
 def _paper(name: str) -> str:

@@ -107,8 +107,8 @@ class HtmlWriter:
         markup = Markup(bibliography.citation(span)[0]) if bibliography else Markup("")
         if bibliography is not None and bibliography.is_text(span):
             return markup
-        if bibliography is not None and bibliography.notes:
-            return Markup('<span class="footnote">%s</span>') % markup
+        if bibliography is not None and bibliography.notes:  # a narrative one has its note
+            return markup if span.narrative else Markup('<span class="footnote">%s</span>') % markup
         first = self.brief.reference(span.ref_ids[0]).id
         return Markup('<a class="cite" href="#ref-%s">%s</a>') % (first, markup)
 
