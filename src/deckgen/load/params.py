@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 1_000
 MAX_PARAMS_BYTES = 2_000_000
+MAX_VALUE_CHARS = 1_000  # a value is a name, a code, a phrase: the texts it is set in stay bounded
 _PARAMS_LINE = re.compile(r"^params[ \t]*:", re.MULTILINE)
 
 
@@ -83,6 +84,12 @@ def read_rows(text: str, file: str, under_source: str, key: str, problems: Colle
             problems.error(Loc(file, line, 1), f"this row has no value for '{key}', which names "
                            "each brief's outputs", "param_key", did_you_mean(key, names) or
                            "a value in every row, or param_key: another column")
+            continue
+        long = next((name for name in _leaves(values) if len(str(_lookup(values, name))) > MAX_VALUE_CHARS), None)
+        if long is not None:
+            problems.error(Loc(file, line, 1), f"the value of '{long}' is too long "
+                           f"({len(str(_lookup(values, long))):,} characters)", "params",
+                           f"at most {MAX_VALUE_CHARS:,} characters")
             continue
         slug = slugify(str(value))
         if not slug:
@@ -232,7 +239,6 @@ def declared(source: Path) -> tuple[str, str] | None:
     declares none (or cannot be read: the loader then says why)."""
     from .sandbox import Unreadable, read_inside
     from .translations import MAX_BRIEF_BYTES
-    from .yamlsrc import YamlProblem, load_yaml
 
     try:
         text = read_inside(source, source / "brief.yaml", MAX_BRIEF_BYTES).decode("utf-8")
@@ -240,6 +246,8 @@ def declared(source: Path) -> tuple[str, str] | None:
         return None
     if not _PARAMS_LINE.search(text):
         return None
+    from .yamlsrc import YamlProblem, load_yaml
+
     try:
         data = load_yaml(text, "source/brief.yaml").data
     except (YamlProblem, RecursionError):

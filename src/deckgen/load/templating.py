@@ -6,11 +6,12 @@ brief's ``{{ }}`` stays literal text. The text is untrusted, so it is rendered i
 :class:`jinja2.sandbox.SandboxedEnvironment` and held to a small language before it runs:
 
 - expressions (``{{ name }}``, ``{{ a.b }}``, ``{{ a["b"] }}``), filters from :data:`FILTERS`,
-  tests, ``{% if %}`` / ``{% elif %}`` / ``{% else %}``, ``{% raw %}``, ``{% set %}`` and
-  ``{## comments ##}`` (``{#`` stays free for Pandoc's ``{#id}``);
-- no calls, loops, macros, includes or imports, no name or attribute starting with ``_``
-  (``{{ ''.__class__ }}``), no global but the row's values: each is refused at its line and
-  column before anything renders;
+  tests, ``{% if %}`` / ``{% elif %}`` / ``{% else %}``, ``{% raw %}`` and ``{## comments ##}``
+  (``{#`` stays free for Pandoc's ``{#id}``);
+- no calls, loops, ``{% set %}``, macros, includes or imports, no name or attribute starting
+  with ``_`` (``{{ ''.__class__ }}``), no global but the row's values: each is refused at its
+  line and column before anything renders. Without loops or assignments a text's result grows
+  at most linearly with its length (each value is bounded too: :data:`deckgen.load.params.MAX_VALUE_CHARS`);
 - ``StrictUndefined``: a name the row does not have is an error naming it in full
   (``country.nmae``) with a "did you mean"; ``*``, ``**`` and ``%`` take numbers only, so no
   expression can make a huge string.
@@ -37,12 +38,13 @@ from .yamlsrc import YamlDoc, split_front_matter
 
 # The filters a brief's text may use: text and number shaping that cannot grow without bound.
 FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "default", "d", "round",
-                     "int", "float", "string", "replace", "truncate", "length", "abs", "first",
+                     "int", "float", "string", "truncate", "length", "abs", "first",
                      "last", "striptags", "urlencode"})
 _REFUSED_NODES = {"For": "{% for %} loops", "Macro": "{% macro %}", "CallBlock": "{% call %}",
                   "Call": "calls", "Include": "{% include %}", "Import": "{% import %}",
                   "FromImport": "{% from %}", "Extends": "{% extends %}", "Block": "{% block %}",
-                  "FilterBlock": "{% filter %}", "With": "{% with %}", "Pow": "'**'"}
+                  "FilterBlock": "{% filter %}", "With": "{% with %}", "Pow": "'**'",
+                  "Assign": "{% set %}", "AssignBlock": "{% set %}"}
 _NOT_TEMPLATED = ("params", "param_key")  # brief.yaml's keys read before any row is known
 MAX_RESULT_CHARS = 200_000
 MAX_NUMBER = 10 ** 15
@@ -137,11 +139,12 @@ def render(text: str, values: dict, loc: Loc, file_text: str | None = None) -> s
     except TemplateSyntaxError as exc:
         return _problem(loc, exc.lineno or 1, "{", file_text, f"template syntax error: {exc.message}",
                         "{{ name }} for a parameter; {% raw %}…{% endraw %} around literal braces")
+    except RecursionError:
+        return _problem(loc, 1, "{", file_text, "an expression nested too deeply", "")
     refused = _refused(tree)
     if refused is not None:
         line, what, find = refused
-        verb = "is" if what.startswith("the filter") else "are"
-        return _problem(loc, line, find, file_text, f"{what} {verb} not allowed in a brief's text",
+        return _problem(loc, line, find, file_text, f"not allowed in a brief's text: {what}",
                         "{{ name }}, {% if %}, and the filters " + ", ".join(sorted(FILTERS)))
     try:
         out = env.from_string(tree).render(dict(Values(values)._items))
@@ -156,8 +159,10 @@ def render(text: str, values: dict, loc: Loc, file_text: str | None = None) -> s
     except SecurityError as exc:
         return _problem(loc, _line(exc), "__", file_text, f"refused by the sandbox: {exc}",
                         "the parameters' values only: {{ name }}")
-    except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
+    except TemplateError as exc:
         return _problem(loc, _line(exc), "", file_text, f"template error: {exc}", "")
+    except Exception as exc:  # noqa: BLE001 - what the text did is reported, never a traceback
+        return _problem(loc, _line(exc), "", file_text, f"template error: {type(exc).__name__}: {exc}", "")
     if len(out) > MAX_RESULT_CHARS:
         return _problem(loc, 1, "", file_text, "the text is too long once its parameters are set",
                         f"at most {MAX_RESULT_CHARS:,} characters")
