@@ -234,6 +234,30 @@ def test_the_sandbox_refuses_with_a_located_error(tmp_path, capsys, expression, 
     assert not (root / "build").exists()
 
 
+def test_a_later_problem_keeps_its_line_whichever_branch_is_taken(tmp_path, capsys):
+    root = copy_case(tmp_path)
+    edit(root / "source" / "sections" / "overview.md", "{% endif %}\n", "{% endif %}\nSee @fig:nowhere.\n")
+    for code in ("JP", "JK"):  # the {% if %} above is false, then true
+        edit(root / "source" / "data" / "countries.csv", "JP,Japan,South Korea\n", "")
+        lines = (root / "source" / "data" / "countries.csv").read_text().split("\n")
+        rows = {line.split(",")[0]: line for line in ["JP,Japan,South Korea", *lines[1:]] if line}
+        (root / "source" / "data" / "countries.csv").write_text(
+            "\n".join([lines[0], rows[code], *(r for c, r in rows.items() if c != code)]) + "\n")
+        with pytest.raises(SourceError) as caught:
+            load_project(root)
+        assert [(p.loc.file, p.loc.line, p.message) for p in caught.value.problems if not p.warning] == [
+            ("source/sections/overview.md", 13, "@fig:nowhere refers to no placed figure")], code
+
+
+def test_pandoc_ids_are_not_jinja_comments(tmp_path):
+    root = copy_case(tmp_path)
+    edit(root / "source" / "sections" / "travel.md", "In 2022", "## Seen from {{ country.name }} {#seen}\n\nIn 2022")
+    brief = load_project(root, param="KR")
+    headings = [b for b in brief.sections[1].blocks if type(b).__name__ == "Heading"]
+    assert [(h.id, "".join(getattr(s, "text", "") for s in h.spans)) for h in headings] == [
+        ("seen", "Seen from South Korea")]
+
+
 def test_a_template_syntax_error_is_located(tmp_path, capsys):
     root = copy_case(tmp_path)
     edit(root / "source" / "sections" / "overview.md", "**{{ country.name }}**", "**{{ country.name }**")

@@ -16,6 +16,10 @@ brief's ``{{ }}`` stays literal text. The text is untrusted, so it is rendered i
   (``country.nmae``) with a "did you mean"; ``*``, ``**`` and ``%`` take numbers only, so no
   expression can make a huge string.
 
+Whichever branch of an ``{% if %}`` is taken, the text keeps its number of lines (the other
+branches' line breaks are added after it), so a problem the Markdown parser finds later is
+reported at its line in the file.
+
 Autoescaping is off: the result is Markdown or a YAML value, which the Markdown parser then reads
 as it reads any text (raw HTML is refused there as everywhere). :func:`render` returns the text
 or the problem, located in the original file: ``loc`` is where the text starts in it.
@@ -146,6 +150,7 @@ def render(text: str, values: dict, loc: Loc, file_text: str | None = None) -> s
         line, what, find = refused
         return _problem(loc, line, find, file_text, f"not allowed in a brief's text: {what}",
                         "{{ name }}, {% if %}, and the filters " + ", ".join(sorted(FILTERS)))
+    _keep_lines(tree.body)
     try:
         out = env.from_string(tree).render(dict(Values(values)._items))
     except _Undefined as exc:
@@ -189,6 +194,26 @@ def _refused(tree) -> tuple[int, str, str] | None:
         if isinstance(node, nodes.Filter) and node.name not in FILTERS:
             return node.lineno, f"the filter '{node.name}'", node.name
     return None
+
+
+def _keep_lines(body: list) -> int:
+    """Pad each branch of every ``{% if %}`` with the line breaks of the others, so that the
+    text has as many lines whichever branch is taken and every later problem (a citation, a
+    table) is reported at its line in the file. Returns the line breaks ``body`` gives."""
+    from jinja2 import nodes
+
+    total = 0
+    for node in body:
+        if isinstance(node, nodes.Output):
+            total += sum(n.data.count("\n") for n in node.nodes if isinstance(n, nodes.TemplateData))
+        elif isinstance(node, nodes.If):
+            branches = [node.body, *(e.body for e in node.elif_), node.else_]
+            counts = [_keep_lines(branch) for branch in branches]
+            for branch, count in zip(branches, counts):
+                if sum(counts) > count:
+                    branch.append(nodes.Output([nodes.TemplateData("\n" * (sum(counts) - count))]))
+            total += sum(counts)
+    return total
 
 
 def _names(values: dict, prefix: str = ""):
