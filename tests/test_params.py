@@ -174,6 +174,19 @@ def test_a_value_too_long_is_an_error_at_its_row(tmp_path, capsys):
             "(1,001 characters) (at most 1,000 characters)") in out
 
 
+def test_a_value_on_two_lines_and_a_key_no_row_has_are_errors(tmp_path, capsys):
+    root = copy_case(tmp_path)
+    (root / "source" / "data" / "countries.csv").open("a").write('XX,"two\nlines",Japan\n')
+    code, out = check_output(capsys, root)
+    assert code == 1
+    assert ("source/data/countries.csv:5:1: params: the value of 'country.name' has a line break "
+            "(a value on one line: a name, a code, a phrase)") in out
+    edit(root / "source" / "brief.yaml", "param_key: country.code", "param_key: country.cod")
+    code, out = check_output(capsys, root)
+    assert ("source/data/countries.csv:1:1: param_key: no column 'country.cod', which names each "
+            "brief's outputs (did you mean 'country.code'?)") in out
+
+
 def test_a_duplicate_value_is_an_error_at_its_row(tmp_path, capsys):
     root = copy_case(tmp_path)
     (root / "source" / "data" / "countries.csv").open("a").write("jp,Japan again,x\n")

@@ -75,6 +75,11 @@ def read_rows(text: str, file: str, under_source: str, key: str, problems: Colle
         return []
     rows, first = found
     key = key or first
+    if rows and all(_lookup(values, key) is None for _, values in rows):
+        names = sorted({name for _, values in rows for name in _leaves(values)})
+        problems.error(Loc(file, 1, 1), f"no column '{key}', which names each brief's outputs",
+                       "param_key", did_you_mean(key, names) or "one of: " + ", ".join(names))
+        return []
     rows_out: list[ParamRow] = []
     seen: dict[str, int] = {}
     for line, values in rows:
@@ -90,6 +95,11 @@ def read_rows(text: str, file: str, under_source: str, key: str, problems: Colle
             problems.error(Loc(file, line, 1), f"the value of '{long}' is too long "
                            f"({len(str(_lookup(values, long))):,} characters)", "params",
                            f"at most {MAX_VALUE_CHARS:,} characters")
+            continue
+        broken = next((name for name in _leaves(values) if "\n" in str(_lookup(values, name))), None)
+        if broken is not None:
+            problems.error(Loc(file, line, 1), f"the value of '{broken}' has a line break", "params",
+                           "a value on one line: a name, a code, a phrase")
             continue
         slug = slugify(str(value))
         if not slug:
@@ -113,10 +123,12 @@ def read_rows(text: str, file: str, under_source: str, key: str, problems: Colle
 def _csv_rows(text: str, file: str, problems: Collector):
     reader = csv.reader(io.StringIO(text))
     rows: list[tuple[int, list[str]]] = []
+    start = 1  # the line a row starts on (a quoted cell may hold line breaks)
     try:
         for row in reader:
             if any(cell.strip() for cell in row):
-                rows.append((reader.line_num, [cell.strip() for cell in row]))
+                rows.append((start, [cell.strip() for cell in row]))
+            start = reader.line_num + 1
             if len(rows) > MAX_ROWS + 1:
                 problems.error(Loc(file, reader.line_num, 1), "too many rows", "params",
                                f"at most {MAX_ROWS:,} briefs")
