@@ -14,6 +14,9 @@ Only the build writes outputs (this module, through :class:`deckgen.build.store.
 - **Editions.** A brief that lists ``editions:`` is built once per edition (or only the one
   ``--edition`` names), each into ``build/<name>.<lang>.pdf`` and ``.pptx`` (the original keeps
   ``build/<name>.pdf``), each keyed and cached on its own (:mod:`deckgen.load.editions`).
+  A parameterised brief is built once per row of its ``params:`` file (or only ``--param``'s),
+  each edition of each row a *unit* (:func:`units_to_build`) keyed by that row's values alone
+  (:mod:`deckgen.load.params`), into ``build/<name>-<value>.pdf``.
 - **Nothing lost.** Outputs are rendered in memory, then committed by the store: staged in
   fsynced temporary files and moved into place together under a journal, holding a lock on
   ``build/``; a failed, killed or concurrent build never leaves a half-written file or loses
@@ -43,7 +46,8 @@ if TYPE_CHECKING:
     from ..theme import Theme
 
 Progress = Callable[[str], None]
-__all__ = ["BuildOptions", "BuildResult", "build", "check", "check_editions", "load", "validate", "warm_up"]
+__all__ = ["BuildOptions", "BuildResult", "build", "check", "check_editions", "check_rows", "load",
+           "units_to_build", "validate", "warm_up"]
 
 
 # ---- validation --------------------------------------------------------------------------------

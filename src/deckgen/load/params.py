@@ -284,8 +284,11 @@ def listed_rows(source: Path) -> list[ParamRow] | None:
         text = read_inside(source, source / name, MAX_PARAMS_BYTES).decode("utf-8")
     except (Unreadable, UnicodeDecodeError, ValueError):
         return []
+    from ..text import normalise_newlines, strip_unsafe
+
+    text = strip_unsafe(normalise_newlines(text.removeprefix("\ufeff")))[0]  # as the loader reads it
     problems = Collector()
-    rows = read_rows(text.removeprefix("\ufeff").replace("\r\n", "\n"), f"source/{name}", name, key, problems)
+    rows = read_rows(text, f"source/{name}", name, key, problems)
     return [] if problems.errors else rows
 
 
