@@ -13,8 +13,8 @@ brief's ``{{ }}`` stays literal text. The text is untrusted, so it is rendered i
   line and column before anything renders. Without loops or assignments a text's result grows
   at most linearly with its length (each value is bounded too: :data:`deckgen.load.params.MAX_VALUE_CHARS`);
 - ``StrictUndefined``: a name the row does not have is an error naming it in full
-  (``country.nmae``) with a "did you mean"; ``*``, ``**`` and ``%`` take numbers only, so no
-  expression can make a huge string.
+  (``country.nmae``) with a "did you mean"; ``*`` and ``%`` take numbers only (and ``**`` is
+  refused), so no expression can make a huge string or number.
 
 Whichever branch of an ``{% if %}`` is taken, the text keeps its number of lines (the other
 branches' line breaks are added after it), so a problem the Markdown parser finds later is
@@ -109,7 +109,7 @@ def _environment():
             return f"undefined parameter '{path}{self._undefined_name}'"
 
     class Environment(SandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "%", "**"})
+        intercepted_binops = frozenset({"*", "%"})
 
         def call_binop(self, context, operator, left, right):
             if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in (left, right)):
