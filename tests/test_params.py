@@ -122,10 +122,15 @@ def test_param_without_params_is_a_usage_error(tmp_path, capsys):
 def test_each_row_of_an_edition_is_named_with_both(tmp_path):
     root = copy_case(tmp_path)
     edit(root / "source" / "brief.yaml", "language: en\n", "language: en\neditions: [en, fr]\n")
+    travel = (root / "source" / "sections" / "travel.md").read_text(encoding="utf-8")
+    (root / "source" / "sections" / "travel.fr.md").write_text(travel.replace(
+        'title: "Travel and {{ country.name }}"', 'title: "Les voyages et {{ country.name }}"'), encoding="utf-8")
     result = build(Project.at(root), BuildOptions(param="JP", formats=("pdf",)))
     assert sorted(p.name for p in (root / "build").glob("*.pdf")) == [
         "country-brief-jp.fr.pdf", "country-brief-jp.pdf"]
     assert set(result.outputs) == {"pdf.jp", "pdf.jp.fr"}
+    assert "Les voyages et Japan" in pdf_text(root / "build" / "country-brief-jp.fr.pdf")
+    assert "Travel and Japan" in pdf_text(root / "build" / "country-brief-jp.pdf")
 
 
 def test_check_checks_every_row(tmp_path, capsys):
