@@ -44,17 +44,19 @@ def build_options(command):
                      help="Render the PDF and the deck one after the other, in one process."),
         click.option("--edition", default="", metavar="LANG",
                      help="Build one of the brief's editions (a language of its editions: list)."),
+        click.option("--param", default="", metavar="VALUE",
+                     help="Build one row of a parameterised brief (its value in the params: file)."),
     ]):
         command = option(command)
     return command
 
 
-def _options(strict, pdf_variant, paper, print_mode, only, force, serial, edition=""):
+def _options(strict, pdf_variant, paper, print_mode, only, force, serial, edition="", param=""):
     from .build.options import BuildOptions
 
     return BuildOptions(variant=pdf_variant, print_mode=print_mode, paper=paper, strict=strict,
                         formats=(only,) if only else FORMATS, force=force, parallel=not serial,
-                        edition=edition)
+                        edition=edition, param=param)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -183,14 +185,17 @@ def check(project_dir: Path, strict: bool, template_info: bool) -> None:
     project = Project.at(project_dir)
     if template_info:
         _echo_template_info(project)
-    from .build.pipeline import check_editions
+    from .build.pipeline import check_editions, check_rows
 
     brief, _, warnings = run_check(project, strict)
     editions, edition_warnings = check_editions(project, brief, strict)
+    rows, row_warnings = check_rows(project, strict)
+    edition_warnings += [w for w in row_warnings if w not in edition_warnings]
     _echo_warnings(warnings + [w for w in edition_warnings if w not in warnings], project)
     click.echo(f"ok: {len(brief.sections)} sections, {len(brief.figures)} figures, "
                f"{len(brief.references)} references"
-               + (f"; editions {', '.join(editions)}" if editions else ""))
+               + (f"; editions {', '.join(editions)}" if editions else "")
+               + (f"; {rows} parameter rows" if rows else ""))
 
 
 def _check_collection(collection, names, strict: bool) -> None:

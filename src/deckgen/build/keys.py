@@ -210,18 +210,23 @@ class InputDigests:
     def of(cls, project) -> InputDigests:
         return cls(file_digests(project.source), template_digests(project.template_dirs))
 
-    def keys(self, options, read: dict[str, str] | None = None, edition: str | None = None) -> dict[str, str]:
+    def keys(self, options, read: dict[str, str] | None = None, edition: str | None = None,
+             row=None) -> dict[str, str]:
         """The cache key of each output ``options`` asks for. With ``read``, the digests of the
         bytes the loader read (``{path under source/: digest}``) stand in for those of the same
         files taken before: a file saved while the build ran is keyed as it went into the
         outputs, so the next build renders again unless the disk still holds exactly that.
         Each edition is keyed by its language and the files it reads: the original's, and its
-        own translations (``history.ja.md``), not another edition's."""
+        own translations (``history.ja.md``), not another edition's; a parameterised brief's row
+        by its own values, not the other rows' (:class:`deckgen.load.params.ParamRow`)."""
         source = edition_files(self.source, edition)
+        if row is not None:
+            source = row.keyed(source)
         if read:
             source = {path: read.get(path, digest) for path, digest in source.items()}
         inputs = input_digest(source, self.templates)
-        return {fmt: output_key(inputs, fmt, {**options.render_options(fmt), **({"edition": edition} if edition else {})})
+        unit = {**({"edition": edition} if edition else {}), **({"param": row.slug} if row is not None else {})}
+        return {fmt: output_key(inputs, fmt, {**options.render_options(fmt), **unit})
                 for fmt in options.formats}
 
 

@@ -28,6 +28,7 @@ class BuildOptions:
     force: bool = False      # ignore the cache: render everything
     parallel: bool = True    # render the deck in a forked process beside the PDF
     edition: str = ""        # build this edition only ("ja"); "": every edition the brief lists
+    param: str = ""          # build this row of a parameterised brief only; "": every row
 
     def render_options(self, fmt: str) -> dict:
         """The options that change the bytes of output ``fmt`` (part of its cache key)."""

@@ -14,6 +14,9 @@ Only the build writes outputs (this module, through :class:`deckgen.build.store.
 - **Editions.** A brief that lists ``editions:`` is built once per edition (or only the one
   ``--edition`` names), each into ``build/<name>.<lang>.pdf`` and ``.pptx`` (the original keeps
   ``build/<name>.pdf``), each keyed and cached on its own (:mod:`deckgen.load.editions`).
+  A parameterised brief is built once per row of its ``params:`` file (or only ``--param``'s),
+  each edition of each row a *unit* (:func:`units_to_build`) keyed by that row's values alone
+  (:mod:`deckgen.load.params`), into ``build/<name>-<value>.pdf``.
 - **Nothing lost.** Outputs are rendered in memory, then committed by the store: staged in
   fsynced temporary files and moved into place together under a journal, holding a lock on
   ``build/``; a failed, killed or concurrent build never leaves a half-written file or loses
@@ -39,10 +42,12 @@ from .store import Store
 
 if TYPE_CHECKING:
     from .. import model as m
+    from ..load.params import ParamRow
     from ..theme import Theme
 
 Progress = Callable[[str], None]
-__all__ = ["BuildOptions", "BuildResult", "build", "check", "check_editions", "load", "validate", "warm_up"]
+__all__ = ["BuildOptions", "BuildResult", "build", "check", "check_editions", "check_rows", "load",
+           "units_to_build", "validate", "warm_up"]
 
 
 # ---- validation --------------------------------------------------------------------------------
@@ -85,9 +90,11 @@ def validate(project: Project, strict: bool = False):
     return brief, theme, warnings + found, plans
 
 
-def load(project: Project, strict: bool = False, edition: str | None = None) -> tuple[m.Brief, Theme, list[Problem]]:
-    """The brief (in ``edition``, default the original) and the theme, checked but for the
-    deck's parity (see :func:`checked_plans`)."""
+def load(project: Project, strict: bool = False, edition: str | None = None,
+         param: str | None = None) -> tuple[m.Brief, Theme, list[Problem]]:
+    """The brief (in ``edition``, default the original; of a parameterised brief, the row
+    ``param``, default the first) and the theme, checked but for the deck's parity (see
+    :func:`checked_plans`)."""
     from ..load.loader import load_project
     from ..pdf.headers import header_warnings
     from ..theme import ThemeError, load_theme
@@ -98,7 +105,7 @@ def load(project: Project, strict: bool = False, edition: str | None = None) -> 
         theme, theme_error = None, exc
     in_theme = theme_error.problems if theme_error else []
     try:
-        brief = load_project(project.root, edition) if edition else load_project(project.root)
+        brief = load_project(project.root, edition, param) if edition or param else load_project(project.root)
     except SourceError as exc:
         raise SourceError([*exc.problems, *in_theme], project.root) from None
     warnings = list(brief.warnings)
@@ -129,12 +136,12 @@ def build(project: Project, options: BuildOptions | None = None,
     with store.locked(on_wait=lambda: notify("waiting for another build of this project")):
         digests = InputDigests.of(project)
         result = BuildResult()
-        for edition in editions_to_build(project, options):
-            run = _Run(project, options, store, digests, notify, deck_renderer, edition)
+        for edition, row in units_to_build(project, options):
+            run = _Run(project, options, store, digests, notify, deck_renderer, edition, row)
             keys = run.keys()
-            hits = {} if options.force else store.hits(keys, options.strict, edition)
+            hits = {} if options.force else store.hits(keys, options.strict, run.unit)
             one = run.from_cache(hits) if set(hits) == set(keys) else run.render_and_write(hits)
-            _add_edition(result, one, edition)
+            _add_edition(result, one, run.unit)
     result.warnings[:0] = store.discarded
     result.timings["total"] = time.perf_counter() - started
     return result
@@ -151,9 +158,18 @@ class _Run:
     notify: Progress
     deck_renderer: DeckRenderer | None
     edition: str | None = None  # a translated edition's language; None: the original
+    row: ParamRow | None = None  # a parameterised brief's row (deckgen.load.params)
+
+    @property
+    def unit(self) -> str | None:
+        """The outputs' slots' tag: "ja", "japan", "japan.ja"; None: the original's, unparameterised."""
+        return ".".join(part for part in (self.row.slug if self.row else "", self.edition or "") if part) or None
+
+    def param(self) -> str | None:
+        return self.row.key if self.row is not None else None
 
     def keys(self, read: dict[str, str] | None = None) -> dict[str, str]:
-        return self.digests.keys(self.options, read, self.edition)
+        return self.digests.keys(self.options, read, self.edition, self.row)
 
     def from_cache(self, entries: dict[str, Entry]) -> BuildResult:
         result = BuildResult()
@@ -172,7 +188,7 @@ class _Run:
         deck_process = self._deck_process(todo)
         try:
             with clock("check"):
-                brief, theme, result.warnings = load(self.project, self.options.strict, self.edition)
+                brief, theme, result.warnings = load(self.project, self.options.strict, self.edition, self.param())
                 # The deck's job plans its slides and checks them against the brief (in the
                 # deck's process when there is one). A deck from the cache passed that check with
                 # these very inputs; only a build without a deck makes the check here.
@@ -190,7 +206,7 @@ class _Run:
         self.notify("writing")
         with clock("write"):
             entries = self.store.commit(brief.name, rendered, self.keys(dict(brief.source_digests)),
-                                        result.warnings, self.edition)
+                                        result.warnings, self.unit)
         _record(result, self.project, {**hits, **entries})
         _add_rendering(result, hits, rendered)
         return result
@@ -213,6 +229,28 @@ def editions_to_build(project: Project, options: BuildOptions) -> list[str | Non
         original = listed[0] if listed else None
         return [None if options.edition == original else options.edition]
     return [None, *listed[1:]]
+
+
+def units_to_build(project: Project, options: BuildOptions) -> list[tuple[str | None, ParamRow | None]]:
+    """The units a build makes: each edition (:func:`editions_to_build`) of each row of a
+    parameterised brief (``--param``'s alone, else every row; one unit without ``params:``)."""
+    from ..load.params import rows_to_build
+
+    rows = rows_to_build(project.source, options.param)
+    return [(edition, row) for edition in editions_to_build(project, options) for row in rows]
+
+
+def check_rows(project: Project, strict: bool = False) -> tuple[int, list[Problem]]:
+    """Each row of a parameterised brief after the first (which :func:`check` checks) loaded
+    and checked; the number of rows and their warnings (0 rows: no ``params:``)."""
+    from ..load.params import rows_to_build
+
+    rows = [row for row in rows_to_build(project.source) if row is not None]
+    found: list[Problem] = []
+    for row in rows[1:]:
+        _, _, warnings = load(project, strict, None, row.key)
+        found += [w for w in warnings if w not in found]
+    return len(rows), found
 
 
 def _add_edition(result: BuildResult, one: BuildResult, edition: str | None) -> None:

@@ -25,6 +25,7 @@ from ..figures.kinds import EVENTS, KINDS, LABELLED_CATEGORIES, POINTS
 from ..figures.numbers import FORMATS, MAX_FIXED_DECIMALS, parse_format
 from ..figures.options import PERCENT, STACKED, STACKINGS, ChartOptions
 from .files import MAX_YAML_BYTES, SourceFiles, shown
+from .params import where_rows
 from .picture_figures import picture_figure
 from .schema import MAX_ABS_VALUE, MAX_CATEGORIES, MAX_ID_CHARS, FigureIn, validate
 from .tables import csv_series, csv_table, csv_x
@@ -152,6 +153,7 @@ class FigureReader:
                 return None
         elif data.csv:
             table = csv_table(self.files, data.csv, doc)
+            table = where_rows(table, data.where, doc, self.problems) if table is not None else None
             if table is None:
                 return None
             categories, series = csv_series(table, data, doc, self.problems,

@@ -26,7 +26,6 @@ neither the PDF nor the deck ever sees them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 from typing import NoReturn
 
@@ -39,29 +38,32 @@ from ..i18n.labels import Labels, english
 from ..i18n.localise import localised
 from . import point_cites
 from . import references as refs_mod
-from .editions import EditionFiles
 from .figures import FigureReader
 from .files import MAX_YAML_BYTES, shown
 from .glyphs import check_glyphs
 from .logo import MAX_LOGO_BYTES, LogoProblem, prepare_logo
+from .params import slugify
 from .schema import MAX_SECTIONS, BriefIn, validate
 from .sections import SectionReader
+from .templating import ParamFiles
 from .yamlsrc import YamlDoc, YamlProblem, load_yaml
 
 
-def load_project(root: Path, edition: str | None = None) -> m.Brief:
+def load_project(root: Path, edition: str | None = None, param: str | None = None) -> m.Brief:
     """Load and validate the brief in ``root/source`` (in its ``edition``'s language, default the
-    original's: :mod:`deckgen.load.editions`); raise SourceError listing every problem."""
-    return _Loader(Path(root), edition).load()
+    original's: :mod:`deckgen.load.editions`; for a parameterised brief, its row whose value is
+    ``param``, default the first: :mod:`deckgen.load.params`); raise SourceError listing every
+    problem."""
+    return _Loader(Path(root), edition, param).load()
 
 
 class _Loader:
     """One load of a project: the brief file here, the rest by the readers of each part."""
 
-    def __init__(self, root: Path, edition: str | None = None):
+    def __init__(self, root: Path, edition: str | None = None, param: str | None = None):
         self.root = root.resolve()
         self.problems = Collector()
-        self.files = EditionFiles(self.root, self.problems, edition)
+        self.files = ParamFiles(self.root, self.problems, edition, param)
 
     def load(self) -> m.Brief:
         brief_path = self.files.source / "brief.yaml"
@@ -89,7 +91,7 @@ class _Loader:
         check_glyphs(self.files.texts, self.problems)
         if self.problems.errors:
             raise SourceError(self.problems.problems, self.root)
-        name = slugify(self.files.file_title(meta.short_title or meta.title)) or "brief"
+        name = self.files.param_name(slugify(self.files.file_title(meta.short_title or meta.title)) or "brief")
         if self.files.translating:  # a translated edition: build/<name>.<lang>.pdf
             name = f"{name}.{meta.language}"
         requests = cited + point_cites.requests(in_points, styles.is_note_style(style))
@@ -264,7 +266,4 @@ def _sections_entry(text: str, file: str) -> tuple[list[str], YamlDoc] | None:
     return _listed_sections(doc)
 
 
-def slugify(text: str) -> str:
-    text = re.sub(r"[^\w]+", " ", unicodedata.normalize("NFKD", text))
-    text = text.encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+__all__ = ["load_project", "slugify"]

@@ -165,6 +165,8 @@ class BriefIn(_Strict):
     bibliography: list[Annotated[str, Field(max_length=MAX_PATH_CHARS)]] | str = Field(
         default=[], max_length=20)
     csl: str = _text(MAX_PATH_CHARS)  # a bundled style's name, or a .csl file
+    params: str = _text(MAX_PATH_CHARS)  # a CSV or YAML file: one brief per row (deckgen.load.params)
+    param_key: str = Field(default="", max_length=MAX_LABEL_CHARS)  # the value naming each row's outputs
 
     @field_validator("date")
     @classmethod
@@ -205,6 +207,8 @@ class DataIn(_Strict):
     series: list[SeriesIn] = Field(default=[], max_length=MAX_SERIES)
     events: list[EventIn] = Field(default=[], max_length=MAX_EVENTS)
     x: Any = ""  # a scatter chart's x: a CSV column, or a list of values (checked by the loader)
+    where: dict[Annotated[str, Field(max_length=MAX_LABEL_CHARS)], str | int | float] = Field(
+        default={}, max_length=10)  # the CSV's rows whose columns equal these values
 
 
 class FigureIn(_Strict):
