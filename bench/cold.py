@@ -92,6 +92,8 @@ def measure(project: Path, work: Path, runs: int, baseline: Path | None = None) 
             times[name].append(bench.timed(command)[0])
         shutil.rmtree(project / "build", ignore_errors=True)
         times["nothing_cached"].append(bench.timed(commands["force"])[0])
+        print("round:", json.dumps({k: round(v[-1], 3) for k, v in times.items()}), file=sys.stderr,
+              flush=True)
     out = {name: statistics.median(values) for name, values in times.items()}
     out["editions"] = len(htmls)
     return out
