@@ -71,14 +71,14 @@ def main(argv: list[str] | None = None) -> int:
 
     project = Project.at(args.project)
     brief, theme, _, _ = validate(project)
-    svgs = {f.id: figures.render_svg(f, theme) for f in brief.figures}
-    html, _ = pdf.render_html(brief, project, theme, svgs)
+    svgs = {f.id: figures.render_svg(f, theme) for f in brief.figures if f.picture is None}
+    html, document_assets = pdf.render_html(brief, project, theme, svgs)
     stylesheet_url = re.search(r'href="(file:[^"]*brief\.css)"', html).group(1)
     css = project.template_file("brief.css").read_text(encoding="utf-8")
     fonts = FontConfiguration()
 
     def render(css_text: str, options: dict, figure_svgs: dict) -> float:
-        assets = pdf.DocumentAssets(figure_svgs, {pdf.LEADER_DOT_URL: pdf.leader_dot_svg(theme)})
+        assets = pdf.DocumentAssets(figure_svgs, document_assets.fixed)  # the leader dot, pictures
         fetcher = _Fetcher(project, assets, stylesheet_url, css_text)
         start = time.perf_counter()
         weasyprint.HTML(string=html, base_url=project.source.as_uri() + "/",

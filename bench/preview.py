@@ -14,7 +14,10 @@ Then ``deckgen watch``'s edit latency and the floor (WeasyPrint alone, warm, in-
 and without one font set-up kept: bench/probe.py), and the ratios (target: pages shown within
 1.15x the floor).
 
-Usage: python bench/preview.py [--runs N] [--watch-runs N]
+With ``--baseline SRC``, ``deckgen watch`` is also measured with the deckgen package under SRC
+(another version's ``src``), in the same run, for before/after ratios against the same floor.
+
+Usage: python bench/preview.py [--runs N] [--watch-runs N] [--baseline SRC]
 """
 
 from __future__ import annotations
@@ -155,10 +158,25 @@ def measure_preview(project: Path, runs: int) -> dict:
             "pages_changed": statistics.median(changed), "preview_slides": statistics.median(slides)}
 
 
+def watch_with(src: Path, project: Path, runs: int) -> dict:
+    """``deckgen watch``'s edit latency with the deckgen package under ``src``."""
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(src)
+    try:
+        return bench.measure_watch(project, runs)
+    finally:
+        if before is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = before
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--watch-runs", type=int, default=7)
+    parser.add_argument("--baseline", metavar="SRC", type=Path,
+                        help="also measure deckgen watch with the deckgen package under SRC")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="deckgen-bench-preview-") as tmp:
         work = Path(tmp)
@@ -166,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(bench.deckgen("build", "-q", project), check=True)
         m = measure_preview(project, args.runs)
         m.update(bench.measure_watch(project, args.watch_runs))
+        if args.baseline is not None:
+            m.update({f"{k}_baseline": v for k, v in watch_with(args.baseline, project, args.watch_runs).items()})
         m.update(bench.measure_floor(project, work))
     floor, kept = m["floor_warm"], m["floor_warm_fonts_kept"]
     rows = [
@@ -184,9 +204,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:<58} {seconds:6.3f} s")
     print(f"  pages re-encoded per edit (median): {m['pages_changed']:.0f}")
     print("ratios against the floor (target <= 1.15x):")
-    for label, key in (("preview pages shown", "preview_shown"), ("preview rebuild", "preview_build"),
-                       ("watch save to built", "watch_edit"), ("watch rebuild", "watch_edit_build")):
-        print(f"  {label:<24} {m[key] / floor:5.2f}x the warm floor, {m[key] / kept:5.2f}x with fonts kept")
+    ratios = [("preview pages shown", "preview_shown"), ("preview rebuild", "preview_build"),
+              ("watch save to built", "watch_edit"), ("watch rebuild", "watch_edit_build")]
+    if args.baseline is not None:
+        ratios += [(f"{label} (baseline)", f"{key}_baseline") for label, key in ratios[2:]]
+    for label, key in ratios:
+        print(f"  {label:<28} {m[key] / floor:5.2f}x the warm floor, {m[key] / kept:5.2f}x with fonts kept")
     print(json.dumps({k: round(v, 4) for k, v in m.items()}))
     return 0
 

@@ -85,7 +85,7 @@ def strict_template(warnings: list, strict: bool) -> None:
 
 def environment(theme: Theme) -> dict:
     """The stat signature of the fonts and libraries the renderers use (part of the figure
-    cache's key; a build records it in its manifest). It loads matplotlib's font manager."""
+    cache's key; a build records it in its manifest)."""
     return keys.stat_signature(keys.environment_files(_render_fonts(theme)))
 
 

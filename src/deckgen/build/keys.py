@@ -161,7 +161,7 @@ def stat_signature(paths) -> dict[str, list[int] | None]:
 def environment_files(font_families) -> list[str]:
     """The font files of ``font_families`` (regular and bold) and the renderer libraries.
 
-    Called during a full build, when matplotlib is already loaded for measuring text."""
+    The font files are fontconfig's (a few milliseconds: see :func:`~deckgen.deck.textfit.font_path`)."""
     import importlib.util
 
     from ..deck.textfit import font_path

@@ -213,7 +213,7 @@ class _Run:
 
     def _deck_process(self, todo: list[str]) -> DeckProcess | None:
         """A process forked now to render the deck beside the others, when it pays: it imports
-        matplotlib while the source loads here."""
+        what it needs first while the source loads here."""
         if self.deck_renderer is None and self.options.parallel and deck_beside(todo) and can_fork_renderers():
             return DeckProcess(self.store)
         return None

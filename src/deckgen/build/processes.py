@@ -169,9 +169,27 @@ def _unpacked(outcome: tuple[str, object]) -> Rendered:
 
 # ---- the deck's process for one build ----------------------------------------------------------
 
+def warm_imports(store: Store) -> None:
+    """Import what the deck's process will need first: matplotlib (to draw figures) when the
+    figure cache is empty, else the deck's writer; matplotlib is then imported only if a figure
+    is missing from the cache, so a build whose figures are all cached never loads it."""
+    if _figures_cached(store):
+        from ..deck import plan, writer  # noqa: F401 - imported for what follows
+    else:
+        figures_module()
+
+
+def _figures_cached(store: Store) -> bool:
+    try:
+        with os.scandir(store.root / "figures") as entries:
+            return any(entry.name.endswith((".svg", ".png")) for entry in entries)
+    except OSError:
+        return False
+
+
 class DeckProcess:
-    """A process forked for one build, before the source is loaded: it imports the figures'
-    renderer meanwhile, then receives the jobs, draws the PDF's figures and hands them over,
+    """A process forked for one build, before the source is loaded: it imports what it needs
+    first meanwhile (:func:`warm_imports`), then receives the jobs, draws the PDF's figures and hands them over,
     then renders the deck. The PDF, rendered here, asks for the figures only once WeasyPrint
     builds its boxes (see :class:`HandedOver`)."""
 
@@ -186,7 +204,7 @@ class DeckProcess:
         def figures_then_deck() -> Rendered:
             for end in parents_ends:
                 end.close()
-            figures_module()  # import matplotlib while the parent loads the source
+            warm_imports(store)  # while the parent loads the source
             try:
                 jobs = Jobs.from_portable(jobs_in.recv())
             except EOFError:  # the parent stopped before sending any

@@ -73,14 +73,23 @@ NO_BREAK_AFTER = set("（［｛「『【〔〈《〘〖〝‘“｟«([{")
 
 @cache
 def font_path(family: str, bold: bool = False) -> str:
-    """The file of an installed font family, via matplotlib's font manager."""
-    from matplotlib import font_manager
+    """The file of an installed font family: the one fontconfig gives, as the renderers (WeasyPrint,
+    LibreOffice) set it (:mod:`deckgen.deck.fontconfig`), else matplotlib's font manager's."""
+    from . import fontconfig
 
-    props = font_manager.FontProperties(family=family, weight="bold" if bold else "normal")
-    try:
-        return font_manager.findfont(props, fallback_to_default=False)
-    except ValueError:
-        raise EnvironmentProblem(f"font '{family}' is not installed (run the set-up command)") from None
+    if fontconfig.available():
+        path = fontconfig.match(family, bold)
+    else:
+        from matplotlib import font_manager
+
+        props = font_manager.FontProperties(family=family, weight="bold" if bold else "normal")
+        try:
+            path = font_manager.findfont(props, fallback_to_default=False)
+        except ValueError:
+            path = None
+    if path is None:
+        raise EnvironmentProblem(f"font '{family}' is not installed (run the set-up command)")
+    return path
 
 
 @cache
@@ -322,15 +331,14 @@ def _advance(fonts: Fonts, char: str, bold: bool, mixed: bool) -> float:
     latin_path, cjk_path, fallback_path = fonts.paths(bold)
     latin_glyphs = _cmap(latin_path)
     script = _script(char, mixed, latin_glyphs)
-    cjk = _font(cjk_path).getlength(char)
     if script == "cjk":
-        return cjk
+        return _font(cjk_path).getlength(char)
     latin = _font(latin_path).getlength(char) if ord(char) in latin_glyphs else None
-    fallback = _font(fallback_path).getlength(char)
     if script == "weak":
-        return max(latin if latin is not None else fallback, cjk, _complex_advance(fonts, char, bold))
+        return max(latin if latin is not None else _font(fallback_path).getlength(char),
+                   _font(cjk_path).getlength(char), _complex_advance(fonts, char, bold))
     if script == "missing":
-        return max(fallback, cjk)
+        return max(_font(fallback_path).getlength(char), _font(cjk_path).getlength(char))
     if _is_weak(char):
         return max(latin, _complex_advance(fonts, char, bold))
     return latin

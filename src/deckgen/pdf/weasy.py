@@ -7,6 +7,7 @@ descriptors. Anything else (other files, the network) is refused with :class:`Re
 Every render in a process shares one font set-up (:class:`_SharedFonts`); a finisher names in
 words where each internal link leads (:func:`link_descriptions`), as PDF/UA asks; dates are the
 brief's (``SOURCE_DATE_EPOCH`` pinned while WeasyPrint writes), so the bytes are reproducible.
+The collector does not run during a render (:func:`_no_collection`).
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ def html_to_pdf(html: str, project: Project, assets: Mapping[str, bytes], brief:
     if variant and variant != "none":
         options["pdf_variant"] = variant
     try:
-        with pinned_source_date_epoch(build_stamp(brief.meta.date)), _fonts.lease() as fonts:
+        with (pinned_source_date_epoch(build_stamp(brief.meta.date)), _fonts.lease() as fonts,
+              _no_collection()):
             rendered = parsed(html).render(font_config=fonts, **options)
             if relayout is not None:
                 while (again := relayout.next(rendered)) is not None:
@@ -84,6 +86,22 @@ def html_to_pdf(html: str, project: Project, assets: Mapping[str, bytes], brief:
         if isinstance(cause, DeckgenError):  # refused, or a figure that could not be drawn
             raise cause from None
         raise EnvironmentProblem(f"PDF rendering stopped: {exc}") from None
+
+
+@contextmanager
+def _no_collection():
+    """No cyclic garbage collection while WeasyPrint lays out and writes: its box trees are
+    large, and each collection would walk them again (a twentieth of a render). The garbage is
+    collected after, by the next collection (``deckgen watch`` collects after each rebuild)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def link_descriptions(brief: m.Brief) -> dict[str, str]:

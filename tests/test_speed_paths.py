@@ -1,0 +1,132 @@
+"""What a build keeps off its path, and that a fast path writes what the slow one writes.
+
+- A ``deckgen watch`` rebuild after an edit writes the very bytes a cold ``build --force`` of the
+  same source writes (the float pass renders twice in either: no state of earlier rebuilds
+  shows in the output).
+- A build whose figures are all in the cache never loads matplotlib, nor its font manager (fonts
+  are found through fontconfig, as the renderers find them).
+- The deck's process, forked for one build, imports matplotlib beforehand only when the figure
+  cache is empty.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deckgen.build.pipeline import BuildOptions, build
+from deckgen.deck.textfit import font_path
+from deckgen.errors import EnvironmentProblem
+from deckgen.project import Project
+from helpers import copy_example
+from test_watch import Watcher
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+EDIT = ("Commerce is among the firmest anchors", "Commerce remains among the firmest anchors")
+
+
+def python(code: str, *args: str) -> str:
+    """``code`` run by a fresh interpreter with deckgen importable; its standard output."""
+    done = subprocess.run([sys.executable, "-c", code, *args], check=False, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin",
+                               "HOME": str(Path.home())}, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def cold_build(root: Path) -> dict[str, bytes]:
+    python("from deckgen.cli import entry_point; entry_point()", "build", "--force", "--quiet", str(root))
+    return {path.suffix: path.read_bytes() for path in (root / "build").glob("*.p*")}
+
+
+def test_a_watch_rebuild_writes_what_a_cold_build_writes(tmp_path):
+    project = copy_example(tmp_path / "watched")
+    section = project.source / "sections" / "economy.md"
+    with Watcher(project) as watcher:
+        assert watcher.next("built", "failed").result is not None
+        section.write_text(section.read_text(encoding="utf-8").replace(*EDIT), encoding="utf-8")
+        rebuilt = watcher.next("built", "failed").result
+        assert rebuilt is not None, "the rebuild failed"
+        assert rebuilt.cache["outputs"] == {"pdf": "built", "pptx": "built"}
+        watched = {path.suffix: path.read_bytes() for path in (project.root / "build").glob("*.p*")}
+    cold = tmp_path / "cold"
+    shutil.copytree(project.source, cold / "source")
+    assert EDIT[1] in (cold / "source" / "sections" / "economy.md").read_text(encoding="utf-8")
+    built = cold_build(cold)
+    assert set(watched) == set(built) == {".pdf", ".pptx"}
+    assert watched[".pdf"] == built[".pdf"]
+    assert watched[".pptx"] == built[".pptx"]
+
+
+MODULES_AFTER_BUILD = """
+import json, sys
+from pathlib import Path
+from deckgen.build.pipeline import BuildOptions, build
+from deckgen.project import Project
+result = build(Project.at(Path(sys.argv[1])), BuildOptions(force=True, parallel=False))
+print(json.dumps({"figures": result.cache["figures"],
+                  "loaded": sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib")}))
+"""
+
+
+def test_a_build_with_every_figure_cached_loads_no_matplotlib(tmp_path):
+    project = copy_example(tmp_path)
+    build(project, BuildOptions(parallel=False))  # every figure drawn and cached
+    out = json.loads(python(MODULES_AFTER_BUILD, str(project.root)).strip().splitlines()[-1])
+    assert out["figures"]["rendered"] == 0 and out["figures"]["hits"] > 0
+    assert out["loaded"] == []
+    assert (project.root / "build" / "japan-south-korea-relations.pdf").stat().st_size > 0
+
+
+WARM_IMPORTS = """
+import sys
+from pathlib import Path
+from deckgen.build.processes import warm_imports
+from deckgen.build.store import Store
+warm_imports(Store(Path(sys.argv[1])))
+print("matplotlib" in sys.modules, "pptx" in sys.modules)
+"""
+
+
+def test_the_deck_process_imports_matplotlib_ahead_only_without_cached_figures(tmp_path):
+    build_dir = tmp_path / "build"
+    assert python(WARM_IMPORTS, str(build_dir)).split() == ["True", "False"]
+    figures = build_dir / ".deckgen-cache" / "figures"
+    figures.mkdir(parents=True)
+    (figures / "trade-0123.svg").write_bytes(b"<svg/>")
+    assert python(WARM_IMPORTS, str(build_dir)).split() == ["False", "True"]
+
+
+def fc_match(pattern: str) -> str:
+    return subprocess.run(["fc-match", "--format", "%{file}", pattern], capture_output=True,
+                          text=True, check=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig's fc-match is needed")
+@pytest.mark.parametrize("family", ["DejaVu Sans", "Carlito", "Noto Sans CJK JP"])
+def test_text_is_measured_in_the_font_file_the_renderers_use(family):
+    assert font_path(family) == fc_match(f"{family}:weight=80:slant=0")
+    assert font_path(family, True) == fc_match(f"{family}:weight=200:slant=0")
+
+
+def test_a_font_that_is_not_installed_is_named():
+    with pytest.raises(EnvironmentProblem) as raised:
+        font_path("No Such Family Anywhere")
+    assert str(raised.value) == "font 'No Such Family Anywhere' is not installed (run the set-up command)"
+
+
+def test_the_theme_fonts_are_found_without_the_font_manager(tmp_path):
+    code = ("import sys\nfrom deckgen.build.jobs import require_theme_fonts\n"
+            "from deckgen.theme import load_theme\nfrom deckgen.project import Project\n"
+            "from pathlib import Path\n"
+            "project = Project.at(Path(sys.argv[1]))\n"
+            "require_theme_fonts(load_theme(project.template_file('theme.yaml'), project.root))\n"
+            "print('matplotlib' in sys.modules)")
+    project = copy_example(tmp_path)
+    assert isinstance(project, Project)
+    assert python(code, str(project.root)).split() == ["False"]
