@@ -263,7 +263,7 @@ class FloatPass:
             self.placement, layout, document = self.previous
             self.previous = None
         score = _score(self._profile(layout))
-        if self.kept is None or score < self.kept[0]:
+        if self.kept is None or score <= self.kept[0]:
             self.kept = (score, document)
         if self.passes >= MAX_PASSES or score == (0, 0.0) and self.passes:
             return None
@@ -296,7 +296,8 @@ class FloatPass:
         return _score(self._profile(layout)[:upto]) > _score(self._profile(before)[:upto])
 
     def final(self, document):
-        """The rendered document with the fewest and smallest holes (the first of equals)."""
+        """The rendered document with the fewest and smallest holes (the last of equals: every
+        remedy kept left the pages before it no worse)."""
         return self.kept[1] if self.kept is not None else document
 
     def _failed(self, remedy: tuple | None) -> None:
