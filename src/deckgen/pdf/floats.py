@@ -10,12 +10,19 @@ with a figure or table of the same section, chooses one remedy:
   the last one moved is a heading (a heading stays with what follows it);
 - when nothing follows it in its section, a figure is drawn smaller (no less than
   :data:`MIN_SCALE` of its width) if that makes it fit;
-- a table taller than a page may break between rows (its header repeated on each page) rather
-  than leave its caption alone above a hole.
+- when a table opens the next page, the section's figures on the page before are drawn smaller
+  (to :data:`MIN_SCALE` at least) if that makes room for it.
 
-The brief is then rendered again, at most :data:`MAX_PASSES` more times. A move that leaves a
-figure or table more than a page after the page of its first reference is undone. A brief with
-no hole costs one walk over its boxes and no second render.
+Before any of these, a table taller than a page breaks between rows (its header repeated on
+each page) rather than leave its caption alone above a hole, and contents that spill a few
+lines onto a page of their own are set tighter (with the same render as the first remedy: the
+body's pages only shift by whole pages).
+
+The brief is then rendered again, at most :data:`MAX_PASSES` more times. A remedy that leaves a
+figure or table more than a page after the page of its first reference, or the pages up to the
+one it filled emptier (more of them, or by more, than :data:`GOAL`), is undone; the pages after
+it are the next remedy's. The document written is the rendered one with the fewest and
+smallest holes. A brief with no hole costs one walk over its boxes and no second render.
 
 The choices are a :class:`Placement` that :class:`~deckgen.pdf.html.HtmlWriter` reads when it
 writes each section's blocks; the model is never changed.
@@ -29,8 +36,10 @@ from dataclasses import dataclass, field
 from .. import model as m
 
 TRIGGER = 0.10      # a page this empty (of its text area) is worth a second pass
+GOAL = 0.14         # no page should be more empty than this (the reader's limit, 15 %, less a margin)
 MIN_SCALE = 0.7     # a figure is never drawn narrower than this fraction of the text width
 MAX_PASSES = 4      # renders after the first, at most
+CONTENTS_SPILL = 0.2  # contents spilling this little (of a page) onto a page are set tighter
 TALL_TABLE = 0.8    # a table taller than this fraction of a page may break between rows
 FLOAT_TAGS = ("figure", "table")
 
@@ -44,13 +53,14 @@ class Placement:
     orders: dict[str, list[int]] = field(default_factory=dict)
     scales: dict[str, float] = field(default_factory=dict)
     long_tables: set[tuple[str, int]] = field(default_factory=set)
+    compact_contents: bool = False  # the contents set tighter, so they end on their page
 
     def order(self, section: m.Section) -> list[int]:
         return self.orders.get(section.id) or list(range(len(section.blocks)))
 
     def copy(self) -> Placement:
         return Placement({k: list(v) for k, v in self.orders.items()}, dict(self.scales),
-                         set(self.long_tables))
+                         set(self.long_tables), self.compact_contents)
 
 
 @dataclass
@@ -109,6 +119,7 @@ class Layout:
     target_page: dict[str, int]       # html id -> page it is on
     reference_at: dict[str, tuple[Block | None, float]] = field(default_factory=dict)
     # html id -> the block holding its first reference, and the reference's top on its page
+    contents: Block | None = None     # the contents (nav.contents), as laid out
 
     def flow_y(self, page: int, top: float) -> float:
         """A position as a distance along the flow of text areas, page after page."""
@@ -132,8 +143,8 @@ def read_layout(document, brief: m.Brief, placement: Placement) -> Layout:
         element = _by_id(root, f"sec-{section.id}")
         if element is None:
             continue
-        children = [c for c in element if isinstance(c.tag, str)]
-        children = [c for c in children if c.tag != "h2" and "colophon" not in c.get("class", "")]
+        every = [c for c in element if isinstance(c.tag, str)]
+        children = [c for c in every if not _fixed(c)]
         order = placement.order(section)
         if len(children) != len(order):
             continue  # a template of the project's own writes its sections otherwise
@@ -141,8 +152,20 @@ def read_layout(document, brief: m.Brief, placement: Placement) -> Layout:
                   for index, child in zip(order, children, strict=True)]
         sections[section.id] = blocks
         tracked.update((id(child), block) for child, block in zip(children, blocks, strict=True))
+        # the heading, a key-figure strip, the colophon: never moved, but they fill their page
+        tracked.update((id(child), Block(section.id, -1, child.tag, child.get("class", "")))
+                       for child in every if _fixed(child))
         pictures.update((id(img), block) for child, block in zip(children, blocks, strict=True)
                         if child.tag == "figure" for img in child.iter("img"))
+    references = _by_id(root, "references")
+    if references is not None:  # the bibliography: not the pass's to move, but it fills pages
+        tracked.update((id(child), Block("", -1, child.tag, child.get("class", "")))
+                       for child in references if isinstance(child.tag, str))
+    contents = None
+    for element in root.iter("nav"):
+        if "contents" in element.get("class", "").split():
+            contents = tracked[id(element)] = Block("", -1, "nav", "contents")
+            break
     pages, first_reference, target_page, reference_at = [], {}, {}, {}
     for number, page in enumerate(document.pages):
         box = page._page_box
@@ -154,7 +177,13 @@ def read_layout(document, brief: m.Brief, placement: Placement) -> Layout:
         laid = Page(top, bottom)
         _walk(box, number, laid, (tracked, pictures), (first_reference, reference_at), target_page)
         pages.append(laid)
-    return Layout(pages, sections, first_reference, target_page, reference_at)
+    return Layout(pages, sections, first_reference, target_page, reference_at, contents)
+
+
+def _fixed(element) -> bool:
+    """Whether a section's child is none of its blocks: its heading, key figures or colophon."""
+    classes = element.get("class", "").split()
+    return element.tag == "h2" or "colophon" in classes or "key-figures" in classes
 
 
 def _float_id(element) -> str:
@@ -220,19 +249,23 @@ class FloatPass:
         self.move_limit: dict[tuple[str, int], int] = {}  # blocks a float may let pass it
         self.previous: tuple[Placement, Layout, object] | None = None  # before the last remedy
         self.last_remedy: tuple | None = None
-        self.kept = None                   # the best document so far
+        self.kept: tuple | None = None     # the best document so far, and its score
+        self.target: int | None = None     # the body's page the last remedy filled
         self.far_before: set[str] | None = None  # floats already too far on the first render
 
     def next(self, document) -> str | None:
         layout = read_layout(document, self.brief, self.placement)
         if self.far_before is None:
             self.far_before = _too_far(layout)
-        if self.previous is not None and _too_far(layout) - self.far_before:
+        if self.previous is not None and (_too_far(layout) - self.far_before
+                                          or self._worse(layout, self.previous[1])):
             self._failed(self.last_remedy)  # undone: back to the layout before it
             self.placement, layout, document = self.previous
             self.previous = None
-        self.kept = document
-        if self.passes >= MAX_PASSES:
+        score = _score(self._profile(layout))
+        if self.kept is None or score <= self.kept[0]:
+            self.kept = (score, document)
+        if self.passes >= MAX_PASSES or score == (0, 0.0) and self.passes:
             return None
         before = (self.placement.copy(), layout, document)
         remedy = self._remedy(layout)
@@ -243,17 +276,50 @@ class FloatPass:
         self.passes += 1
         return self.html_for(self.placement)
 
+    def _profile(self, layout: Layout) -> list[float]:
+        """How empty each page of the body is (from the first section's first page to the last
+        page but one); a page before a section that starts a page by design counts as full."""
+        firsts = _first_blocks(layout)
+        first = self.brief.sections[0].id if self.brief.sections else ""
+        body = min((b.first_page for b in layout.sections.get(first, []) if b.fragments), default=0)
+        profile = []
+        for number in range(body, len(layout.pages) - 1):
+            opening = firsts.get(number + 1)
+            by_design = opening and opening[1] == 0 and self._breaks_before(opening[0][0])
+            profile.append(0.0 if by_design else layout.pages[number].empty)
+        return profile
+
+    def _worse(self, layout: Layout, before: Layout) -> bool:
+        """Whether the last remedy left the body's pages up to the one it filled worse than
+        they were (the pages after it shift, and are the next remedies' to fill)."""
+        upto = None if self.target is None else self.target + 1
+        return _score(self._profile(layout)[:upto]) > _score(self._profile(before)[:upto])
+
     def final(self, document):
-        return self.kept if self.kept is not None else document
+        """The rendered document with the fewest and smallest holes (the last of equals: every
+        remedy kept left the pages before it no worse)."""
+        return self.kept[1] if self.kept is not None else document
 
     def _failed(self, remedy: tuple | None) -> None:
-        """A move that left a float too far from its reference: next time, move fewer blocks."""
+        """A move that left a float too far from its reference, or its pages worse: next time,
+        move fewer blocks. (Tighter contents undone with it are set again with the next.)"""
+        if remedy == ("contents",):
+            self.tried.add(("contents", "undone"))
         if remedy and remedy[0] == "move":
             _, section, index, moved = remedy
             self.move_limit[(section, index)] = len(moved) - 1
 
     def _remedy(self, layout: Layout) -> tuple | None:
         """Apply to :attr:`placement` the remedy for the first hole that has one."""
+        contents = self._compact_contents(layout)  # shifts the body by whole pages only
+        self.target = None
+        first = self.brief.sections[0].id if self.brief.sections else ""
+        body = min((b.first_page for b in layout.sections.get(first, []) if b.fragments), default=0)
+        for blocks in layout.sections.values():  # a table taller than a page breaks, hole or not
+            for position, block in enumerate(blocks):
+                if block.is_float and block.fragments and (key := self._long_table(blocks, position, 0.0, layout)):
+                    self.target = block.first_page - body
+                    return key
         last = len(layout.pages) - 1
         firsts = _first_blocks(layout)
         for number, page in enumerate(layout.pages[:last]):
@@ -263,11 +329,26 @@ class FloatPass:
             if not blocks[position].is_float or (position == 0 and self._breaks_before(blocks[0])):
                 continue  # the page opens with prose, or a section that starts a page
             gap = page.bottom - (page.content_bottom or page.top)
-            for remedy in (self._long_table, self._move_prose, self._shrink):
+            for remedy in (self._move_prose, self._shrink):
                 key = remedy(blocks, position, gap, layout)
                 if key is not None:
+                    self.target = number - body
                     return key
-        return None
+        return contents
+
+    def _compact_contents(self, layout: Layout):
+        """Set the contents tighter when their last page holds no more than a few of their
+        lines (the stylesheet keeps at least two together)."""
+        contents = layout.contents
+        if (contents is None or len(contents.fragments) < 2 or self.placement.compact_contents
+                or ("contents", "undone") in self.tried):
+            return None
+        number, top, bottom = contents.fragments[-1]
+        page = layout.pages[number]
+        if bottom - top > CONTENTS_SPILL * (page.bottom - page.top):
+            return None
+        self.placement.compact_contents = True
+        return ("contents",)
 
     def _breaks_before(self, block: Block) -> bool:
         section = next(s for s in self.brief.sections if s.id == block.section)
@@ -355,18 +436,17 @@ class FloatPass:
 
     def _shrink(self, blocks: list[Block], position: int, gap: float, layout: Layout):
         """Draw the figure that opens the next page smaller, and with it the section's figures
-        on the page before, all by one share, if that lets it fit ``gap``."""
+        on the page before, all by one share, if that lets it fit ``gap`` (a table that opens
+        the next page: the figures before it alone)."""
         block = blocks[position]
-        if block.tag != "figure":
-            return None
         above = [b for b in blocks[:position] if b.is_float and b.tag == "figure"
                  and b.fragments and b.first_page == block.first_page - 1]
-        shrunk = [(b, self._figure_id(b)) for b in (*above, block)]
+        shrunk = [(b, self._figure_id(b)) for b in (*above, block) if b.tag == "figure"]
         shrunk = [(b, fid) for b, fid in shrunk if fid and b.picture > 0]
-        if not shrunk or shrunk[-1][0] is not block:
+        if not shrunk or (block.tag == "figure" and shrunk[-1][0] is not block):
             return None
         # the pictures' heights scale with their widths; the captions' do not
-        need = block.height - gap + 4.0
+        need = max(block.height - gap, 0.0) + 4.0  # and a margin: the gap is measured, not set
         share = need / sum(b.picture for b, _ in shrunk)
         scales = {fid: int(self.placement.scales.get(fid, 1.0) * (1 - share) * 100) / 100
                   for _, fid in shrunk}
@@ -382,6 +462,13 @@ class FloatPass:
         section = next(s for s in self.brief.sections if s.id == block.section)
         figure_block = section.blocks[block.index]
         return figure_block.figure_id if isinstance(figure_block, m.FigureBlock) else ""
+
+
+def _score(profile: list[float]) -> tuple[int, float]:
+    """How far pages as empty as ``profile`` are from the goal: how many are more than
+    :data:`GOAL` empty, then by how much in all."""
+    over = [empty - GOAL for empty in profile if empty > GOAL]
+    return len(over), round(sum(over), 3)
 
 
 def _too_far(layout: Layout) -> set[str]:

@@ -1,15 +1,18 @@
-"""Running headers on one line: each section's short title, or its title shortened with "…".
+"""Running headers on one line: the brief's and each section's short title, or its title
+shortened with "…".
 
 The section's header box (``@top-right`` in ``brief.css``: its number and title) is 8 pt sans
 and takes a fixed share of the text width. A title that does not fit it on one line is
-shortened at a word with an ellipsis, measured
+shortened at a word with an ellipsis (so is the brief's short title, or its title, in the
+left box of 44 %), measured
 with the theme's fonts (:mod:`deckgen.deck.textfit`) against the narrower paper's measure (A4),
 so a brief reads the same on either paper; each shortening is a warning at the section, saying
 that a ``short_title:`` would avoid it.
 
 The text reaches the headers as CSS (:func:`header_css`): a ``string-set`` for each section
-whose running title is not its heading's text, set by id, so it overrides the stylesheet's
-``content(text)`` in a project's own templates too.
+whose running title is not its heading's text, set by id, and for the cover's title when the
+brief's is shortened, by a more specific selector than the stylesheet's, so both override the
+stylesheet's in a project's own templates too.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from ..theme import Theme
 HEADER_PT = 8.0
 TEXT_WIDTH_PT = (210 - 44) / 25.4 * 72   # A4 less the page's side margins (brief.css)
 SECTION_SHARE = 0.54                     # the section header box's width (brief.css)
+BRIEF_SHARE = 0.44                       # the brief's header box's width (brief.css)
 NUMBER_RESERVE = "00 "                   # room for a section's number in its box
 SAFETY = 0.97                            # measured text may be a little narrower than set
 
@@ -49,10 +53,19 @@ def section_title(section: m.Section, fonts) -> str:
     return _fit(section.short_title or section.title, SECTION_SHARE, fonts, NUMBER_RESERVE)
 
 
+def brief_title(meta: m.Meta, fonts) -> str:
+    """What the brief's running header (top left) says: its short title or title, fitted."""
+    return _fit(meta.short_title or meta.title, BRIEF_SHARE, fonts)
+
+
 def header_css(brief: m.Brief, theme: Theme) -> str:
-    """CSS setting the running header of each section whose header is not its heading's text."""
+    """CSS setting the brief's running header when its short title had to be shortened, and
+    the running header of each section whose header is not its heading's text."""
     fonts = sans_fonts(theme)
     rules = []
+    title = brief_title(brief.meta, fonts)
+    if title != (brief.meta.short_title or brief.meta.title):
+        rules.append(f"html body .cover h1 {{ string-set: brief-title {css_string(title)}; }}")
     for section in brief.sections:
         title = section_title(section, fonts)
         if title != section.title:
@@ -70,6 +83,15 @@ def header_warnings(brief: m.Brief, theme: Theme) -> list[Problem]:
     except EnvironmentProblem:
         return []
     warnings = []
+    meta = brief.meta
+    title = brief_title(meta, fonts)
+    if title != (meta.short_title or meta.title):
+        given = bool(meta.short_title) and meta.short_title != meta.title
+        warnings.append(Problem(
+            meta.loc, f"too long for the running header, which shows '{title}'",
+            "short_title" if given else "title",
+            "a shorter short_title: in brief.yaml" if given
+            else "a short_title: in brief.yaml, for the running header", warning=True))
     for section in brief.sections:
         title = section_title(section, fonts)
         full = section.short_title or section.title
