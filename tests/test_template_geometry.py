@@ -100,7 +100,7 @@ def test_a_placeholder_past_the_slide_edge_is_cut_with_a_warning_naming_layout_a
     template = off_slide_template(tmp_path / "off.pptx")
     geometry = deck_geometry(theme, template)
     assert geometry.areas["points"].body.right <= geometry.width
-    assert [w.message for w in geometry.warnings] == [
+    assert [w.message for w in geometry.warnings if "contrast" not in w.message] == [
         ("layout 'Title and Content': placeholder 'Content Placeholder 2' (index 1) reaches past the "
          "slide's edge (36, 126 to 756, 482 pt on a 720 x 540 pt slide); deckgen cuts it to the slide "
          "(move it inside in PowerPoint's slide master view)")]

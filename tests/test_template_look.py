@@ -126,9 +126,12 @@ def test_text_that_would_not_read_is_set_in_the_schemes_light_colour_with_a_warn
 
 
 def test_a_template_whose_text_reads_is_left_alone(parts):
+    """Its titles keep their own colour; only its grey (tx1 with a 75 % tint, rendered #898989,
+    3.5:1 on white) is darkened."""
     geometry, prs = drawn(parts, DEFAULT)
     assert run_colours(prs, "Title") == {"inherited"}
-    assert not [w for w in geometry.warnings if "contrast" in w.message]
+    text = [w.message for w in geometry.warnings if "contrast" in w.message and "chart" not in w.message]
+    assert text and all("colour #898989 on its ground #FFFFFF has a contrast of 3.5:1" in m for m in text)
 
 
 def test_deck_colours_theme_takes_the_themes_series(parts, tmp_path):
@@ -228,29 +231,29 @@ def _ink_contrast(image, box, scale: float) -> float | None:
     return value if value > 1.05 else None
 
 
-# template: why its rendering falls short (measured 100 dpi, LibreOffice 7.4). deckgen reads the
-# ground under a box at its centre, a gradient as the mean of its stops: where the rendered
-# gradient under a title is lighter than that mean, white titles are kept that do not read.
-CONTRAST_EXCEPTIONS: dict[str, str] = {
-    "Lights": "white titles on a translucent white gradient over a dark one: 2.5:1 rendered",
-    "Metropolis": "white titles over a light part of its gradient artwork: 2.6 to 4.2:1 rendered",
-    "Piano": "the cover's white title on a light part of its artwork: 2.5:1 rendered",
-}
+UNFIXABLE = "on which no colour reaches 4.5:1"  # deckgen's warning where no text colour can read
 
 
 def test_rendered_title_and_body_text_contrast_with_their_ground_in_every_corpus_template(tmp_path):
     """Every template of the corpus, drawn, rendered by LibreOffice at 100 dpi: under each
-    slide's title and body text, the darkest-against-lightest ink keeps 4.5:1 with the ground."""
+    slide's title and body text, the darkest-against-lightest ink keeps 4.5:1 with the ground,
+    unless deckgen warned that no colour reads over the whole of that layout's box (the ground
+    under it runs from dark to light), naming the layout and the ratio it reaches."""
     from PIL import Image
 
     from test_templates_corpus import TEMPLATES, mapped_theme
 
     brief, theme = project_parts(REPO)
     pngs = timeline_pngs(brief, theme)
-    decks = []
+    decks, unfixable = [], set()
     for template in TEMPLATES:
         mapped = mapped_theme(theme, template.stem)
-        plans = plan_slides(brief, mapped, deck_geometry(mapped, template))
+        geometry = deck_geometry(mapped, template)
+        for warning in geometry.warnings:
+            if UNFIXABLE in warning.message:
+                layout, role = warning.message.split("'")[1], warning.message.split("template's ")[1]
+                unfixable.add((template.stem, layout, "Title" if role.startswith("title") else "Body"))
+        plans = plan_slides(brief, mapped, geometry)
         out = tmp_path / f"{template.stem}.pptx"
         out.write_bytes(write_deck(plans, brief, mapped, pngs, template))
         decks.append(out)
@@ -262,8 +265,6 @@ def test_rendered_title_and_body_text_contrast_with_their_ground_in_every_corpus
                    check=True)
     failures = []
     for deck in decks:
-        if deck.stem in CONTRAST_EXCEPTIONS:
-            continue
         subprocess.run(["pdftoppm", "-png", "-r", "100", str(deck.with_suffix(".pdf")), str(tmp_path / deck.stem)],
                        check=True, timeout=300)
         pages = sorted(tmp_path.glob(f"{deck.stem}-*.png"))
@@ -277,6 +278,7 @@ def test_rendered_title_and_body_text_contrast_with_their_ground_in_every_corpus
                     box = (shape.left / 12700, shape.top / 12700, (shape.left + shape.width) / 12700,
                            (shape.top + shape.height) / 12700)
                     value = _ink_contrast(image, box, 100 / 72)
-                    if value is not None and value < 4.5:
+                    layout = " ".join(slide.slide_layout.name.replace("-\n", "").split())
+                    if value is not None and value < 4.5 and (deck.stem, layout, shape.name) not in unfixable:
                         failures.append(f"{deck.stem} slide {number} {shape.name}: {value:.1f}:1")
     assert not failures, "\n".join(failures)

@@ -3,10 +3,9 @@ ground under it, and the colours deckgen draws with on its slides.
 
 :func:`scheme_of` reads a master's ``a:clrScheme`` (dk1, lt1, dk2, lt2, accent1–6) through its
 ``p:clrMap`` (bg1, tx1, … to scheme names). :func:`text_colour` follows a placeholder's text
-colour down the chain PowerPoint uses (the layout's placeholder, the master's, the master's text
-styles, tx1); :func:`ground_under` finds what lies under a box: the topmost filled shape or
-picture of the layout and the master (a picture by its mean colour) that covers the box's
-centre, else the layout's or master's background, else bg1. Contrast is WCAG 2's
+colour down the chain PowerPoint and LibreOffice render (the list style of the layout's
+placeholder, then of the master's, the master's text styles, tx1: the prompt text's own run
+colours are not inherited); what lies under a box is :mod:`deckgen.deck.ground`'s. Contrast is WCAG 2's
 (:func:`deckgen.figures.colours.contrast`): text needs :data:`TEXT_CONTRAST`, chart lines and
 markers :data:`GRAPHIC_CONTRAST`; :func:`readable` picks the scheme's colour that reads. What a
 deck on a template is drawn in is :mod:`deckgen.deck.look`'s.
@@ -15,7 +14,6 @@ deck on a template is drawn in is :mod:`deckgen.deck.look`'s.
 from __future__ import annotations
 
 import colorsys
-import io
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -111,12 +109,21 @@ def _modified(hex_colour: str, element) -> str:
             lum *= value
         elif name == "lumOff":
             lum += value
-        elif name in ("tint", "shade"):
-            r, g, b = colorsys.hls_to_rgb(hue, lum, sat)
-            r, g, b = ((c + (1 - c) * (1 - value)) if name == "tint" else c * value for c in (r, g, b))
+        elif name in ("tint", "shade"):  # on linear RGB, as PowerPoint and LibreOffice apply them
+            r, g, b = (_linear(c) for c in colorsys.hls_to_rgb(hue, min(max(lum, 0.0), 1.0), sat))
+            r, g, b = (_gamma(1 - (1 - c) * value if name == "tint" else c * value) for c in (r, g, b))
             hue, lum, sat = colorsys.rgb_to_hls(r, g, b)
     r, g, b = colorsys.hls_to_rgb(hue, min(max(lum, 0.0), 1.0), sat)
     return "#" + "".join(f"{round(c * 255):02X}" for c in (r, g, b))
+
+
+def _linear(c: float) -> float:
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def _gamma(c: float) -> float:
+    c = min(max(c, 0.0), 1.0)
+    return c * 12.92 if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055
 
 
 def fill_colour(container, scheme: Scheme) -> str | None:
@@ -150,8 +157,8 @@ def _alpha(element) -> float:
 
 def text_colour(layout, ph_type, scheme: Scheme) -> str:
     """The colour a placeholder of ``ph_type`` on ``layout`` sets its text in (None: a text box)."""
-    for owner in (layout, layout.slide_master):
-        shape = _placeholder(owner, ph_type) if ph_type is not None else None
+    for owner, kind in ((layout, ph_type), (layout.slide_master, _MASTER_KIND.get(ph_type, ph_type))):
+        shape = _placeholder(owner, kind) if kind is not None else None
         found = _shape_text_colour(shape._element, scheme) if shape is not None else None
         if found:
             return found
@@ -160,6 +167,10 @@ def text_colour(layout, ph_type, scheme: Scheme) -> str:
              "p:bodyStyle" if ph_type is not None else "p:otherStyle")
     level = styles.find(f"{qn(style)}/{_A}lvl1pPr/{_A}defRPr") if styles is not None else None
     return fill_colour(level, scheme) or scheme.named("tx1") or "#000000"
+
+
+# A layout's placeholder inherits from the master's of this type (an object or subtitle from its body).
+_MASTER_KIND = {PP_PLACEHOLDER.OBJECT: PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.SUBTITLE: PP_PLACEHOLDER.BODY}
 
 
 def _placeholder(owner, ph_type):
@@ -174,102 +185,31 @@ def _shape_text_colour(element, scheme: Scheme) -> str | None:
     body = element.find(qn("p:txBody"))
     if body is None:
         return None
-    for path in (f"{_A}lstStyle/{_A}lvl1pPr/{_A}defRPr", f"{_A}p/{_A}r/{_A}rPr", f"{_A}p/{_A}endParaRPr"):
-        found = fill_colour(body.find(path), scheme)
-        if found:
-            return found
-    return None
-
-
-# ---- the ground under a box --------------------------------------------------------------------
-
-def ground_under(layout, box, scheme: Scheme) -> str:
-    """The colour under ``box`` (points) on slides of ``layout``: see the module's docstring.
-    Translucent fills are laid over what lies under them."""
-    cx, cy = (box.x + box.w / 2) * 12700, (box.y + box.h / 2) * 12700
-    owners = [layout] if layout._element.get("showMasterSp") == "0" else [layout, layout.slide_master]
-    layers = []  # from the top down, to the first opaque one
-    for owner in owners:  # the layout's shapes lie over the master's
-        for shape in reversed(list(owner.shapes)):
-            if getattr(shape, "is_placeholder", False) or not _covers(shape, cx, cy):
-                continue
-            found = _shape_fill(shape, scheme)
-            if found and found[1] > 0.02:
-                layers.append(found)
-                if found[1] >= 0.98:
-                    return _composite(layers)
-    bottom = next((c for c in (_background(o, scheme) for o in (layout, layout.slide_master)) if c),
-                  scheme.named("bg1") or "#FFFFFF")
-    return _composite([*layers, (bottom, 1.0)])
-
-
-def _composite(layers: list[tuple[str, float]]) -> str:
-    colour = layers[-1][0]
-    for top, alpha in reversed(layers[:-1]):
-        colour = mix(top, colour, alpha)
-    return colour
-
-
-def _covers(shape, cx: float, cy: float) -> bool:
-    try:
-        return (shape.left or 0) <= cx <= (shape.left or 0) + (shape.width or 0) and \
-            (shape.top or 0) <= cy <= (shape.top or 0) + (shape.height or 0)
-    except (AttributeError, ValueError):
-        return False
-
-
-def _shape_fill(shape, scheme: Scheme) -> tuple[str, float] | None:
-    element = shape._element
-    if element.tag == qn("p:pic"):
-        blip = element.find(f".//{_A}blip")
-        mean = _picture_mean(shape.part, blip.get(qn("r:embed"))) if blip is not None else None
-        return (mean, 1.0) if mean else None
-    return fill_rgba(element.find(qn("p:spPr")), scheme)
-
-
-def _background(owner, scheme: Scheme) -> str | None:
-    bg = owner._element.find(f"{qn('p:cSld')}/{qn('p:bg')}")
-    if bg is None:
-        return None
-    props = bg.find(qn("p:bgPr"))
-    if props is not None:
-        blip = props.find(f"{_A}blipFill/{_A}blip")
-        if blip is not None:
-            return _picture_mean(owner.part, blip.get(qn("r:embed")))
-        return fill_colour(props, scheme)
-    ref = bg.find(qn("p:bgRef"))
-    return resolve(ref[0], scheme) if ref is not None and len(ref) else None
-
-
-def _picture_mean(part, rid: str | None) -> str | None:
-    """A picture's mean colour (its transparent pixels left out), or None if unreadable."""
-    try:
-        from PIL import Image
-
-        with Image.open(io.BytesIO(part.related_part(rid).blob)) as image:
-            image = image.convert("RGBA")
-            image.thumbnail((64, 64))
-            pixels = [image.getpixel((x, y)) for x in range(image.width) for y in range(image.height)]
-            pixels = [p for p in pixels if p[3] > 127]
-    except Exception:  # noqa: BLE001 - a picture PIL cannot read (EMF, WMF, SVG) is no ground
-        return None
-    if not pixels:
-        return None
-    return "#" + "".join(f"{round(sum(p[i] for p in pixels) / len(pixels)):02X}" for i in range(3))
+    return fill_colour(body.find(f"{_A}lstStyle/{_A}lvl1pPr/{_A}defRPr"), scheme)
 
 
 # ---- readable text -----------------------------------------------------------------------------
 
-def readable(text: str, ground: str, scheme: Scheme) -> str | None:
-    """None when ``text`` reads on ``ground``; else the scheme's dark or light colour (dk1, lt1,
-    then dk2, lt2, then black or white) that contrasts most with it."""
-    if contrast(text, ground) >= TEXT_CONTRAST:
+def readable(text: str, grounds: list[str], scheme: Scheme) -> str | None:
+    """None when ``text`` reads on every one of ``grounds`` (the samples of a box's ground);
+    else the scheme's dark or light colour (dk1, lt1, then dk2, lt2) that reads on all of them
+    (dk1 or lt1 preferred), or, where none does, the one of those (or black or white) that reads
+    on most of them."""
+    def worst(colour: str) -> float:
+        return min((contrast(colour, g) for g in grounds), default=21.0)
+
+    if worst(text) >= TEXT_CONTRAST:
         return None
     candidates = [scheme.dark, scheme.light] + [c for c in (scheme.colours.get("dk2"),
                                                              scheme.colours.get("lt2")) if c]
-    passing = [c for c in candidates if contrast(c, ground) >= TEXT_CONTRAST]
-    pool = passing or candidates + ["#000000", "#FFFFFF"]
-    return max(pool, key=lambda c: (c in passing[:2], contrast(c, ground)))
+    passing = [c for c in candidates if worst(c) >= TEXT_CONTRAST]
+    if passing:
+        return max(passing, key=lambda c: (c in passing[:2], worst(c)))
+
+    def reads_on(colour: str) -> int:  # none reads everywhere: the one that reads on most of it
+        return sum(contrast(colour, g) >= TEXT_CONTRAST for g in grounds)
+
+    return max(candidates + ["#000000", "#FFFFFF"], key=lambda c: (reads_on(c), worst(c)))
 
 
 def mix(a: str, b: str, share: float) -> str:

@@ -84,6 +84,8 @@ def _look_at(look: Look, layout, areas, footer) -> None:
                       ("footer", footer)):
         if box is not None:
             look.forced(layout, role, box)
+    if areas.figure is not None:  # chart series that would not stand out from the ground
+        look.chart(layout, areas.figure)
 
 
 # Fonts PowerPoint users have, and their metric-compatible free twins installed by the set-up.
