@@ -291,6 +291,7 @@ def kept_in_english() -> list[str]:
     bib = (EXAMPLE / "references.bib").read_text(encoding="utf-8")
     fields = re.findall(r"^\s*(?:author|title|booktitle|publisher|address)\s*=\s*[{\"](.*?)[}\"],?\s*$", bib,
                         re.MULTILINE)
+    fields = [field.replace("{", "").replace("}", "") for field in fields]  # braces keep a word's case
     svg = (EXAMPLE / "images" / "islands-map.svg").read_text(encoding="utf-8")
     drawn = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     return [*fields, *drawn, "Bridging Cultures: Japan and South Korea's Dynamic Relationship"]
