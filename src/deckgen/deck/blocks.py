@@ -93,7 +93,7 @@ class BlockPlanner:
             said = notes.with_full_title(said, title_text, shown) if index == 0 else said
             slides.append(TableSlide(shown, said, title_size=size, table=page, caption=caption,
                                      caption_size=caption_size, label=table.label,
-                                     table_id=table.id, section_id=section.id,
+                                     table_id=table.id, section_id=section.id, alt=table.alt,
                                      full_title=title_text, areas=areas, layout=where["layout"],
                                      **line_fields))
         return slides

@@ -35,7 +35,7 @@ def draw_table(writer, slide, plan: TableSlide) -> None:
     frame = slide.shapes.add_table(rows, columns, Pt(box.x), Pt(box.y), Pt(sum(data.widths)),
                                    Pt(sum(data.heights)))
     frame.name = plan.label
-    oxml.set_alt_text(frame, f"{plan.label}: {plan.full_title}", plan.full_title)
+    oxml.set_alt_text(frame, plan.alt or f"{plan.label}: {plan.full_title}", plan.full_title)
     table = frame.table
     table.first_row = True
     table.horz_banding = not writer.styled

@@ -171,6 +171,7 @@ class TableSlide(Slide):
     caption_size: float = 14
     label: str = ""
     table_id: str = ""
+    alt: str = ""  # the table figure's alt text; "": the label and title
     subtitle: str = ""  # the descriptive caption, under an action title (its first sentence)
     subtitle_size: float = 18
     subtitle_box: Box | None = None
