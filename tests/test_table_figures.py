@@ -2,7 +2,8 @@
 the Markdown tables, in the order placed, referable with ``@tbl:``, in the PDF with their caption
 and source line (numbers formatted, localised and set right, long tables broken between rows
 with the header repeated), in the deck as native tables continued over slides, translated by an
-edition, and each bad input a located error."""
+edition, and each bad input a located error. And a callout marked for the deck in a section with
+key points, as a box under the points when both fit one slide."""
 
 from __future__ import annotations
 
@@ -314,3 +315,56 @@ def test_the_stress_case_table_figure_is_planned_as_a_table_slide(tmp_path):
     assert slide.table.header == ("year", "Exports", "Imports", "Services")
     assert slide.table.rows[-1] == ("2022", "33.0", "26.4", "7.1")
 
+
+
+# ---- a callout marked for the deck in a section with key points ---------------------------------
+
+POINTS_SECTION = """\
+---
+title: Trade and people
+key_points:
+  - Trade grew with every partner.
+  - Visitors came back after the pandemic.
+---
+Trade is in @tbl:trade.
+
+> [!IMPORTANT] Key fact {.deck}
+> Bilateral trade reached $52 billion in 2022.
+
+![](fig:trade)
+"""
+
+
+def deck_with(tmp_path, section: str):
+    project = write(tmp_path, files({"sections/one.md": section}))
+    slides = plan_deck(load_project(project.root), load_theme(project.template_file("theme.yaml"))).slides
+    build(project, BuildOptions(formats=("pptx",)))
+    return slides, Presentation(next(project.build_dir.glob("*.pptx")))
+
+
+def test_a_short_callout_is_a_box_on_its_sections_points_slide(tmp_path):
+    slides, deck = deck_with(tmp_path, POINTS_SECTION)
+    assert [s.kind for s in slides if s.section_id == "one"] == ["points", "table"]
+    (points,) = [s for s in slides if s.kind == "points" and s.section_id == "one"]
+    assert (points.callout.heading, points.callout.paragraphs) == (
+        "Key fact", ("Bilateral trade reached $52 billion in 2022.",))
+    assert points.body_size >= 20 and points.callout.body_size >= 18
+    assert points.areas.body.bottom < points.callout.box.y
+    assert points.notes.endswith("Key fact: Bilateral trade reached $52 billion in 2022.")
+    slide = next(s for s in deck.slides if any(sh.name == "Callout" for sh in s.shapes))
+    names = {sh.name: sh.text_frame.text for sh in slide.shapes if sh.has_text_frame}
+    assert names["Body"] == "Trade grew with every partner.\nVisitors came back after the pandemic."
+    assert names["Callout heading"] == "Key fact"
+    assert names["Callout"] == "Bilateral trade reached $52 billion in 2022."
+    body = next(sh for sh in slide.shapes if sh.name == "Body")
+    callout = next(sh for sh in slide.shapes if sh.name == "Callout heading")
+    assert body.top + body.height <= callout.top
+
+
+def test_a_callout_too_long_for_the_points_slide_keeps_its_own_slide(tmp_path):
+    long = " ".join(f"Sentence {i} of a callout that says a good deal more than a box can hold." for i in range(12))
+    section = POINTS_SECTION.replace("> Bilateral trade reached $52 billion in 2022.", "> " + long)
+    slides, _ = deck_with(tmp_path, section)
+    kinds = [s.kind for s in slides if s.section_id == "one"]
+    assert kinds[0] == "points" and "callout" in kinds
+    assert all(s.callout is None for s in slides if s.kind == "points")
