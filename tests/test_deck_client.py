@@ -6,7 +6,7 @@ inside the box of a shape whose text holds it (a chart's words inside the chart)
 slide. A text shape's box is its python-pptx position in EMU over 12 700 (1 pt = 12 700 EMU);
 the PDF page is the slide.
 
-Decks: the example, the stress case (tests/cases/stress: with a table over three slides, each
+Decks: the example (with a picture figure), the stress case (tests/cases/stress: with a table over three slides and a ``kind: table`` figure, each
 word of a table inside its own cell), the example written into the layouts
 of a 4:3 and of a 16:9 reference template, a brief citing the 33 works of
 tests/cases/citations/refs.bib (key points with citations and source lines, a long reference
@@ -196,3 +196,28 @@ def test_libreoffice_reads_the_bullets_revealed_one_by_one(story_build, tmp_path
     content = zipfile.ZipFile(odp).read("content.xml").decode("utf-8")
     assert content.count('presentation:node-type="on-click"') == sum(revealed)
     assert content.count('presentation:preset-id="ooo-entrance-appear"') == sum(revealed)
+
+
+def _page_of(pptx: Path, found) -> int:
+    """The number of the first slide of ``pptx`` with a shape ``found`` accepts."""
+    return next(number for number, slide in enumerate(Presentation(pptx).slides, start=1)
+                if any(found(shape) for shape in slide.shapes))
+
+
+def _alt(shape) -> str:
+    return shape._element.find(".//" + qn("p:cNvPr")).get("descr") or ""
+
+
+def test_the_picture_slide_and_a_table_figures_slide_are_drawn_inside_their_shapes(rendered):
+    """The example's map (a picture figure) and the stress case's ``kind: table`` figure, as
+    LibreOffice draws them: their words on the page, each inside its shape or table cell."""
+    example, example_pdf = rendered["example"]
+    picture = _page_of(example, lambda s: s.shape_type == 13 and "islands" in _alt(s).lower())
+    stress, stress_pdf = rendered["stress"]
+    table = _page_of(stress, lambda s: s.has_table and s.table.cell(0, 1).text == "Exports")
+    for pptx, pdf, number, words in ((example, example_pdf, picture, {"Figure", "Source:"}),
+                                     (stress, stress_pdf, table, {"Exports", "Services", "33.0", "2022"})):
+        with pdfplumber.open(pdf) as document:
+            shown = {w["text"] for w in document.pages[number - 1].extract_words()}
+        assert words <= shown, (pptx.name, number, sorted(shown))
+        assert [p for p in misplaced_words(pptx, pdf) if p.startswith(f"slide {number}:")] == []

@@ -164,19 +164,20 @@ def test_a_row_taller_than_a_slide_is_cut_between_lines_and_keeps_every_word(mak
     assert [w for w in words if w.startswith("word")] == [f"word{i}" for i in range(700)]
 
 
-def test_callouts_marked_for_the_deck_get_a_slide_of_their_own(make_project):
+def test_callouts_marked_for_the_deck_go_under_the_points_or_get_a_slide_of_their_own(make_project):
     project = make_project(long_table_files(3))
     deck = deck_of(project)
     callouts = [s for s in deck.slides if s.name.startswith("callout-")]
-    assert [texts_of(s)[1:3] for s in callouts] == [
-        ["Key fact", "Trade reached $52 billion in 2022."],
-        ["Remember", "Visitors exceeded five million."],
-    ]
-    assert callouts[0].notes_slide.notes_text_frame.text == "Key fact: Trade reached $52 billion in 2022."
+    assert [texts_of(s)[1:3] for s in callouts] == [["Remember", "Visitors exceeded five million."]]
+    assert callouts[0].notes_slide.notes_text_frame.text == "Remember: Visitors exceeded five million."
     every_text = [t for s in deck.slides for t in texts_of(s)]
     assert not any("Not for the deck" in t for t in every_text)
     points = next(s for s in deck.slides if s.name.startswith("points-"))
-    assert "a box, Warning: Not for the deck." in points.notes_slide.notes_text_frame.text
+    shown = {shape.name: shape.text_frame.text for shape in points.shapes if shape.has_text_frame}
+    assert (shown["Callout heading"], shown["Callout"]) == ("Key fact", "Trade reached $52 billion in 2022.")
+    said = points.notes_slide.notes_text_frame.text
+    assert "a box, Warning: Not for the deck." in said
+    assert said.endswith("Key fact: Trade reached $52 billion in 2022.")
 
 
 def test_a_callout_title_keeps_no_deck_mark_in_the_pdf(make_project):

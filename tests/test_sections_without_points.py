@@ -102,7 +102,7 @@ def test_sections_without_points_show_what_they_have(plans):
         return [s.kind for s in by_section.get(section_id, []) if s.kind != "section"]
 
     assert kinds("charts") == ["figure"] * 7
-    assert kinds("tables") == ["table", "table", "table", "callout"]
+    assert kinds("tables") == ["table", "table", "table", "callout", "table"]
     assert kinds("numbered-table") == ["table"]
     assert kinds("callout-marked") == ["callout"]
     assert kinds("list-only") == ["points"]
@@ -126,7 +126,7 @@ def test_check_warns_at_each_section_file_without_key_points(project_root, capsy
     assert ("source/sections/charts.md:1:1: warning: key_points: section 'charts' has no key points, so "
             "its deck slides show only its 7 figures") in err
     assert ("source/sections/tables.md:1:1: warning: key_points: section 'tables' has no key points, so "
-            "its deck slides show only its numbered table and callout marked {.deck}") in err
+            "its deck slides show only its 2 numbered tables and callout marked {.deck}") in err
     assert ("source/sections/empty.md:1:1: warning: key_points: section 'empty' has no key points, so its "
             "deck slides show nothing: it has no paragraph or heading to summarise, so it appears "
             "only in the agenda") in err

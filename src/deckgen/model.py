@@ -139,6 +139,7 @@ class Table:
     caption: tuple[Inline, ...] = ()
     id: str = ""  # from the caption's {#tbl:id}: a target of @tbl:id
     source: str = ""  # a source line (a table from a CSV file's figure spec names its source)
+    alt: str = ""  # a table figure's alt text, on the deck's table shape
     labels: Labels | None = field(default=None, compare=False, repr=False)  # None: English
 
     @property

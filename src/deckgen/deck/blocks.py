@@ -8,7 +8,9 @@ for the deck, and for a section with no key points a summary of its opening.
   slide shows.
 - A callout marked for the deck (``> [!IMPORTANT] Key fact {.deck}``, ``::: {.callout-note .deck}``)
   becomes a callout slide: a box with its heading and text, fitted like bullets and continued
-  when long. Unmarked callouts and unnumbered tables are named in the section's notes.
+  when long. In a section with key points, the first such callout is drawn instead as a box
+  under the key points when both fit one slide (the points at 20 pt or more, the callout's text
+  at 18 pt or more, :meth:`BlockPlanner.callout_under_points`); the plan's points slide holds it. Unmarked callouts and unnumbered tables are named in the section's notes.
 - A section with no key points shows its figures, tables and callouts; with none of those, its
   opening sentences (:data:`SUMMARY_SENTENCES`) as bullets; with no text at all, no slide (the
   loader warns of both, naming the file). No slide is ever a title alone.
@@ -18,16 +20,23 @@ for the deck, and for a section with no key points a summary of its opening.
 
 from __future__ import annotations
 
+import math
+
 from .. import model as m
 from ..load.markdown import plain_text
 from . import notes
 from .fit import Fitter, sentences
 from .geometry import CAPTION_SIZES, SUBTITLE_SIZES, TITLE_FLOOR, Box
-from .slides import Bullet, CalloutSlide, TableSlide
+from .slides import Bullet, CalloutBox, CalloutSlide, TableSlide
 from .story import table_message
 from .tables import TableFitter
 
 SUMMARY_SENTENCES = 3   # opening sentences shown for a section with no key points
+UNDER_POINTS_SHARE = 0.45  # of the key points' body, a callout under them takes at most this
+UNDER_POINTS_GAP = 12.0    # points between the key points and the callout's box
+UNDER_POINTS_HEADING = 40.0  # points: the heading line of a callout under key points
+UNDER_POINTS_FLOOR = 18.0  # points: the least size of a callout's text under key points
+POINTS_BESIDE_FLOOR = 20.0  # points: the key points keep at least this size above a callout
 CALLOUT_HEADING = 44.0  # points: the callout's heading line, above its text
 CALLOUT_PAD = 12.0      # points between the callout box's edge and its text
 
@@ -93,7 +102,7 @@ class BlockPlanner:
             said = notes.with_full_title(said, title_text, shown) if index == 0 else said
             slides.append(TableSlide(shown, said, title_size=size, table=page, caption=caption,
                                      caption_size=caption_size, label=table.label,
-                                     table_id=table.id, section_id=section.id,
+                                     table_id=table.id, section_id=section.id, alt=table.alt,
                                      full_title=title_text, areas=areas, layout=where["layout"],
                                      **line_fields))
         return slides
@@ -142,6 +151,30 @@ class BlockPlanner:
                                        section_id=section.id, full_title=section.title, **where))
         return slides
 
+    def callout_under_points(self, callout: m.Callout, body: Box) -> tuple[Box, CalloutBox] | None:
+        """The key points' box and ``callout`` fitted in a box beneath them, both within
+        ``body``: the heading on one line unshortened, the text on one page at
+        :data:`UNDER_POINTS_FLOOR` or more, the box no taller than its text needs; None when it
+        does not fit (it has its own slide then)."""
+        band = round(body.h * UNDER_POINTS_SHARE)
+        _, box, heading_box, body_box = _under_points(body, band)
+        heading, heading_size = self.fit.fit_title(callout.heading, heading_box, 20.0,
+                                                   UNDER_POINTS_FLOOR, max_lines=1)
+        if heading != callout.heading:
+            return None
+        texts = _callout_paragraphs(self.brief, callout) or [callout.heading]
+        items = [Bullet(t) for t in texts]
+        sizes = [s for s in self.fit.body_sizes(20.0) if s >= UNDER_POINTS_FLOOR] or [UNDER_POINTS_FLOOR]
+        pages, size, indent = self.fit.paginate(items, body_box, sizes)
+        if len(pages) != 1 or size < UNDER_POINTS_FLOOR:
+            return None
+        needed = (self.fit.height(items, size, self.fit.measure_width(body_box, indent))
+                  + body_box.insets[1] + body_box.insets[3])
+        band = min(band, math.ceil(UNDER_POINTS_HEADING + needed + CALLOUT_PAD + 2))
+        points, box, heading_box, body_box = _under_points(body, band)
+        return points, CalloutBox(callout.kind, heading, heading_size, tuple(texts), size, box,
+                                  heading_box, body_box)
+
     # ---- a section with nothing else to show ----
     def summary_items(self, section: m.Section) -> list[Bullet]:
         """The opening sentences of ``section`` as bullets; none when it has no text."""
@@ -163,6 +196,17 @@ def people_notes(authors, words) -> str:
         extra = [x for x in (a.role, a.affiliation, a.email, a.orcid and f"ORCID {a.orcid}") if x]
         said.append(f"{a.name} ({', '.join(extra)})" if extra else a.name)
     return m.sentence(words("notes_by", people=words["list_separator"].join(said))) if said else ""
+
+
+def _under_points(body: Box, band: float) -> tuple[Box, Box, Box, Box]:
+    """The boxes of key points over a callout ``band`` points tall, within ``body``: the
+    points', the callout's, its heading's and its text's."""
+    points = Box(body.x, body.y, body.w, body.h - band - UNDER_POINTS_GAP, body.insets)
+    box = Box(body.x, body.bottom - band, body.w, band)
+    inner = Box(box.x + CALLOUT_PAD, box.y + CALLOUT_PAD / 2, box.w - 2 * CALLOUT_PAD, box.h - CALLOUT_PAD)
+    heading_box = Box(inner.x, inner.y, inner.w, UNDER_POINTS_HEADING)
+    text_box = Box(inner.x, inner.y + UNDER_POINTS_HEADING, inner.w, inner.h - UNDER_POINTS_HEADING)
+    return points, box, heading_box, text_box
 
 
 def _callout_paragraphs(brief: m.Brief, callout: m.Callout) -> list[str]:

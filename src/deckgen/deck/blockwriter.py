@@ -20,7 +20,7 @@ from pptx.util import Pt
 from . import oxml
 from .geometry import LINE_SPACING, SPACE_AFTER, Box
 from .oxml import clean
-from .slides import CalloutSlide, TableSlide
+from .slides import CalloutBox, CalloutSlide, TableSlide
 from .tables import CELL_MARGINS
 
 ALIGNS = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
@@ -35,7 +35,7 @@ def draw_table(writer, slide, plan: TableSlide) -> None:
     frame = slide.shapes.add_table(rows, columns, Pt(box.x), Pt(box.y), Pt(sum(data.widths)),
                                    Pt(sum(data.heights)))
     frame.name = plan.label
-    oxml.set_alt_text(frame, f"{plan.label}: {plan.full_title}", plan.full_title)
+    oxml.set_alt_text(frame, plan.alt or f"{plan.label}: {plan.full_title}", plan.full_title)
     table = frame.table
     table.first_row = True
     table.horz_banding = not writer.styled
@@ -81,16 +81,24 @@ def _cell(writer, cell, text: str, size: float, header: bool, stripe: bool, alig
 
 def draw_callout(writer, slide, plan: CalloutSlide) -> None:
     writer.title(slide, plan)
-    box = plan.areas.figure
+    draw_callout_box(writer, slide, CalloutBox(
+        plan.callout_kind, plan.heading, plan.heading_size, plan.paragraphs, plan.body_size,
+        plan.areas.figure, plan.heading_box, plan.body_box))
+
+
+def draw_callout_box(writer, slide, callout: CalloutBox) -> None:
+    """A callout's box, its bar in the kind's colour, its heading and text: on a callout slide,
+    or under a section's key points."""
+    box = callout.box
     if writer.styled:
         writer.rect(slide, box, "light")
-        colour = "accent" if plan.callout_kind in STRONG_CALLOUTS else "primary"
+        colour = "accent" if callout.kind in STRONG_CALLOUTS else "primary"
         writer.rect(slide, Box(box.x, box.y, BAR, box.h), colour)
-    heading = writer.shape(slide, "callout-heading", plan.heading_box, "Callout heading")
-    writer.fill(heading, [plan.heading], plan.heading_size, colour="primary", bold=True,
+    heading = writer.shape(slide, "callout-heading", callout.heading_box, "Callout heading")
+    writer.fill(heading, [callout.heading], callout.heading_size, colour="primary", bold=True,
                 anchor=MSO_ANCHOR.MIDDLE)
-    body = writer.shape(slide, "callout-body", plan.body_box, "Callout")
-    writer.fill(body, list(plan.paragraphs), plan.body_size)
+    body = writer.shape(slide, "callout-body", callout.body_box, "Callout")
+    writer.fill(body, list(callout.paragraphs), callout.body_size)
     for para in body.text_frame.paragraphs[:-1]:
-        para.space_after = Pt(plan.body_size * SPACE_AFTER)
+        para.space_after = Pt(callout.body_size * SPACE_AFTER)
 

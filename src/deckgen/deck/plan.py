@@ -29,7 +29,14 @@ from ..i18n.scripts import complex_font
 from ..load.markdown import plain_text
 from ..theme import Theme
 from . import notes
-from .blocks import BlockPlanner, is_callout_shown, is_table_shown, people_line, people_notes
+from .blocks import (
+    POINTS_BESIDE_FLOOR,
+    BlockPlanner,
+    is_callout_shown,
+    is_table_shown,
+    people_line,
+    people_notes,
+)
 from .density import density_of
 from .fit import Fitter, sentences
 from .geometry import (
@@ -217,8 +224,11 @@ class _Planner:
                                      _brief_only(self.brief, section)) if x)
         slides: list[Slide] = []
         paired = self.two_content(section, said)
+        under = None if paired is not None or recommendations else self.points_with_callout(section, said)
         if paired is not None:
             slides.append(paired)
+        elif under is not None:
+            slides.append(under[0])
         elif section.key_points:
             items = (_numbered(section.key_points) if recommendations
                      else [Bullet(p) for p in section.key_points])
@@ -233,7 +243,7 @@ class _Planner:
                     slides.append(self.figure_slide(self.brief.figure(block.figure_id), section))
             elif is_table_shown(block):
                 slides += self.blocks.table_slides(block, section)
-            elif is_callout_shown(block):
+            elif is_callout_shown(block) and (under is None or block is not under[1]):
                 slides += self.blocks.callout_slides(block, section)
         if not slides:  # no key points, figures, tables or callouts: the opening, if any
             lead = self.blocks.summary_items(section)
@@ -241,6 +251,28 @@ class _Planner:
                 slides += self.bullet_slides(PointsSlide, section.title, lead,
                                              said or section.title, section.id, limits=True)
         return slides
+
+    def points_with_callout(self, section: m.Section, said: str):
+        """(the points slide, the callout): the section's key points on one slide with its first
+        callout marked for the deck in a box beneath them, when both fit (the points at
+        POINTS_BESIDE_FLOOR or more); None otherwise. The notes read the callout after the points'."""
+        callout = next((b for b in m.walk(section.blocks) if is_callout_shown(b)), None)
+        if callout is None or not section.key_points or section.point_cites:
+            return None
+        areas = self.where(PointsSlide.kind)["areas"]
+        split = self.blocks.callout_under_points(callout, areas.body)
+        if split is None:
+            return None
+        body, box = split
+        items = [Bullet(p) for p in section.key_points]
+        pages, size, _ = self.fit.paginate(items, body, self.fit.body_sizes(), self.density)
+        if len(pages) != 1 or size < POINTS_BESIDE_FLOOR:
+            return None
+        read = " ".join(m.sentence(text) for text in box.paragraphs)
+        said = " ".join(x for x in (said or section.title, f"{box.heading}: {read}") if x)
+        (slide,) = self.bullet_slides(PointsSlide, section.title, items, said, section.id,
+                                      limits=True, body=body)
+        return dataclasses.replace(slide, callout=box), callout
 
     def two_content(self, section: m.Section, said: str):
         """One slide of the section's key points beside its single figure, when they fit."""
@@ -274,13 +306,16 @@ class _Planner:
 
     def bullet_slides(self, cls: type[BulletSlide], title: str, items: list[Bullet], said: str,
                       section_id: str = "", start: float | None = None,
-                      cited: m.Section | None = None, limits: bool = False) -> list[BulletSlide]:
+                      cited: m.Section | None = None, limits: bool = False,
+                      body: Box | None = None) -> list[BulletSlide]:
         """``items`` under ``title``, on as many slides as they need: the first says ``said``,
         each continuation what it shows; with ``cited``, a section whose key points cite works,
         each slide's notes end with the full references of what it cites. With ``limits`` (key
         points), no slide holds more than the density limits allow, and the bullets are revealed
         one by one if the theme asks."""
         where = self.where(cls.kind)
+        if body is not None:  # the key points above a callout's box
+            where = dict(where, areas=dataclasses.replace(where["areas"], body=body))
         if cited is not None:
             where = dict(where, areas=_with_source_line(where["areas"]))
         areas = where["areas"]

@@ -171,6 +171,7 @@ class TableSlide(Slide):
     caption_size: float = 14
     label: str = ""
     table_id: str = ""
+    alt: str = ""  # the table figure's alt text; "": the label and title
     subtitle: str = ""  # the descriptive caption, under an action title (its first sentence)
     subtitle_size: float = 18
     subtitle_box: Box | None = None
@@ -276,8 +277,30 @@ class SectionSlide(CoverSlide):
 
 
 @dataclass(frozen=True)
+class CalloutBox:
+    """A callout marked for the deck, drawn as a box under its section's key points when both
+    fit one slide: its kind (the bar's colour), its heading and paragraphs fitted to their boxes."""
+
+    kind: str
+    heading: str
+    heading_size: float
+    paragraphs: tuple[str, ...]
+    body_size: float
+    box: Box
+    heading_box: Box
+    body_box: Box
+
+
+@dataclass(frozen=True)
 class PointsSlide(BulletSlide):
+    callout: CalloutBox | None = None  # a callout of the section, in a box under the key points
+
     kind: ClassVar[str] = "points"
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        shown = tuple(b.text for b in self.bullets)
+        return shown + ((self.callout.heading, *self.callout.paragraphs) if self.callout else ())
 
 
 @dataclass(frozen=True)

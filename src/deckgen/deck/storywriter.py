@@ -23,6 +23,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Pt
 
 from . import oxml
+from .blockwriter import draw_callout_box
 from .charts import add_chart
 from .geometry import Box
 from .reveal import reveal_paragraphs
@@ -88,6 +89,8 @@ def draw_progress(writer, slide, plan: SectionSlide) -> None:
 
 def draw_bullets(writer, slide, plan: BulletSlide) -> None:
     writer.bullets(slide, plan)
+    if getattr(plan, "callout", None) is not None:  # a points slide's callout, under its points
+        draw_callout_box(writer, slide, plan.callout)
     if plan.reveal:
         body = next(s for s in slide.shapes if s.name == "Body")
         reveal_paragraphs(slide, body, len(plan.bullets))

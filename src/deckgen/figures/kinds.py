@@ -1,7 +1,8 @@
 """Every kind of figure, declared once.
 
 A figure kind says what data it takes (categories and series, points with x and y values,
-dated events, or none: a picture file of the source), how it is drawn (the function of :mod:`deckgen.figures.drawing` that draws it),
+dated events, none: a picture file of the source, or the rows of a CSV shown as a numbered
+table), how it is drawn (the function of :mod:`deckgen.figures.drawing` that draws it),
 whether the deck shows it as a native, editable PowerPoint chart (the python-pptx chart type,
 the types its stacked and unmarked variants take, and the style of :mod:`deckgen.deck.charts`
 it wears) or as a picture, which of its values carry a label of their own, and what it demands
@@ -22,6 +23,7 @@ SERIES = "series"  # categories, and one or more series of one value per categor
 POINTS = "points"  # x values, one or more series of y values, optional point labels
 EVENTS = "events"  # dated events: {year, label}
 PICTURE = "picture"  # no data: a picture file (PNG, JPEG or SVG) under source/
+TABLE = "table"      # the rows of a CSV file, shown as a numbered table (not drawn: text)
 
 # Which values a kind draws with a label of their own (the dearest part of drawing a figure).
 EVERY_VALUE = "every value"
@@ -36,7 +38,7 @@ class FigureKind:
     name: str
     description: str           # in messages: "a pie chart"
     data: str                  # SERIES, POINTS, EVENTS or PICTURE
-    drawer: str                # the function of deckgen.figures.drawing that draws it
+    drawer: str                # the function of deckgen.figures.drawing that draws it ("": not drawn)
     native_chart: str | None   # python-pptx's XL_CHART_TYPE member, or None: a picture in the deck
     chart_style: str = ""      # how the native chart is styled: a key of deckgen.deck.charts.STYLES
     labels: str = NO_VALUE     # which values carry a label of their own
@@ -53,6 +55,12 @@ class FigureKind:
     def picture(self) -> bool:
         """The figure is a picture file from the source, not drawn from data."""
         return self.data == PICTURE
+
+    @property
+    def table(self) -> bool:
+        """The figure is a numbered table ("Table N", ``@tbl:ID``), set as text in both outputs
+        (:mod:`deckgen.load.table_figures`), not a drawing."""
+        return self.data == TABLE
 
     @property
     def stackings(self) -> tuple[str, ...]:
@@ -87,4 +95,5 @@ KINDS: dict[str, FigureKind] = {kind.name: kind for kind in (
     FigureKind("pie", "a pie chart", SERIES, "draw_pie", "PIE", "pie", EVERY_VALUE, one_series=True),
     FigureKind("timeline", "a timeline", EVENTS, "draw_timeline", None, labels=EVERY_VALUE),
     FigureKind("image", "a picture", PICTURE, "draw_picture", None),
+    FigureKind("table", "a table", TABLE, "", None),
 )}

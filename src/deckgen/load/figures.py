@@ -9,7 +9,9 @@ becomes the figure's :class:`~deckgen.figures.options.ChartOptions`. The figure 
 in size together, and the drawing all placed figures ask for is bounded as a whole
 (:class:`_DataBudget`), not only each figure's. The ids of figures whose own files are in error
 are kept (``broken_figures``), so a reference to one is not reported a second time. An ``image``
-figure takes a picture file instead of data (:mod:`deckgen.load.picture_figures`).
+figure takes a picture file instead of data (:mod:`deckgen.load.picture_figures`); a ``table``
+figure becomes a numbered table where it is placed (:mod:`deckgen.load.table_figures`), numbered
+with the Markdown tables, not with the figures.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .files import MAX_YAML_BYTES, SourceFiles, shown
 from .params import where_rows
 from .picture_figures import picture_figure
 from .schema import MAX_ABS_VALUE, MAX_CATEGORIES, MAX_ID_CHARS, FigureIn, validate
+from .table_figures import TableBudget, placed, table_figure
 from .tables import csv_series, csv_table, csv_x
 from .translations import is_translation
 from .yamlsrc import YamlDoc
@@ -46,6 +49,7 @@ class FigureReader:
         self.files = files
         self.problems = files.problems
         self.broken_figures: set[str] = set()  # figures whose own files are in error
+        self.tables: dict[str, m.Table] = {}   # the ``kind: table`` figures placed, by id
 
     def figures(self, sections: tuple[m.Section, ...], incomplete: bool) -> tuple[m.Figure, ...]:
         """The figures placed in ``sections``, numbered in the order they are placed.
@@ -74,6 +78,15 @@ class FigureReader:
                                    "output shows it", expected=f"![](fig:{figure_id}) in a section")
         figures = []
         budget = _DataBudget()
+        table_budget = TableBudget()
+        for figure_id in [i for i in order if KINDS[specs[i][0].kind].table]:
+            spec, doc, _ = specs[figure_id]
+            table = table_figure(self.files, figure_id, spec, doc, table_budget)
+            if table is None:
+                self.broken_figures.add(figure_id)
+            else:
+                self.tables[figure_id] = table
+        order = [i for i in order if not KINDS[specs[i][0].kind].table]
         for number, figure_id in enumerate(order, start=1):
             spec, doc, _ = specs[figure_id]
             figure = self.figure(figure_id, number, spec, doc)
@@ -86,6 +99,11 @@ class FigureReader:
                                     expected=budget.expected(passed))
             figures.append(figure)
         return tuple(figures)
+
+    def placed_tables(self, sections: tuple[m.Section, ...]) -> tuple[m.Section, ...]:
+        """``sections`` with the table figures in place and every numbered table numbered in
+        the order placed (:func:`deckgen.load.table_figures.placed`)."""
+        return placed(sections, self.tables)
 
     def figure_specs(self) -> tuple[dict[str, tuple[FigureIn, YamlDoc, Path]], set[str]]:
         """Every valid figure file by id, and the ids of the files that are not valid."""

@@ -81,6 +81,8 @@ class _Loader:
         sections = section_reader.sections(brief_in.sections, doc)
         figure_reader = FigureReader(self.files)
         figures = self.files.relabelled(figure_reader.figures(sections, section_reader.incomplete))
+        sections = figure_reader.placed_tables(sections)
+        section_reader.warn_without_key_points(sections)
         sections, figures = localised(sections, figures, labels)
         targets = self.targets(sections)
         cited = refs_mod.citations(sections, _spans)
@@ -121,6 +123,8 @@ class _Loader:
             sections = reader.all_in_folder()
         figure_reader = FigureReader(self.files)
         figures = figure_reader.figures(sections, incomplete=True)
+        sections = figure_reader.placed_tables(sections)
+        reader.warn_without_key_points(sections)
         # whether '#references' leads somewhere is unknown: take it that it does
         self.check_crossrefs(sections, figures, ("unread",), self.targets(sections),
                              figure_reader.broken_figures)
@@ -210,13 +214,15 @@ class _Loader:
         for section in sections:
             for span in _spans(section.blocks):
                 if isinstance(span, m.CrossRef) and span.key not in keys:
-                    if span.kind == "fig" and span.target in broken_figures:
+                    if span.kind in ("fig", "tbl") and span.target in broken_figures:
                         continue
                     what = {"fig": "placed figure", "tbl": "numbered table", "sec": "section"}[span.kind]
                     options = [k.split(":", 1)[1] for k in keys if k.startswith(span.kind + ":")]
+                    hint = did_you_mean(span.target, options) or expected[span.kind]
+                    if span.kind == "fig" and f"tbl:{span.target}" in keys:
+                        hint = f"@tbl:{span.target}: a kind: table figure is a numbered table"
                     self.problems.error(span.loc, f"@{span.key} refers to no {what}",
-                                        m.CROSSREF_KINDS[span.kind],
-                                        did_you_mean(span.target, options) or expected[span.kind])
+                                        m.CROSSREF_KINDS[span.kind], hint)
                 elif (isinstance(span, m.Link) and span.href.startswith("#") and span.loc
                       and span.href[1:] not in anchors):
                     self.problems.warn(span.loc, f"link '{span.href}' leads nowhere in the brief, "

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from ..errors import Collector, did_you_mean
 from ..figures.kinds import KINDS
+from .markdown_limits import MAX_TABLE_COLUMNS
 from .value_hints import value_hint
 from .yamlsrc import YamlDoc
 
@@ -200,7 +201,16 @@ class EventIn(_Strict):
     label: str = Field(min_length=1, max_length=120)
 
 
+def _data_schema(schema: dict) -> None:
+    """The JSON Schema of ``data:`` takes the CSV file's name alone too (a table's rows); the
+    keys of the mapping are checked as before, since they apply to a mapping only."""
+    schema["type"] = ["object", "string"]
+    schema["maxLength"] = MAX_PATH_CHARS
+
+
 class DataIn(_Strict):
+    model_config = ConfigDict(json_schema_extra=_data_schema)
+
     csv: str = _text(MAX_PATH_CHARS)
     category: str = _text(MAX_LABEL_CHARS)
     categories: list[Label] = Field(default=[], max_length=MAX_CATEGORIES)
@@ -209,6 +219,20 @@ class DataIn(_Strict):
     x: Any = ""  # a scatter chart's x: a CSV column, or a list of values (checked by the loader)
     where: dict[Annotated[str, Field(max_length=MAX_LABEL_CHARS)], str | int | float] = Field(
         default={}, max_length=10)  # the CSV's rows whose columns equal these values
+
+
+class TableColumnIn(_Strict):
+    """One column a ``kind: table`` figure shows: the CSV's ``column``, its heading (``name``,
+    default the CSV's) and the number ``format`` of its cells (default: as written)."""
+
+    column: str = Field(min_length=1, max_length=MAX_LABEL_CHARS)
+    name: Label = ""
+    format: str = _text(40)      # a number format (deckgen.figures.numbers), checked by the loader
+
+
+def _csv_shorthand(value):
+    """``data: data/x.csv`` (a table's rows) is ``data: {csv: data/x.csv}``."""
+    return {"csv": value} if isinstance(value, str) else value
 
 
 class FigureIn(_Strict):
@@ -228,7 +252,10 @@ class FigureIn(_Strict):
     licence: str = _text(300)          # an image figure's licence line
     width: int | str = ""              # an image figure's width in the PDF: "60%" (checked by the loader)
     data: DataIn = DataIn()
+    columns: list[TableColumnIn | str] = Field(default=[], max_length=MAX_TABLE_COLUMNS)  # a table's
     message: str = _text(300)    # the slide's action title (default: the caption's first sentence)
+
+    _csv = field_validator("data", mode="before")(_csv_shorthand)
 
 
 def validate(model: type[_Strict], doc: YamlDoc, problems: Collector):

@@ -194,9 +194,14 @@ class SectionReader:
                                                           doc.loc(("key_figures", i)))
                                               for i, k in enumerate(sec.key_figures))
                             if doc is not None else ())
-        if section_id not in self.broken:  # a stand-in's missing key points are not the author's
-            warn_without_key_points(section, self.problems)
         return section
+
+    def warn_without_key_points(self, sections: tuple[m.Section, ...]) -> None:
+        """Say what the deck shows of each section without key points, once the figures are
+        read (a ``kind: table`` figure placed is a numbered table, not a figure)."""
+        for section in sections:
+            if section.id not in self.broken:  # a stand-in's missing key points are not the author's
+                warn_without_key_points(section, self.problems)
 
 
 def _stand_in(section_id: str, doc: YamlDoc | None) -> SectionIn:

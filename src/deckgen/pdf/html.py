@@ -196,6 +196,9 @@ class HtmlWriter:
             html_id, classes, caption, head, rows)
         # the caption is outside the table's own box: the block keeps the two on one page
         block_class = Markup("table-block long-table" if long else "table-block")
+        if table.source:  # a table figure's source line, under the table as under a figure
+            out += Markup('<p class="tbl-source fig-source">%s</p>') % self.brief.words(
+                "source", source=table.source)
         return Markup('<div class="%s">%s</div>') % (block_class, out) if table.number else out
 
     def figure(self, figure: m.Figure) -> Markup:
