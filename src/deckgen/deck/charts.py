@@ -15,6 +15,7 @@ labels, lines mixed from it and the ground, so axes show on a dark template as o
 
 from __future__ import annotations
 
+import dataclasses
 from contextlib import contextmanager
 
 from pptx.chart.data import CategoryChartData, XyChartData
@@ -28,6 +29,10 @@ from ..figures.colours import text_on
 from ..figures.kinds import KINDS, POINTS
 from ..figures.numbers import NumberFormat, chart_format
 from ..figures.options import PERCENT
+from ..figures.slices import SHARE, Slices, pie_slices
+from ..i18n.catalogue import labels_for
+from ..i18n.labels import Labels, english
+from ..i18n.scripts import is_rtl
 from ..theme import Theme
 from .geometry import Box
 from .look import ChartColours, theme_chart_colours
@@ -40,12 +45,18 @@ def rgb(hex_colour: str) -> RGBColor:
 
 
 def add_chart(slide, data: ChartData, box: Box, theme: Theme, units: str, font: str, cjk_font: str,
-              colours: ChartColours | None = None):
+              colours: ChartColours | None = None, language: str = "en"):
     """A native chart of ``data`` on ``box``, in ``colours`` (default: the theme's; ``font``
     named for Latin text, ``cjk_font`` for East Asian); ``units`` titles the value axis unless
-    the figure titles it."""
+    the figure titles it; ``language`` the brief's (a pie's "Other", a right-to-left layout)."""
     colours = colours or theme_chart_colours(theme)
     kind = KINDS[data.kind]
+    labels = labels_for(language)
+    slices = None
+    if kind.chart_style == "pie":  # the small slices grouped as the PDF's pie groups them
+        slices = pie_slices(data.categories, data.series[0][1], labels["other"])
+        data = dataclasses.replace(data, categories=slices.categories,
+                                   series=((data.series[0][0], slices.values),))
     chart_data = xy_chart_data(data) if kind.data == POINTS else category_chart_data(data)
     chart_type = getattr(XL_CHART_TYPE, kind.chart_type(data.options))
     frame = slide.shapes.add_chart(chart_type, Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h), chart_data)
@@ -55,7 +66,7 @@ def add_chart(slide, data: ChartData, box: Box, theme: Theme, units: str, font: 
     chart.font.color.rgb = rgb(colours.text)
     set_east_asian_font(chart.font._rPr, cjk_font)
     _blanks_as_gaps(chart)
-    ChartStyle(colours, data, units).apply(chart)
+    ChartStyle(colours, data, units, is_rtl(language), slices, labels).apply(chart)
     return frame
 
 
@@ -145,8 +156,10 @@ class ChartStyle:
     data labels, gridlines, axis titles and a legend below the plot when there is more than one
     series; the rest by the kind's ``chart_style`` (see :data:`STYLES`)."""
 
-    def __init__(self, colours: ChartColours, data: ChartData, units: str):
-        self.colours, self.data, self.units = colours, data, units
+    def __init__(self, colours: ChartColours, data: ChartData, units: str, rtl: bool = False,
+                 slices: Slices | None = None, labels: Labels | None = None):
+        self.colours, self.data, self.units, self.rtl = colours, data, units, rtl
+        self.slices, self.words = slices, labels or english()
         self.kind = KINDS[data.kind]
         self.palette = list(colours.series)
         self.format = number_format(data)
@@ -157,21 +170,40 @@ class ChartStyle:
 
     # ---- the styles ----
     def pie(self, chart) -> None:
-        """Slices in the series colours, each labelled outside with its category and share."""
+        """Slices in the series colours, each labelled outside with its category and share, on
+        a leader line; the pie turned so that its small slices (:mod:`deckgen.figures.slices`)
+        sit at the side, where their labels stack without touching; the "Other" slice's label
+        names the categories it holds."""
         plot = chart.plots[0]
         plot.has_data_labels = True
-        labels = plot.data_labels
-        labels.font.size = Pt(16)
-        labels.number_format = "0%"
-        labels.number_format_is_linked = False
-        labels.show_percentage = True
-        labels.show_value = False
-        labels.show_category_name = True
-        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        for labels in (plot.data_labels, plot.series[0].data_labels):  # the series' own, too
+            labels.font.size = Pt(16)
+            labels.number_format = "0%"
+            labels.number_format_is_linked = False
+            labels.show_percentage = True
+            labels.show_value = False
+            labels.show_category_name = True
+            labels.position = XL_LABEL_POSITION.OUTSIDE_END
+            _show_leader_lines(labels._element)
         chart.has_legend = False
+        slices = self.slices or pie_slices(self.data.categories, self.data.series[0][1], "")
+        _first_slice_angle(plot, slice_angle(slices))
         for index, point in enumerate(plot.series[0].points):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = rgb(self.palette[index % len(self.palette)])
+        if slices.grouped:
+            self.other_label(plot.series[0].points[len(slices.values) - 1], slices)
+
+    def other_label(self, point, slices: Slices) -> None:
+        """The "Other" slice's label: its name and share, then the categories it holds."""
+        share = dataclasses.replace(SHARE, language=self.words.language).text(slices.share(-1) * 100)
+        frame = point.data_label.text_frame
+        frame.text = clean(f"{slices.categories[-1]} {share}")
+        frame.paragraphs[0].runs[0].font.size = Pt(16)
+        names = frame.add_paragraph()
+        names.text = clean(f"({self.words.joined(slices.grouped)})")
+        names.runs[0].font.size = Pt(12)
+        point.data_label.position = XL_LABEL_POSITION.OUTSIDE_END
 
     def bars(self, chart) -> None:
         """Filled bars or columns, values at their ends (stacked: on their segments, in the text
@@ -309,6 +341,8 @@ class ChartStyle:
         if self.kind.horizontal:  # first category at the top, as in the brief
             category_axis.reverse_order = True
             _value_axis_crosses_max(chart)
+        if self.rtl and self.kind.data != POINTS:
+            self.mirror(chart)
         options = self.data.options
         across, up = options.x_title, options.y_title or ("" if self.kind.horizontal else self.units)
         if self.kind.horizontal:
@@ -317,11 +351,21 @@ class ChartStyle:
         _axis_title(value_axis, value_title)
         _axis_title(category_axis, category_title)
 
+    def mirror(self, chart) -> None:
+        """Right to left, as PowerPoint lays a chart out for a right-to-left language: the
+        first category at the right (at the top, for bars growing leftwards), the value axis on
+        the right (an axis crossing at its first category: ``autoZero``, now the right end)."""
+        if self.kind.horizontal:
+            chart.value_axis.reverse_order = True
+        else:
+            chart.category_axis.reverse_order = True
+
     def legend(self, chart) -> None:
-        """Below the plot, not over it, the series in the source's order."""
+        """Outside the plot, not over it, the series in the source's order: below it, or on
+        its left right to left."""
         chart.has_legend = len(self.data.series) > 1
         if chart.has_legend:
-            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.position = XL_LEGEND_POSITION.LEFT if self.rtl else XL_LEGEND_POSITION.BOTTOM
             chart.legend.include_in_layout = False
             chart.legend.font.size = Pt(14)
 
@@ -333,6 +377,44 @@ STYLES = {"bars": ChartStyle.bars, "line": ChartStyle.line, "pie": ChartStyle.pi
 def _middle(values) -> float:
     present = [v for v in values if v is not None]
     return (min(present) + max(present)) / 2 if present else 0.0
+
+
+def slice_angle(slices: Slices) -> int:
+    """Where the pie's first slice starts, in degrees clockwise from the top, so that the middle
+    of its longest run of small slices sits at the right: their outside labels stack there, one
+    under another, instead of side by side."""
+    runs, run = [], []
+    for index in range(len(slices.values)):
+        if slices.small(index):
+            run.append(index)
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    if not runs or not slices.total:
+        return 0
+    longest = max(runs, key=len)
+    before = sum(slices.values[:longest[0]])
+    middle = (before + sum(slices.values[i] for i in longest) / 2) / slices.total * 360
+    return round(90 - middle) % 360
+
+
+def _first_slice_angle(plot, angle: int) -> None:
+    element = plot._element.find(qn("c:firstSliceAng"))
+    if element is None:
+        element = plot._element.makeelement(qn("c:firstSliceAng"), {})
+        plot._element.insert_element_before(element, "c:extLst")
+    element.set("val", str(angle))
+
+
+def _show_leader_lines(dlbls) -> None:
+    """A label moved off its slice keeps a line to it."""
+    shown = dlbls.find(qn("c:showLeaderLines"))
+    if shown is None:
+        shown = dlbls.makeelement(qn("c:showLeaderLines"), {})
+        dlbls.insert_element_before(shown, "c:leaderLines", "c:extLst")
+    shown.set("val", "1")
 
 
 def _axis_title(axis, text: str) -> None:

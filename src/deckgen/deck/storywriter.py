@@ -120,7 +120,8 @@ def draw_two_content(writer, slide, plan: TwoContentSlide) -> None:
     if plan.chart is not None:
         shape = add_chart(slide, plan.chart, plan.figure_box, writer.theme, plan.units,
                           writer.font, writer.cjk_font,
-                          writer.look and writer.look.chart(slide.slide_layout, plan.figure_box))
+                          writer.look and writer.look.chart(slide.slide_layout, plan.figure_box),
+                          language=writer.language)
     else:
         shape = writer.picture(slide, writer.pngs[plan.figure_id], plan.figure_box)
     shape.name = plan.label

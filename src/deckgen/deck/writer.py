@@ -181,7 +181,8 @@ class _DeckWriter:
         self.title(slide, plan)
         if plan.chart is not None:
             shape = add_chart(slide, plan.chart, plan.areas.figure, self.theme, plan.units, self.font,
-                              self.cjk_font, self.look and self.look.chart(slide.slide_layout, plan.areas.figure))
+                              self.cjk_font, self.look and self.look.chart(slide.slide_layout, plan.areas.figure),
+                              language=self.language)
         else:
             shape = self.picture(slide, self.pngs[plan.figure_id], plan.areas.figure)
         shape.name = plan.label

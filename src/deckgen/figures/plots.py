@@ -18,11 +18,13 @@ import matplotlib
 from matplotlib.ticker import FuncFormatter
 
 from .. import model as m
+from ..i18n.labels import english
 from ..theme import Theme
 from .colours import text_on
 from .kinds import LABELLED_CATEGORIES, FigureKind
 from .numbers import NumberFormat, figure_format
 from .options import PERCENT
+from .slices import SHARE, Slices, pie_slices
 
 MAX_TICKS = 24       # category labels drawn at most; more are sampled evenly
 MAX_LABELLED = LABELLED_CATEGORIES  # value labels and markers only up to this many categories
@@ -32,8 +34,6 @@ MAX_LABELLED = LABELLED_CATEGORIES  # value labels and markers only up to this m
 # series' swatch, so it never covers data; axis titles come from x_title and y_title (the value
 # axis's, by default, from the units); values read as the figure's number format says.
 
-SMALL_SLICE = 0.05   # a pie slice below this share is labelled outside, with a leader line
-SHARE = NumberFormat(0, percent=True)  # a pie slice's share, as the deck's "0%" labels write it
 THIN_SEGMENT = 0.06  # a stacked segment thinner than this share of the tallest stack is not labelled
 
 
@@ -265,22 +265,22 @@ def draw_pie(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
     """Slices in series colours, clockwise from the top; each share inside its slice in the text
     colour that reads on it, each category outside; a slice under SMALL_SLICE gets its share
     outside with its category, on a leader line, the labels of each side moved apart so none
-    collide."""
-    series = figure.series[0]
-    values = [v or 0.0 for v in series.values]
-    total = sum(values)
+    collide. More small slices than MOST_SMALL are one "Other" slice, last, and a line under
+    the pie says which categories it holds (:mod:`deckgen.figures.slices`)."""
+    labels = figure.labels or english()
+    slices = pie_slices(figure.categories, figure.series[0].values, labels["other"])
+    values = list(slices.values)
     palette = theme.series_colours
     colours = [palette[i % len(palette)] for i in range(len(values))]
     wedges, _ = ax.pie(values, startangle=90, counterclock=False, colors=colours,
                        wedgeprops={"edgecolor": theme.colour("background")})
     ax.set_aspect("equal")
     outside = []
-    for wedge, label, value, colour in zip(wedges, figure.categories, values, colours):
+    for index, (wedge, label, value, colour) in enumerate(zip(wedges, slices.categories, values, colours)):
         angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
         x, y = math.cos(angle), math.sin(angle)
-        share = value / total
-        text = dataclasses.replace(SHARE, language=figure.language).text(share * 100)
-        if share >= SMALL_SLICE:
+        text = dataclasses.replace(SHARE, language=figure.language).text(slices.share(index) * 100)
+        if not slices.small(index):
             ax.text(0.62 * x, 0.62 * y, text, ha="center", va="center",
                     color=text_on(colour, theme.colour("text"), theme.colour("background")))
             outside.append([x, y, 1.12 * x, 1.12 * y, label, False])
@@ -291,6 +291,15 @@ def draw_pie(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
         arrow = {"arrowstyle": "-", "color": theme.colour("muted"), "linewidth": 0.7} if leader else None
         ax.annotate(text, (x, y), xytext=(lx, ly), ha="left" if lx >= 0 else "right", va="center",
                     color=theme.colour("text"), arrowprops=arrow)
+    if slices.grouped:
+        ax.set_xlabel(grouped_note(slices, labels), color=theme.colour("muted"),
+                      fontsize=matplotlib.rcParams["font.size"] * 0.85)
+
+
+def grouped_note(slices: Slices, labels) -> str:
+    """What the "Other" slice holds: "Other: Tiny, Smaller, Least and Smallest." in the
+    brief's language."""
+    return labels.sentence(f"{labels['other']}: {labels.joined(slices.grouped)}")
 
 
 def _line_gap(ax) -> float:
