@@ -76,7 +76,7 @@ def _title_from(target: Path) -> str:
 def _values(title: str, today: dt.date) -> dict[str, str]:
     from .load.loader import slugify
 
-    short = short_title(title)
+    short = _header_title(short_title(title))
     return {"title": title, "title_yaml": json.dumps(title, ensure_ascii=False),
             "short_yaml": json.dumps(short, ensure_ascii=False),
             "date": today.isoformat(), "name": slugify(short) or "brief"}
@@ -88,6 +88,15 @@ def short_title(title: str, limit: int = SHORT_TITLE_MAX) -> str:
         return title
     cut = title[:limit].rsplit(" ", 1)[0] if " " in title[:limit] else title[:limit]
     return cut.rstrip(" ,;:–—-")
+
+
+def _header_title(short: str) -> str:
+    """``short`` cut further, at a word, to what the running header shows whole with deckgen's
+    theme, so that a new brief builds without a warning."""
+    from .pdf.headers import fitting_short_title
+    from .theme import load_theme
+
+    return fitting_short_title(short, load_theme(default_templates_dir() / "theme.yaml")) or short
 
 
 def _write(path: Path, text: str) -> Path:

@@ -58,6 +58,16 @@ def brief_title(meta: m.Meta, fonts) -> str:
     return _fit(meta.short_title or meta.title, BRIEF_SHARE, fonts)
 
 
+def fitting_short_title(title: str, theme: Theme) -> str:
+    """The longest start of ``title``, ending at a word, that the brief's running header shows
+    whole (no "…"): a short title to propose for it."""
+    fonts = sans_fonts(theme)
+    fitted = _fit(title, BRIEF_SHARE, fonts)
+    if fitted == title:
+        return title
+    return fitted.removesuffix("…").rstrip(" ,;:–—-·")
+
+
 def header_css(brief: m.Brief, theme: Theme) -> str:
     """CSS setting the brief's running header when its short title had to be shortened, and
     the running header of each section whose header is not its heading's text."""
