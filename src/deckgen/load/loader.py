@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import NoReturn
 
 from .. import model as m
-from ..cite import styles
 from ..errors import Collector, Loc, SourceError, UsageProblem, did_you_mean
 from ..i18n.catalogue import NoCatalogue, built_in_languages, labels_for
 from ..i18n.formats import has_locale_data
@@ -96,7 +95,8 @@ class _Loader:
         name = self.files.param_name(slugify(self.files.file_title(meta.short_title or meta.title)) or "brief")
         if self.files.translating:  # a translated edition: build/<name>.<lang>.pdf
             name = f"{name}.{meta.language}"
-        requests = cited + point_cites.requests(in_points, styles.is_note_style(style))
+        requests = cited + point_cites.requests(in_points, bool(in_points)
+                                                    and refs_mod.is_note_style(style))
         references, bibliography = refs_mod.format_references(
             references, aliases, requests, style, brief_in.csl or "chicago-author-date", labels)
         sections = point_cites.cite_points(sections, in_points, bibliography, aliases)

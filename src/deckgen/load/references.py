@@ -7,6 +7,10 @@ year, compared without case or punctuation) under another key is merged into the
 warning naming both places; citations of its key are then counted as citations of the first
 (the aliases the model keeps). Once the sections are read, :func:`format_references` formats
 every citation and the reference list with the style ``csl:`` names.
+
+The formatter (citeproc-py) and the BibTeX reader are imported only for a brief that has
+references or citations, and a bundled style is read only when something is formatted with
+it, so that a brief without citations pays nothing for them.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import model as m
-from ..cite import case, render, sources, styles
+from ..cite import case, catalogue
 from ..errors import Collector, Loc, did_you_mean
 from .files import SourceFiles, shown
 from .sandbox import Unreadable, read_inside
@@ -32,14 +37,18 @@ def read_references(brief: BriefIn, doc: YamlDoc, files: SourceFiles,
                     problems: Collector) -> tuple[tuple[m.Reference, ...], dict[str, str]]:
     """Every work once, in the order read (inline references first, then each file's), and
     ``{repeated key: kept key}``."""
-    entries = [sources.Entry(r.id, sources.inline_item(r), doc.loc(("references", i)))
-               for i, r in enumerate(brief.references)]
+    entries = []
+    if brief.references:
+        from ..cite import sources
+
+        entries = [sources.Entry(r.id, sources.inline_item(r), doc.loc(("references", i)))
+                   for i, r in enumerate(brief.references)]
     names = [brief.bibliography] if isinstance(brief.bibliography, str) else brief.bibliography
     for index, name in enumerate(names):
         entries += _read_file(name, doc.loc(("bibliography",) if isinstance(brief.bibliography, str)
                                             else ("bibliography", index)), files, problems,
                               brief.language.split("-")[0] == "en")
-    kept: list[sources.Entry] = []
+    kept: list = []
     aliases: dict[str, str] = {}
     for entry in entries:
         same_key = next((k for k in kept if k.key == entry.key), None)
@@ -72,6 +81,8 @@ def _read_file(name: str, loc: Loc, files: SourceFiles, problems: Collector,
     text = files.read_text(path, loc, limit=MAX_BIB_BYTES, written=name, field="bibliography")
     if text is None:
         return []
+    from ..cite import sources
+
     if suffix == ".bib":
         return sources.read_bib(text, files.rel(path), problems, english)
     return sources.read_csl_json(text, files.rel(path), problems)
@@ -125,14 +136,40 @@ def is_text(span: m.Citation, keys) -> bool:
     return span.narrative and not all(k in keys for k in span.ref_ids)
 
 
+@dataclass(frozen=True)
+class Bundled:
+    """A bundled style chosen by name, read (:func:`resolved`) when something is formatted."""
+
+    name: str
+    language: str
+
+
+def resolved(style):
+    """The citeproc style of ``style`` (a :class:`Bundled` one read now)."""
+    if isinstance(style, Bundled):
+        from ..cite import styles
+
+        return styles.load_bundled(style.name, style.language)
+    return style
+
+
+def is_note_style(style) -> bool:
+    """Whether the style sets citations as footnotes."""
+    from ..cite import styles
+
+    return styles.is_note_style(resolved(style))
+
+
 def load_style(csl: str, language: str, loc: Loc, files: SourceFiles, problems: Collector):
-    """The style ``csl:`` names (default Chicago author-date), or None and an error."""
-    name = csl or styles.DEFAULT_STYLE
-    if name in styles.BUNDLED:
-        return styles.load_bundled(name, language)
+    """The style ``csl:`` names (default Chicago author-date: a :class:`Bundled` one, read when
+    used), or None and an error."""
+    name = csl or catalogue.DEFAULT_STYLE
+    if name in catalogue.BUNDLED:
+        return Bundled(name, language)
     if not name.lower().endswith(".csl"):
         problems.error(loc, f"unknown citation style '{shown(name)}'", "csl",
-                       did_you_mean(name, styles.BUNDLED) or "one of " + ", ".join(styles.BUNDLED)
+                       did_you_mean(name, catalogue.BUNDLED)
+                       or "one of " + ", ".join(catalogue.BUNDLED)
                        + ", or a .csl file under source/ or templates/")
         return None
     folder = files.root / ("templates" if name.startswith("templates/") else "source")
@@ -145,6 +182,8 @@ def load_style(csl: str, language: str, loc: Loc, files: SourceFiles, problems: 
         problems.error(loc, f"style file '{shown(name)}': {exc.reason}", "csl",
                        "a .csl file under source/ or templates/")
         return None
+    from ..cite import styles
+
     try:
         return styles.load_text(data, language)
     except styles.StyleProblem as exc:
@@ -158,23 +197,32 @@ def format_references(references, aliases: dict[str, str], found: list[m.Citatio
     """The references numbered and formatted in the style's order, and the brief's
     :class:`~deckgen.model.Bibliography` (every citation's text; the list's heading in the
     brief's language: "Bibliography" for a note style, else "References")."""
-    items = [json.loads(r.csl) for r in references]
     keys = {r.id for r in references} | set(aliases)
     cites = [span for span in found if not is_text(span, keys)]
+    words = [((span.loc.file, span.seq), html.escape("@" + span.ref_ids[0]),
+              "@" + span.ref_ids[0]) for span in found if is_text(span, keys)]
+    if not references and not cites:  # nothing to format: no formatter, no style read
+        return (), m.Bibliography(style_name, False, False, labels["references"], tuple(words),
+                                  as_text=_as_text(found, keys))
+    from ..cite import render
+
+    items = [json.loads(r.csl) for r in references]
     requests = [(tuple(_resolved(c, aliases) for c in span.cites), span.narrative)
                 for span in cites]
     uncited = [((m.CiteItem(r.id),), False) for r in references]  # listed even if not cited
-    out = render.render(items, requests + uncited, style, labels.language)
+    out = render.render(items, requests + uncited, resolved(style), labels.language)
     by_id = {r.id: r for r in references}
     refs = tuple(m.Reference(key, n, by_id[key].csl, by_id[key].loc, f.html, f.text)
                  for n, (key, f) in enumerate(out.entries, start=1))
     texts = [((span.loc.file, span.seq), f.html, f.text) for span, f in zip(cites, out.citations)]
-    texts += [((span.loc.file, span.seq), html.escape("@" + span.ref_ids[0]),
-               "@" + span.ref_ids[0]) for span in found if is_text(span, keys)]
+    texts += words
     return refs, m.Bibliography(style_name, out.notes, out.numeric,
                                 labels["bibliography" if out.notes else "references"], tuple(texts),
-                                as_text=tuple(sorted({(s.loc.file, s.seq) for s in found
-                                                      if is_text(s, keys)})))
+                                as_text=_as_text(found, keys))
+
+
+def _as_text(found: list[m.Citation], keys) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted({(s.loc.file, s.seq) for s in found if is_text(s, keys)}))
 
 
 def _resolved(cite: m.CiteItem, aliases: dict[str, str]) -> m.CiteItem:

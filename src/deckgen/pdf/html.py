@@ -21,6 +21,7 @@ import re
 from markupsafe import Markup, escape
 
 from .. import model as m
+from ..cite import notes
 from .floats import Placement
 
 LONG_WORD = 30  # characters: a word this long in a table cell may break anywhere
@@ -67,6 +68,9 @@ class HtmlWriter:
 
     # ---- inline ----
     def spans(self, spans) -> Markup:
+        bibliography = self.brief.bibliography
+        if bibliography is not None and bibliography.notes:  # marks after the punctuation
+            spans = notes.placed(spans, lambda s: not s.narrative and not bibliography.is_text(s))
         return Markup("").join(self.span(s) for s in spans)
 
     def span(self, span) -> Markup:
