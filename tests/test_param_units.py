@@ -175,3 +175,73 @@ def hangs_on_kr(shipped):
     if shipped.task.unit.row.slug == "kr":
         RELEASE.wait(60)
     return ("error", (f"{shipped.task.unit.row.slug} done", 1))
+
+
+# ---- the outputs of a row that is gone ----------------------------------------------------------
+
+def drop_row(root: Path, code: str) -> None:
+    path = root / "source/data/countries.csv"
+    path.write_text("".join(line for line in path.read_text().splitlines(keepends=True)
+                            if not line.startswith(code + ",")))
+
+
+@pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]])
+def test_a_removed_rows_outputs_and_entries_are_removed_by_the_next_build(tmp_path, capsys, jobs):
+    root = copy_case(tmp_path)
+    assert run(capsys, "build", str(root), *jobs)[0] == 0
+    (root / "build" / "country-brief-kr-notes.pdf").write_bytes(b"%PDF- the user's own")
+    drop_row(root, "KR")
+    code, out, err = run(capsys, "build", str(root), *jobs)
+    assert code == 0, err
+    assert "removed build/country-brief-kr.pdf: row 'kr' is no longer in source/data/countries.csv" in out
+    assert "removed build/country-brief-kr.pptx: row 'kr' is no longer in source/data/countries.csv" in out
+    assert outputs(root) == sorted([*(f for f in FILES if "-kr." not in f), "country-brief-kr-notes.pdf"])
+    assert manifest_slots(root) == {f"{fmt}.{c}" for c in ("jp", "jk") for fmt in ("pdf", "pptx")}
+    assert not (root / "build/.deckgen-cache/journal.json").exists()
+    # nothing more to remove: the next build says nothing of it
+    code, out, _ = run(capsys, "build", str(root), *jobs)
+    assert code == 0 and "removed build/" not in out
+
+
+def test_a_stale_output_changed_since_deckgen_wrote_it_is_left(tmp_path, capsys):
+    root = copy_case(tmp_path)
+    assert run(capsys, "build", str(root))[0] == 0
+    (root / "build/country-brief-kr.pptx").write_bytes(b"edited by hand")
+    drop_row(root, "KR")
+    code, out, _ = run(capsys, "build", str(root))
+    assert code == 0
+    assert "removed build/country-brief-kr.pdf: row 'kr' is no longer in source/data/countries.csv" in out
+    assert ("left build/country-brief-kr.pptx: row 'kr' is no longer in source/data/countries.csv, but the "
+            "file was changed since deckgen wrote it") in out
+    assert (root / "build/country-brief-kr.pptx").read_bytes() == b"edited by hand"
+    assert "pptx.kr" not in manifest_slots(root)
+
+
+def test_nothing_is_removed_while_the_params_file_is_in_error(tmp_path, capsys):
+    root = copy_case(tmp_path)
+    assert run(capsys, "build", str(root))[0] == 0
+    path = root / "source/data/countries.csv"
+    path.write_text(path.read_text() + "JP,Japan again,x\n")  # a duplicate: the file is in error
+    code, _, err = run(capsys, "build", str(root))
+    assert code == 1 and "duplicate parameter" in err
+    assert outputs(root) == sorted(FILES)
+
+
+def test_the_outputs_of_an_edition_no_longer_listed_are_removed(tmp_path, capsys):
+    import textwrap
+
+    from conftest import MINIMAL
+
+    for path, text in MINIMAL.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(textwrap.dedent(text).lstrip("\n"))
+    brief = tmp_path / "source/brief.yaml"
+    brief.write_text(brief.read_text() + "editions: [en, fr]\n")
+    assert run(capsys, "build", str(tmp_path), "--only", "pdf")[0] == 0
+    french = [p.name for p in (tmp_path / "build").glob("*.fr.pdf")]
+    assert len(french) == 1
+    brief.write_text(brief.read_text().replace("editions: [en, fr]\n", ""))
+    code, out, err = run(capsys, "build", str(tmp_path), "--only", "pdf")
+    assert code == 0, err
+    assert f"removed build/{french[0]}: edition 'fr' is no longer listed in source/brief.yaml" in out
+    assert not (tmp_path / "build" / french[0]).exists()

@@ -326,6 +326,7 @@ def summary(result) -> dict:
         "timings": {k: round(v, 3) for k, v in result.timings.items()},
         "warnings": [w.format() for w in result.warnings],
         "cache": result.cache,
+        **({"removed": list(result.notes)} if result.notes else {}),
     }
 
 
@@ -337,6 +338,7 @@ def describe(result) -> str:
         detail = f"{result.count_of(fmt)} {OUTPUTS[slot_format(fmt)].count_label}"
         verb = "up to date" if states.get(fmt) == "hit" else "wrote"
         lines.append(f"{verb}: {_relative(path)} ({detail})")
+    lines += result.notes
     figures = result.cache.get("figures", {})
     if figures.get("hits"):
         lines.append(f"figures: {figures['hits']} from the cache, {figures['rendered']} drawn")

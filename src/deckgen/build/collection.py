@@ -160,6 +160,7 @@ def build_units(units: list[Unit], options: BuildOptions, make_executor: Callabl
             except DeckgenError as exc:
                 outcome.errors.append(of_unit(exc, unit))
         if not runs:
+            _prune(briefs, stores)
             return _finished(briefs, stores)
         notify(f"rendering {len(runs)} of {len(units)} build units")
         executor = stack.enter_context(make_executor(len(runs)))
@@ -177,6 +178,7 @@ def build_units(units: list[Unit], options: BuildOptions, make_executor: Callabl
                 outcome.result.timings["total"] = time.perf_counter() - started
             except DeckgenError as exc:
                 outcome.errors.append(of_unit(exc, unit))
+        _prune(briefs, stores)
     return _finished(briefs, stores)
 
 
@@ -186,6 +188,50 @@ def of_unit(error: BaseException, unit: Unit) -> BaseException:
     if unit.describe():
         error.unit = unit.describe()
     return error
+
+
+def prune_stale(project: Project, store: Store) -> list[str]:
+    """The outputs of the rows and editions the source no longer lists removed from ``build/``
+    with their manifest entries (:meth:`deckgen.build.store.Store.prune_units`), one line said
+    per file. Nothing is removed while the params file is in error (its rows are not known)."""
+    from ..load.params import declared, listed_rows
+    from ..load.translations import listed_editions
+
+    rows = listed_rows(project.source)
+    if rows == []:
+        return []
+    slugs = None if rows is None else {row.slug for row in rows}
+    languages = set(listed_editions(project.source)[1:])
+    tags = {".".join(part for part in (slug or "", language or "") if part) or None
+            for slug in (slugs or [None]) for language in [None, *languages]}
+    params = declared(project.source)
+    where = f"source/{params[0]}" if params else ""
+
+    def why(tag: str | None, file: str) -> str:
+        if tag is None:
+            return f"the brief is now built once per row of {where}"
+        parts = tag.split(".")
+        edition = len(parts) == 2 or Path(file).stem.endswith("." + parts[-1])  # name.ja.pdf
+        if len(parts) == 2 or not edition:
+            row = parts[0]
+            if slugs is None:
+                return f"row '{row}': source/brief.yaml no longer declares params:"
+            if row not in slugs:
+                return f"row '{row}' is no longer in {where}"
+        return f"edition '{parts[-1]}' is no longer listed in source/brief.yaml"
+
+    return store.prune_units(lambda tag: tag in tags, why)
+
+
+def _prune(briefs: dict, stores: dict) -> None:
+    """Each brief built without an error rid of its stale units' outputs (see :func:`prune_stale`)."""
+    for root, (store, _) in stores.items():
+        outcome = briefs[root]
+        if not outcome.failed:
+            try:
+                outcome.result.notes += prune_stale(outcome.project, store)
+            except DeckgenError as exc:
+                outcome.errors.append(exc)
 
 
 def _allow_descriptors(needed: int) -> None:
