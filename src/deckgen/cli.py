@@ -99,21 +99,50 @@ def build(project_dir: Path, quiet, as_json, jobs, executor, timeout, **options)
     if found is not None:
         _build_collection(*found, _options(**options), quiet, as_json, executor, jobs, timeout)
         return
-    if executor != "local":
-        from .build.collection import Unit, build_units
-        from .build.executors import executor_for
-
-        project = Project.at(project_dir)
-        outcome, = build_units([Unit(project)], _options(**options),
-                               lambda count: executor_for(executor, jobs, count))
-        if outcome.errors:
-            raise outcome.errors[0]
-        _echo_result(outcome.result, project, quiet, as_json)
-        return
     project = Project.at(project_dir)
+    if executor != "local" or jobs is not None or _declares_params(project):
+        _build_units(project, _options(**options), quiet, as_json, executor, jobs, timeout)
+        return
     with _progress(enabled=not (quiet or as_json)) as progress:
         result = run_build(project, _options(**options), progress=progress)
     _echo_result(result, project, quiet, as_json)
+
+
+def _declares_params(project) -> bool:
+    from .load.params import declared
+
+    return declared(project.source) is not None
+
+
+def _build_units(project, options, quiet, as_json, executor, jobs, timeout) -> None:
+    """One brief's units (its parameter rows and editions) through the executor's queue; a unit
+    that fails is reported, the others written."""
+    from .build.collection import build_units, exit_code, project_units
+    from .build.executors import DEFAULT_TIMEOUT, executor_for
+
+    units = project_units(project, options)
+    with _progress(enabled=not (quiet or as_json)) as progress:
+        outcome, = build_units(units, options, lambda count: executor_for(
+            executor, jobs, count, timeout or DEFAULT_TIMEOUT), progress)
+    if not outcome.errors:
+        _echo_result(outcome.result, project, quiet, as_json)
+        return
+    if len(units) == 1:
+        raise outcome.errors[0]
+    if outcome.result.outputs:
+        _echo_result(outcome.result, project, quiet, as_json)
+    for error in outcome.errors:
+        click.echo(_error_text(error), err=True)
+    raise click.exceptions.Exit(exit_code([outcome]))
+
+
+def _error_text(error, name: str = "") -> str:
+    """An error of one unit of a build of many, saying what was not written."""
+    unit = ", ".join(part for part in (name, getattr(error, "unit", "")) if part)
+    if isinstance(error, SourceError):
+        return error.report().replace("; nothing was written.", f"; nothing was written for {unit}.")
+    return f"error: {error}" + (f" ({unit}: nothing was written for it)" if getattr(error, "unit", "") and
+                                "nothing was written" not in str(error) else "")
 
 
 def _echo_result(result, project, quiet: bool, as_json: bool) -> None:
@@ -154,9 +183,7 @@ def _echo_outcomes(outcomes, root: Path, quiet: bool, what, done: str = "built")
         for warning in located_problems(outcome.result.warnings, outcome, root):
             click.echo(warning.format(root), err=True)
         for error in outcome.errors:
-            text = error.report() if isinstance(error, SourceError) else f"error: {error}"
-            click.echo(text.replace("; nothing was written.", f"; nothing was written for {outcome.name}."),
-                       err=True)
+            click.echo(_error_text(error, outcome.name), err=True)
         if not quiet and not outcome.errors:
             click.echo(f"{outcome.name}: " + what(outcome.result).replace("\n", "\n  "))
     failed = [o.name for o in outcomes if o.errors]
@@ -299,6 +326,7 @@ def summary(result) -> dict:
         "timings": {k: round(v, 3) for k, v in result.timings.items()},
         "warnings": [w.format() for w in result.warnings],
         "cache": result.cache,
+        **({"removed": list(result.notes)} if result.notes else {}),
     }
 
 
@@ -310,6 +338,7 @@ def describe(result) -> str:
         detail = f"{result.count_of(fmt)} {OUTPUTS[slot_format(fmt)].count_label}"
         verb = "up to date" if states.get(fmt) == "hit" else "wrote"
         lines.append(f"{verb}: {_relative(path)} ({detail})")
+    lines += result.notes
     figures = result.cache.get("figures", {})
     if figures.get("hits"):
         lines.append(f"figures: {figures['hits']} from the cache, {figures['rendered']} drawn")

@@ -22,10 +22,11 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import DeckgenError, Loc, Problem, SourceError
 from ..project import Project
@@ -33,6 +34,9 @@ from .figcache import FigureCache
 from .keys import InputDigests
 from .options import BuildOptions, BuildResult, Rendered
 from .store import Store
+
+if TYPE_CHECKING:
+    from ..load.params import ParamRow
 
 Notify = Callable[[str], None]
 
@@ -46,7 +50,17 @@ class Unit:
     project: Project
     name: str = ""
     edition: str | None = None
-    row: Mapping | None = None
+    row: ParamRow | None = None
+
+    @property
+    def tag(self) -> str | None:
+        """The unit's outputs' slots' tag, as a one-brief build names them: "ja", "jp", "jp.ja"."""
+        return ".".join(part for part in (self.row.slug if self.row else "", self.edition or "") if part) or None
+
+    def describe(self) -> str:
+        """"row 'JP'", "edition ja", "row 'JP', edition ja"; "" for the original of a plain brief."""
+        parts = ([f"row '{self.row.key}'"] if self.row else []) + ([f"edition {self.edition}"] if self.edition else [])
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -92,15 +106,12 @@ def render_unit(task: Task) -> Made:
     from .processes import DeckProcess, can_fork_renderers
 
     unit, options = task.unit, task.options
-    if unit.row is not None:
-        from ..errors import UsageProblem
-
-        raise UsageProblem(f"{unit.project.root}: this version of deckgen cannot fill in parameters")
     deck = None
     if options.parallel and deck_beside(list(task.todo)) and can_fork_renderers():
         deck = DeckProcess(Store(unit.project.build_dir))
     try:
-        brief, theme, warnings = load(unit.project, options.strict, unit.edition)
+        brief, theme, warnings = load(unit.project, options.strict, unit.edition,
+                                      unit.row.key if unit.row is not None else None)
         plans = None if DECK in options.formats else checked_plans(brief, theme, unit.project)
     except BaseException:
         if deck is not None:
@@ -138,17 +149,18 @@ def build_units(units: list[Unit], options: BuildOptions, make_executor: Callabl
                     stack.enter_context(store.locked(on_wait=lambda u=unit: notify(f"{u.name}: waiting for another build")))
                     stores[unit.project.root] = (store, InputDigests.of(unit.project))
                 store, digests = stores[unit.project.root]
-                run = _Run(unit.project, options, store, digests, notify, None, unit.edition)
+                run = _Run(unit.project, options, store, digests, notify, None, unit.edition, unit.row)
                 keys = run.keys()
-                hits = {} if options.force else store.hits(keys, options.strict, unit.edition)
+                hits = {} if options.force else store.hits(keys, options.strict, unit.tag)
                 if set(hits) == set(keys):
-                    _add_edition(outcome.result, run.from_cache(hits), unit.edition)
+                    _add_edition(outcome.result, run.from_cache(hits), unit.tag)
                     outcome.result.timings["total"] = time.perf_counter() - started
                     continue
                 runs[index] = (run, hits, Task(unit, options, tuple(f for f in keys if f not in hits)))
             except DeckgenError as exc:
-                outcome.errors.append(exc)
+                outcome.errors.append(of_unit(exc, unit))
         if not runs:
+            _prune(briefs, stores)
             return _finished(briefs, stores)
         notify(f"rendering {len(runs)} of {len(units)} build units")
         executor = stack.enter_context(make_executor(len(runs)))
@@ -159,14 +171,67 @@ def build_units(units: list[Unit], options: BuildOptions, make_executor: Callabl
             outcome = briefs[unit.project.root]
             run, hits, _ = runs[index]
             if isinstance(result, BaseException):
-                outcome.errors.append(result)
+                outcome.errors.append(of_unit(result, unit))
                 continue
             try:
-                _add_edition(outcome.result, _commit(run, hits, result), unit.edition)
+                _add_edition(outcome.result, _commit(run, hits, result), unit.tag)
                 outcome.result.timings["total"] = time.perf_counter() - started
             except DeckgenError as exc:
-                outcome.errors.append(exc)
+                outcome.errors.append(of_unit(exc, unit))
+        _prune(briefs, stores)
     return _finished(briefs, stores)
+
+
+def of_unit(error: BaseException, unit: Unit) -> BaseException:
+    """``error``, noting the unit it stopped (``error.unit``: "row 'JP'"), so that a report of
+    a brief with many units says which was not written."""
+    if unit.describe():
+        error.unit = unit.describe()
+    return error
+
+
+def prune_stale(project: Project, store: Store) -> list[str]:
+    """The outputs of the rows and editions the source no longer lists removed from ``build/``
+    with their manifest entries (:meth:`deckgen.build.store.Store.prune_units`), one line said
+    per file. Nothing is removed while the params file is in error (its rows are not known)."""
+    from ..load.params import declared, listed_rows
+    from ..load.translations import listed_editions
+
+    rows = listed_rows(project.source)
+    if rows == []:
+        return []
+    slugs = None if rows is None else {row.slug for row in rows}
+    languages = set(listed_editions(project.source)[1:])
+    tags = {".".join(part for part in (slug or "", language or "") if part) or None
+            for slug in (slugs or [None]) for language in [None, *languages]}
+    params = declared(project.source)
+    where = f"source/{params[0]}" if params else ""
+
+    def why(tag: str | None, file: str) -> str:
+        if tag is None:
+            return f"the brief is now built once per row of {where}"
+        parts = tag.split(".")
+        edition = len(parts) == 2 or Path(file).stem.endswith("." + parts[-1])  # name.ja.pdf
+        if len(parts) == 2 or not edition:
+            row = parts[0]
+            if slugs is None:
+                return f"row '{row}': source/brief.yaml no longer declares params:"
+            if row not in slugs:
+                return f"row '{row}' is no longer in {where}"
+        return f"edition '{parts[-1]}' is no longer listed in source/brief.yaml"
+
+    return store.prune_units(lambda tag: tag in tags, why)
+
+
+def _prune(briefs: dict, stores: dict) -> None:
+    """Each brief built without an error rid of its stale units' outputs (see :func:`prune_stale`)."""
+    for root, (store, _) in stores.items():
+        outcome = briefs[root]
+        if not outcome.failed:
+            try:
+                outcome.result.notes += prune_stale(outcome.project, store)
+            except DeckgenError as exc:
+                outcome.errors.append(exc)
 
 
 def _allow_descriptors(needed: int) -> None:
@@ -192,7 +257,7 @@ def _commit(run, hits: dict, made: Made) -> BuildResult:
     from .pipeline import _add_rendering, _record
 
     result = BuildResult(warnings=list(made.warnings))
-    entries = run.store.commit(made.name, made.rendered, run.keys(made.read), result.warnings, run.edition)
+    entries = run.store.commit(made.name, made.rendered, run.keys(made.read), result.warnings, run.unit)
     _record(result, run.project, {**hits, **entries})
     _add_rendering(result, hits, made.rendered)
     return result
@@ -200,18 +265,24 @@ def _commit(run, hits: dict, made: Made) -> BuildResult:
 
 def collection_units(collection, names: list[str] | None, options: BuildOptions) -> list[Unit]:
     """The build units of a collection's briefs (all, or those ``names``): each brief in each
-    edition it makes, every brief sharing the collection's templates and figure cache."""
-    from .pipeline import editions_to_build
-
+    edition and parameter row it makes, every brief sharing the collection's templates and
+    figure cache."""
     units = []
     for name in names or collection.briefs:
-        project = brief_project(collection.root, name)
-        try:
-            editions = editions_to_build(project, options)
-        except DeckgenError:
-            editions = [None]  # the loader reports what is wrong with the brief's editions
-        units += [Unit(project, name, edition) for edition in editions]
+        units += project_units(brief_project(collection.root, name), options, name)
     return units
+
+
+def project_units(project: Project, options: BuildOptions, name: str = "") -> list[Unit]:
+    """The units of one brief, as a one-brief build makes them
+    (:func:`deckgen.build.pipeline.units_to_build`): each edition of each parameter row."""
+    from .pipeline import units_to_build
+
+    try:
+        pairs = units_to_build(project, options)
+    except SourceError:
+        pairs = [(None, None)]  # the loader reports what is wrong with the brief's editions or rows
+    return [Unit(project, name, edition, row) for edition, row in pairs]
 
 
 def brief_project(root: Path, name: str) -> Project:
@@ -222,7 +293,10 @@ def located(error: DeckgenError, outcome: BriefOutcome, root: Path) -> DeckgenEr
     """``error`` with its problems located from the collection's root (``a/source/brief.yaml:3``)."""
     if not isinstance(error, SourceError):
         return error
-    return SourceError(located_problems(error.problems, outcome, root), root)
+    moved = SourceError(located_problems(error.problems, outcome, root), root)
+    if hasattr(error, "unit"):
+        moved.unit = error.unit
+    return moved
 
 
 def located_problems(problems: list[Problem], outcome: BriefOutcome, root: Path) -> list[Problem]:

@@ -9,13 +9,19 @@ the figures it drew in a cache of its own for the next units, and returns the ou
 it never reads the coordinator's disk, and the coordinator alone writes the outputs.
 
 A unit whose worker is lost is given once more to another worker by Dask (``retries=1``), then
-reported as an error of its brief.
+reported as an error of its brief; a unit not back within ``--timeout`` seconds of being sent
+(units are sent as workers are free: see :class:`DaskExecutor`) is cancelled and reported.
+The manifest records the coordinator's environment signature, so the next local build answers
+from the cache what the cluster built.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import tempfile
+import threading
+import time
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,8 +64,19 @@ class Shipped:
     shared: bool
 
 
+_one_at_a_time = threading.Lock()
+
+
 def render_shipped(shipped: Shipped) -> tuple[str, object]:
-    """On a Dask worker: the unit built from its shipped files, as an outcome."""
+    """On a Dask worker: the unit built from its shipped files, as an outcome. A worker with
+    several threads renders one unit at a time: the renderers keep state per process (fonts,
+    matplotlib's figures), so units rendered side by side in one process could differ from the
+    same units built alone (run workers with ``--nthreads 1``, one per core)."""
+    with _one_at_a_time:
+        return _render_shipped(shipped)
+
+
+def _render_shipped(shipped: Shipped) -> tuple[str, object]:
     from ..project import Project
     from .collection import render_unit
 
@@ -87,7 +104,13 @@ def _figure_root() -> Path:
 
 
 class DaskExecutor:
-    """Units rendered by the workers of the Dask scheduler at ``address`` (``HOST:PORT``)."""
+    """Units rendered by the workers of the Dask scheduler at ``address`` (``HOST:PORT``).
+
+    Units are handed to the cluster as it has room for them, one per worker process (each
+    renders one at a time): a unit sent is a unit being rendered, so each has ``timeout``
+    seconds of its own, however many wait behind it. What comes back is recorded with this
+    machine's environment signature (:meth:`here`), not the worker's, so that the next local
+    build answers from the cache what the cluster built."""
 
     def __init__(self, address: str, timeout: float = DEFAULT_TIMEOUT):
         try:
@@ -100,36 +123,80 @@ class DaskExecutor:
         except (OSError, TimeoutError) as exc:
             raise EnvironmentProblem(f"--executor dask://{address}: no Dask scheduler answers there ({exc})") from None
         self.timeout = timeout
-        self.futures: dict = {}
+        self.queue: deque = deque()
+        self.running: dict = {}  # future: (key, task, deadline)
+        self.environments: dict = {}
 
     def submit(self, key, task) -> None:
         options = dataclasses.replace(task.options, parallel=False)
-        task = dataclasses.replace(task, options=options)
-        shipped = Shipped(task, shipped_files(task.unit.project), task.unit.project.collection is not None)
-        future = self.client.submit(render_shipped, shipped, pure=False, retries=1)
-        self.futures[future] = (key, task)
+        self.queue.append((key, dataclasses.replace(task, options=options)))
+
+    def _send(self) -> None:
+        """Units sent while the cluster has a worker free for them (at least one in flight)."""
+        room = max(1, len(self.client.nthreads())) - len(self.running)
+        while self.queue and room > 0:
+            key, task = self.queue.popleft()
+            project = task.unit.project
+            shipped = Shipped(task, shipped_files(project), project.collection is not None)
+            future = self.client.submit(render_shipped, shipped, pure=False, retries=1)
+            self.running[future] = (key, task, time.monotonic() + self.timeout)
+            room -= 1
 
     def results(self) -> Iterator:
-        from distributed import as_completed
+        from distributed import wait
 
-        with self.client.as_current():
-            finished = as_completed(list(self.futures), timeout=self.timeout * max(1, len(self.futures)))
-        try:
-            for future in finished:
-                key, task = self.futures.pop(future)
+        while self.queue or self.running:
+            self._send()
+            deadline = min(d for _, _, d in self.running.values())
+            try:
+                with self.client.as_current():
+                    done = wait(list(self.running), timeout=max(0.01, deadline - time.monotonic()),
+                                return_when="FIRST_COMPLETED").done
+            except TimeoutError:
+                done = set()
+            for future in done:
+                key, task, _ = self.running.pop(future)
                 try:
-                    yield key, unpacked(future.result())
+                    yield key, self.here(unpacked(future.result()), task)
                 except Exception as exc:  # noqa: BLE001 - the cluster lost the unit twice
                     yield key, _lost(task, f"the cluster could not build it: {exc}")
-        except TimeoutError:
-            for future, (key, task) in list(self.futures.items()):
-                future.cancel()
-                yield key, _lost(task, f"the cluster did not build it within {self.timeout:g} s a brief")
-            self.futures.clear()
+            now = time.monotonic()
+            for future, (key, task, deadline) in list(self.running.items()):
+                if deadline <= now and not future.done():
+                    future.cancel()
+                    del self.running[future]
+                    yield key, _lost(task, f"the cluster did not build it within {self.timeout:g} s")
+
+    def here(self, made, task):
+        """``made`` (or an error, as it is) with this machine's environment signature in place
+        of the worker's: the signature the manifest records and the next local build checks."""
+        from .collection import Made
+
+        if not isinstance(made, Made):
+            return made
+        environment = self._environment(task.unit.project)
+        if environment is None:
+            return made
+        rendered = {fmt: dataclasses.replace(out, environment=environment) for fmt, out in made.rendered.items()}
+        return dataclasses.replace(made, rendered=rendered)
+
+    def _environment(self, project) -> dict | None:
+        """The signature of the fonts and libraries a local build of ``project`` renders with."""
+        theme_file = project.template_file("theme.yaml")
+        if theme_file not in self.environments:
+            from ..theme import ThemeError, load_theme
+            from .jobs import environment
+
+            try:
+                self.environments[theme_file] = environment(load_theme(theme_file, project.root))
+            except ThemeError:
+                self.environments[theme_file] = None
+        return self.environments[theme_file]
 
     def close(self) -> None:
-        for future in self.futures:
+        for future in self.running:
             future.cancel()
+        self.queue.clear()
         self.client.close()
 
     def __enter__(self):

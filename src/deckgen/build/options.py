@@ -84,6 +84,7 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_LABELS, 0))
     cache: dict = field(default_factory=dict)  # {"outputs": {fmt: "hit"|"built"}, "figures": {...}}
     slot_counts: dict[str, int] = field(default_factory=dict)  # {"pdf.ja": pages, ...}: editions
+    notes: list[str] = field(default_factory=list)  # what the build removed: stale rows' outputs
 
     @property
     def pages(self) -> int:

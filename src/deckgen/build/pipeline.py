@@ -142,6 +142,9 @@ def build(project: Project, options: BuildOptions | None = None,
             hits = {} if options.force else store.hits(keys, options.strict, run.unit)
             one = run.from_cache(hits) if set(hits) == set(keys) else run.render_and_write(hits)
             _add_edition(result, one, run.unit)
+        from .collection import prune_stale
+
+        result.notes = prune_stale(project, store)
     result.warnings[:0] = store.discarded
     result.timings["total"] = time.perf_counter() - started
     return result

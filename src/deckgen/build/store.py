@@ -25,7 +25,7 @@ import json
 import os
 import stat
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -166,6 +166,40 @@ class Store:
         self.prune_figures(set().union(*(out.figures_used for out in rendered.values())))
         return entries
 
+    def prune_units(self, kept: Callable[[str | None], bool], why: Callable[[str | None, str], str]) -> list[str]:
+        """Remove the outputs of the units the source no longer makes: each manifest entry whose
+        unit's tag (``jp`` in ``pdf.jp``, ``ja`` in ``pdf.ja``, None in ``pdf``) is not
+        ``kept``, its file with it, under a journal as a commit's removals are. Only a file the
+        manifest records, intact, is removed: one changed since deckgen wrote it is left (and
+        said so), and so is one another entry still names. What was done, one line per file
+        (``why(tag, file)`` says why it went)."""
+        manifest = self.manifest()
+        outputs = manifest.get("outputs", {})
+        stale = {name: entry for name, entry in outputs.items() if not kept(_slot_tag(name))}
+        if not stale:
+            return []
+        still_named = {entry["file"] for name, entry in outputs.items() if name not in stale}
+        removes, notes = [], []
+        for name, entry in sorted(stale.items(), key=lambda item: item[1]["file"]):
+            file = entry["file"]
+            if file in still_named or file in removes:
+                continue
+            data = self.folder("build").read(file)
+            if data is None:
+                continue
+            if sha256_hex(data) != entry["sha256"]:
+                notes.append(f"left build/{file}: {why(_slot_tag(name), file)}, but the file was changed "
+                             "since deckgen wrote it (remove it yourself if it is not needed)")
+                continue
+            removes.append(file)
+            notes.append(f"removed build/{file}: {why(_slot_tag(name), file)}")
+        kept_outputs = {name: entry for name, entry in outputs.items() if name not in stale}
+        journal = {"moves": [], "removes": sorted(removes),
+                   "manifest": manifest_data(kept_outputs, manifest["environment"])}
+        self.folder("cache").write("journal.json", json.dumps(journal).encode())
+        self._finish(journal)
+        return notes
+
     def _replaced_outputs(self, manifest: dict) -> list[str]:
         """Outputs of an earlier build that ``manifest`` no longer lists: their name changed
         (a new short title). Only files deckgen wrote into ``build/`` are ever named."""
@@ -235,3 +269,8 @@ class Store:
             entry = figures.lstat(name)
             if entry is not None and name not in keep and now - entry.st_mtime > max_age:
                 figures.remove(name)
+
+
+def _slot_tag(name: str) -> str | None:
+    """The unit's tag in an output's slot: "pdf.jp.ja" → "jp.ja"; "pdf" → None."""
+    return name.split(".", 1)[1] if "." in name else None
