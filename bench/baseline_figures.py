@@ -1,7 +1,8 @@
 """The baseline's figure step: a plain matplotlib script, as an author would write it.
 
-Draws the example's two figures (the tourism column chart from its CSV, the timeline from its
-YAML) as PNG (for pandoc's PPTX) and SVG (for pandoc's PDF through WeasyPrint).
+Draws the example's charts (the tourism column chart from its CSV, the timeline from its YAML)
+as PNG (for pandoc's PPTX) and SVG (for pandoc's PDF through WeasyPrint); a picture figure
+(`kind: image`) is the author's own file, copied, with a PNG exported once from an SVG.
 Usage: python baseline_figures.py SOURCE_DIR OUT_DIR
 """
 
@@ -42,10 +43,29 @@ def timeline(spec: dict, source: Path):
     return fig
 
 
+def picture(spec: dict, source: Path, out: Path, stem: str) -> None:
+    """The author's picture as the pipeline takes it: the file itself, and a PNG for the deck."""
+    file = source / spec["file"]
+    data = file.read_bytes()
+    if file.suffix.lower() == ".svg":
+        import resvg_py
+
+        (out / f"{stem}.svg").write_bytes(data)
+        (out / f"{stem}.png").write_bytes(bytes(resvg_py.svg_to_bytes(svg_string=data.decode("utf-8"))))
+    else:
+        (out / f"{stem}.png").write_bytes(data)
+        (out / f"{stem}.svg").write_bytes(data)  # pandoc's PDF takes the same picture
+
+
 def main(source: Path, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for path in sorted((source / "figures").glob("*.yaml")):
+        if "." in path.stem:  # a translation (x.ja.yaml): the pipeline builds one language
+            continue
         spec = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        if spec["kind"] == "image":
+            picture(spec, source, out, path.stem)
+            continue
         fig = {"column": column, "timeline": timeline}[spec["kind"]](spec, source)
         fig.savefig(out / f"{path.stem}.png", dpi=200, bbox_inches="tight")
         fig.savefig(out / f"{path.stem}.svg", bbox_inches="tight")

@@ -77,12 +77,13 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but warnings and errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
-              help="Briefs of a collection rendered at once, each by a warm worker process "
-                   "(default: the number of cores).")
+              help="Briefs, editions and parameter rows rendered at once, each by a warm worker "
+                   "process (default: the number of cores).")
 @click.option("--executor", default="local", metavar="local|dask://HOST:PORT",
-              help="Where a collection's briefs are rendered: here, or on a Dask cluster.")
+              help="Where the briefs, editions and rows are rendered: here, or on a Dask cluster.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
-              help="Seconds one brief may take in a worker before it is retried (default: 600).")
+              help="Seconds one brief, edition or row may take in a worker before it is retried "
+                   "(default: 600).")
 def build(project_dir: Path, quiet, as_json, jobs, executor, timeout, **options) -> None:
     """Build build/<name>.pdf and build/<name>.pptx from PROJECT_DIR (default: here).
 
