@@ -86,7 +86,7 @@ class BlockPlanner:
         if table.source:
             line += " " + words("source", source=table.source)
         caption, caption_size = self.fit.fit_one_line(line, areas.caption, CAPTION_SIZES)
-        message, rest = table_message(caption_text)
+        message, rest = table_message(caption_text, words)
         line_fields = {}
         if self.story is not None and rest:
             action = self.story.action(message, rest, areas)
@@ -99,7 +99,7 @@ class BlockPlanner:
         for index, page in enumerate(pages):
             shown, size = self.title(title_text, areas.title, index)
             said = self.table_notes(table, caption_text, page, index, len(pages), len(rows))
-            said = notes.with_full_title(said, title_text, shown) if index == 0 else said
+            said = notes.with_full_title(said, title_text, shown, self.brief.words) if index == 0 else said
             slides.append(TableSlide(shown, said, title_size=size, table=page, caption=caption,
                                      caption_size=caption_size, label=table.label,
                                      table_id=table.id, section_id=section.id, alt=table.alt,
@@ -109,10 +109,10 @@ class BlockPlanner:
 
     def table_notes(self, table: m.Table, caption: str, page, index: int, count: int, rows: int) -> str:
         words = self.brief.words
-        lead = (f"{table.label}: {m.sentence(caption)}" if caption
+        lead = (words("figure_entry", label=table.label, title=words.sentence(caption)) if caption
                 else words("caption_label", label=table.label))
         if table.source:
-            lead += " " + m.sentence(words("source", source=table.source))
+            lead = words.together(lead, words.sentence(words("source", source=table.source)))
         headings = words.joined(c for c in page.header if c) or words["notes_no_headings"]
         if count == 1:
             return words("notes_table_rows", lead=lead, rows=rows, headings=headings)
@@ -130,8 +130,11 @@ class BlockPlanner:
         box = areas.figure
         inner = Box(box.x + CALLOUT_PAD, box.y + CALLOUT_PAD, box.w - 2 * CALLOUT_PAD,
                     box.h - 2 * CALLOUT_PAD)
-        heading_box = Box(inner.x, inner.y, inner.w, CALLOUT_HEADING)
-        body_box = Box(inner.x, inner.y + CALLOUT_HEADING, inner.w, inner.h - CALLOUT_HEADING)
+        # as tall as one line of the heading at its least size needs (Arabic lines are taller)
+        tall = CALLOUT_HEADING + self.fit.line_room(Box(inner.x, inner.y, inner.w, CALLOUT_HEADING),
+                                                    callout.heading, 20.0)
+        heading_box = Box(inner.x, inner.y, inner.w, tall)
+        body_box = Box(inner.x, inner.y + tall, inner.w, inner.h - tall)
         heading, heading_size = self.fit.fit_title(callout.heading, heading_box, 24.0, 20.0,
                                                    max_lines=1)  # measured bold, as drawn
         paragraphs = [Bullet(text) for text in _callout_paragraphs(self.brief, callout)]
@@ -141,9 +144,10 @@ class BlockPlanner:
         slides = []
         for index, page in enumerate(pages):
             shown, title_size = self.title(section.title, areas.title, index)
-            said = " ".join(m.sentence(b.text) for b in page)
-            said = (f"{callout.heading}: {said}" if index == 0 else
-                    self.brief.words("notes_callout_continued", title=callout.heading, text=said))
+            words = self.brief.words
+            said = words.together(*(words.sentence(b.text) for b in page))
+            said = (words("notes_labelled", label=callout.heading, text=said) if index == 0 else
+                    words("notes_callout_continued", title=callout.heading, text=said))
             slides.append(CalloutSlide(shown, said, title_size=title_size, callout_kind=callout.kind,
                                        heading=heading, heading_size=heading_size,
                                        paragraphs=tuple(b.text for b in page), body_size=size,
@@ -194,8 +198,8 @@ def people_notes(authors, words) -> str:
     said = []
     for a in authors:
         extra = [x for x in (a.role, a.affiliation, a.email, a.orcid and f"ORCID {a.orcid}") if x]
-        said.append(f"{a.name} ({', '.join(extra)})" if extra else a.name)
-    return m.sentence(words("notes_by", people=words["list_separator"].join(said))) if said else ""
+        said.append(words("notes_aside", text=a.name, aside=words["list_comma"].join(extra)) if extra else a.name)
+    return words.sentence(words("notes_by", people=words["list_separator"].join(said))) if said else ""
 
 
 def _under_points(body: Box, band: float) -> tuple[Box, Box, Box, Box]:

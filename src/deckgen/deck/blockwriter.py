@@ -93,7 +93,8 @@ def draw_callout_box(writer, slide, callout: CalloutBox) -> None:
     if writer.styled:
         writer.rect(slide, box, "light")
         colour = "accent" if callout.kind in STRONG_CALLOUTS else "primary"
-        writer.rect(slide, Box(box.x, box.y, BAR, box.h), colour)
+        bar = writer.rect(slide, Box(box.right - BAR if writer.rtl else box.x, box.y, BAR, box.h), colour)
+        bar.name = "Callout bar"  # at the side the text begins: the right, read right to left
     heading = writer.shape(slide, "callout-heading", callout.heading_box, "Callout heading")
     writer.fill(heading, [callout.heading], callout.heading_size, colour="primary", bold=True,
                 anchor=MSO_ANCHOR.MIDDLE)

@@ -7,7 +7,7 @@ This module imports nothing heavy: the theme's check reads the slide kinds, whic
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 SLIDE_W, SLIDE_H = 960.0, 540.0   # points: 13.333 in x 7.5 in (16:9)
 INSET = 7.2                       # default text frame margin on every side
@@ -54,6 +54,12 @@ class Box:
     def right(self) -> float:
         return self.x + self.w
 
+    def mirrored(self, width: float) -> Box:
+        """The box where a right-to-left slide ``width`` points wide has it: ``x`` measured from
+        the other edge (x' = width - x - w), its left and right margins swapped."""
+        left, top, right, bottom = self.insets
+        return Box(width - self.x - self.w, self.y, self.w, self.h, (right, top, left, bottom))
+
 
 @dataclass(frozen=True)
 class Areas:
@@ -83,6 +89,15 @@ class Geometry:
     # what deckgen changed of the template to draw on it (Problems located at the template file):
     # placeholders cut at the slide's edge or given their real size, text colours made readable
     warnings: tuple = ()
+
+    def mirrored(self) -> Geometry:
+        """The drawing as a right-to-left language lays a slide out: the footer at the right,
+        the slide number at the left, each area mirrored about the slide's middle."""
+        areas = {kind: Areas(*(box and box.mirrored(self.width)
+                               for box in (a.title, a.body, a.figure, a.caption)))
+                 for kind, a in self.areas.items()}
+        return replace(self, areas=areas, footer=self.footer.mirrored(self.width),
+                       number=self.number.mirrored(self.width))
 
 
 # ---- the default drawing's areas, one per slide form -------------------------------------------

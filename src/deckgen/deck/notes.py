@@ -20,20 +20,21 @@ from .slides import Bullet
 DATA_SENTENCE_LIMIT = 12  # categories read out in the notes; beyond this, a summary
 
 
-def opening_notes(meta: m.Meta) -> str:
-    return " ".join(x for x in (meta.title + ".", meta.summary) if x)
+def opening_notes(meta: m.Meta, words: Labels) -> str:
+    return words.together(words.sentence(meta.title), meta.summary)
 
 
 def closing_notes(brief: m.Brief) -> str:
     points = [s.key_points[0] for s in brief.sections if s.key_points]
-    return " ".join([brief.words["notes_closing"]] + [m.sentence(p) for p in points])
+    words = brief.words
+    return words.together(words["notes_closing"], *(words.sentence(p) for p in points))
 
 
 def agenda_notes(brief: m.Brief) -> str:
     titles = [s.title for s in brief.sections]
     words = brief.words
-    return (words("notes_agenda", count=len(titles), titles=words["list_separator"].join(titles))
-            + " " + (brief.meta.summary or "")).strip()
+    return words.together(words("notes_agenda", count=len(titles),
+                                titles=words["list_separator"].join(titles)), brief.meta.summary)
 
 
 def section_notes(brief: m.Brief, section: m.Section) -> str:
@@ -41,14 +42,15 @@ def section_notes(brief: m.Brief, section: m.Section) -> str:
     if section.notes:
         return section.notes
     prose = [plain_text(b.spans, brief) for b in section.blocks if isinstance(b, m.Paragraph)]
-    return " ".join(sentences(" ".join(prose))[:5])
+    return brief.words.together(*sentences(brief.words.together(*prose))[:5])
 
 
 def divider_notes(brief: m.Brief, section: m.Section, part: str) -> str:
     """Where the talk is ("Part 2 of 5"), the section's title and its lead point."""
     lead = section.key_points[0] if section.key_points else (sentences(section_notes(brief, section))
                                                              or [""])[0]
-    return f"{part}: {m.sentence(section.title)} {lead}".strip()
+    words = brief.words
+    return words.together(words("notes_labelled", label=part, text=words.sentence(section.title)), lead)
 
 
 def reference_notes(brief: m.Brief) -> str:
@@ -61,7 +63,7 @@ def cited_notes(brief: m.Brief, keys) -> str:
     aliases = dict(brief.reference_aliases)
     found = [entries[aliases.get(k, k)] for k in dict.fromkeys(keys)
              if aliases.get(k, k) in entries]
-    return brief.words("notes_cited", entries=" ".join(found)) if found else ""
+    return brief.words("notes_cited", entries=brief.words.together(*found)) if found else ""
 
 
 def slide_cites(section: m.Section, page: list[Bullet]) -> list[tuple[tuple[str, ...], str]]:
@@ -79,37 +81,37 @@ def with_full_title(notes: str, full: str, shown: str, words: Labels | None = No
     """Notes that start with the full title when the slide shows a shortened one."""
     if shown == full:
         return notes
-    return f"{(words or english())('notes_full_title', title=full)} {notes}".strip()
+    words = words or english()
+    return words.together(words("notes_full_title", title=full), notes)
 
 
 def continuation_notes(title: str, page: list[Bullet], words: Labels | None = None) -> str:
     """Notes for a continuation slide: where we are, and what the slide says, to be read out."""
-    said = " ".join(m.sentence(b.text) for b in page)
-    return f"{(words or english())('notes_continuing', title=title)} {said}".strip()
+    words = words or english()
+    return words.together(words("notes_continuing", title=title), *(words.sentence(b.text) for b in page))
 
 
 def figure_notes(figure: m.Figure) -> str:
     """What a speaker says over a figure: its point, its numbers in words, and its source."""
-    parts = [m.sentence(figure.caption) if figure.caption else m.sentence(figure.title)]
-    parts.append(data_sentence(figure))
-    parts.append((figure.labels or english())("source", source=m.sentence(figure.source)))
-    return " ".join(p for p in parts if p)
+    words = figure.labels or english()
+    return words.together(words.sentence(figure.caption or figure.title), data_sentence(figure),
+                          words("source", source=words.sentence(figure.source)))
 
 
 def data_sentence(figure: m.Figure) -> str:
     """The figure's numbers read out, as the figure and the chart write them: events by year, a
     scatter chart's points as (x, y), else each series' values by category; a missing value is
     said ("no value for 2021")."""
-    if KINDS[figure.kind].data == EVENTS:
-        return " ".join(f"{e.year}: {m.sentence(e.label)}" for e in sorted(figure.events, key=lambda e: e.year))
-    fmt = figure_format(figure)
     words = figure.labels or english()
+    if KINDS[figure.kind].data == EVENTS:
+        return words.together(*(words("notes_labelled", label=e.year, text=words.sentence(e.label))
+                                for e in sorted(figure.events, key=lambda e: e.year)))
+    fmt = figure_format(figure)
     units = f" {figure.units}" if figure.units else ""
     points = KINDS[figure.kind].data == POINTS
     labels = figure.categories or tuple(words("notes_point", n=i + 1) for i in range(len(figure.x_values)))
     said = []
     for series in figure.series:
-        lead = f"{series.name}: " if len(figure.series) > 1 and series.name else ""
         if points:
             pairs = [(label, None if x is None or y is None
                       else f"{format_number(x, language=fmt.language)}, {fmt.text(y)}{units}")
@@ -117,8 +119,10 @@ def data_sentence(figure: m.Figure) -> str:
         else:
             pairs = [(c, None if v is None else fmt.text(v) + units)
                      for c, v in zip(figure.categories, series.values)]
-        said.append(lead + _pairs_sentence(pairs, series, fmt, units, points, words))
-    return " ".join(said)
+        text = _pairs_sentence(pairs, series, fmt, units, points, words)
+        said.append(words("notes_labelled", label=series.name, text=text)
+                    if len(figure.series) > 1 and series.name else text)
+    return words.together(*said)
 
 
 def _pairs_sentence(pairs, series: m.Series, fmt, units: str, points: bool, words: Labels) -> str:
@@ -132,10 +136,11 @@ def _pairs_sentence(pairs, series: m.Series, fmt, units: str, points: bool, word
         text = (words(key, count=len(present), low=fmt.text(min(values)),
                       high=fmt.text(max(values)) + units) if values else words["notes_no_values"])
     else:
-        text = words["list_separator"].join(f"{label}: {value}" for label, value in present)
+        text = words["list_separator"].join(words("notes_labelled", label=label, text=value)
+                                            for label, value in present)
     if missing:
         shown = missing[:DATA_SENTENCE_LIMIT]
         listed = (words("notes_more", labels=words["list_comma"].join(shown), count=len(missing) - len(shown))
                   if len(missing) > len(shown) else words.joined(shown))
-        text += f" ({words('notes_no_value_for', labels=listed)})"
-    return text + "."
+        text = words("notes_aside", text=text, aside=words("notes_no_value_for", labels=listed))
+    return text + words["full_stop"]

@@ -25,7 +25,7 @@ import re
 
 from .. import model as m
 from ..figures.kinds import KINDS
-from ..i18n.scripts import complex_font
+from ..i18n.scripts import complex_font, is_rtl
 from ..load.markdown import plain_text
 from ..theme import Theme
 from . import notes
@@ -111,6 +111,11 @@ class _Planner:
         self.fit = Fitter(fonts, float(theme.sizes["deck_body"]), float(theme.sizes["deck_min_body"]))
         meta = brief.meta
         self.geometry = self.fit.for_script(geometry, f"{meta.title} {meta.short_title} {meta.distribution}")
+        self.rtl = is_rtl(meta.language)
+        if self.rtl and not self.geometry.template:
+            # deckgen's own drawing, mirrored for a language read right to left; a template's
+            # layouts are its own convention, kept as drawn
+            self.geometry = self.geometry.mirrored()
         self.title_size = float(theme.sizes["deck_title"])
         self.dividers = str(theme.deck.get("section_dividers", "auto")).lower()
         self.words = brief.words  # the fixed words of the brief's language
@@ -163,7 +168,8 @@ class _Planner:
                  " · ".join(x for x in (meta.organisation, m.long_date(meta.date, meta.language)) if x),
                  meta.distribution]
         return self.cover(TitleSlide, meta.title, [line for line in lines if line],
-                          " ".join(x for x in (notes.opening_notes(meta), people_notes(meta.authors, self.words)) if x))
+                          self.words.together(notes.opening_notes(meta, self.words),
+                                              people_notes(meta.authors, self.words)))
 
     def closing_slide(self) -> CoverSlide:
         """Questions, with whom to write to (``contact:``) and the organisation and marking."""
@@ -172,7 +178,8 @@ class _Planner:
         contact = meta.contact.lines if meta.contact else ()
         said = notes.closing_notes(self.brief)
         if contact:
-            said += " " + m.sentence(self.words("notes_contact", contact=self.words["list_comma"].join(contact)))
+            said = self.words.together(said, self.words.sentence(self.words(
+                "notes_contact", contact=self.words["list_comma"].join(contact))))
         return self.cover(ClosingSlide, self.words["closing"],
                           [*contact, *([line] if line else [])], said)
 
@@ -203,8 +210,8 @@ class _Planner:
         items = _numbered(s.title for s in self.brief.sections)
         said = notes.agenda_notes(self.brief)
         if self.left_out:
-            said += " " + _one_stop(self.words("notes_left_out", items=self.words["list_separator"].join(
-                f"{s.label}, {s.title}" for s in self.left_out)))
+            said = self.words.together(said, _one_stop(self.words("notes_left_out", items=self.words[
+                "list_separator"].join(f"{s.label}{self.words['list_comma']}{s.title}" for s in self.left_out))))
         return self.bullet_slides(AgendaSlide, self.words["agenda"], items, said)
 
     def reference_slides(self) -> list[BulletSlide]:
@@ -220,8 +227,7 @@ class _Planner:
     # ---- one section ----
     def section_slides(self, section: m.Section) -> list[Slide]:
         recommendations = section.kind == "recommendations"
-        said = " ".join(x for x in (notes.section_notes(self.brief, section),
-                                     _brief_only(self.brief, section)) if x)
+        said = self.words.together(notes.section_notes(self.brief, section), _brief_only(self.brief, section))
         slides: list[Slide] = []
         paired = self.two_content(section, said)
         under = None if paired is not None or recommendations else self.points_with_callout(section, said)
@@ -268,8 +274,9 @@ class _Planner:
         pages, size, _ = self.fit.paginate(items, body, self.fit.body_sizes(), self.density)
         if len(pages) != 1 or size < POINTS_BESIDE_FLOOR:
             return None
-        read = " ".join(m.sentence(text) for text in box.paragraphs)
-        said = " ".join(x for x in (said or section.title, f"{box.heading}: {read}") if x)
+        words = self.words
+        read = words.together(*(words.sentence(text) for text in box.paragraphs))
+        said = words.together(said or section.title, words("notes_labelled", label=box.heading, text=read))
         (slide,) = self.bullet_slides(PointsSlide, section.title, items, said, section.id,
                                       limits=True, body=body)
         return dataclasses.replace(slide, callout=box), callout
@@ -282,7 +289,7 @@ class _Planner:
         figure = self.brief.figure(placed[0].figure_id)
         if not KINDS[figure.kind].native:
             return None  # a picture (a timeline's labels) would be too small at half the width
-        said = " ".join(x for x in (said or section.title, notes.figure_notes(figure)) if x)
+        said = self.words.together(said or section.title, notes.figure_notes(figure))
         return self.story.two_content(section, figure, [Bullet(p) for p in section.key_points],
                                       said, chart_data(figure))
 
@@ -331,11 +338,11 @@ class _Planner:
             caption, caption_size = "", CAPTION_SIZES[0]
             if cited is not None:
                 cites = notes.slide_cites(cited, page)
-                page_notes = " ".join(x for x in (page_notes, notes.cited_notes(
-                    self.brief, [k for keys, _ in cites for k in keys])) if x)
+                page_notes = self.words.together(page_notes, notes.cited_notes(
+                    self.brief, [k for keys, _ in cites for k in keys]))
                 if cites:
                     caption, caption_size = self.fit.fit_one_line(
-                        self.words("sources", sources="; ".join(text for _, text in cites)),
+                        self.words("sources", sources=self.words["list_separator"].join(text for _, text in cites)),
                         areas.caption, CAPTION_SIZES)
             slides.append(cls(shown, page_notes, title_size=title_size, bullets=tuple(page),
                               body_size=size, indent=indent, numbered=numbered,
@@ -373,14 +380,14 @@ def _brief_only(brief: m.Brief, section: m.Section) -> str:
         if isinstance(block, m.Table):
             said.append(words["notes_table"])
         elif isinstance(block, m.Callout):
-            text = " ".join(plain_text(b.spans, brief) for b in m.walk(block.blocks)
-                            if isinstance(b, m.Paragraph))
-            lead = " ".join(sentences(text)[:CALLOUT_SAID])
+            text = words.together(*(plain_text(b.spans, brief) for b in m.walk(block.blocks)
+                                    if isinstance(b, m.Paragraph)))
+            lead = words.together(*sentences(text)[:CALLOUT_SAID])
             said.append(words("notes_box_lead", title=block.heading, lead=lead) if lead
                         else words("notes_box", title=block.heading))
     if not said:
         return ""
-    return m.sentence(_one_stop(words("notes_brief_only", items=words["list_separator"].join(said))))
+    return words.sentence(_one_stop(words("notes_brief_only", items=words["list_separator"].join(said))))
 
 
 def _one_stop(text: str) -> str:

@@ -23,6 +23,8 @@ from __future__ import annotations
 import math
 
 from .. import model as m
+from ..i18n.labels import Labels
+from ..i18n.scripts import is_rtl
 from . import notes
 from .density import Density
 from .fit import Fitter, sentences
@@ -52,13 +54,13 @@ def figure_message(figure: m.Figure) -> str:
     return lead[0] if lead else ""
 
 
-def table_message(caption: str) -> tuple[str, str]:
+def table_message(caption: str, words: Labels) -> tuple[str, str]:
     """A table's action title and the line beneath it: its caption's first sentence, and the
     rest of the caption ("" when it is one sentence)."""
     lead = sentences(caption)
     if not lead:
         return "", ""
-    return lead[0], " ".join(lead[1:])
+    return lead[0], words.together(*lead[1:])
 
 
 def key_figure_groups(count: int) -> list[int]:
@@ -118,8 +120,9 @@ class StoryPlanner:
         value_h, label_h = VALUE_H * scale, LABEL_H * scale
         top = figure.y + max(0.0, (figure.h - block * scale) / 2)
         boxes = []
+        rtl = is_rtl(self.brief.meta.language)  # read right to left: the first figure at the right
         for column in range(columns):
-            x = figure.x + column * (width + COLUMN_GAP)
+            x = figure.x + (columns - 1 - column if rtl else column) * (width + COLUMN_GAP)
             boxes.append((Box(x, top, width, value_h, _THIN),
                           Box(x, top + value_h + NUMBER_GAP * scale, width, label_h)))
         value_size = min(self.value_size(k.value, vb) for k, (vb, _) in zip(group, boxes))
@@ -135,17 +138,16 @@ class StoryPlanner:
         words = self.brief.words
         if sources:
             line = (words("source", source=sources[0]) if len(sources) == 1
-                    else words("sources", sources="; ".join(sources)))
+                    else words("sources", sources=words["list_separator"].join(sources)))
             caption, caption_size = self.fit.fit_one_line(line, areas.caption, CAPTION_SIZES)
         title, size = self.fit.fit_title(section.title, areas.title, self.title_size, TITLE_FLOOR,
                                          suffix=words["continued"] if index else "")
         shared = len(sources) == 1 and all(k.source for k in group)
-        said = words("notes_key_figures", figures=" ".join(
-            m.sentence(f"{k.value}, {k.label}" + (f" ({words('source', source=k.source)})"
-                                                  if k.source and not shared else ""))
-            for k in group)) + (" " + m.sentence(words("source", source=sources[0])) if shared else "")
-        if count > 1:
-            said = f"{said} {words('notes_key_figures_part', n=index + 1, count=count)}"
+        said = words.together(
+            words("notes_key_figures", figures=words.together(*(words.sentence(_key_figure_said(k, words, shared))
+                                                                for k in group))),
+            words.sentence(words("source", source=sources[0])) if shared else "",
+            words("notes_key_figures_part", n=index + 1, count=count) if count > 1 else "")
         return KeyFiguresSlide(title, said, title_size=size, numbers=tuple(numbers),
                                value_size=value_size, label_size=label_size, caption=caption,
                                caption_size=caption_size, section_id=section.id,
@@ -171,6 +173,9 @@ class StoryPlanner:
         left = area.w * TWO_CONTENT_SHARE
         body_box = Box(area.x, area.y, left, area.h)
         figure_box = Box(area.x + left + COLUMN_GAP, area.y, area.w - left - COLUMN_GAP, area.h)
+        if is_rtl(self.brief.meta.language):  # the points first, at the right, as they are read
+            body_box, figure_box = (Box(area.right - left, area.y, left, area.h),
+                                    Box(area.x, area.y, area.w - left - COLUMN_GAP, area.h))
         sizes = [s for s in self.fit.body_sizes() if s >= TWO_CONTENT_LEAST]
         if not sizes:
             return None
@@ -187,7 +192,7 @@ class StoryPlanner:
             caption, caption_size = self.fit.fit_one_line(long_line, areas.caption, CAPTION_SIZES)
         else:
             caption, caption_size = self.fit.fit_one_line(f"{label} {source}", areas.caption, CAPTION_SIZES)
-        said = notes.with_full_title(said, section.title, title)
+        said = notes.with_full_title(said, section.title, title, words)
         return TwoContentSlide(title, said, title_size=title_size, bullets=tuple(pages[0]),
                                body_size=size, indent=indent, reveal=self.reveal,
                                body_box=body_box, figure_box=figure_box, figure_id=figure.id,
@@ -195,6 +200,14 @@ class StoryPlanner:
                                label=figure.label, alt=figure.alt, units=figure.units,
                                figure_title=figure.title, section_id=section.id,
                                full_title=section.title, **where)
+
+
+def _key_figure_said(k: m.KeyFigure, words: Labels, shared: bool) -> str:
+    """A key figure as the notes say it: "$52 billion, bilateral trade (Source: ...)"."""
+    said = f"{k.value}{words['list_comma']}{k.label}"
+    if k.source and not shared:
+        said = words("notes_aside", text=said, aside=words("source", source=k.source))
+    return said
 
 
 def logo_box(logo: m.Logo | None, areas: Areas, slide_w: float) -> Box | None:

@@ -81,8 +81,9 @@ def draw_progress(writer, slide, plan: SectionSlide) -> None:
     inner_x, inner_w = body.x + body.insets[0], body.inner_w
     width = (inner_w - (count - 1) * PROGRESS_GAP) / count
     y = body.bottom + PROGRESS_GAP
-    for index in range(count):
-        box = Box(inner_x + index * (width + PROGRESS_GAP), y, width, PROGRESS_H)
+    for index in range(count):  # read right to left, the first section's mark at the right
+        column = count - 1 - index if writer.rtl else index
+        box = Box(inner_x + column * (width + PROGRESS_GAP), y, width, PROGRESS_H)
         mark = writer.rect(slide, box, "accent" if index < current else "light")
         mark.name = f"Progress {index + 1}"
 

@@ -161,7 +161,7 @@ class _DeckWriter:
         if self.styled:
             self.rect(slide, Box(0, 0, SLIDE_W, SLIDE_H), "primary")
             rule_y = areas.title.bottom + (areas.body.y - areas.title.bottom) / 2 - 2
-            self.rect(slide, Box(areas.title.x + areas.title.insets[0], rule_y, 120, 4), "accent")
+            self.rect(slide, self.rule(areas.title, rule_y, 120, 4), "accent")
         title = self.shape(slide, "title", areas.title, "Title")
         self.fill(title, [plan.title], plan.title_size, colour="background", bold=True,
                   anchor=MSO_ANCHOR.BOTTOM)
@@ -196,7 +196,13 @@ class _DeckWriter:
         self.fill(shape, [plan.title], plan.title_size, colour="primary", bold=True,
                   anchor=MSO_ANCHOR.BOTTOM)
         if self.styled:
-            self.rect(slide, Box(box.x + box.insets[0], box.bottom + 2, 80, 3), "accent")
+            self.rect(slide, self.rule(box, box.bottom + 2, 80, 3), "accent")
+
+    def rule(self, box: Box, y: float, w: float, h: float) -> Box:
+        """An accent rule under ``box``'s text, where its lines begin: at the text's left, or its
+        right in a language read right to left."""
+        x = box.right - box.insets[2] - w if self.rtl else box.x + box.insets[0]
+        return Box(x, y, w, h)
 
     def footer(self, slide, plan: Slide) -> None:
         """The footer text and a slide-number field: the template's own footer placeholders when

@@ -8,7 +8,8 @@ it, so that ``figure.label`` reads in the brief's language wherever it is used.
 ``labels["contents"]`` is a label as written; ``labels("figure", n=2)`` one with its blanks
 filled in. In a Jinja template ``labels.contents`` works too. :meth:`Labels.sentence` ends a
 text as the language ends a sentence ("." in English, "。" in Japanese and Chinese) and
-:meth:`Labels.sentences` joins sentences as it does (a space, or none in Japanese and Chinese).
+:meth:`Labels.sentences` joins sentences as it does (a space, or none in Japanese and Chinese);
+:meth:`Labels.together` puts texts that are sentences already one after the other.
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ class Labels:
             if text:
                 out = self("next_sentence", first=out, next=text) if out else text
         return out
+
+    def together(self, *texts: str) -> str:
+        """``texts`` one after the other as the language puts sentences (a space between them, or
+        none in Japanese and Chinese), each as it is (none ended), blank ones left out."""
+        return self.sentence_gap.join(text.strip() for text in texts if text and text.strip())
 
     @property
     def sentence_gap(self) -> str:

@@ -109,13 +109,14 @@ def link_descriptions(brief: m.Brief) -> dict[str, str]:
     reader announces for the link ("Section 3: Economic interdependence"), where WeasyPrint
     would give the bare id."""
     heading = brief.bibliography.heading if brief.bibliography else brief.words["references"]
+    entry = brief.words  # "Figure 2: Title", as the brief's language writes a label and title
     described = {"references": heading}
     for section in brief.sections:
-        described[f"sec-{section.id}"] = f"{section.label}: {section.title}"
+        described[f"sec-{section.id}"] = entry("figure_entry", label=section.label, title=section.title)
     for figure in brief.figures:
-        described[f"fig-{figure.id}"] = f"{figure.label}: {figure.title}"
+        described[f"fig-{figure.id}"] = entry("figure_entry", label=figure.label, title=figure.title)
     for reference in brief.references:
-        described[f"ref-{reference.id}"] = f"{heading}: {reference.text}"
+        described[f"ref-{reference.id}"] = entry("figure_entry", label=heading, title=reference.text)
     return described
 
 
