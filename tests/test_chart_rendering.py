@@ -136,3 +136,24 @@ def test_a_right_to_left_bar_chart_grows_leftwards(drawn):
     alpha, gamma = _box(words, "Alpha"), _box(words, "Gamma")
     assert alpha["top"] < gamma["top"] and alpha["x0"] > zero["x0"] - 20  # first at the top, right
     assert chart.value_axis._element.find(qn("c:scaling")).find(qn("c:orientation")).get("val") == "maxMin"
+
+
+def test_a_project_s_word_for_other_reaches_the_deck(tmp_path):
+    """A project's ``templates/labels.en.yaml`` may rename "Other": the planner hands the
+    brief's word to the chart, as the PDF's figure takes it."""
+    from deckgen.deck.plan import chart_data
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "labels.en.yaml").write_text('other: "Rest of Asia"\n', encoding="utf-8")
+    figure = m.Figure(id="shares", kind="pie", title="Shares", caption="", alt="Shares.", source="",
+                      units="", categories=list(MANY_SMALL.categories),
+                      series=[m.Series(name="Share", values=list(MANY_SMALL.series[0][1]))],
+                      number=1, events=[], labels=labels_for("en", templates),
+                      loc=Loc("figures/shares.yaml", 1, 1))
+    data = chart_data(figure)
+    assert data.other == "Rest of Asia"
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    chart = add_chart(slide, data, BOX, THEME, "units", "Noto Sans", "Noto Sans CJK JP").chart
+    assert tuple(chart.plots[0].categories)[-1] == "Rest of Asia"

@@ -54,7 +54,7 @@ def add_chart(slide, data: ChartData, box: Box, theme: Theme, units: str, font: 
     labels = labels_for(language)
     slices = None
     if kind.chart_style == "pie":  # the small slices grouped as the PDF's pie groups them
-        slices = pie_slices(data.categories, data.series[0][1], labels["other"])
+        slices = pie_slices(data.categories, data.series[0][1], data.other or labels["other"])
         data = dataclasses.replace(data, categories=slices.categories,
                                    series=((data.series[0][0], slices.values),))
     chart_data = xy_chart_data(data) if kind.data == POINTS else category_chart_data(data)

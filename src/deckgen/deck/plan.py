@@ -97,9 +97,10 @@ def chart_data(figure: m.Figure) -> ChartData | None:
     """The numbers of ``figure``'s native chart; None for a kind drawn as a picture."""
     if not KINDS[figure.kind].native:
         return None
+    other = figure.labels["other"] if figure.labels and KINDS[figure.kind].chart_style == "pie" else ""
     return ChartData(figure.kind, tuple(figure.categories),
                      tuple((s.name, tuple(s.values)) for s in figure.series), tuple(figure.x_values),
-                     tuple(s.colour for s in figure.series), figure.options)
+                     tuple(s.colour for s in figure.series), figure.options, other)
 
 
 class _Planner:

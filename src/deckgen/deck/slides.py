@@ -61,6 +61,7 @@ class ChartData:
     x_values: tuple[float | None, ...] = ()
     colours: tuple[str, ...] = ()
     options: ChartOptions = DEFAULT_OPTIONS
+    other: str = ""  # a pie's grouped small slices, in the brief's words ("": the catalogue's)
 
 
 @dataclass(frozen=True)
