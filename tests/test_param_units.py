@@ -245,3 +245,20 @@ def test_the_outputs_of_an_edition_no_longer_listed_are_removed(tmp_path, capsys
     assert code == 0, err
     assert f"removed build/{french[0]}: edition 'fr' is no longer listed in source/brief.yaml" in out
     assert not (tmp_path / "build" / french[0]).exists()
+
+
+def test_an_edition_named_for_a_brief_without_editions_keeps_what_it_built(tmp_path):
+    """``--edition en`` of a brief with no ``editions:`` writes slots "pdf.en", "pptx.en": the
+    removal of stale units never takes what the build itself has just written."""
+    from helpers import copy_example
+
+    project = copy_example(tmp_path)
+    result = build(project, BuildOptions(edition="en"))
+    assert set(result.outputs) == {"pdf.en", "pptx.en"}
+    assert result.notes == []
+    assert sorted(p.name for p in project.build_dir.glob("*.p*")) == [
+        "japan-south-korea-relations.pdf", "japan-south-korea-relations.pptx"]
+    again = build(project, BuildOptions())  # the same files, now under "pdf" and "pptx"
+    assert again.notes == []
+    assert sorted(p.name for p in project.build_dir.glob("*.p*")) == [
+        "japan-south-korea-relations.pdf", "japan-south-korea-relations.pptx"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -190,10 +190,12 @@ def of_unit(error: BaseException, unit: Unit) -> BaseException:
     return error
 
 
-def prune_stale(project: Project, store: Store) -> list[str]:
+def prune_stale(project: Project, store: Store, built: Iterable[str] = ()) -> list[str]:
     """The outputs of the rows and editions the source no longer lists removed from ``build/``
     with their manifest entries (:meth:`deckgen.build.store.Store.prune_units`), one line said
-    per file. Nothing is removed while the params file is in error (its rows are not known)."""
+    per file; never an output of this build (``built``: its slots, "pdf.ja"), whatever its tag
+    (``--edition en`` of a brief without ``editions:`` makes "pdf.en"). Nothing is removed
+    while the params file is in error (its rows are not known)."""
     from ..load.params import declared, listed_rows
     from ..load.translations import listed_editions
 
@@ -220,6 +222,7 @@ def prune_stale(project: Project, store: Store) -> list[str]:
                 return f"row '{row}' is no longer in {where}"
         return f"edition '{parts[-1]}' is no longer listed in source/brief.yaml"
 
+    tags |= {name.split(".", 1)[1] if "." in name else None for name in built}
     return store.prune_units(lambda tag: tag in tags, why)
 
 
@@ -229,7 +232,7 @@ def _prune(briefs: dict, stores: dict) -> None:
         outcome = briefs[root]
         if not outcome.failed:
             try:
-                outcome.result.notes += prune_stale(outcome.project, store)
+                outcome.result.notes += prune_stale(outcome.project, store, outcome.result.outputs)
             except DeckgenError as exc:
                 outcome.errors.append(exc)
 

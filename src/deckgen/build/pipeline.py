@@ -144,7 +144,7 @@ def build(project: Project, options: BuildOptions | None = None,
             _add_edition(result, one, run.unit)
         from .collection import prune_stale
 
-        result.notes = prune_stale(project, store)
+        result.notes = prune_stale(project, store, result.outputs)
     result.warnings[:0] = store.discarded
     result.timings["total"] = time.perf_counter() - started
     return result

@@ -41,13 +41,16 @@ from ..errors import Collector, Loc
 from .east_asian import east_asian_line_breaks
 from .markdown_ext import (
     CAPTION,
-    TABLE_ID,
+    NO_MATCH,
+    TABLE_ATTRS,
     Alert,
     BlockExtensions,
     Caption,
+    TableAttributes,
     citation_rule,
     is_caption_row,
     narrative_rule,
+    table_attributes,
     trimmed,
     warn_uncalled_notes,
 )
@@ -282,14 +285,30 @@ class _Converter(BlockExtensions):
                 return m.FigureBlock(src[4:], loc)
         caption = CAPTION.match(inline.content)
         if caption:
-            cut = trimmed(inline, CAPTION, TABLE_ID)
-            if cut is not None:
-                rest, _, table_id = cut
-                table_id = self.valid_id(table_id, loc) if table_id else ""
-                paragraph = m.Paragraph(self.spans.inlines(inline, loc), loc)
-                if caption.group(1) or table_id:  # a bare ": ..." is a caption only beside a table
-                    return Caption(self.spans.inlines(rest, loc), table_id, paragraph, loc)
+            caption_block = self.caption(inline, bool(caption.group(1)), loc)
+            if caption_block is not None:
+                return caption_block
         return m.Paragraph(self.spans.inlines(inline, loc), loc)
+
+    def caption(self, inline: Token, named: bool, loc: Loc) -> Caption | None:
+        """A ``Table:`` (``named``) or ``:`` paragraph as a table's caption, its attributes read;
+        None when it cannot be one (a bare ``:`` is a caption only with an id)."""
+        cut = trimmed(inline, CAPTION, TABLE_ATTRS)
+        if cut is None:
+            return None
+        rest, _, block = cut
+        attributes = table_attributes(block) if block else None
+        if block and attributes is None:  # plain braces ending the caption: its own words
+            rest = trimmed(inline, CAPTION, NO_MATCH)[0]
+        attributes = attributes or TableAttributes()
+        for name in attributes.unused:
+            self.problems.warn(loc, f"table attribute '{name}' is not used", "table",
+                               "#tbl:id and source=\"...\"")
+        table_id = self.valid_id(attributes.table_id, loc) if attributes.table_id else ""
+        if not (named or table_id):
+            return None
+        paragraph = m.Paragraph(self.spans.inlines(inline, loc), loc)
+        return Caption(self.spans.inlines(rest, loc), table_id, paragraph, loc, attributes.source)
 
     def table(self, parts: list, loc: Loc) -> m.Table | None:
         """A table from its (thead|tbody, rows) parts; each row a list of (inline, align)."""

@@ -1,10 +1,10 @@
 """The constructs authors know from Pandoc, Quarto and GitHub that deckgen reads on top of
 CommonMark's blocks: table captions, heading ids, callouts, and footnotes defined but never called.
 
-- ``Table: caption {#tbl:ID}`` (or ``: caption``) on the line after a table, after a blank line
-  or just before it captions the table beside it, which is then numbered ("Table 1") in the
-  order of the brief; a ``Table:`` paragraph beside no table is shown as a paragraph, with a
-  warning.
+- ``Table: caption {#tbl:ID source="..."}`` (or ``: caption``) on the line after a table, after
+  a blank line or just before it captions the table beside it, which is then numbered ("Table 1")
+  in the order of the brief, with its source line; a ``Table:`` paragraph beside no table is shown
+  as a paragraph, with a warning.
 - ``## Heading {#ID}`` (or ``{#sec:ID}``): the heading's id, a target of ``@sec:ID`` and ``#ID``.
 - GitHub's alerts, ``> [!NOTE]`` (TIP, IMPORTANT, WARNING, CAUTION; a title may follow on the
   line), and Quarto's callouts, ``::: {.callout-note title="..."}`` ... ``:::`` (or a first
@@ -30,7 +30,11 @@ from ..cite.syntax import BRACKETED, NARRATIVE, is_crossref_key, parse_bracketed
 from ..errors import Collector, Loc, did_you_mean
 
 CAPTION = re.compile(r"^(Table)?:[ \t]+")  # Pandoc's table caption: "Table: ..." or ": ..."
-TABLE_ID = re.compile(r"[ \t]*\{#tbl:([^\s{}]*)[^{}]*\}[ \t]*$")
+TABLE_ATTRS = re.compile(r"[ \t]*\{([^{}]*)\}[ \t]*$")  # "{#tbl:ID source=\"...\"}" ending a caption
+# (quotes as typed, or as smart quotes made them)
+TABLE_ATTR = re.compile(r"""#tbl:(?P<id>[^\s{}]*)|\.(?P<cls>[\w-]+)|(?P<key>[A-Za-z][\w-]*)="""
+                        r"""(?:["“](?P<dq>[^"“”]*)["”]|['‘](?P<sq>[^'‘’]*)['’]|(?P<bare>[^\s"'“”‘’]+))""")
+NO_MATCH = re.compile(r"(?!)")
 HEADING_ID = re.compile(r"[ \t]*\{#(?:sec:)?([^\s{}]*)[^{}]*\}[ \t]*$")
 VALID_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 ALERT = re.compile(r"^\[!([A-Za-z]+)\][ \t]*(.*)$")
@@ -49,6 +53,44 @@ class Caption:
     table_id: str
     paragraph: m.Paragraph  # what it is shown as when beside no table
     loc: Loc
+    source: str = ""  # from the attributes' source="..."
+
+
+@dataclass(frozen=True)
+class TableAttributes:
+    """The attributes ending a ``Table:`` caption, Pandoc's ``{#tbl:ID key="value" .class}``:
+    the id, the ``source``, and what deckgen does not use (a warning each)."""
+
+    table_id: str = ""
+    source: str = ""
+    unused: tuple[str, ...] = ()
+
+
+def table_attributes(text: str) -> TableAttributes | None:
+    """The attribute block's ``text`` read, or None when it is not one (plain braces, kept)."""
+    found, at = {}, 0
+    unused = []
+    text = text.strip()
+    while at < len(text):
+        match = TABLE_ATTR.match(text, at)
+        if match is None:
+            return None
+        if match["id"] is not None:
+            found["id"] = match["id"]
+        elif match["cls"] is not None:
+            unused.append("." + match["cls"])
+        elif match["key"] == "source":
+            found["source"] = next(v for v in (match["dq"], match["sq"], match["bare"]) if v is not None)
+        else:
+            unused.append(match["key"])
+        at = match.end()
+        while at < len(text) and text[at] in " \t":
+            at += 1
+        if at < len(text) and at == match.end():
+            return None
+    if not found and not unused:
+        return None
+    return TableAttributes(found.get("id", ""), found.get("source", "").strip(), tuple(unused))
 
 
 @dataclass(frozen=True)
@@ -77,7 +119,8 @@ class BlockExtensions:
 
     def captioned(self, table: m.Table, caption: Caption) -> m.Table:
         number, self.next_table = self.next_table, self.next_table + 1
-        return dataclasses.replace(table, number=number, caption=caption.spans, id=caption.table_id)
+        return dataclasses.replace(table, number=number, caption=caption.spans, id=caption.table_id,
+                                   source=caption.source)
 
     def settled(self, parts: list) -> list:
         """An open block's parts once it closes: a ``Table:`` caption beside no table is shown
