@@ -49,8 +49,18 @@ print(json.dumps([code, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru
 
 # ---- projects ----------------------------------------------------------------------------------
 
-def example_project(folder: Path) -> Path:
-    shutil.copytree(REPO / "source", folder / "source")
+def example_project(folder: Path, editions: bool = False) -> Path:
+    """The example copied into ``folder``; as its original edition alone unless ``editions``
+    (its ``editions:`` line and translations left out), so that a build renders what the floor
+    renders: one PDF."""
+    from deckgen.load.translations import is_translation
+
+    shutil.copytree(REPO / "source", folder / "source",
+                    ignore=None if editions else lambda _, names: [n for n in names if is_translation(n)])
+    if not editions:
+        brief = folder / "source" / "brief.yaml"
+        lines = brief.read_text(encoding="utf-8").splitlines(keepends=True)
+        brief.write_text("".join(line for line in lines if not line.startswith("editions:")), encoding="utf-8")
     return folder
 
 

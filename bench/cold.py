@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="deckgen-bench-cold-") as tmp:
         work = Path(tmp)
-        project = (bench.example_project(work / "example") if args.project is None
+        project = (bench.example_project(work / "example", editions=True) if args.project is None
                    else Path(shutil.copytree(Path(args.project) / "source", work / "project" / "source")).parent)
         m = measure(project, work, args.runs, args.baseline)
     print(f"cold builds of {'the example' if args.project is None else args.project}, "
