@@ -151,7 +151,7 @@ def test_the_watchs_deck_renderer_dies_with_it_while_it_renders(example, signum)
             if line == "rendering\n":
                 break
         children = descendants(watch_process.pid)
-        assert len(children) == 1, children  # the long-lived deck renderer, rendering now
+        assert len(children) == 2, children  # the deck renderer, rendering now, and the layout worker
         watch_process.send_signal(signum)
         watch_process.wait(TIMEOUT)
         assert all_end(children)

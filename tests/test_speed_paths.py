@@ -1,8 +1,9 @@
 """What a build keeps off its path, and that a fast path writes what the slow one writes.
 
 - A ``deckgen watch`` rebuild after an edit writes the very bytes a cold ``build --force`` of the
-  same source writes (the float pass renders twice in either: no state of earlier rebuilds
-  shows in the output).
+  same source writes (the float pass renders twice in either, the watch's two layouts at once:
+  no state of earlier rebuilds shows in the output; tests/test_watch_speculation.py follows
+  several edits).
 - A build whose figures are all in the cache never loads matplotlib, nor its font manager (fonts
   are found through fontconfig, as the renderers find them).
 - The deck's process, forked for one build, imports matplotlib beforehand only when the figure

@@ -3,7 +3,9 @@
 The first build answers from the cache if it can. The renderers are then warmed once (their
 imports, fonts and first-render set-up cost more than a rebuild) while the folders are already
 being watched, so nothing saved meanwhile is missed, and a long-lived deck renderer is forked
-(:class:`deckgen.build.processes.DeckRenderer`). Each save then runs an ordinary, incremental
+(:class:`deckgen.build.processes.DeckRenderer`), and a layout worker beside which the float pass
+lays out its first two layouts at once, with the exact result of a cold build
+(:mod:`deckgen.pdf.speculation`). Each save then runs an ordinary, incremental
 :func:`deckgen.build.pipeline.build`, the PDF here and the deck there; a broken source is reported and
 the watch goes on.
 """
@@ -22,8 +24,9 @@ from pathlib import Path
 from .build.options import BuildOptions, BuildResult
 from .build.outputs import deck_beside
 from .build.pipeline import build, warm_up
-from .build.processes import DeckRenderer, can_fork_renderers
+from .build.processes import DeckRenderer, LayoutWorker, can_fork_renderers
 from .errors import DeckgenError
+from .pdf import speculation
 from .project import Project
 
 STEP_MS = 50          # a save is acted on once no further change came for this long
@@ -103,6 +106,7 @@ class _Session:
         self.project, self.options, self.report = project, options, report
         self.started = self.warm = self.busy = False
         self.deck_renderer: DeckRenderer | None = None
+        self.layout_worker: LayoutWorker | None = None
 
     def step(self, paths: tuple[str, ...], folders: list[Path]) -> None:
         self.busy = True
@@ -138,19 +142,30 @@ class _Session:
     def build(self) -> None:
         if self.deck_renderer is not None and not self.deck_renderer.alive:
             self.start_deck_renderer()  # it was stopped by an interrupted or failed build
+        elif self.layout_worker is not None and not self.layout_worker.alive:
+            self.start_deck_renderer()
         result = rebuild(self.project, self.options, self.report, self.deck_renderer)
         self.warm = self.warm or (result is not None and not result.up_to_date)
 
     def start_deck_renderer(self) -> None:
-        """Fork the long-lived deck renderer, once this process's renderers are warm."""
-        if self.options.parallel and deck_beside(self.options.formats) and can_fork_renderers():
-            self.close()
+        """Fork the long-lived deck renderer and layout worker, once this process's renderers
+        are warm."""
+        if not (self.options.parallel and can_fork_renderers()):
+            return
+        self.close()
+        if deck_beside(self.options.formats):
             self.deck_renderer = DeckRenderer()
+        self.layout_worker = LayoutWorker()
+        speculation.install(self.layout_worker)
 
     def close(self) -> None:
         if self.deck_renderer is not None:
             self.deck_renderer.stop()
             self.deck_renderer = None
+        if self.layout_worker is not None:
+            speculation.uninstall()
+            self.layout_worker.stop()
+            self.layout_worker = None
 
 
 def settle() -> None:

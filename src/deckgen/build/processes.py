@@ -317,3 +317,86 @@ def _serve_decks(connection, parents_end, parent_pid: int) -> None:
         except OSError:  # the parent is gone
             return
         gc.collect()  # while the parent still renders its PDF or waits for the next save
+
+
+# ---- a long-lived layout worker ----------------------------------------------------------------
+
+class LayoutWorker:
+    """A forked process that runs one job at a time for a long-lived process (``deckgen
+    watch`` has it lay out a brief beside the layout made here: :mod:`deckgen.pdf.speculation`).
+
+    A job is a module-level function and its arguments, sent by pickle, its value sent back;
+    jobs are numbered, so the answer to one given up on (interrupted) is never another's."""
+
+    def __init__(self):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve_jobs,
+                                       args=(theirs, self.connection, os.getpid()), daemon=True)
+        _start(self.process)
+        theirs.close()
+        self.number = 0
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def submit(self, function: Callable, *args) -> None:
+        self.number += 1
+        try:
+            self.connection.send((self.number, function, args))
+        except (OSError, ValueError):
+            self.stop()
+            raise DeckgenError("the layout worker stopped unexpectedly") from None
+
+    def result(self):
+        """The value of the job submitted last, or its error raised here as a DeckgenError."""
+        try:
+            while True:
+                number, status, value = self.connection.recv()
+                if number == self.number:
+                    break
+        except (EOFError, OSError, ValueError):
+            self.stop()
+            raise DeckgenError("the layout worker stopped unexpectedly") from None
+        if status != "ok":
+            raise DeckgenError(value)
+        return value
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _serve_jobs(connection, parents_end, parent_pid: int) -> None:
+    """The layout worker's loop (see :func:`_serve_decks`): the value of each job received."""
+    import gc
+    import signal
+    import traceback
+
+    die_with_parent(parent_pid)
+    parents_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _let_ctrl_c_through()
+    gc.enable()
+    while True:
+        try:
+            number, function, args = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome = (number, "ok", function(*args))
+        except BaseException:  # noqa: BLE001 - reported; the caller lays out without it
+            outcome = (number, "error", traceback.format_exc())
+        try:
+            connection.send(outcome)
+        except OSError:
+            return
+        except Exception:  # noqa: BLE001 - a value that does not pickle
+            connection.send((number, "error", traceback.format_exc()))
+        del outcome
+        gc.collect()

@@ -253,8 +253,26 @@ class FloatPass:
         self.target: int | None = None     # the body's page the last remedy filled
         self.far_before: set[str] | None = None  # floats already too far on the first render
 
+    def run(self, html: str, render: Callable[[str], object], request=None):
+        """The document to write: ``html`` laid out by ``render``, then each better placement's
+        HTML, until the pass stops. In ``deckgen watch``, :mod:`.speculation` may lay two of
+        them out at once (the very documents this sequence would give)."""
+        from . import speculation
+
+        if request is not None and speculation.active() is not None:
+            return speculation.active().run(self, html, render, request)
+        document = render(html)
+        speculation.remember(self, again := self.next(document))
+        while again is not None:
+            document = render(again)
+            again = self.next(document)
+        return self.final(document)
+
     def next(self, document) -> str | None:
-        layout = read_layout(document, self.brief, self.placement)
+        return self.next_after(read_layout(document, self.brief, self.placement), document)
+
+    def next_after(self, layout: Layout, document) -> str | None:
+        """:meth:`next`, given the ``layout`` :func:`read_layout` read from ``document``."""
         if self.far_before is None:
             self.far_before = _too_far(layout)
         if self.previous is not None and (_too_far(layout) - self.far_before

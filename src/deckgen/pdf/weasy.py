@@ -35,12 +35,31 @@ class RefusedResource(EnvironmentProblem):
 
 
 class Relayout(Protocol):
-    """A second layout pass: ``next`` is given each laid-out WeasyPrint document and returns the
-    HTML to lay out instead, or None; ``final`` returns the document to write."""
+    """A second layout pass: ``run`` lays ``html`` out with ``render`` (HTML to a WeasyPrint
+    document), as often as it needs, and returns the document to write; ``request`` is what
+    :func:`render_elsewhere` needs to lay the same HTML out in another process."""
 
-    def next(self, document) -> str | None: ...
+    def run(self, html: str, render, request: RenderRequest): ...
 
-    def final(self, document): ...
+
+class RenderRequest(NamedTuple):
+    """What a render of the brief's HTML depends on besides the HTML (picklable)."""
+
+    base_url: str
+    trusted_dirs: list[Path]
+    assets: Mapping[str, bytes]
+    options: dict
+    stamp: object
+
+
+def render_elsewhere(request: RenderRequest, html: str):
+    """``html`` laid out as :func:`html_to_pdf` lays it out, in the process this is called in."""
+    import weasyprint
+
+    fetcher = SandboxFetcher(request.trusted_dirs, request.assets)
+    with pinned_source_date_epoch(request.stamp), _fonts.lease() as fonts, _no_collection():
+        return weasyprint.HTML(string=html, base_url=request.base_url,
+                               url_fetcher=fetcher).render(font_config=fonts, **request.options)
 
 
 class RenderedPdf(NamedTuple):
@@ -75,11 +94,15 @@ def html_to_pdf(html: str, project: Project, assets: Mapping[str, bytes], brief:
     try:
         with (pinned_source_date_epoch(build_stamp(brief.meta.date)), _fonts.lease() as fonts,
               _no_collection()):
-            rendered = parsed(html).render(font_config=fonts, **options)
-            if relayout is not None:
-                while (again := relayout.next(rendered)) is not None:
-                    rendered = parsed(again).render(font_config=fonts, **options)
-                rendered = relayout.final(rendered)
+            def render(text: str):
+                return parsed(text).render(font_config=fonts, **options)
+
+            if relayout is None:
+                rendered = render(html)
+            else:
+                request = RenderRequest(project.source.as_uri() + "/", project.trusted_dirs,
+                                        assets, options, build_stamp(brief.meta.date))
+                rendered = relayout.run(html, render, request)
             return RenderedPdf(rendered.write_pdf(finisher=finisher, **options), len(rendered.pages))
     except weasyprint.urls.FatalURLFetchingError as exc:
         cause = exc.__cause__
