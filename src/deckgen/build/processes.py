@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable
 
 from ..errors import DeckgenError, SourceError
+from .executors import unpacked
 from .jobs import HandedOver, Jobs, figures_module
 from .options import DrawnFigures, Rendered
 from .store import Store
@@ -156,15 +157,10 @@ def _outcome(job: Callable[[], Rendered]) -> tuple[str, object]:
 
 def _unpacked(outcome: tuple[str, object]) -> Rendered:
     """The result in a child's :func:`_outcome`, or its error raised here."""
-    status, payload = outcome
-    if status == "source-error":
-        raise SourceError(*payload)
-    if status == "error":
-        message, exit_code = payload
-        error = DeckgenError(message)
-        error.exit_code = exit_code
-        raise error
-    return payload
+    value = unpacked(outcome)
+    if isinstance(value, DeckgenError):
+        raise value
+    return value
 
 
 # ---- the deck's process for one build ----------------------------------------------------------
