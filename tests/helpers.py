@@ -290,3 +290,22 @@ def english_labels(lang: str) -> set[str]:
 def has_word(word: str, text: str) -> bool:
     """``word`` in ``text`` as a word, in any case."""
     return re.search(r"(?<!\w)" + re.escape(word.casefold()) + r"(?!\w)", text.casefold()) is not None
+
+
+# ---- collections -------------------------------------------------------------------------------
+
+def make_collection(root: Path, names, extra: str = "") -> Path:
+    """A collection under ``root``: a copy of the minimal brief per name (titled "Brief NAME"),
+    the shared ``templates/`` folder, and ``deckgen.yaml`` listing them (then ``extra``)."""
+    import textwrap
+
+    from conftest import MINIMAL
+
+    for name in names:
+        for path, text in MINIMAL.items():
+            target = root / name / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(textwrap.dedent(text).lstrip("\n").replace("A minimal brief", f"Brief {name}"))
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "deckgen.yaml").write_text("briefs:\n" + "".join(f"  - {n}\n" for n in names) + extra)
+    return root

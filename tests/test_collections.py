@@ -4,23 +4,10 @@ makes every brief that changed, a failing brief stops no other."""
 from __future__ import annotations
 
 import json
-import textwrap
 
 from pypdf import PdfReader
 
-from conftest import MINIMAL
-from helpers import run
-
-
-def make_collection(root, names, extra: str = ""):
-    for name in names:
-        for path, text in MINIMAL.items():
-            target = root / name / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(textwrap.dedent(text).lstrip("\n").replace("A minimal brief", f"Brief {name}"))
-    (root / "templates").mkdir(exist_ok=True)
-    (root / "deckgen.yaml").write_text("briefs:\n" + "".join(f"  - {n}\n" for n in names) + extra)
-    return root
+from helpers import make_collection, run
 
 
 def built(capsys, *args) -> dict:

@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import textwrap
 
+import distributed
 import pytest
 
-from conftest import MINIMAL
-from helpers import run
-
-distributed = pytest.importorskip("distributed")
-
-
-def make_collection(root, names):
-    for name in names:
-        for path, text in MINIMAL.items():
-            target = root / name / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(textwrap.dedent(text).lstrip("\n").replace("A minimal brief", f"Brief {name}"))
-    (root / "deckgen.yaml").write_text("briefs:\n" + "".join(f"  - {n}\n" for n in names))
-    return root
+from helpers import make_collection, run
 
 
 @pytest.fixture(scope="module")

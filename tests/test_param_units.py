@@ -100,7 +100,8 @@ def test_without_jobs_a_failing_row_does_not_stop_the_others(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def cluster():
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp",
                                   host="127.0.0.1", dashboard_address=None) as cluster:
         yield cluster.scheduler_address.removeprefix("tcp://")

@@ -108,7 +108,6 @@ def fc_match(pattern: str) -> str:
                           text=True, check=True).stdout
 
 
-@pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig's fc-match is needed")
 @pytest.mark.parametrize("family", ["DejaVu Sans", "Carlito", "Noto Sans CJK JP"])
 def test_text_is_measured_in_the_font_file_the_renderers_use(family):
     assert font_path(family) == fc_match(f"{family}:weight=80:slant=0")

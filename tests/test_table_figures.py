@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import textwrap
 
 import jsonschema
 import pdfplumber
@@ -17,6 +18,7 @@ import pytest
 import yaml
 from pptx import Presentation
 
+from conftest import MINIMAL
 from deckgen import model as m
 from deckgen.build.pipeline import BuildOptions, build
 from deckgen.deck.plan import plan_deck
@@ -69,17 +71,7 @@ columns:
   - {column: share, name: "Share", format: percent}
 """
 
-CHART = """\
-kind: column
-title: A chart
-alt: Two columns, 1 and 2.
-source: Test data
-data:
-  categories: [a, b]
-  series:
-    - name: Values
-      values: [1, 2]
-"""
+CHART = textwrap.dedent(MINIMAL["source/figures/chart.yaml"]).lstrip("\n")  # the section's chart
 
 
 def write(root, files: dict[str, str]) -> Project:

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import os
 import signal
-import textwrap
 
-from conftest import MINIMAL
 from deckgen.build.collection import brief_project, build_units, collection_units
 from deckgen.build.options import BuildOptions
 from deckgen.build.workers import WorkerPool
 from deckgen.load.collection import load_collection
-
-
-def make_collection(root, names):
-    for name in names:
-        for path, text in MINIMAL.items():
-            target = root / name / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(textwrap.dedent(text).lstrip("\n").replace("A minimal brief", f"Brief {name}"))
-    (root / "deckgen.yaml").write_text("briefs:\n" + "".join(f"  - {n}\n" for n in names))
+from helpers import make_collection
 
 
 def _units(root, names):
