@@ -322,7 +322,8 @@ class LayoutWorker:
     watch`` has it lay out a brief beside the layout made here: :mod:`deckgen.pdf.speculation`).
 
     A job is a module-level function and its arguments, sent by pickle, its value sent back;
-    jobs are numbered, so the answer to one given up on (interrupted) is never another's."""
+    jobs are numbered, so the answer to one given up on (interrupted) is never another's, and a
+    job given up on is stopped (:meth:`abandon`), so the next one does not wait for it."""
 
     def __init__(self):
         import multiprocessing
@@ -361,6 +362,12 @@ class LayoutWorker:
             raise DeckgenError(value)
         return value
 
+    def abandon(self) -> None:
+        """Stop the job submitted last, if it still runs: its answer is no longer wanted (the
+        rebuild that asked for it failed or was interrupted). The worker stays, warm."""
+        if self.process.is_alive():
+            os.kill(self.process.pid, ABANDON)
+
     def stop(self) -> None:
         if self.process.is_alive():
             self.process.kill()
@@ -368,8 +375,22 @@ class LayoutWorker:
         self.connection.close()
 
 
+def _abandon_signal() -> int:
+    import signal
+
+    return signal.SIGUSR1
+
+
+ABANDON = _abandon_signal()  # sent to the layout worker to stop the job it runs
+
+
+class Abandoned(BaseException):
+    """Raised in the layout worker's job when the job is abandoned (see :meth:`LayoutWorker.abandon`)."""
+
+
 def _serve_jobs(connection, parents_end, parent_pid: int) -> None:
-    """The layout worker's loop (see :func:`_serve_decks`): the value of each job received."""
+    """The layout worker's loop (see :func:`_serve_decks`): the value of each job received.
+    :data:`ABANDON` stops the job under way (between jobs it does nothing)."""
     import gc
     import signal
     import traceback
@@ -377,6 +398,13 @@ def _serve_jobs(connection, parents_end, parent_pid: int) -> None:
     die_with_parent(parent_pid)
     parents_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    running = False
+
+    def abandon(signum, frame):
+        if running:
+            raise Abandoned
+
+    signal.signal(ABANDON, abandon)
     _let_ctrl_c_through()
     gc.enable()
     while True:
@@ -385,7 +413,13 @@ def _serve_jobs(connection, parents_end, parent_pid: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            outcome = (number, "ok", function(*args))
+            running = True
+            try:
+                outcome = (number, "ok", function(*args))
+            finally:
+                running = False
+        except Abandoned:
+            outcome = (number, "abandoned", "")
         except BaseException:  # noqa: BLE001 - reported; the caller lays out without it
             outcome = (number, "error", traceback.format_exc())
         try:

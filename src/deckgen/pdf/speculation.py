@@ -22,7 +22,9 @@ On a rebuild, with a :class:`~deckgen.build.processes.LayoutWorker` forked once 
 
 Whatever was guessed, the pass sees the same layouts in the same order as in a cold build and
 chooses the same document, laid out from the same HTML: the bytes written never depend on the
-watch's history. A wrong guess costs nothing but the worker's time (on another core); a right
+watch's history. A rebuild that fails or is interrupted while the worker lays out stops that
+layout (:meth:`~deckgen.build.processes.LayoutWorker.abandon`), so the next rebuild never waits
+for it. A wrong guess costs nothing but the worker's time (on another core); a right
 one saves the second layout, the whole float pass of a brief whose edit leaves the remedy as it
 was. The previous *final* placement is not the guess: when a pass applies two remedies it
 differs from ``H1``, and ``H2`` can only be asked for once ``H1`` is laid out.
@@ -123,7 +125,11 @@ class Speculation:
             self.worker.submit(layout_elsewhere, request, html, floats.brief)
         except DeckgenError:
             return None, None
-        guessed = render(guessed_html)
+        try:
+            guessed = render(guessed_html)
+        except BaseException:  # the rebuild failed or was interrupted: the layout there too
+            self.worker.abandon()
+            raise
         try:
             return self.worker.result(), guessed
         except DeckgenError:
