@@ -255,13 +255,18 @@ def _echo_template_info(project) -> None:
 @project_argument
 @build_options
 def watch(project_dir: Path, **options) -> None:
-    """Rebuild PROJECT_DIR's outputs on every save to source/ or templates/ (Ctrl-C stops)."""
+    """Rebuild PROJECT_DIR's outputs on every save to source/ or templates/ (Ctrl-C stops).
+
+    In a collection (a folder with deckgen.yaml), every brief is watched, or the one
+    PROJECT_DIR names, and a save rebuilds the brief it belongs to (the shared templates/: all)."""
+    from .load.collection import locate
     from .project import Project
-    from .watch import watch as run_watch
+    from .watch import Briefs, watch_briefs
 
     check_source_date_epoch()
-    project = Project.at(project_dir)
-    run_watch(project, _options(**options), report=lambda event: _echo_event(event, project))
+    found = locate(project_dir)
+    briefs = Briefs.of_collection(*found) if found is not None else Briefs.of_project(Project.at(project_dir))
+    watch_briefs(briefs, _options(**options), report=lambda event: _echo_watch_event(event, briefs.root))
 
 
 @cli.command()
@@ -331,14 +336,14 @@ def summary(result) -> dict:
     }
 
 
-def describe(result) -> str:
-    """What a build did, in a few lines for a person."""
+def describe(result, root: Path | None = None) -> str:
+    """What a build did, in a few lines for a person (its paths from ``root``, else from here)."""
     states = result.cache.get("outputs", {})
     lines = []
     for fmt, path in result.outputs.items():
         detail = f"{result.count_of(fmt)} {OUTPUTS[slot_format(fmt)].count_label}"
         verb = "up to date" if states.get(fmt) == "hit" else "wrote"
-        lines.append(f"{verb}: {_relative(path)} ({detail})")
+        lines.append(f"{verb}: {_relative(path, root)} ({detail})")
     lines += result.notes
     figures = result.cache.get("figures", {})
     if figures.get("hits"):
@@ -353,16 +358,23 @@ def _echo_warnings(warnings, project) -> None:
 
 
 def _echo_event(event, project) -> None:
-    """One watch event: what changed, then the rebuild's outcome and time."""
+    _echo_watch_event(event, project.root)
+
+
+def _echo_watch_event(event, root: Path) -> None:
+    """One watch event: what changed, then the rebuild's outcome and time (a collection's
+    brief's prefixed with its name, its paths from the collection's root)."""
+    prefix = f"{event.brief}: " if event.brief else ""
     if event.kind == "changed":
-        names = ", ".join(_relative(Path(p), project.root) for p in event.paths)
+        names = ", ".join(_relative(Path(p), root) for p in event.paths)
         click.echo(f"changed: {names}")
     elif event.kind == "built":
-        _echo_warnings(event.result.warnings, project)
-        click.echo(describe(event.result))
+        for warning in event.result.warnings:
+            click.echo(warning.format(root), err=True)
+        click.echo(prefix + describe(event.result, root if event.brief else None).replace("\n", "\n  " if prefix else "\n"))
     elif event.kind == "failed":
         error = event.error
-        click.echo(error.report() if isinstance(error, SourceError) else f"error: {error}", err=True)
+        click.echo(error.report() if isinstance(error, SourceError) else f"error: {prefix}{error}", err=True)
         click.echo("waiting for the next save", err=True)
     else:
         click.echo(event.message)

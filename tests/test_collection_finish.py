@@ -1,0 +1,144 @@
+"""Collections and parameterised briefs, to the end: ``deckgen watch`` on a collection, every
+row's deck plan checked, ``--param`` naming the brief it cannot apply to, stale rows and editions
+told apart by what the manifest records."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from deckgen.build.pipeline import BuildOptions
+from deckgen.load.collection import load_collection
+from deckgen.project import default_templates_dir
+from deckgen.watch import Briefs, watch_briefs
+from helpers import make_collection, run
+
+TIMEOUT = 120
+PARAMS_CASE = Path(__file__).resolve().parent / "cases" / "params"
+
+
+class Watcher:
+    """``watch_briefs`` on a thread, its events in a queue."""
+
+    def __init__(self, briefs: Briefs):
+        self.events: queue.Queue = queue.Queue()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(
+            target=watch_briefs, args=(briefs, BuildOptions(), self.events.put, self.stop), daemon=True)
+
+    def next(self, *kinds):
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                event = self.events.get(timeout=1)
+            except queue.Empty:
+                continue
+            if event.kind in kinds:
+                return event
+        raise AssertionError(f"no {kinds} event within {TIMEOUT} s")
+
+    def builds(self, count: int) -> list:
+        return [self.next("built", "failed") for _ in range(count)]
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(TIMEOUT)
+        assert not self.thread.is_alive()
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(path).pages).replace("\n", " ")
+
+
+# ---- deckgen watch on a collection ---------------------------------------------------------------
+
+def test_the_watch_of_a_collection_rebuilds_the_brief_a_save_touches(tmp_path):
+    root = make_collection(tmp_path, ["alpha", "beta"])
+    with Watcher(Briefs.of_collection(load_collection(root))) as watcher:
+        first = watcher.builds(2)
+        assert [(e.kind, e.brief) for e in first] == [("built", "alpha"), ("built", "beta")]
+        assert first[1].result.outputs["pdf"] == root / "beta" / "build" / "brief-beta.pdf"
+        assert watcher.next("message").message == (
+            "watching the source/ and templates/ of 2 briefs and templates/ (Ctrl-C to stop)")
+
+        section = root / "beta" / "source" / "sections" / "one.md"
+        good = section.read_text()
+        section.write_text(good.replace("Some prose", "Some new prose"))
+        assert any(p.endswith("beta/source/sections/one.md") for p in watcher.next("changed").paths)
+        rebuilt = watcher.next("built", "failed")
+        assert (rebuilt.kind, rebuilt.brief) == ("built", "beta")
+        assert rebuilt.result.cache["outputs"] == {"pdf": "built", "pptx": "built"}
+        assert "Some new prose" in pdf_text(root / "beta" / "build" / "brief-beta.pdf")
+
+        section.write_text(good.replace("title: The only section", "titel: The only section"))
+        watcher.next("changed")
+        failed = watcher.next("built", "failed")
+        assert (failed.kind, failed.brief) == ("failed", "beta")
+        assert "beta/source/sections/one.md:2:8: titel: unknown key (did you mean 'title'?)" in failed.error.report()
+
+        section.write_text(good)
+        watcher.next("changed")
+        assert watcher.next("built", "failed").brief == "beta"
+        # a save to the shared templates rebuilds every brief
+        theme = (default_templates_dir() / "theme.yaml").read_text()
+        (root / "templates" / "theme.yaml").write_text(theme.replace("#1B365D", "#123456"))
+        watcher.next("changed")
+        again = watcher.builds(2)
+        assert [(e.kind, e.brief) for e in again] == [("built", "alpha"), ("built", "beta")]
+        assert all(e.result.cache["outputs"] == {"pdf": "built", "pptx": "built"} for e in again)
+
+
+def watch_lines(folder: Path, *args) -> tuple[list[str], str]:
+    """The lines ``deckgen watch`` prints until it says it is watching, then its stderr after Ctrl-C."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from deckgen.cli import entry_point; entry_point()", "watch", *args],
+        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        lines = []
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line.rstrip("\n"))
+            if line.startswith("watching") or not line:
+                break
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=TIMEOUT)
+    finally:
+        process.kill()
+    return lines, err
+
+
+def test_the_watch_command_watches_a_collection_or_one_of_its_briefs(tmp_path, capsys):
+    root = make_collection(tmp_path, ["alpha", "beta"])
+    lines, err = watch_lines(root)
+    assert "Traceback" not in err and "not a deckgen project" not in err, err
+    assert lines[-1].startswith("watching the source/ and templates/ of 2 briefs"), lines
+    assert any(line.startswith("alpha: wrote: alpha/build/brief-alpha.pdf (") for line in lines), lines
+    assert any(line.startswith("beta: wrote: beta/build/brief-beta.pdf (") for line in lines), lines
+    assert any(line.startswith("  wrote: beta/build/brief-beta.pptx (") for line in lines), lines
+
+    # a brief's folder: that brief, with the collection's templates, as deckgen build NAME
+    theme = (default_templates_dir() / "theme.yaml").read_text()
+    (root / "templates" / "theme.yaml").write_text(theme.replace("#1B365D", "#123456"))
+    lines, err = watch_lines(root / "beta")
+    assert lines[-1].startswith("watching the source/ and templates/ of 1 brief and templates/"), lines
+    assert any(line.startswith("beta: wrote: beta/build/brief-beta.pdf (") for line in lines), lines
+    assert not any(line.startswith("alpha") for line in lines), lines
+    code, out, err = run(capsys, "build", str(root / "beta"), "--json")
+    assert code == 0, err
+    assert set(json.loads(out)["briefs"]["beta"]["cache"]["outputs"].values()) == {"hit"}
