@@ -142,3 +142,72 @@ def test_the_watch_command_watches_a_collection_or_one_of_its_briefs(tmp_path, c
     code, out, err = run(capsys, "build", str(root / "beta"), "--json")
     assert code == 0, err
     assert set(json.loads(out)["briefs"]["beta"]["cache"]["outputs"].values()) == {"hit"}
+
+
+# ---- check: every row's deck plan ----------------------------------------------------------------
+
+def params_case(root: Path) -> Path:
+    shutil.copytree(PARAMS_CASE / "source", root / "source")
+    return root
+
+
+def add_row_figures(root: Path, figure_of: dict[str, str]) -> None:
+    """Four key figures showing each row's ``country.figure`` (``figure_of``: code → value)."""
+    section = root / "source" / "sections" / "overview.md"
+    figures = "".join(f'  - value: "{{{{ country.figure }}}}"\n    label: "label {i}"\n' for i in range(4))
+    text = section.read_text(encoding="utf-8").replace("---\nThis brief", "key_figures:\n" + figures + "---\nThis brief")
+    section.write_text(text.replace("from the side of\n", "from the side of {{ country.figure }}\n", 1), encoding="utf-8")
+    table = root / "source" / "data" / "countries.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",country.figure", *(f"{line},{figure_of[line.split(',')[0]]}" for line in lines[1:])]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_check_plans_every_rows_deck_and_names_the_row_a_slide_cannot_show(tmp_path, capsys):
+    long = "1234567890" * 4
+    root = params_case(tmp_path)
+    add_row_figures(root, {"JP": "12", "KR": long, "JK": "34"})
+    code, out, err = run(capsys, "check", str(root))
+    assert code == 1, out + err
+    assert (f"source/sections/overview.md:7:5: key_figures.0: key figure '{long}' would not appear in "
+            "full on a slide (a shorter value or label)") in err
+    assert "4 errors in the source; nothing was written for row 'KR'." in err
+    assert "1 of 3 parameter rows failed: row 'KR'; the others were checked" in err
+    assert "row 'JP'" not in err and "row 'JK'" not in err
+    # the build stops at the same row, and writes the others
+    code, _, build_err = run(capsys, "build", str(root), "--only", "pptx")
+    assert code == 1 and "nothing was written for row 'KR'" in build_err
+    assert sorted(p.name for p in (root / "build").glob("*.pptx")) == ["country-brief-jk.pptx", "country-brief-jp.pptx"]
+
+    add_row_figures(params_case(tmp_path / "fits"), {"JP": "12", "KR": "56", "JK": "34"})
+    code, out, err = run(capsys, "check", str(tmp_path / "fits"))
+    assert code == 0, err
+    assert out == "ok: 2 sections, 1 figures, 0 references; 3 parameter rows\n"
+
+
+def test_a_collections_check_plans_every_row_of_its_parameterised_brief(tmp_path, capsys):
+    root = make_collection(tmp_path, ["alpha"], "  - countries\n")
+    add_row_figures(params_case(root / "countries"), {"JP": "12", "KR": "1234567890" * 4, "JK": "34"})
+    code, out, err = run(capsys, "check", str(root))
+    assert code == 1, out + err
+    assert "countries/source/sections/overview.md:7:5: key_figures.0: key figure" in err
+    assert "nothing was written for countries, row 'KR'." in err
+    assert "1 of 2 briefs failed: countries; the others were checked" in err
+    assert "alpha: ok: 1 sections, 1 figures" in out
+
+
+# ---- --param in a collection ---------------------------------------------------------------------
+
+def test_param_names_the_collections_brief_it_cannot_apply_to(tmp_path, capsys):
+    root = make_collection(tmp_path, ["countries", "alpha"])
+    shutil.rmtree(root / "countries" / "source")
+    params_case(root / "countries")
+    code, _, err = run(capsys, "build", str(root), "--param", "JP")
+    assert code == 2
+    assert err == ("error: --param JP: brief 'alpha' declares no params: file (build the collection's "
+                   "parameterised briefs by name: deckgen build NAME --param JP)\n")
+    code, _, err = run(capsys, "build", str(root / "countries"), "--param", "FR")
+    assert code == 2
+    assert err == ("error: --param FR: no row of the params file of brief 'countries' has that value "
+                   "(its values: JP, KR, JK)\n")
+    assert not list(root.glob("*/build/*.pdf"))

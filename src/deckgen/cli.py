@@ -200,11 +200,10 @@ def _echo_outcomes(outcomes, root: Path, quiet: bool, what, done: str = "built")
               help="List the reference template's slide masters and layouts, and which each kind of slide takes.")
 def check(project_dir: Path, strict: bool, template_info: bool) -> None:
     """Validate PROJECT_DIR's source without writing anything."""
-    from .build.pipeline import check as run_check
+    from .load.collection import locate
     from .project import Project
 
     check_source_date_epoch()
-    from .load.collection import locate
 
     found = locate(project_dir)
     if found is not None and not template_info:
@@ -213,15 +212,24 @@ def check(project_dir: Path, strict: bool, template_info: bool) -> None:
     project = Project.at(project_dir)
     if template_info:
         _echo_template_info(project)
-    from .build.pipeline import check_editions, check_rows
+    from .build.collection import check_brief, exit_code
+    from .load.translations import listed_editions
 
-    brief, _, warnings = run_check(project, strict)
-    editions, edition_warnings = check_editions(project, brief, strict)
-    rows, row_warnings = check_rows(project, strict)
-    edition_warnings += [w for w in row_warnings if w not in edition_warnings]
-    _echo_warnings(warnings + [w for w in edition_warnings if w not in warnings], project)
-    click.echo(f"ok: {len(brief.sections)} sections, {len(brief.figures)} figures, "
-               f"{len(brief.references)} references"
+    outcome = check_brief(project, strict)
+    rows = outcome.result.counts.get("rows", 0)
+    if outcome.errors and not rows:
+        raise outcome.errors[0]
+    _echo_warnings(outcome.result.warnings, project)
+    if outcome.errors:
+        for error in outcome.errors:
+            click.echo(_error_text(error), err=True)
+        failed = [e.unit for e in outcome.errors if getattr(e, "unit", "")]
+        click.echo(f"{len(failed)} of {rows} parameter rows failed: {', '.join(failed)}; the others "
+                   "were checked", err=True)
+        raise click.exceptions.Exit(exit_code([outcome]))
+    counts, editions = outcome.result.counts, listed_editions(project.source)
+    click.echo(f"ok: {counts['sections']} sections, {counts['figures']} figures, "
+               f"{counts['references']} references"
                + (f"; editions {', '.join(editions)}" if editions else "")
                + (f"; {rows} parameter rows" if rows else ""))
 

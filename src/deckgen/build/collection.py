@@ -279,8 +279,11 @@ def collection_units(collection, names: list[str] | None, options: BuildOptions)
 def project_units(project: Project, options: BuildOptions, name: str = "") -> list[Unit]:
     """The units of one brief, as a one-brief build makes them
     (:func:`deckgen.build.pipeline.units_to_build`): each edition of each parameter row."""
+    from ..load.params import rows_to_build
     from .pipeline import units_to_build
 
+    if options.param and name:
+        rows_to_build(project.source, options.param, name)  # a usage problem names the brief
     try:
         pairs = units_to_build(project, options)
     except SourceError:
@@ -354,21 +357,72 @@ def build_collection(collection, names: list[str] | None, options: BuildOptions,
 
 
 def check_collection(collection, names: list[str] | None, strict: bool = False) -> list[BriefOutcome]:
-    """Check each brief (and its editions) as ``deckgen check`` checks one; nothing is written."""
-    from .pipeline import check, check_editions
-
+    """Check each brief (its editions, and each row of a parameterised brief) as ``deckgen
+    check`` checks one; nothing is written."""
     outcomes = []
     for name in names or collection.briefs:
-        outcome = BriefOutcome(name, brief_project(collection.root, name))
-        try:
-            brief, _, warnings = check(outcome.project, strict)
-            _, edition_warnings = check_editions(outcome.project, brief, strict)
-            outcome.result.warnings = warnings + [w for w in edition_warnings if w not in warnings]
-            outcome.result.counts = {"sections": len(brief.sections), "figures": len(brief.figures)}
-        except DeckgenError as exc:
-            outcome.errors.append(located(exc, outcome, collection.root))
+        outcome = check_brief(brief_project(collection.root, name), strict, name)
+        outcome.errors = [located(e, outcome, collection.root) for e in outcome.errors]
         outcomes.append(outcome)
     return outcomes
+
+
+def check_brief(project: Project, strict: bool = False, name: str = "") -> BriefOutcome:
+    """One brief checked as a build of it would check it, writing nothing: its source, its deck's
+    slide plan and its editions; for a parameterised brief, every row's source and slide plan
+    (a row whose values make a slide impossible fails alone, its error naming the row:
+    ``error.unit``). The outcome's counts are the first row's, ``rows`` their number."""
+    from .pipeline import check, check_editions
+
+    outcome = BriefOutcome(name, project)
+    rows = _declared_rows(project)
+    try:
+        if rows:
+            brief, warnings = _check_rows(outcome, rows, strict)
+        else:
+            brief, _, warnings = check(project, strict)
+        if brief is not None:
+            _, edition_warnings = check_editions(project, brief, strict)
+            warnings += [w for w in edition_warnings if w not in warnings]
+            outcome.result.counts = {"sections": len(brief.sections), "figures": len(brief.figures),
+                                     "references": len(brief.references), "rows": len(rows)}
+        outcome.result.warnings = warnings
+    except DeckgenError as exc:
+        outcome.errors.append(exc)
+    return outcome
+
+
+def _declared_rows(project: Project) -> list[ParamRow]:
+    """The rows of the brief's params file; [] without ``params:`` or while the file is in
+    error (the loader then reports it)."""
+    from ..load.params import listed_rows
+
+    return listed_rows(project.source) or []
+
+
+def _check_rows(outcome: BriefOutcome, rows: list[ParamRow], strict: bool):
+    """Each row loaded and its slide plan made and checked, as a build of that row does; a row's
+    SourceError is added to ``outcome.errors``, noting the row. The first good row's brief, and
+    every row's warnings."""
+    from .jobs import checked_plans, strict_template
+    from .keys import tree_entries
+    from .pipeline import load
+
+    project = outcome.project
+    for folder in (project.source, *project.template_dirs):
+        tree_entries(folder)  # a folder too deep or too full stops check as it stops build
+    first, warnings = None, []
+    for row in rows:
+        try:
+            brief, theme, found = load(project, strict, None, row.key)
+            checked_plans(brief, theme, project, found)
+            strict_template(found, strict)
+        except SourceError as exc:
+            outcome.errors.append(of_unit(exc, Unit(project, outcome.name, None, row)))
+            continue
+        first = first or brief
+        warnings += [w for w in found if w not in warnings]
+    return first, warnings
 
 
 def exit_code(outcomes: list[BriefOutcome]) -> int:
