@@ -211,3 +211,39 @@ def test_param_names_the_collections_brief_it_cannot_apply_to(tmp_path, capsys):
     assert err == ("error: --param FR: no row of the params file of brief 'countries' has that value "
                    "(its values: JP, KR, JK)\n")
     assert not list(root.glob("*/build/*.pdf"))
+
+
+# ---- stale rows and editions, by what the manifest records ---------------------------------------
+
+def test_a_row_named_like_a_language_is_removed_as_a_row_not_kept_as_an_edition(tmp_path, capsys):
+    import textwrap
+
+    from conftest import MINIMAL
+
+    for path, text in MINIMAL.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(textwrap.dedent(text).lstrip("\n"))
+    brief = tmp_path / "source" / "brief.yaml"
+    plain = brief.read_text()
+    brief.write_text(plain + "params: rows.csv\n")
+    (tmp_path / "source" / "rows.csv").write_text("code\nfr\nxx\n")
+    code, out, err = run(capsys, "build", str(tmp_path))
+    assert code == 0, err
+    names = sorted(p.name for p in (tmp_path / "build").glob("*.p*"))
+    assert len(names) == 4 and all(n.rsplit(".", 1)[0].endswith(("-fr", "-xx")) for n in names), names
+    stem = names[0].rsplit("-", 1)[0]
+    manifest = json.loads((tmp_path / "build/.deckgen-cache/manifest.json").read_text())
+    assert {(e["row"], e["edition"]) for e in manifest["outputs"].values()} == {("fr", None), ("xx", None)}
+
+    # the brief is no longer parameterised, and has a French edition: its rows' outputs go, the
+    # row "fr" too, though its deck's slot ("pptx.fr") is the French edition's, not built here
+    brief.write_text(plain + "editions: [en, fr]\n")
+    code, out, err = run(capsys, "build", str(tmp_path), "--only", "pdf")
+    assert code == 0, err
+    for row in ("fr", "xx"):
+        assert (f"removed build/{stem}-{row}.pptx: row '{row}': source/brief.yaml no longer declares "
+                "params:") in out
+    assert sorted(p.name for p in (tmp_path / "build").glob("*.p*")) == [f"{stem}.fr.pdf", f"{stem}.pdf"]
+    manifest = json.loads((tmp_path / "build/.deckgen-cache/manifest.json").read_text())
+    assert {slot: (e["file"], e["row"], e["edition"]) for slot, e in manifest["outputs"].items()} == {
+        "pdf": (f"{stem}.pdf", None, None), "pdf.fr": (f"{stem}.fr.pdf", None, "fr")}

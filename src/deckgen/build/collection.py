@@ -193,9 +193,11 @@ def of_unit(error: BaseException, unit: Unit) -> BaseException:
 def prune_stale(project: Project, store: Store, built: Iterable[str] = ()) -> list[str]:
     """The outputs of the rows and editions the source no longer lists removed from ``build/``
     with their manifest entries (:meth:`deckgen.build.store.Store.prune_units`), one line said
-    per file; never an output of this build (``built``: its slots, "pdf.ja"), whatever its tag
-    (``--edition en`` of a brief without ``editions:`` makes "pdf.en"). Nothing is removed
-    while the params file is in error (its rows are not known)."""
+    per file; never an output of this build (``built``: its slots, "pdf.ja"), whatever its unit
+    (``--edition en`` of a brief without ``editions:`` makes "pdf.en"). Each output's unit is
+    the row and edition its manifest entry records, so a row named like a language ("fr") is
+    never taken for an edition, nor an edition for a row. Nothing is removed while the params
+    file is in error (its rows are not known)."""
     from ..load.params import declared, listed_rows
     from ..load.translations import listed_editions
 
@@ -204,26 +206,49 @@ def prune_stale(project: Project, store: Store, built: Iterable[str] = ()) -> li
         return []
     slugs = None if rows is None else {row.slug for row in rows}
     languages = set(listed_editions(project.source)[1:])
-    tags = {".".join(part for part in (slug or "", language or "") if part) or None
-            for slug in (slugs or [None]) for language in [None, *languages]}
     params = declared(project.source)
     where = f"source/{params[0]}" if params else ""
+    made = set(built)
+    made_now = {".".join(part for part in (slug or "", language or "") if part) or None
+                for slug in (slugs or [None]) for language in [None, *languages]}
 
-    def why(tag: str | None, file: str) -> str:
-        if tag is None:
+    def why_stale(slot: str, entry: dict) -> str | None:
+        if slot in made:
+            return None
+        tag = _slot_tag(slot)
+        unit = recorded_unit(entry, tag)
+        if unit is None:  # recorded by an older deckgen: a one-part tag is a row or an edition
+            return None if tag in made_now else f"'{tag}' is no longer a row or an edition of the brief"
+        row, edition = unit
+        if row is not None and slugs is None:
+            return f"row '{row}': source/brief.yaml no longer declares params:"
+        if row is not None and row not in slugs:
+            return f"row '{row}' is no longer in {where}"
+        if row is None and slugs is not None:
             return f"the brief is now built once per row of {where}"
-        parts = tag.split(".")
-        edition = len(parts) == 2 or Path(file).stem.endswith("." + parts[-1])  # name.ja.pdf
-        if len(parts) == 2 or not edition:
-            row = parts[0]
-            if slugs is None:
-                return f"row '{row}': source/brief.yaml no longer declares params:"
-            if row not in slugs:
-                return f"row '{row}' is no longer in {where}"
-        return f"edition '{parts[-1]}' is no longer listed in source/brief.yaml"
+        if edition is not None and edition not in languages:
+            return f"edition '{edition}' is no longer listed in source/brief.yaml"
+        return None
 
-    tags |= {name.split(".", 1)[1] if "." in name else None for name in built}
-    return store.prune_units(lambda tag: tag in tags, why)
+    return store.prune_units(why_stale)
+
+
+def recorded_unit(entry: dict, tag: str | None) -> tuple[str | None, str | None] | None:
+    """(row slug, edition language) of an output, as its manifest ``entry`` records them
+    (:meth:`deckgen.build.store.Store.commit`); from its slot's ``tag`` when that cannot be
+    ambiguous (none, or "row.edition"); None when only the tag says it and it could be either."""
+    row, edition = entry.get("row"), entry.get("edition")
+    if "row" in entry and "edition" in entry and all(v is None or isinstance(v, str) for v in (row, edition)):
+        return row, edition
+    if tag is None:
+        return None, None
+    parts = tag.split(".")
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+def _slot_tag(name: str) -> str | None:
+    """The unit's tag in an output's slot: "pdf.jp.ja" → "jp.ja"; "pdf" → None."""
+    return name.split(".", 1)[1] if "." in name else None
 
 
 def _prune(briefs: dict, stores: dict) -> None:
@@ -260,7 +285,8 @@ def _commit(run, hits: dict, made: Made) -> BuildResult:
     from .pipeline import _add_rendering, _record
 
     result = BuildResult(warnings=list(made.warnings))
-    entries = run.store.commit(made.name, made.rendered, run.keys(made.read), result.warnings, run.unit)
+    entries = run.store.commit(made.name, made.rendered, run.keys(made.read), result.warnings, run.unit,
+                               (run.row.slug if run.row else None, run.edition))
     _record(result, run.project, {**hits, **entries})
     _add_rendering(result, hits, made.rendered)
     return result
