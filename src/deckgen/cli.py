@@ -91,6 +91,7 @@ def build(project_dir: Path, quiet, as_json, jobs, executor, timeout, **options)
     build/.deckgen-cache/ at once. In a collection (a folder with deckgen.yaml), every brief
     that changed is built, or the one PROJECT_DIR names (deckgen build NAME).
     """
+    from .build.commands import build_collection, build_units, declares_params
     from .build.pipeline import build as run_build
     from .load.collection import locate
     from .project import Project
@@ -98,52 +99,15 @@ def build(project_dir: Path, quiet, as_json, jobs, executor, timeout, **options)
     check_source_date_epoch()
     found = locate(project_dir)
     if found is not None:
-        _build_collection(*found, _options(**options), quiet, as_json, executor, jobs, timeout)
+        build_collection(*found, _options(**options), quiet, as_json, executor, jobs, timeout)
         return
     project = Project.at(project_dir)
-    if executor != "local" or jobs is not None or _declares_params(project):
-        _build_units(project, _options(**options), quiet, as_json, executor, jobs, timeout)
+    if executor != "local" or jobs is not None or declares_params(project):
+        build_units(project, _options(**options), quiet, as_json, executor, jobs, timeout)
         return
     with _progress(enabled=not (quiet or as_json)) as progress:
         result = run_build(project, _options(**options), progress=progress)
     _echo_result(result, project, quiet, as_json)
-
-
-def _declares_params(project) -> bool:
-    from .load.params import declared
-
-    return declared(project.source) is not None
-
-
-def _build_units(project, options, quiet, as_json, executor, jobs, timeout) -> None:
-    """One brief's units (its parameter rows and editions) through the executor's queue; a unit
-    that fails is reported, the others written."""
-    from .build.collection import build_units, exit_code, project_units
-    from .build.executors import DEFAULT_TIMEOUT, executor_for
-
-    units = project_units(project, options)
-    with _progress(enabled=not (quiet or as_json)) as progress:
-        outcome, = build_units(units, options, lambda count: executor_for(
-            executor, jobs, count, timeout or DEFAULT_TIMEOUT), progress)
-    if not outcome.errors:
-        _echo_result(outcome.result, project, quiet, as_json)
-        return
-    if len(units) == 1:
-        raise outcome.errors[0]
-    if outcome.result.outputs:
-        _echo_result(outcome.result, project, quiet, as_json)
-    for error in outcome.errors:
-        click.echo(_error_text(error), err=True)
-    raise click.exceptions.Exit(exit_code([outcome]))
-
-
-def _error_text(error, name: str = "") -> str:
-    """An error of one unit of a build of many, saying what was not written."""
-    unit = ", ".join(part for part in (name, getattr(error, "unit", "")) if part)
-    if isinstance(error, SourceError):
-        return error.report().replace("; nothing was written.", f"; nothing was written for {unit}.")
-    return f"error: {error}" + (f" ({unit}: nothing was written for it)" if getattr(error, "unit", "") and
-                                "nothing was written" not in str(error) else "")
 
 
 def _echo_result(result, project, quiet: bool, as_json: bool) -> None:
@@ -155,44 +119,6 @@ def _echo_result(result, project, quiet: bool, as_json: bool) -> None:
         click.echo(describe(result))
 
 
-def _build_collection(collection, names, options, quiet, as_json, executor, jobs, timeout) -> None:
-    """Build a collection's briefs; report each; exit non-zero when one failed."""
-    from .build.collection import build_collection, exit_code
-
-    with _progress(enabled=not (quiet or as_json)) as progress:
-        outcomes = build_collection(collection, names, options, executor, jobs, timeout, progress)
-    if as_json:
-        click.echo(json.dumps({"briefs": {o.name: _brief_summary(o) for o in outcomes}}, indent=2))
-    else:
-        _echo_outcomes(outcomes, collection.root, quiet, describe)
-    code = exit_code(outcomes)
-    if code:
-        raise click.exceptions.Exit(code)
-
-
-def _brief_summary(outcome) -> dict:
-    if outcome.errors:
-        return {"errors": [str(e) for e in outcome.errors]}
-    return summary(outcome.result)
-
-
-def _echo_outcomes(outcomes, root: Path, quiet: bool, what, done: str = "built") -> None:
-    """Each brief's warnings, errors (file:line from the collection's root) and outcome."""
-    from .build.collection import located_problems
-
-    for outcome in outcomes:
-        for warning in located_problems(outcome.result.warnings, outcome, root):
-            click.echo(warning.format(root), err=True)
-        for error in outcome.errors:
-            click.echo(_error_text(error, outcome.name), err=True)
-        if not quiet and not outcome.errors:
-            click.echo(f"{outcome.name}: " + what(outcome.result).replace("\n", "\n  "))
-    failed = [o.name for o in outcomes if o.errors]
-    if failed:
-        click.echo(f"{len(failed)} of {len(outcomes)} briefs failed: {', '.join(failed)}; "
-                   f"the others were {done}", err=True)
-
-
 @cli.command()
 @project_argument
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
@@ -200,52 +126,21 @@ def _echo_outcomes(outcomes, root: Path, quiet: bool, what, done: str = "built")
               help="List the reference template's slide masters and layouts, and which each kind of slide takes.")
 def check(project_dir: Path, strict: bool, template_info: bool) -> None:
     """Validate PROJECT_DIR's source without writing anything."""
+    from .build.commands import check_collection
     from .load.collection import locate
     from .project import Project
 
     check_source_date_epoch()
-
     found = locate(project_dir)
     if found is not None and not template_info:
-        _check_collection(*found, strict)
+        check_collection(*found, strict)
         return
     project = Project.at(project_dir)
     if template_info:
         _echo_template_info(project)
-    from .build.collection import check_brief, exit_code
-    from .load.translations import listed_editions
+    from .build.commands import check_one
 
-    outcome = check_brief(project, strict)
-    rows = outcome.result.counts.get("rows", 0)
-    if outcome.errors and not rows:
-        raise outcome.errors[0]
-    _echo_warnings(outcome.result.warnings, project)
-    if outcome.errors:
-        for error in outcome.errors:
-            click.echo(_error_text(error), err=True)
-        failed = [e.unit for e in outcome.errors if getattr(e, "unit", "")]
-        click.echo(f"{len(failed)} of {rows} parameter rows failed: {', '.join(failed)}; the others "
-                   "were checked", err=True)
-        raise click.exceptions.Exit(exit_code([outcome]))
-    counts, editions = outcome.result.counts, listed_editions(project.source)
-    click.echo(f"ok: {counts['sections']} sections, {counts['figures']} figures, "
-               f"{counts['references']} references"
-               + (f"; editions {', '.join(editions)}" if editions else "")
-               + (f"; {rows} parameter rows" if rows else ""))
-
-
-def _check_collection(collection, names, strict: bool) -> None:
-    from .build.collection import check_collection, exit_code
-
-    outcomes = check_collection(collection, names, strict)
-
-    def what(result) -> str:
-        return f"ok: {result.counts['sections']} sections, {result.counts['figures']} figures"
-
-    _echo_outcomes(outcomes, collection.root, False, what, "checked")
-    code = exit_code(outcomes)
-    if code:
-        raise click.exceptions.Exit(code)
+    check_one(project, strict)
 
 
 def _echo_template_info(project) -> None:
