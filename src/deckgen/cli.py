@@ -91,6 +91,7 @@ def build(project_dir: Path, quiet, as_json, jobs, executor, timeout, **options)
     build/.deckgen-cache/ at once. In a collection (a folder with deckgen.yaml), every brief
     that changed is built, or the one PROJECT_DIR names (deckgen build NAME).
     """
+    from .build.commands import build_collection, build_units, declares_params
     from .build.pipeline import build as run_build
     from .load.collection import locate
     from .project import Project
@@ -98,52 +99,15 @@ def build(project_dir: Path, quiet, as_json, jobs, executor, timeout, **options)
     check_source_date_epoch()
     found = locate(project_dir)
     if found is not None:
-        _build_collection(*found, _options(**options), quiet, as_json, executor, jobs, timeout)
+        build_collection(*found, _options(**options), quiet, as_json, executor, jobs, timeout)
         return
     project = Project.at(project_dir)
-    if executor != "local" or jobs is not None or _declares_params(project):
-        _build_units(project, _options(**options), quiet, as_json, executor, jobs, timeout)
+    if executor != "local" or jobs is not None or declares_params(project):
+        build_units(project, _options(**options), quiet, as_json, executor, jobs, timeout)
         return
     with _progress(enabled=not (quiet or as_json)) as progress:
         result = run_build(project, _options(**options), progress=progress)
     _echo_result(result, project, quiet, as_json)
-
-
-def _declares_params(project) -> bool:
-    from .load.params import declared
-
-    return declared(project.source) is not None
-
-
-def _build_units(project, options, quiet, as_json, executor, jobs, timeout) -> None:
-    """One brief's units (its parameter rows and editions) through the executor's queue; a unit
-    that fails is reported, the others written."""
-    from .build.collection import build_units, exit_code, project_units
-    from .build.executors import DEFAULT_TIMEOUT, executor_for
-
-    units = project_units(project, options)
-    with _progress(enabled=not (quiet or as_json)) as progress:
-        outcome, = build_units(units, options, lambda count: executor_for(
-            executor, jobs, count, timeout or DEFAULT_TIMEOUT), progress)
-    if not outcome.errors:
-        _echo_result(outcome.result, project, quiet, as_json)
-        return
-    if len(units) == 1:
-        raise outcome.errors[0]
-    if outcome.result.outputs:
-        _echo_result(outcome.result, project, quiet, as_json)
-    for error in outcome.errors:
-        click.echo(_error_text(error), err=True)
-    raise click.exceptions.Exit(exit_code([outcome]))
-
-
-def _error_text(error, name: str = "") -> str:
-    """An error of one unit of a build of many, saying what was not written."""
-    unit = ", ".join(part for part in (name, getattr(error, "unit", "")) if part)
-    if isinstance(error, SourceError):
-        return error.report().replace("; nothing was written.", f"; nothing was written for {unit}.")
-    return f"error: {error}" + (f" ({unit}: nothing was written for it)" if getattr(error, "unit", "") and
-                                "nothing was written" not in str(error) else "")
 
 
 def _echo_result(result, project, quiet: bool, as_json: bool) -> None:
@@ -155,44 +119,6 @@ def _echo_result(result, project, quiet: bool, as_json: bool) -> None:
         click.echo(describe(result))
 
 
-def _build_collection(collection, names, options, quiet, as_json, executor, jobs, timeout) -> None:
-    """Build a collection's briefs; report each; exit non-zero when one failed."""
-    from .build.collection import build_collection, exit_code
-
-    with _progress(enabled=not (quiet or as_json)) as progress:
-        outcomes = build_collection(collection, names, options, executor, jobs, timeout, progress)
-    if as_json:
-        click.echo(json.dumps({"briefs": {o.name: _brief_summary(o) for o in outcomes}}, indent=2))
-    else:
-        _echo_outcomes(outcomes, collection.root, quiet, describe)
-    code = exit_code(outcomes)
-    if code:
-        raise click.exceptions.Exit(code)
-
-
-def _brief_summary(outcome) -> dict:
-    if outcome.errors:
-        return {"errors": [str(e) for e in outcome.errors]}
-    return summary(outcome.result)
-
-
-def _echo_outcomes(outcomes, root: Path, quiet: bool, what, done: str = "built") -> None:
-    """Each brief's warnings, errors (file:line from the collection's root) and outcome."""
-    from .build.collection import located_problems
-
-    for outcome in outcomes:
-        for warning in located_problems(outcome.result.warnings, outcome, root):
-            click.echo(warning.format(root), err=True)
-        for error in outcome.errors:
-            click.echo(_error_text(error, outcome.name), err=True)
-        if not quiet and not outcome.errors:
-            click.echo(f"{outcome.name}: " + what(outcome.result).replace("\n", "\n  "))
-    failed = [o.name for o in outcomes if o.errors]
-    if failed:
-        click.echo(f"{len(failed)} of {len(outcomes)} briefs failed: {', '.join(failed)}; "
-                   f"the others were {done}", err=True)
-
-
 @cli.command()
 @project_argument
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
@@ -200,44 +126,21 @@ def _echo_outcomes(outcomes, root: Path, quiet: bool, what, done: str = "built")
               help="List the reference template's slide masters and layouts, and which each kind of slide takes.")
 def check(project_dir: Path, strict: bool, template_info: bool) -> None:
     """Validate PROJECT_DIR's source without writing anything."""
-    from .build.pipeline import check as run_check
+    from .build.commands import check_collection
+    from .load.collection import locate
     from .project import Project
 
     check_source_date_epoch()
-    from .load.collection import locate
-
     found = locate(project_dir)
     if found is not None and not template_info:
-        _check_collection(*found, strict)
+        check_collection(*found, strict)
         return
     project = Project.at(project_dir)
     if template_info:
         _echo_template_info(project)
-    from .build.pipeline import check_editions, check_rows
+    from .build.commands import check_one
 
-    brief, _, warnings = run_check(project, strict)
-    editions, edition_warnings = check_editions(project, brief, strict)
-    rows, row_warnings = check_rows(project, strict)
-    edition_warnings += [w for w in row_warnings if w not in edition_warnings]
-    _echo_warnings(warnings + [w for w in edition_warnings if w not in warnings], project)
-    click.echo(f"ok: {len(brief.sections)} sections, {len(brief.figures)} figures, "
-               f"{len(brief.references)} references"
-               + (f"; editions {', '.join(editions)}" if editions else "")
-               + (f"; {rows} parameter rows" if rows else ""))
-
-
-def _check_collection(collection, names, strict: bool) -> None:
-    from .build.collection import check_collection, exit_code
-
-    outcomes = check_collection(collection, names, strict)
-
-    def what(result) -> str:
-        return f"ok: {result.counts['sections']} sections, {result.counts['figures']} figures"
-
-    _echo_outcomes(outcomes, collection.root, False, what, "checked")
-    code = exit_code(outcomes)
-    if code:
-        raise click.exceptions.Exit(code)
+    check_one(project, strict)
 
 
 def _echo_template_info(project) -> None:
@@ -255,13 +158,18 @@ def _echo_template_info(project) -> None:
 @project_argument
 @build_options
 def watch(project_dir: Path, **options) -> None:
-    """Rebuild PROJECT_DIR's outputs on every save to source/ or templates/ (Ctrl-C stops)."""
+    """Rebuild PROJECT_DIR's outputs on every save to source/ or templates/ (Ctrl-C stops).
+
+    In a collection (a folder with deckgen.yaml), every brief is watched, or the one
+    PROJECT_DIR names, and a save rebuilds the brief it belongs to (the shared templates/: all)."""
+    from .load.collection import locate
     from .project import Project
-    from .watch import watch as run_watch
+    from .watch import Briefs, watch_briefs
 
     check_source_date_epoch()
-    project = Project.at(project_dir)
-    run_watch(project, _options(**options), report=lambda event: _echo_event(event, project))
+    found = locate(project_dir)
+    briefs = Briefs.of_collection(*found) if found is not None else Briefs.of_project(Project.at(project_dir))
+    watch_briefs(briefs, _options(**options), report=lambda event: _echo_watch_event(event, briefs.root))
 
 
 @cli.command()
@@ -331,14 +239,14 @@ def summary(result) -> dict:
     }
 
 
-def describe(result) -> str:
-    """What a build did, in a few lines for a person."""
+def describe(result, root: Path | None = None) -> str:
+    """What a build did, in a few lines for a person (its paths from ``root``, else from here)."""
     states = result.cache.get("outputs", {})
     lines = []
     for fmt, path in result.outputs.items():
         detail = f"{result.count_of(fmt)} {OUTPUTS[slot_format(fmt)].count_label}"
         verb = "up to date" if states.get(fmt) == "hit" else "wrote"
-        lines.append(f"{verb}: {_relative(path)} ({detail})")
+        lines.append(f"{verb}: {_relative(path, root)} ({detail})")
     lines += result.notes
     figures = result.cache.get("figures", {})
     if figures.get("hits"):
@@ -353,16 +261,23 @@ def _echo_warnings(warnings, project) -> None:
 
 
 def _echo_event(event, project) -> None:
-    """One watch event: what changed, then the rebuild's outcome and time."""
+    _echo_watch_event(event, project.root)
+
+
+def _echo_watch_event(event, root: Path) -> None:
+    """One watch event: what changed, then the rebuild's outcome and time (a collection's
+    brief's prefixed with its name, its paths from the collection's root)."""
+    prefix = f"{event.brief}: " if event.brief else ""
     if event.kind == "changed":
-        names = ", ".join(_relative(Path(p), project.root) for p in event.paths)
+        names = ", ".join(_relative(Path(p), root) for p in event.paths)
         click.echo(f"changed: {names}")
     elif event.kind == "built":
-        _echo_warnings(event.result.warnings, project)
-        click.echo(describe(event.result))
+        for warning in event.result.warnings:
+            click.echo(warning.format(root), err=True)
+        click.echo(prefix + describe(event.result, root if event.brief else None).replace("\n", "\n  " if prefix else "\n"))
     elif event.kind == "failed":
         error = event.error
-        click.echo(error.report() if isinstance(error, SourceError) else f"error: {error}", err=True)
+        click.echo(error.report() if isinstance(error, SourceError) else f"error: {prefix}{error}", err=True)
         click.echo("waiting for the next save", err=True)
     else:
         click.echo(event.message)

@@ -8,6 +8,12 @@ lays out its first two layouts at once, with the exact result of a cold build
 (:mod:`deckgen.pdf.speculation`). Each save then runs an ordinary, incremental
 :func:`deckgen.build.pipeline.build`, the PDF here and the deck there; a broken source is reported and
 the watch goes on.
+
+A collection (:mod:`deckgen.load.collection`) is watched as a whole (:func:`watch_briefs`): every
+brief's ``source/`` and own ``templates/``, and the collection's shared ``templates/``. A save
+rebuilds the brief whose folder it is in (a save to the shared templates: every brief), in this
+one process, and each event names its brief, its paths and errors located from the
+collection's root (``beta/source/sections/one.md:2:8``).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .build.collection import BriefOutcome, brief_project, located, located_problems
 from .build.options import BuildOptions, BuildResult
 from .build.outputs import deck_beside
 from .build.pipeline import build, warm_up
@@ -35,13 +42,16 @@ IDLE_MS = 300         # how often the watcher wakes when nothing changes
 
 @dataclass
 class WatchEvent:
-    """What the watcher reports: ``message``, ``changed`` (paths), ``built`` or ``failed``."""
+    """What the watcher reports: ``message``, ``changed`` (paths), ``built`` or ``failed``; of a
+    collection's brief, ``brief`` names it (its folder from the collection's root), and its
+    result's warnings and its error are located from that root."""
 
     kind: str
     message: str = ""
     paths: tuple[str, ...] = ()
     result: BuildResult | None = None
     error: Exception | None = None
+    brief: str = ""
 
 
 Report = Callable[[WatchEvent], None]
@@ -53,16 +63,63 @@ def watched_folders(project: Project) -> list[Path]:
     return [d for d in (project.source, project.root / "templates") if d.is_dir()]
 
 
+@dataclass(frozen=True)
+class Briefs:
+    """What one watch rebuilds: one project (``name`` ""), or the briefs of a collection at
+    ``root`` by their names, with the folders every brief shares (its ``templates/``)."""
+
+    root: Path
+    briefs: tuple[tuple[str, Project], ...]
+    shared: tuple[Path, ...] = ()
+
+    @classmethod
+    def of_project(cls, project: Project) -> Briefs:
+        return cls(project.root, (("", project),))
+
+    @classmethod
+    def of_collection(cls, collection, names: list[str] | None = None) -> Briefs:
+        """The collection's briefs (all, or ``names``), built as ``deckgen build`` builds them."""
+        briefs = tuple((name, brief_project(collection.root, name)) for name in names or collection.briefs)
+        shared = tuple(d for d in [collection.root / "templates"] if d.is_dir())
+        return cls(collection.root, briefs, shared)
+
+    @property
+    def folders(self) -> list[Path]:
+        return [*(d for _, project in self.briefs for d in watched_folders(project)), *self.shared]
+
+    def touched_by(self, paths: tuple[str, ...]) -> list[tuple[str, Project]]:
+        """The briefs the changed ``paths`` are inputs of, in order: those whose watched folder
+        holds one; all when one is in a shared folder."""
+        changed = [Path(p) for p in paths]
+        if any(p.is_relative_to(d) for p in changed for d in self.shared):
+            return list(self.briefs)
+        return [(name, project) for name, project in self.briefs
+                if any(p.is_relative_to(d) for p in changed for d in watched_folders(project))]
+
+    def describe(self, folders: list[Path]) -> str:
+        if len(self.briefs) == 1 and not self.briefs[0][0]:
+            return ", ".join(f"{d.name}/" for d in folders)
+        shared = "".join(f" and {d.relative_to(self.root).as_posix()}/" for d in self.shared)
+        count = len(self.briefs)
+        return f"the source/ and templates/ of {count} brief{'s' * (count != 1)}{shared}"
+
+
 def watch(project: Project, options: BuildOptions, report: Report,
           stop_event: threading.Event | None = None) -> None:
     """Build, then rebuild after every change until ``stop_event`` is set or Ctrl-C.
 
     The watcher starts first and the first build runs at its first wake-up, so a save made at
     any moment after ``watch`` is called is seen."""
+    watch_briefs(Briefs.of_project(project), options, report, stop_event)
+
+
+def watch_briefs(briefs: Briefs, options: BuildOptions, report: Report,
+                 stop_event: threading.Event | None = None) -> None:
+    """:func:`watch` for several briefs: each save rebuilds the briefs it touches, in order."""
     import watchfiles
 
-    session = _Session(project, options, report)
-    folders = watched_folders(project)
+    session = _Session(briefs, options, report)
+    folders = briefs.folders
     stop_event = stop_event or threading.Event()
     try:
         with _stop_on_ctrl_c(stop_event, session):
@@ -102,8 +159,8 @@ def _stop_on_ctrl_c(stop_event: threading.Event, session: _Session):
 class _Session:
     """What the watcher does at each wake-up: first build, rebuild on changes, else warm up."""
 
-    def __init__(self, project: Project, options: BuildOptions, report: Report):
-        self.project, self.options, self.report = project, options, report
+    def __init__(self, briefs: Briefs, options: BuildOptions, report: Report):
+        self.briefs, self.options, self.report = briefs, options, report
         self.started = self.warm = self.busy = False
         self.deck_renderer: DeckRenderer | None = None
         self.layout_worker: LayoutWorker | None = None
@@ -116,10 +173,10 @@ class _Session:
                 self.start(folders)
             elif paths:
                 self.report(WatchEvent("changed", paths=paths))
-                self.build()
+                self.build(self.briefs.touched_by(paths))
             elif not self.warm:
                 self.warm = True  # tried once; a source error is reported by the next save
-                if _warm(self.project, self.options):
+                if any(_warm(project, self.options) for _, project in self.briefs.briefs):
                     self.start_deck_renderer()
                     self.report(READY)
             else:
@@ -131,21 +188,36 @@ class _Session:
 
     def start(self, folders: list[Path]) -> None:
         self.started = True
-        self.build()
+        self.build(list(self.briefs.briefs))
         self.options = dataclasses.replace(self.options, force=False)
-        self.report(WatchEvent("message", "watching " + ", ".join(f"{d.name}/" for d in folders)
-                               + " (Ctrl-C to stop)"))
+        self.report(WatchEvent("message", f"watching {self.briefs.describe(folders)} (Ctrl-C to stop)"))
         if self.warm:
             self.start_deck_renderer()
             self.report(READY)
 
-    def build(self) -> None:
-        if self.deck_renderer is not None and not self.deck_renderer.alive:
-            self.start_deck_renderer()  # it was stopped by an interrupted or failed build
-        elif self.layout_worker is not None and not self.layout_worker.alive:
-            self.start_deck_renderer()
-        result = rebuild(self.project, self.options, self.report, self.deck_renderer)
-        self.warm = self.warm or (result is not None and not result.up_to_date)
+    def build(self, which: list[tuple[str, Project]]) -> None:
+        for name, project in which:
+            if self.deck_renderer is not None and not self.deck_renderer.alive:
+                self.start_deck_renderer()  # it was stopped by an interrupted or failed build
+            elif self.layout_worker is not None and not self.layout_worker.alive:
+                self.start_deck_renderer()
+            result = rebuild(project, self.options, self._reporter(name, project), self.deck_renderer)
+            self.warm = self.warm or (result is not None and not result.up_to_date)
+
+    def _reporter(self, name: str, project: Project) -> Report:
+        """``report`` for one brief: a collection's brief named, its problems located from the root."""
+        if not name:
+            return self.report
+        outcome = BriefOutcome(name, project)
+
+        def report(event: WatchEvent) -> None:
+            if event.result is not None:
+                event.result.warnings = located_problems(event.result.warnings, outcome, self.briefs.root)
+            if isinstance(event.error, DeckgenError):
+                event.error = located(event.error, outcome, self.briefs.root)
+            self.report(dataclasses.replace(event, brief=name))
+
+        return report
 
     def start_deck_renderer(self) -> None:
         """Fork the long-lived deck renderer and layout worker, once this process's renderers

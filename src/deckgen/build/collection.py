@@ -22,7 +22,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,6 +33,7 @@ from ..project import Project
 from .figcache import FigureCache
 from .keys import InputDigests
 from .options import BuildOptions, BuildResult, Rendered
+from .stale import prune_stale
 from .store import Store
 
 if TYPE_CHECKING:
@@ -190,42 +191,6 @@ def of_unit(error: BaseException, unit: Unit) -> BaseException:
     return error
 
 
-def prune_stale(project: Project, store: Store, built: Iterable[str] = ()) -> list[str]:
-    """The outputs of the rows and editions the source no longer lists removed from ``build/``
-    with their manifest entries (:meth:`deckgen.build.store.Store.prune_units`), one line said
-    per file; never an output of this build (``built``: its slots, "pdf.ja"), whatever its tag
-    (``--edition en`` of a brief without ``editions:`` makes "pdf.en"). Nothing is removed
-    while the params file is in error (its rows are not known)."""
-    from ..load.params import declared, listed_rows
-    from ..load.translations import listed_editions
-
-    rows = listed_rows(project.source)
-    if rows == []:
-        return []
-    slugs = None if rows is None else {row.slug for row in rows}
-    languages = set(listed_editions(project.source)[1:])
-    tags = {".".join(part for part in (slug or "", language or "") if part) or None
-            for slug in (slugs or [None]) for language in [None, *languages]}
-    params = declared(project.source)
-    where = f"source/{params[0]}" if params else ""
-
-    def why(tag: str | None, file: str) -> str:
-        if tag is None:
-            return f"the brief is now built once per row of {where}"
-        parts = tag.split(".")
-        edition = len(parts) == 2 or Path(file).stem.endswith("." + parts[-1])  # name.ja.pdf
-        if len(parts) == 2 or not edition:
-            row = parts[0]
-            if slugs is None:
-                return f"row '{row}': source/brief.yaml no longer declares params:"
-            if row not in slugs:
-                return f"row '{row}' is no longer in {where}"
-        return f"edition '{parts[-1]}' is no longer listed in source/brief.yaml"
-
-    tags |= {name.split(".", 1)[1] if "." in name else None for name in built}
-    return store.prune_units(lambda tag: tag in tags, why)
-
-
 def _prune(briefs: dict, stores: dict) -> None:
     """Each brief built without an error rid of its stale units' outputs (see :func:`prune_stale`)."""
     for root, (store, _) in stores.items():
@@ -260,7 +225,8 @@ def _commit(run, hits: dict, made: Made) -> BuildResult:
     from .pipeline import _add_rendering, _record
 
     result = BuildResult(warnings=list(made.warnings))
-    entries = run.store.commit(made.name, made.rendered, run.keys(made.read), result.warnings, run.unit)
+    entries = run.store.commit(made.name, made.rendered, run.keys(made.read), result.warnings, run.unit,
+                               (run.row.slug if run.row else None, run.edition))
     _record(result, run.project, {**hits, **entries})
     _add_rendering(result, hits, made.rendered)
     return result
@@ -279,8 +245,11 @@ def collection_units(collection, names: list[str] | None, options: BuildOptions)
 def project_units(project: Project, options: BuildOptions, name: str = "") -> list[Unit]:
     """The units of one brief, as a one-brief build makes them
     (:func:`deckgen.build.pipeline.units_to_build`): each edition of each parameter row."""
+    from ..load.params import rows_to_build
     from .pipeline import units_to_build
 
+    if options.param and name:
+        rows_to_build(project.source, options.param, name)  # a usage problem names the brief
     try:
         pairs = units_to_build(project, options)
     except SourceError:
@@ -354,21 +323,72 @@ def build_collection(collection, names: list[str] | None, options: BuildOptions,
 
 
 def check_collection(collection, names: list[str] | None, strict: bool = False) -> list[BriefOutcome]:
-    """Check each brief (and its editions) as ``deckgen check`` checks one; nothing is written."""
-    from .pipeline import check, check_editions
-
+    """Check each brief (its editions, and each row of a parameterised brief) as ``deckgen
+    check`` checks one; nothing is written."""
     outcomes = []
     for name in names or collection.briefs:
-        outcome = BriefOutcome(name, brief_project(collection.root, name))
-        try:
-            brief, _, warnings = check(outcome.project, strict)
-            _, edition_warnings = check_editions(outcome.project, brief, strict)
-            outcome.result.warnings = warnings + [w for w in edition_warnings if w not in warnings]
-            outcome.result.counts = {"sections": len(brief.sections), "figures": len(brief.figures)}
-        except DeckgenError as exc:
-            outcome.errors.append(located(exc, outcome, collection.root))
+        outcome = check_brief(brief_project(collection.root, name), strict, name)
+        outcome.errors = [located(e, outcome, collection.root) for e in outcome.errors]
         outcomes.append(outcome)
     return outcomes
+
+
+def check_brief(project: Project, strict: bool = False, name: str = "") -> BriefOutcome:
+    """One brief checked as a build of it would check it, writing nothing: its source, its deck's
+    slide plan and its editions; for a parameterised brief, every row's source and slide plan
+    (a row whose values make a slide impossible fails alone, its error naming the row:
+    ``error.unit``). The outcome's counts are the first row's, ``rows`` their number."""
+    from .pipeline import check, check_editions
+
+    outcome = BriefOutcome(name, project)
+    rows = _declared_rows(project)
+    try:
+        if rows:
+            brief, warnings = _check_rows(outcome, rows, strict)
+        else:
+            brief, _, warnings = check(project, strict)
+        if brief is not None:
+            _, edition_warnings = check_editions(project, brief, strict)
+            warnings += [w for w in edition_warnings if w not in warnings]
+            outcome.result.counts = {"sections": len(brief.sections), "figures": len(brief.figures),
+                                     "references": len(brief.references), "rows": len(rows)}
+        outcome.result.warnings = warnings
+    except DeckgenError as exc:
+        outcome.errors.append(exc)
+    return outcome
+
+
+def _declared_rows(project: Project) -> list[ParamRow]:
+    """The rows of the brief's params file; [] without ``params:`` or while the file is in
+    error (the loader then reports it)."""
+    from ..load.params import listed_rows
+
+    return listed_rows(project.source) or []
+
+
+def _check_rows(outcome: BriefOutcome, rows: list[ParamRow], strict: bool):
+    """Each row loaded and its slide plan made and checked, as a build of that row does; a row's
+    SourceError is added to ``outcome.errors``, noting the row. The first good row's brief, and
+    every row's warnings."""
+    from .jobs import checked_plans, strict_template
+    from .keys import tree_entries
+    from .pipeline import load
+
+    project = outcome.project
+    for folder in (project.source, *project.template_dirs):
+        tree_entries(folder)  # a folder too deep or too full stops check as it stops build
+    first, warnings = None, []
+    for row in rows:
+        try:
+            brief, theme, found = load(project, strict, None, row.key)
+            checked_plans(brief, theme, project, found)
+            strict_template(found, strict)
+        except SourceError as exc:
+            outcome.errors.append(of_unit(exc, Unit(project, outcome.name, None, row)))
+            continue
+        first = first or brief
+        warnings += [w for w in found if w not in warnings]
+    return first, warnings
 
 
 def exit_code(outcomes: list[BriefOutcome]) -> int:

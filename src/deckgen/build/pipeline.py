@@ -209,7 +209,7 @@ class _Run:
         self.notify("writing")
         with clock("write"):
             entries = self.store.commit(brief.name, rendered, self.keys(dict(brief.source_digests)),
-                                        result.warnings, self.unit)
+                                        result.warnings, self.unit, (self.row and self.row.slug, self.edition))
         _record(result, self.project, {**hits, **entries})
         _add_rendering(result, hits, rendered)
         return result

@@ -142,8 +142,13 @@ class Store:
 
     # ---- the commit ----
     def commit(self, name: str, rendered: Mapping[str, Rendered], keys: Mapping[str, str],
-               warnings: Sequence[Problem], edition: str | None = None) -> dict[str, Entry]:
+               warnings: Sequence[Problem], edition: str | None = None,
+               unit: tuple[str | None, str | None] | None = None) -> dict[str, Entry]:
         """Put every ``rendered`` output in place as ``build/<name><suffix>``, all or none.
+
+        ``edition`` is the outputs' slots' tag; ``unit`` (row slug, edition language) is the unit
+        they are of, recorded in their manifest entries (``row``, ``edition``) so that the removal
+        of stale units (:meth:`prune_units`) never has to guess it from the tag or the file name.
 
         Each is staged (written and fsynced in tmp/), then a journal of the moves, of the
         removal of outputs whose name changed (a new short title) and of the new manifest is
@@ -157,7 +162,8 @@ class Store:
             entries[fmt] = Entry(keys[fmt], target, sha256_hex(out.data), tuple(warnings), out.count)
         environment = dict(next(iter(rendered.values())).environment)
         outputs = dict(self.manifest().get("outputs", {}))
-        outputs.update({slot(fmt, edition): entry.data(fmt) for fmt, entry in entries.items()})
+        recorded = {"row": unit[0], "edition": unit[1]} if unit is not None else {}
+        outputs.update({slot(fmt, edition): {**entry.data(fmt), **recorded} for fmt, entry in entries.items()})
         manifest = manifest_data(outputs, environment)
         journal = {"moves": [[temp, target] for target, temp in staged.items()],
                    "removes": self._replaced_outputs(manifest), "manifest": manifest}
@@ -166,16 +172,17 @@ class Store:
         self.prune_figures(set().union(*(out.figures_used for out in rendered.values())))
         return entries
 
-    def prune_units(self, kept: Callable[[str | None], bool], why: Callable[[str | None, str], str]) -> list[str]:
-        """Remove the outputs of the units the source no longer makes: each manifest entry whose
-        unit's tag (``jp`` in ``pdf.jp``, ``ja`` in ``pdf.ja``, None in ``pdf``) is not
-        ``kept``, its file with it, under a journal as a commit's removals are. Only a file the
-        manifest records, intact, is removed: one changed since deckgen wrote it is left (and
-        said so), and so is one another entry still names. What was done, one line per file
-        (``why(tag, file)`` says why it went)."""
+    def prune_units(self, why_stale: Callable[[str, dict], str | None]) -> list[str]:
+        """Remove the outputs of the units the source no longer makes: each manifest entry for
+        which ``why_stale(slot, entry)`` says why (None: it is still made), its file with it,
+        under a journal as a commit's removals are. The entry is the manifest's record of the
+        output (its ``row`` and ``edition``, see :meth:`commit`). Only a file the manifest
+        records, intact, is removed: one changed since deckgen wrote it is left (and said so),
+        and so is one another entry still names. What was done, one line per file."""
         manifest = self.manifest()
         outputs = manifest.get("outputs", {})
-        stale = {name: entry for name, entry in outputs.items() if not kept(_slot_tag(name))}
+        reasons = {name: why_stale(name, entry) for name, entry in outputs.items()}
+        stale = {name: entry for name, entry in outputs.items() if reasons[name]}
         if not stale:
             return []
         still_named = {entry["file"] for name, entry in outputs.items() if name not in stale}
@@ -188,11 +195,11 @@ class Store:
             if data is None:
                 continue
             if sha256_hex(data) != entry["sha256"]:
-                notes.append(f"left build/{file}: {why(_slot_tag(name), file)}, but the file was changed "
+                notes.append(f"left build/{file}: {reasons[name]}, but the file was changed "
                              "since deckgen wrote it (remove it yourself if it is not needed)")
                 continue
             removes.append(file)
-            notes.append(f"removed build/{file}: {why(_slot_tag(name), file)}")
+            notes.append(f"removed build/{file}: {reasons[name]}")
         kept_outputs = {name: entry for name, entry in outputs.items() if name not in stale}
         journal = {"moves": [], "removes": sorted(removes),
                    "manifest": manifest_data(kept_outputs, manifest["environment"])}
@@ -269,8 +276,3 @@ class Store:
             entry = figures.lstat(name)
             if entry is not None and name not in keep and now - entry.st_mtime > max_age:
                 figures.remove(name)
-
-
-def _slot_tag(name: str) -> str | None:
-    """The unit's tag in an output's slot: "pdf.jp.ja" → "jp.ja"; "pdf" → None."""
-    return name.split(".", 1)[1] if "." in name else None

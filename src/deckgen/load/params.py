@@ -292,13 +292,17 @@ def listed_rows(source: Path) -> list[ParamRow] | None:
     return [] if problems.errors else rows
 
 
-def rows_to_build(source: Path, wanted: str = "") -> list[ParamRow | None]:
+def rows_to_build(source: Path, wanted: str = "", brief: str = "") -> list[ParamRow | None]:
     """The rows a build makes: ``--param``'s alone, else every row; [None] for a brief without
-    ``params:`` (or whose params file the loader will report)."""
+    ``params:`` (or whose params file the loader will report). ``brief`` names the brief of a
+    collection a usage problem is about."""
     rows = listed_rows(source)
     if rows is None:
         if wanted:
-            raise UsageProblem(f"--param {wanted}: the brief declares no params: file")
+            which = f"brief '{brief}'" if brief else "the brief"
+            hint = f" (build the collection's parameterised briefs by name: deckgen build NAME --param {wanted})" \
+                if brief else ""
+            raise UsageProblem(f"--param {wanted}: {which} declares no params: file{hint}")
         return [None]
     if not rows:
         return [None]
@@ -308,7 +312,8 @@ def rows_to_build(source: Path, wanted: str = "") -> list[ParamRow | None]:
         if wanted in (row.key, row.slug):
             return [row]
     listed = ", ".join(row.key for row in rows[:10]) + (", …" if len(rows) > 10 else "")
-    raise UsageProblem(f"--param {wanted}: no row of the params file has that value (its values: {listed})")
+    which = f"the params file of brief '{brief}'" if brief else "the params file"
+    raise UsageProblem(f"--param {wanted}: no row of {which} has that value (its values: {listed})")
 
 
 # ---- figure data filtered by parameter ----------------------------------------------------------
