@@ -99,9 +99,9 @@ def save_during_the_load(monkeypatch, path: Path, text: str) -> None:
 
     real = loader.load_project
 
-    def saved_then_loaded(root):
+    def saved_then_loaded(root, *rest):
         path.write_text(text)
-        return real(root)
+        return real(root, *rest)
 
     monkeypatch.setattr(loader, "load_project", saved_then_loaded)
 

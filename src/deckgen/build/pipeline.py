@@ -105,7 +105,8 @@ def load(project: Project, strict: bool = False, edition: str | None = None,
         theme, theme_error = None, exc
     in_theme = theme_error.problems if theme_error else []
     try:
-        brief = load_project(project.root, edition, param) if edition or param else load_project(project.root)
+        shared = project.collection / "templates" if project.collection is not None else None
+        brief = load_project(project.root, edition, param, shared)
     except SourceError as exc:
         raise SourceError([*exc.problems, *in_theme], project.root) from None
     warnings = list(brief.warnings)

@@ -74,19 +74,20 @@ def blanks(text: str) -> set[str]:
     return set(_BLANK.findall(text))
 
 
-def labels_for(language: str, templates_dir: Path | None = None) -> Labels:
-    """The labels of ``language``: the built-in catalogue with the project's
-    ``templates_dir/labels.<lang>.yaml`` over it. :class:`NoCatalogue` when there is neither a
-    built-in catalogue nor a project file; a wrong project file is an EnvironmentProblem."""
+def labels_for(language: str, *templates_dirs: Path | None) -> Labels:
+    """The labels of ``language``: the built-in catalogue with each ``templates_dir/labels.<lang>.yaml``
+    over it, the first folder's words winning (a brief's own ``templates/``, then its
+    collection's). :class:`NoCatalogue` when there is neither a built-in catalogue nor a project
+    file; a wrong project file is an EnvironmentProblem."""
     key = catalogue_key(language)
-    path = templates_dir / f"labels.{key}.yaml" if templates_dir is not None else None
-    present = path is not None and _exists(path)
+    present = [d / f"labels.{key}.yaml" for d in templates_dirs
+               if d is not None and _exists(d / f"labels.{key}.yaml")]
     base = built_in(key) if key in built_in_languages() else None
     if base is None and not present:
         raise NoCatalogue(key)
     words = dict(base.words) if base is not None else {}
-    if present:
-        words.update(read_labels(path, complete=base is None))
+    for number, path in enumerate(reversed(present)):  # the collection's first, the brief's over it
+        words.update(read_labels(path, complete=base is None and number == 0))
     return Labels(language, tuple((k, words[k]) for k in reference_keys()))
 
 

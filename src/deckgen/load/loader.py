@@ -48,19 +48,23 @@ from .templating import ParamFiles
 from .yamlsrc import YamlDoc, YamlProblem, load_yaml
 
 
-def load_project(root: Path, edition: str | None = None, param: str | None = None) -> m.Brief:
+def load_project(root: Path, edition: str | None = None, param: str | None = None,
+                 shared_templates: Path | None = None) -> m.Brief:
     """Load and validate the brief in ``root/source`` (in its ``edition``'s language, default the
     original's: :mod:`deckgen.load.editions`; for a parameterised brief, its row whose value is
     ``param``, default the first: :mod:`deckgen.load.params`); raise SourceError listing every
-    problem."""
-    return _Loader(Path(root), edition, param).load()
+    problem. ``shared_templates``: the ``templates/`` of the brief's collection, whose labels
+    apply under the brief's own."""
+    return _Loader(Path(root), edition, param, shared_templates).load()
 
 
 class _Loader:
     """One load of a project: the brief file here, the rest by the readers of each part."""
 
-    def __init__(self, root: Path, edition: str | None = None, param: str | None = None):
+    def __init__(self, root: Path, edition: str | None = None, param: str | None = None,
+                 shared_templates: Path | None = None):
         self.root = root.resolve()
+        self.shared_templates = shared_templates
         self.problems = Collector()
         self.files = ParamFiles(self.root, self.problems, edition, param)
 
@@ -139,7 +143,7 @@ class _Loader:
         ``templates/labels.<lang>.yaml`` over it; a language with no catalogue (or no CLDR
         data for its dates and numbers) is an error at ``language:``."""
         try:
-            labels = labels_for(language, self.root / "templates")
+            labels = labels_for(language, self.root / "templates", self.shared_templates)
         except NoCatalogue as exc:
             self.problems.error(doc.loc(("language",)), f"language '{language}' has no catalogue of "
                                 "deckgen's labels", "language",
