@@ -98,6 +98,8 @@ class Preview:
                         break
                     self.choice = chosen
                     self._halt.clear()
+                    if stop.is_set():  # stopped just now: the next watch ends at once
+                        self._halt.set()
         finally:
             self.close()
 
