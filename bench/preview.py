@@ -5,19 +5,23 @@ For the example brief, ``deckgen preview`` runs as a process and this script fol
 stream as the page does. For each one-paragraph edit (made once the slides of the previous one
 are shown) it measures:
 
-- **pages shown**: from the save to the new pages' state received and every new page image
-  fetched (what the browser does before it shows them);
-- the rebuild itself and the page rendering, as the preview reports them;
+- **pages shown**: from the save to the new pages' state received and each new page image
+  fetched (what the browser does before it shows them), the first new page and the last, the
+  images asked for at once (a browser's parallel requests), as wide as the page shows them in
+  a 1400-pixel-wide window (``--width``);
+- the rebuild itself and the page rendering, as the preview reports them, and what the save
+  takes beyond the rebuild (the save noticed, the pages drawn and fetched), edit by edit;
 - **slides shown**: from the save to LibreOffice's slides received (in the background).
 
 Then ``deckgen watch``'s edit latency and the floor (WeasyPrint alone, warm, in-process, with
 and without one font set-up kept: bench/probe.py), and the ratios (target: pages shown within
 1.15x the floor).
 
-With ``--baseline SRC``, ``deckgen watch`` is also measured with the deckgen package under SRC
-(another version's ``src``), in the same run, for before/after ratios against the same floor.
+With ``--baseline SRC``, ``deckgen preview`` and ``deckgen watch`` are also measured with the
+deckgen package under SRC (another version's ``src``), in the same run, for before/after ratios
+against the same floor.
 
-Usage: python bench/preview.py [--runs N] [--watch-runs N] [--baseline SRC]
+Usage: python bench/preview.py [--runs N] [--watch-runs N] [--width PX] [--baseline SRC]
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ sys.path.insert(0, str(HERE))
 import bench  # bench/bench.py: the example project, the edit, watch and the floor
 
 TIMEOUT = 300.0
+WIDTH = 680  # pixels: the page's column in a 1400-pixel-wide window (device pixel ratio 1)
 KEY_POINT = ("Bilateral trade reached $52 billion in 2022.", "Bilateral trade reached $52 billion in 2022!")
 
 
@@ -58,12 +63,12 @@ def settled(state: dict) -> bool:
 class Stream:
     """The preview's event stream, read on a thread: (arrival time, state) in order."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, width: int = WIDTH):
         self.port = port
         self.states: list[tuple[float, dict]] = []
         self.changed = threading.Condition()
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
-        self.connection.request("GET", "/events")
+        self.connection.request("GET", f"/events?width={width}")
         self.response = self.connection.getresponse()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -96,19 +101,31 @@ class Stream:
                 self.changed.wait(1)
         raise RuntimeError("the preview never settled")
 
-    def fetch(self, keys: list[str]) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
-        for key in keys:
+    def fetch(self, keys: list[str]) -> list[float]:
+        """Each image asked for at once (as a browser does); when each arrived."""
+        arrived: list[float] = []
+
+        def get(key: str) -> None:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
             connection.request("GET", f"/image/{key}.png")
             response = connection.getresponse()
             response.read()
             assert response.status == 200, response.status
-        connection.close()
+            arrived.append(time.perf_counter())
+            connection.close()
+
+        threads = [threading.Thread(target=get, args=(key,)) for key in keys]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(TIMEOUT)
+        assert len(arrived) == len(keys), "an image never came"
+        return sorted(arrived)
 
 
-def one_edit(stream: Stream, project: Path, edit) -> tuple[float, float, dict, list[str]]:
-    """When ``edit`` was saved, the seconds to its new pages fetched, the state, the new pages'
-    keys. Made once the previous edit's slides are shown."""
+def one_edit(stream: Stream, project: Path, edit) -> tuple[float, tuple[float, float], dict, list[str]]:
+    """When ``edit`` was saved, the seconds to its first and to its last new page fetched, the
+    state, the new pages' keys. Made once the previous edit's slides are shown."""
     stream.settled()
     time.sleep(0.5)
     before = stream.settled()
@@ -122,11 +139,11 @@ def one_edit(stream: Stream, project: Path, edit) -> tuple[float, float, dict, l
 
     _, state = stream.wait(rebuilt, start)
     new = [p["key"] for p in state["pages"] if p["key"] not in old]
-    stream.fetch(new)
-    return start, time.perf_counter() - start, state, new
+    arrived = stream.fetch(new)
+    return start, (arrived[0] - start, arrived[-1] - start), state, new
 
 
-def measure_preview(project: Path, runs: int) -> dict:
+def measure_preview(project: Path, runs: int, width: int = WIDTH) -> dict:
     process = subprocess.Popen(bench.deckgen("preview", project), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -136,11 +153,13 @@ def measure_preview(project: Path, runs: int) -> dict:
         while not process.stdout.readline().startswith("ready:"):
             pass
         threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
-        stream = Stream(port)
-        shown, builds, renders, changed = [], [], [], []
+        stream = Stream(port, width)
+        first, shown, after, builds, renders, changed = [], [], [], [], [], []
         for _ in range(runs):
-            _, seconds, state, new = one_edit(stream, project, bench.toggle_paragraph)
+            _, (seconds_first, seconds), state, new = one_edit(stream, project, bench.toggle_paragraph)
+            first.append(seconds_first)
             shown.append(seconds)
+            after.append(seconds - state["build_seconds"])
             builds.append(state["build_seconds"])
             renders.append(state["pages_seconds"])
             changed.append(len(new))
@@ -154,16 +173,18 @@ def measure_preview(project: Path, runs: int) -> dict:
         process.terminate()
         process.wait(timeout=60)
     return {"preview_shown": statistics.median(shown), "preview_shown_min": min(shown),
+            "preview_first_shown": statistics.median(first),
+            "preview_beyond_build": statistics.median(after),
             "preview_build": statistics.median(builds), "preview_pages": statistics.median(renders),
             "pages_changed": statistics.median(changed), "preview_slides": statistics.median(slides)}
 
 
-def watch_with(src: Path, project: Path, runs: int) -> dict:
-    """``deckgen watch``'s edit latency with the deckgen package under ``src``."""
+def with_src(src: Path, measure, *args) -> dict:
+    """``measure(*args)`` with the deckgen package under ``src``."""
     before = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = str(src)
     try:
-        return bench.measure_watch(project, runs)
+        return measure(*args)
     finally:
         if before is None:
             del os.environ["PYTHONPATH"]
@@ -175,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--watch-runs", type=int, default=7)
+    parser.add_argument("--width", type=int, default=WIDTH,
+                        help="the pixels wide the page shows a page (default: %(default)s)")
     parser.add_argument("--baseline", metavar="SRC", type=Path,
                         help="also measure deckgen watch with the deckgen package under SRC")
     args = parser.parse_args(argv)
@@ -182,32 +205,37 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         project = bench.example_project(work / "example")
         subprocess.run(bench.deckgen("build", "-q", project), check=True)
-        m = measure_preview(project, args.runs)
+        m = measure_preview(project, args.runs, args.width)
         m.update(bench.measure_watch(project, args.watch_runs))
         if args.baseline is not None:
-            m.update({f"{k}_baseline": v for k, v in watch_with(args.baseline, project, args.watch_runs).items()})
+            base = with_src(args.baseline, measure_preview, project, args.runs, args.width)
+            base.update(with_src(args.baseline, bench.measure_watch, project, args.watch_runs))
+            m.update({f"{k}_baseline": v for k, v in base.items()})
         m.update(bench.measure_floor(project, work))
     floor, kept = m["floor_warm"], m["floor_warm_fonts_kept"]
     rows = [
-        ("preview: save to new pages shown (median)", m["preview_shown"]),
+        ("preview: save to the first new page shown (median)", m["preview_first_shown"]),
+        ("preview: save to every new page shown (median)", m["preview_shown"]),
         ("   best run", m["preview_shown_min"]),
         ("   of which the rebuild (as reported)", m["preview_build"]),
-        ("   of which pages rendered (pdfium, new ones encoded)", m["preview_pages"]),
+        ("   of which pages drawn and hashed (new ones encoded after)", m["preview_pages"]),
+        ("   beyond the rebuild: noticing the save, drawing, fetching", m["preview_beyond_build"]),
         ("preview: save to slides shown (LibreOffice, background)", m["preview_slides"]),
         ("watch: save to 'built in' printed (median)", m["watch_edit"]),
         ("   the rebuild (as reported)", m["watch_edit_build"]),
         ("floor: WeasyPrint warm, in-process (HTML to PDF)", floor),
         ("   the same, keeping one font set-up", kept),
     ]
-    print(f"example brief, {args.runs} preview and {args.watch_runs} watch edits")
+    print(f"example brief, {args.runs} preview and {args.watch_runs} watch edits, pages "
+          f"{args.width} px wide; load average {os.getloadavg()[0]:.2f} at the end")
     for label, seconds in rows:
         print(f"  {label:<58} {seconds:6.3f} s")
     print(f"  pages re-encoded per edit (median): {m['pages_changed']:.0f}")
     print("ratios against the floor (target <= 1.15x):")
-    ratios = [("preview pages shown", "preview_shown"), ("preview rebuild", "preview_build"),
+    ratios = [("preview first page shown", "preview_first_shown"), ("preview pages shown", "preview_shown"), ("preview rebuild", "preview_build"),
               ("watch save to built", "watch_edit"), ("watch rebuild", "watch_edit_build")]
     if args.baseline is not None:
-        ratios += [(f"{label} (baseline)", f"{key}_baseline") for label, key in ratios[2:]]
+        ratios += [(f"{label} (baseline)", f"{key}_baseline") for label, key in ratios]
     for label, key in ratios:
         print(f"  {label:<28} {m[key] / floor:5.2f}x the warm floor, {m[key] / kept:5.2f}x with fonts kept")
     print(json.dumps({k: round(v, 4) for k, v in m.items()}))

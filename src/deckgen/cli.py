@@ -181,17 +181,25 @@ def watch(project_dir: Path, **options) -> None:
               help="Open a clicked page, slide or error in this editor: code, codium, subl, or a "
                    "command with {file} and {line} in it.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
-def preview(project_dir: Path, port: int, editor: str | None, open_browser: bool, **options) -> None:
+@click.option("--brief", "brief", default="", metavar="NAME",
+              help="Of a collection, the brief shown first (default: the first; the page chooses others).")
+@click.option("--all", "every", is_flag=True,
+              help="Rebuild every edition and row of the brief shown after each save, not only the one shown.")
+def preview(project_dir: Path, port: int, editor: str | None, open_browser: bool, brief: str,
+            every: bool, **options) -> None:
     """Show PROJECT_DIR's pages and slides side by side in a browser, on 127.0.0.1 only,
-    refreshed after every save (Ctrl-C stops)."""
+    refreshed after every save (Ctrl-C stops); of a collection, an edition or a row at a time."""
+    from .preview.choices import Choice, target
     from .preview.opener import editor_command
     from .preview.session import Preview
-    from .project import Project
 
     check_source_date_epoch()
-    project = Project.at(project_dir)
-    session = Preview(project, _options(**options), editor_command(editor) if editor else None, port,
-                      echo=lambda event: _echo_event(event, project))
+    where, shown = target(project_dir, brief)
+    project = where.project(shown)
+    built = _options(**options)
+    session = Preview(project, built, editor_command(editor) if editor else None, port,
+                      echo=lambda event: _echo_event(event, session.project), target=where,
+                      choice=Choice(shown, built.edition, built.param), every=every)
     click.echo(f"preview: {session.url}")
     if open_browser:
         import webbrowser

@@ -2,6 +2,7 @@
 refreshed in place after every save, with the source's errors at their file:line.
 
 - :mod:`.session`: the watch loop's events turned into the page's state;
+- :mod:`.choices`: which brief of a collection, which edition, which row is shown;
 - :mod:`.images`: the PDF's pages rendered by pdfium; :mod:`.slides`: the deck through
   LibreOffice, in the background;
 - :mod:`.server`: the loopback-only web server and its event stream; :mod:`.state`: what the

@@ -1,8 +1,16 @@
 """A PDF's pages as PNG images for the preview, rendered by pdfium (pypdfium2).
 
-Each page is rasterised, and its pixels hashed; only a page whose pixels are new is encoded,
-so a rebuild after a one-paragraph edit encodes the pages that changed and the browser fetches
-only those (an image's name is its hash, so it never changes and may be cached).
+Each page is rasterised at the width the page shows it (the browser says how wide its column
+is; 1.5 pixels a point until it has), and its pixels hashed; only a page whose pixels are new is
+encoded, so a rebuild after a one-paragraph edit encodes the pages that changed and the browser
+fetches only those (an image's name is its hash, so it never changes and may be cached).
+
+Rasterising and hashing every page is quick (a few milliseconds a page); encoding a PNG is what
+costs. So the new pages' names are known, and published, as soon as every page is drawn, and the
+new pages are encoded on threads (the first pages first; the encoder leaves the GIL, so a second
+core helps): a browser's request for a page still being encoded waits for it, and each page is
+shown as soon as it is ready. A name is only ever given to the pixels it hashes: a page is never
+shown stale under a new name, nor new under an old one.
 """
 
 from __future__ import annotations
@@ -10,10 +18,13 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
-SCALE = 1.5           # pixels per PDF point: an A4 page is 893 × 1263 px, sharp at 100 % zoom
+SCALE = 1.5           # pixels per PDF point until the page says how wide it shows a page
+MIN_WIDTH, MAX_WIDTH = 200, 3000  # the widths in pixels a page may ask for
 KEEP = 400            # encoded images kept (the current pages and slides, and older ones)
+WAIT = 30.0           # seconds a request waits for a page being encoded
 
 
 @dataclass(frozen=True)
@@ -29,20 +40,35 @@ class Image:
 
 
 class ImageStore:
-    """Encoded PNGs by key, shared by the renderers (writers) and the server (readers)."""
+    """Encoded PNGs by key, shared by the renderers (writers) and the server (readers); a key
+    may be *pending* (named, being encoded): a reader waits for it."""
 
     def __init__(self, keep: int = KEEP):
         self.keep = keep
         self._images: dict[str, bytes] = {}
+        self._pending: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str, wait: float = 0.0) -> bytes | None:
+        """The image named ``key``; one being encoded is waited for up to ``wait`` seconds."""
         with self._lock:
-            return self._images.get(key)
+            data, pending = self._images.get(key), self._pending.get(key)
+        if data is None and pending is not None and pending.wait(wait):
+            with self._lock:
+                data = self._images.get(key)
+        return data
 
     def has(self, key: str) -> bool:
         with self._lock:
-            return key in self._images
+            return key in self._images or key in self._pending
+
+    def reserve(self, key: str) -> bool:
+        """True when ``key`` is neither stored nor being encoded: the caller encodes it now."""
+        with self._lock:
+            if key in self._images or key in self._pending:
+                return False
+            self._pending[key] = threading.Event()
+            return True
 
     def put(self, key: str, data: bytes) -> None:
         with self._lock:
@@ -50,33 +76,74 @@ class ImageStore:
             self._images[key] = data
             while len(self._images) > self.keep:
                 del self._images[next(iter(self._images))]
+            pending = self._pending.pop(key, None)
+        if pending is not None:
+            pending.set()
+
+    def drop(self, key: str) -> None:
+        """A reserved key whose encoding failed: its readers are answered (not found)."""
+        with self._lock:
+            pending = self._pending.pop(key, None)
+        if pending is not None:
+            pending.set()
 
 
-_PDFIUM = threading.Lock()  # pdfium is not thread-safe: one rendering at a time in this process
+PDFIUM = threading.Lock()  # pdfium is not thread-safe: one rendering at a time in this process
 
 
-def render_pages(pdf: bytes, store: ImageStore, scale: float = SCALE) -> list[Image]:
-    """Every page of ``pdf``, rendered and (when new) encoded into ``store``."""
+def warm() -> None:
+    """Load pdfium (and PIL's PNG encoder) before the first build needs them."""
+    import PIL.PngImagePlugin  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+
+def render_pages(pdf: bytes, store: ImageStore, scale: float = SCALE, width: int | None = None,
+                 encoder: Executor | None = None) -> list[Image]:
+    """Every page of ``pdf``, ``width`` pixels wide (else ``scale`` pixels a point), each new one
+    encoded into ``store``: on ``encoder``'s threads, in page order, when given (the names are
+    returned at once, the images follow), else here."""
     import pypdfium2 as pdfium
 
-    with _PDFIUM:
+    with PDFIUM:
         document = pdfium.PdfDocument(pdf)
         try:
-            return [_render_page(document[index], store, scale) for index in range(len(document))]
+            return [_render_page(document[index], store, scale, width, encoder)
+                    for index in range(len(document))]
         finally:
             document.close()
 
 
-def _render_page(page, store: ImageStore, scale: float) -> Image:
-    bitmap = page.render(scale=scale)
+def page_scale(page_width: float, width: int | None, scale: float) -> float:
+    """Pixels a point that draw a page ``page_width`` points wide ``width`` pixels wide."""
+    if width is None or page_width <= 0:
+        return scale
+    return (min(MAX_WIDTH, max(MIN_WIDTH, width)) - 0.001) / page_width  # pdfium rounds up
+
+
+def _render_page(page, store: ImageStore, scale: float, width: int | None,
+                 encoder: Executor | None) -> Image:
+    bitmap = page.render(scale=page_scale(page.get_width(), width, scale))
     try:  # the pixels are hashed where pdfium drew them; only a new page is converted and encoded
-        key = hashlib.sha256(bitmap.buffer).hexdigest()[:24]  # SHA-256: fast where the CPU has it
-        width, height = bitmap.width, bitmap.height
-        if not store.has(key):
-            out = io.BytesIO()
-            bitmap.to_pil().save(out, format="PNG", compress_level=1)
-            store.put(key, out.getvalue())
+        size = f"{bitmap.width}x{bitmap.height}:".encode()
+        key = hashlib.sha256(size + bitmap.buffer).hexdigest()[:24]  # fast where the CPU has it
+        image = Image(key, bitmap.width, bitmap.height)
+        if store.reserve(key):
+            pixels = bitmap.to_pil()  # a copy (pdfium draws BGR): the bitmap may go now
+            if encoder is None:
+                _encode(store, key, pixels)
+            else:
+                encoder.submit(_encode, store, key, pixels)
     finally:
         bitmap.close()
         page.close()
-    return Image(key, width, height)
+    return image
+
+
+def _encode(store: ImageStore, key: str, pixels) -> None:
+    try:
+        out = io.BytesIO()
+        pixels.save(out, format="PNG", compress_level=1)
+    except BaseException:
+        store.drop(key)
+        raise
+    store.put(key, out.getvalue())

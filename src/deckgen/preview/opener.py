@@ -18,7 +18,7 @@ from collections.abc import Callable
 from ..errors import DeckgenError, Loc, UsageProblem
 from ..project import Project
 from .slides import spawn
-from .sources import html_ids, page_source, page_spots, slide_sources
+from .sources import html_ids, line_at, page_source, page_spots, slide_sources, text_blocks, text_source
 
 GOTO = {"code": "{editor} --goto {file}:{line}:{col}", "codium": "{editor} --goto {file}:{line}:{col}",
         "code-insiders": "{editor} --goto {file}:{line}:{col}", "subl": "{editor} {file}:{line}:{col}"}
@@ -43,7 +43,8 @@ def editor_command(editor: str) -> list[str]:
 
 
 class Opener:
-    """Answers the page's clicks: ``{"kind": "page"|"slide"|"error", "index": n, "y": 0..1}``."""
+    """Answers the page's clicks: ``{"kind": "page"|"slide"|"error", "index": n, "x": 0..1,
+    "y": 0..1}`` (the point as fractions of the page's width and height, from its top left)."""
 
     def __init__(self, project: Project, editor: list[str] | None, errors: Callable[[], list],
                  strict: bool = False):
@@ -51,8 +52,16 @@ class Opener:
         self._lock = threading.Lock()
         self._pdf: bytes | None = None
         self._pages: list | None = None   # spots, worked out on the first click after a build
+        self._blocks: list = []           # the source's blocks of text, with them
         self._slides: list[Loc] | None = None
         self._brief_loc = Loc("source/brief.yaml", 1, 1)
+        self._unit: tuple[str | None, str | None] = (None, None)  # the edition and row shown
+
+    def point(self, project: Project, edition: str = "", param: str = "") -> None:
+        """Another brief, edition or row is shown: its places are worked out from now on."""
+        with self._lock:
+            self.project, self._unit = project, (edition or None, param or None)
+            self._pdf, self._pages, self._slides = None, None, None
 
     def built(self, pdf: bytes | None) -> None:
         """A new build: the places are worked out again on the next click."""
@@ -82,9 +91,10 @@ class Opener:
             return _error_loc(errors[index]) if index < len(errors) else None
         with self._lock:
             if kind == "page" and self._pdf is not None:
-                y = click.get("y")
-                y = float(y) if isinstance(y, (int, float)) and 0 <= y <= 1 else 0.0
-                return page_source(self._page_spots(), index, y, self._brief_loc)
+                x, y = (_fraction(click.get(name)) for name in ("x", "y"))
+                near = page_source(self._page_spots(), index, y or 0.0, None)
+                line = line_at(self._pdf, index, x, y) if x is not None and y is not None else ""
+                return (text_source(self._blocks, line, near) if line else None) or near or self._brief_loc
             if kind == "slide":
                 slides = self._slide_sources()
                 return slides[index] if index < len(slides) else None
@@ -102,6 +112,7 @@ class Opener:
             brief = self._brief()
             self._brief_loc = brief.meta.loc
             self._pages = page_spots(self._pdf, html_ids(brief))
+            self._blocks = text_blocks(brief)
         return self._pages
 
     def _slide_sources(self) -> list[Loc]:
@@ -115,7 +126,11 @@ class Opener:
     def _brief(self):
         from ..load.loader import load_project
 
-        return load_project(self.project.root)
+        return load_project(self.project.root, *self._unit)
+
+
+def _fraction(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and 0 <= value <= 1 else None
 
 
 def _error_loc(error: dict) -> Loc | None:

@@ -4,10 +4,13 @@
   so a web page elsewhere cannot reach it through a name that resolves here (DNS rebinding).
 - The page and its script and style are package data served from here, under a strict
   Content-Security-Policy: nothing is loaded from anywhere else, nothing inline runs.
-- ``/events`` is a server-sent event stream: the whole state (:mod:`.state`) after each change.
-- ``/image/KEY.png``: a page or slide, by the hash of its pixels (immutable, cached).
-- ``POST /open``: open the source of a page, slide or error in the editor; it must carry the
-  session's token (in the page) and come from the page's own origin.
+- ``/events`` is a server-sent event stream: the whole state (:mod:`.state`) after each change;
+  ``/events?width=N`` also says how many pixels wide the page shows a page (they are drawn so).
+- ``/image/KEY.png``: a page or slide, by the hash of its pixels (immutable, cached); a page
+  still being encoded is waited for.
+- ``POST /open``: open the source of a page, slide or error in the editor; ``POST /select``:
+  show another brief, edition or row; each must carry the session's token (in the page) and
+  come from the page's own origin.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
 from ..errors import UsageProblem
-from .images import ImageStore
+from .images import WAIT, ImageStore
 from .state import State
 
 HOST = "127.0.0.1"
@@ -33,6 +36,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
 STATIC = {"/preview.js": ("preview.js", "text/javascript; charset=utf-8"),
           "/preview.css": ("preview.css", "text/css; charset=utf-8")}
 IMAGE = re.compile(r"^/image/([0-9a-f]{24})\.png$")
+WIDTH = re.compile(r"(?:^|&)width=([0-9]{1,5})(?:&|$)")
 
 Opener = Callable[[dict], dict]  # the JSON of a click, to what was opened
 
@@ -47,8 +51,11 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False
 
-    def __init__(self, state: State, images: ImageStore, opener: Opener, title: str, port: int = 0):
+    def __init__(self, state: State, images: ImageStore, opener: Opener, title: str, port: int = 0,
+                 viewed: Callable[[int], None] | None = None, select: Opener | None = None):
         self.state, self.images, self.opener = state, images, opener
+        self.select = select or (lambda wanted: {"message": "nothing else to show"})
+        self.viewed = viewed or (lambda width: None)  # told the width a page shows pages at
         self.token = secrets.token_urlsafe(24)
         self.title = title
         try:
@@ -93,7 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if not self._host_ok():
             return
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         if path == "/":
             self._send(self.server.page(), "text/html; charset=utf-8")
         elif path in STATIC:
@@ -102,8 +109,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/favicon.ico":
             self._send(b"", "image/x-icon", HTTPStatus.NO_CONTENT)
         elif path == "/events":
+            if (width := WIDTH.search(query)) is not None:
+                self.server.viewed(int(width[1]))
             self._events()
-        elif (match := IMAGE.match(path)) and (data := self.server.images.get(match[1])) is not None:
+        elif (match := IMAGE.match(path)) and (data := self.server.images.get(match[1], WAIT)) is not None:
             self._send(data, "image/png", cache="public, max-age=31536000, immutable")
         else:
             self._send(b"not found\n", "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND)
@@ -113,7 +122,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         origin = self.headers.get("Origin")
         length = int(self.headers.get("Content-Length") or 0)
-        if self.path != "/open" or length > MAX_BODY or origin not in {f"http://{h}" for h in self.server.hosts}:
+        if self.path not in ("/open", "/select") or length > MAX_BODY or origin not in {f"http://{h}" for h in self.server.hosts}:
             self._send(b"forbidden\n", "text/plain; charset=utf-8", HTTPStatus.FORBIDDEN)
             return
         try:
@@ -124,7 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
                                                                       self.server.token):
             self._send(b"forbidden\n", "text/plain; charset=utf-8", HTTPStatus.FORBIDDEN)
             return
-        answer = self.server.opener(click)
+        answer = (self.server.opener if self.path == "/open" else self.server.select)(click)
         self._send(json.dumps(answer).encode("utf-8"), "application/json")
 
     def _host_ok(self) -> bool:

@@ -1,9 +1,16 @@
 """``deckgen preview``: the watch loop of :mod:`deckgen.watch`, reporting to a page in a browser.
 
-Each watch event updates the page's state: a save marks it rebuilding; a build renders the
-brief's pages at once (this thread, right after the build) and hands the deck to LibreOffice in
-the background (:mod:`.slides`); a failed build shows the source's errors, each at its
-file:line, until a build succeeds.
+Each watch event updates the page's state: a save marks it rebuilding; a build draws the
+brief's pages at once (this thread, right after the build, at the width the page shows them),
+publishes their names, and encodes the new ones on two threads, the first page first (each is
+served as soon as it is encoded: :mod:`.images`); it hands the deck to LibreOffice in the
+background (:mod:`.slides`); a failed build shows the source's errors, each at its file:line,
+until a build succeeds. When the page shows pages at another width, the last PDF is drawn
+again at that width.
+
+Of a collection, a brief with editions or a parameterised brief, one brief, edition and row is
+shown and rebuilt (:mod:`.choices`); choosing another on the page ends this watch and starts
+one of that.
 """
 
 from __future__ import annotations
@@ -12,13 +19,15 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..build.options import BuildOptions
-from ..errors import Problem, SourceError
+from ..errors import DeckgenError, Problem, SourceError
 from ..project import Project
 from ..watch import WatchEvent, watch
-from .images import ImageStore, render_pages
+from .choices import Choice, Target, choices, resolve, shown_slot
+from .images import ImageStore, page_scale, render_pages, warm
 from .opener import Opener
 from .server import PreviewServer
 from .slides import SlideImages, SlideRenderer
@@ -43,19 +52,31 @@ def error_dicts(error: Exception, root: Path) -> list[dict]:
 
 
 class Preview:
-    """The server, the slide renderer and the watch's report, for one project."""
+    """The server, the slide renderer and the watch's report, for one project (of ``target``,
+    a collection, the brief ``choice`` names; ``every``: each edition and row rebuilt, not
+    only the one shown)."""
 
     def __init__(self, project: Project, options: BuildOptions, editor: list[str] | None = None,
-                 port: int = 0, echo: Callable[[WatchEvent], None] | None = None):
+                 port: int = 0, echo: Callable[[WatchEvent], None] | None = None,
+                 target: Target | None = None, choice: Choice | None = None, every: bool = False):
         self.project, self.options = project, options
+        self.target, self.choice, self.every = target or Target(project.root), choice or Choice(), every
         self.echo = echo or (lambda event: None)
-        self.state = State(status="building", title=project.root.name)
+        title = self.target.root.name
+        self.state = State(status="building", title=title, choices={})
         self.images = ImageStore()
+        self.encoder = ThreadPoolExecutor(2, thread_name_prefix="deckgen-preview-encode")
         self.opener = Opener(project, editor, lambda: self.state.get("errors"), options.strict)
-        self.server = PreviewServer(self.state, self.images, self.opener, project.root.name, port)
+        self.server = PreviewServer(self.state, self.images, self.opener, title, port,
+                                    viewed=self._viewed, select=self.select)
         self.slides = SlideRenderer(self.images, self._slides_done)
         self._deck_digest = ""
         self._lock = threading.Lock()
+        self._width: int | None = None   # pixels wide the page shows a page; None: not told yet
+        self._pdf: bytes | None = None   # the last PDF drawn, and its drawing's turn
+        self._turn = 0
+        self._halt = threading.Event()   # ends the watch under way: stopping, or another choice
+        self._next: Choice | None = None
 
     @property
     def url(self) -> str:
@@ -64,14 +85,62 @@ class Preview:
     def run(self, stop_event: threading.Event | None = None) -> None:
         """Serve and watch until ``stop_event`` is set or Ctrl-C; then stop everything."""
         self.server.start()
+        warm()
+        stop = stop_event or threading.Event()
+        threading.Thread(target=lambda: (stop.wait(), self._halt.set()), daemon=True,
+                         name="deckgen-preview-stop").start()
         try:
-            watch(self.project, self.options, self.report, stop_event)
+            while not stop.is_set():
+                self._watch_choice()
+                with self._lock:
+                    chosen, self._next = self._next, None
+                    if chosen is None or stop.is_set():  # Ctrl-C, or stopped
+                        break
+                    self.choice = chosen
+                    self._halt.clear()
+                    if stop.is_set():  # stopped just now: the next watch ends at once
+                        self._halt.set()
         finally:
             self.close()
+
+    def _watch_choice(self) -> None:
+        """Watch the brief, edition and row chosen until another is chosen or the preview stops."""
+        try:
+            project, options = resolve(self.target, self.choice, self.options, self.every)
+            shown = choices(self.target, self.choice)
+        except DeckgenError as exc:
+            self.state.update(busy=False, errors=error_dicts(exc, self.target.root), status="cannot show this")
+            self._halt.wait()
+            return
+        self.project = project
+        self.opener.point(project, self.choice.edition, self.choice.param)
+        with self._lock:
+            self._deck_digest, self._pdf = "", None
+        self.state.update(busy=True, status="building", choices=shown, pages=[], slides=[], errors=[])
+        watch(project, options, self.report, self._halt)
+
+    def select(self, wanted: dict) -> dict:
+        """The page chose a brief, edition or row: ``{"brief": ..., "edition": ..., "param": ...}``."""
+        shown = self.state.get("choices") or choices(self.target, self.choice)
+        brief = wanted.get("brief", self.choice.brief)
+        if brief != shown["brief"]:  # another brief: its own editions and rows
+            if brief not in shown["briefs"]:
+                return {"message": f"no brief {brief!r} in this collection"}
+            chosen = Choice(brief)
+        else:
+            edition, param = wanted.get("edition", shown["edition"]), wanted.get("param", shown["param"])
+            if edition not in [*shown["editions"], ""] or param not in [*shown["params"], ""]:
+                return {"message": "no such edition or row"}
+            chosen = Choice(brief, edition, param)
+        with self._lock:
+            self._next = chosen
+        self._halt.set()
+        return {"message": "showing " + " · ".join(p for p in (chosen.brief, chosen.edition, chosen.param) if p)}
 
     def close(self) -> None:
         self.slides.close()
         self.server.stop()
+        self.encoder.shutdown(wait=False, cancel_futures=True)
 
     # ---- the watch's events ------------------------------------------------------------------
 
@@ -92,12 +161,13 @@ class Preview:
         started = time.perf_counter()
         changes: dict = {"busy": False, "errors": [problem_dict(w, self.project.root)
                                                    for w in result.warnings]}
-        pdf_path = result.outputs.get("pdf")
+        original = (self.state.get("choices") or {}).get("editions", [""])[:1] or [""]
+        pdf_path = result.outputs.get(shown_slot(result.outputs, "pdf", self.choice, original[0]) or "")
         pdf = pdf_path.read_bytes() if pdf_path is not None else None
         if pdf is not None:
-            changes["pages"] = [image.as_dict() for image in render_pages(pdf, self.images)]
+            changes["pages"] = self._draw(pdf)
         self.opener.built(pdf)
-        deck_path = result.outputs.get("pptx")
+        deck_path = result.outputs.get(shown_slot(result.outputs, "pptx", self.choice, original[0]) or "")
         if deck_path is not None:
             self._submit_deck(deck_path.read_bytes(), changes)
         else:
@@ -109,6 +179,31 @@ class Preview:
         changes["status"] = f"{verb} in {build_seconds:.2f} s"
         self.state.update(**changes)
 
+    def _draw(self, pdf: bytes) -> list[dict]:
+        """The pages of ``pdf`` drawn at the page's width (their names now, the images soon)."""
+        with self._lock:
+            self._turn += 1
+            self._pdf, width = pdf, self._width
+        return [image.as_dict() for image in render_pages(pdf, self.images, width=width,
+                                                          encoder=self.encoder)]
+
+    def _viewed(self, width: int) -> None:
+        """The page shows pages ``width`` pixels wide: when that changes the drawing by more
+        than a twentieth, the last PDF is drawn again (on a thread), unless a build came since."""
+        with self._lock:
+            old, self._width, pdf, turn = self._width, width, self._pdf, self._turn
+        if pdf is None or (old is not None and abs(page_scale(1, width, 1) / page_scale(1, old, 1) - 1) < 0.05):
+            return
+
+        def redraw() -> None:
+            pages = [image.as_dict() for image in render_pages(pdf, self.images, width=width,
+                                                               encoder=self.encoder)]
+            with self._lock:
+                if self._turn == turn:  # no build drew its pages meanwhile
+                    self.state.update(pages=pages)
+
+        threading.Thread(target=redraw, name="deckgen-preview-redraw", daemon=True).start()
+
     def _submit_deck(self, deck: bytes, changes: dict) -> None:
         digest = hashlib.sha256(deck).hexdigest()
         with self._lock:
@@ -119,7 +214,11 @@ class Preview:
         self.slides.submit(deck)
 
     def _slides_done(self, outcome: SlideImages) -> None:
-        """The slides converted; after a failed conversion the last slides stay, with why."""
+        """The slides converted; after a failed conversion the last slides stay, with why. A
+        deck no longer shown (another brief was chosen meanwhile) is ignored."""
+        with self._lock:
+            if outcome.digest != self._deck_digest:
+                return
         changes = {"slides_note": outcome.problem, "slides_busy": False,
                    "slides_seconds": round(outcome.seconds, 3)}
         if not outcome.problem:

@@ -9,6 +9,8 @@ the author has open.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import shutil
 import signal
@@ -33,6 +35,7 @@ class SlideImages:
     images: tuple[Image, ...] = ()
     problem: str = ""
     seconds: float = 0.0
+    digest: str = ""  # the SHA-256 of the deck converted
 
 
 Done = Callable[[SlideImages], None]
@@ -94,7 +97,7 @@ class SlideRenderer:
                 if self._closed:
                     return
                 deck, self._pending = self._pending, None
-            outcome = self._convert(deck)
+            outcome = dataclasses.replace(self._convert(deck), digest=hashlib.sha256(deck).hexdigest())
             if not self._closed:
                 self.done(outcome)
 

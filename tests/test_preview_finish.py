@@ -1,0 +1,229 @@
+"""``deckgen preview``, finished: pages drawn as wide as the page shows them and served as soon
+as each is encoded, an edit giving new images to the pages it changed only, and a click on a
+paragraph, a key point or a contents line opening its exact source line (the PDF unchanged)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import pypdfium2 as pdfium
+import pytest
+
+import test_preview_browser as browser_tests
+from deckgen.build.options import BuildOptions
+from deckgen.build.pipeline import build
+from deckgen.preview.images import ImageStore
+from deckgen.preview.opener import Opener
+from deckgen.preview.session import Preview
+from deckgen.project import Project
+from test_preview_browser import KEYS, LOADED, TIMEOUT, wait_for, wait_for_file
+
+browser = browser_tests.browser  # the headless Chromium fixture
+KEYS_SCRIPT = KEYS % "pages"     # the pages' keys once every page has loaded
+
+FILLER = " ".join(["The quick survey of regional trade routes continues here with more words."] * 30)
+
+
+def section(name: str) -> str:
+    return (f"---\ntitle: Section {name}\nkey_points:\n  - A point about {name}.\n---\n{FILLER}\n\n"
+            f"A paragraph unique to {name} mentions zebras and {name}words.\n\n{FILLER}\n")
+
+
+@pytest.fixture
+def pages_project(make_project, minimal_files):
+    """The minimal brief with three long sections more: seven pages, section one on page 3."""
+    files = dict(minimal_files)
+    files["source/brief.yaml"] = files["source/brief.yaml"].replace(
+        "sections: [one]", "sections: [one, two, three, four]")
+    for name in ("two", "three", "four"):
+        files[f"source/sections/{name}.md"] = section(name)
+    return make_project(files)
+
+
+def point_of(pdf: bytes, text: str) -> tuple[int, float, float]:
+    """The page (0-based) showing ``text`` first, and the middle of its first letter's left
+    edge as fractions of the page's width and height from its top left."""
+    document = pdfium.PdfDocument(pdf)
+    for index in range(len(document)):
+        page = document[index]
+        textpage = page.get_textpage()
+        found = textpage.search(text).get_next()
+        if found:
+            left, bottom, _, top = textpage.get_charbox(found[0])
+            width, height = page.get_size()
+            return index, (left + 1) / width, 1 - (bottom + top) / 2 / height
+    raise AssertionError(f"{text!r} is on no page")
+
+
+def test_a_click_on_a_paragraph_a_key_point_or_a_contents_line_opens_its_line(pages_project):
+    result = build(pages_project, BuildOptions(formats=("pdf",)))
+    pdf = result.outputs["pdf"].read_bytes()
+    opener = Opener(pages_project, None, list)
+    opener.built(pdf)
+
+    def where(text: str) -> str:
+        index, x, y = point_of(pdf, text)
+        return opener({"kind": "page", "index": index, "x": x, "y": y})["where"]
+
+    assert where("zebras and twowords") == "source/sections/two.md:8:1"
+    assert where("zebras and threewords") == "source/sections/three.md:8:1"
+    assert where("Some prose citing") == "source/sections/one.md:6:1"
+    assert where("A point about three") == "source/sections/three.md:4:5"   # the takeaways page
+    assert where("Section four") == "source/sections/four.md:1:1"          # the contents page
+    assert where("Doe, Jane") == "source/brief.yaml:7:5"                  # the references
+    index, _, y = point_of(pdf, "zebras and fourwords")
+    assert opener({"kind": "page", "index": index, "y": y})["where"] == "source/sections/four.md:1:1"
+    assert result.outputs["pdf"].read_bytes() == pdf  # nothing was written for the clicks
+
+
+def test_a_page_still_being_encoded_is_waited_for_and_a_failed_one_answered():
+    store = ImageStore()
+    assert store.reserve("a" * 24) and not store.reserve("a" * 24)
+    threading.Timer(0.3, store.put, ("a" * 24, b"png")).start()
+    started = time.monotonic()
+    assert store.get("a" * 24, wait=10) == b"png" and time.monotonic() - started >= 0.25
+    assert store.reserve("b" * 24)
+    threading.Timer(0.2, store.drop, ("b" * 24,)).start()
+    assert store.get("b" * 24, wait=10) is None
+    assert store.get("c" * 24, wait=10) is None
+
+
+@pytest.fixture
+def preview(pages_project, tmp_path):
+    record = tmp_path / "opened.txt"
+    editor = tmp_path / "editor.py"
+    editor.write_text(f"import sys\nopen({str(record)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n")
+    session = Preview(pages_project, BuildOptions(), [sys.executable, str(editor), "{file}:{line}"])
+    stop = threading.Event()
+    thread = threading.Thread(target=session.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        yield session, pages_project, record
+    finally:
+        stop.set()
+        thread.join(TIMEOUT)
+        assert not thread.is_alive()
+
+
+SOURCES = "return [...document.querySelectorAll('#pages img')].map(i => i.getAttribute('src'))"
+
+
+def test_an_edit_on_page_3_changes_page_3_alone_and_the_pages_are_as_wide_as_shown(browser, preview):
+    session, project, _ = preview
+    browser.get(session.url)
+    wait_for(browser, LOADED % "pages", "the brief's pages")
+    width = int(browser.execute_script("return document.body.dataset.width"))
+    column = browser.execute_script("return document.getElementById('pages').clientWidth")
+    assert abs(width - min(column, 900)) <= min(column, 900) / 20  # as wide as the column shows it
+    shown = wait_for(browser, f"""const imgs = [...document.querySelectorAll('#pages img')];
+        return imgs.length && imgs.every(i => i.complete && i.naturalWidth === {width})
+               && imgs.map(i => i.getAttribute('src'));""", f"pages {width} px wide")
+    assert len(shown) == 7
+
+    one = project.source / "sections" / "one.md"
+    one.write_text(one.read_text().replace("Some prose", "Same prose"))
+    after = wait_for(browser, f"""const imgs = [...document.querySelectorAll('#pages img')];
+        const srcs = imgs.map(i => i.getAttribute('src'));
+        return imgs.every(i => i.complete && i.naturalWidth > 0)
+               && JSON.stringify(srcs) !== JSON.stringify({shown!r}) && srcs;""", "the edited page")
+    assert [i for i, (old, new) in enumerate(zip(shown, after)) if old != new] == [2]
+    index, _, _ = point_of(project.build_dir.joinpath("a-minimal-brief.pdf").read_bytes(), "Same prose")
+    assert index == 2
+    drawn = browser.execute_script("""const img = document.querySelectorAll('#pages img')[2];
+        const canvas = document.createElement('canvas');
+        canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+        canvas.getContext('2d').drawImage(img, 0, 0);
+        return canvas.toDataURL('image/png').length;""")
+    assert drawn > 1000  # the new image itself was served and drawn
+
+
+def test_a_click_on_a_paragraph_in_the_page_opens_its_line(browser, preview):
+    session, project, record = preview
+    browser.get(session.url)
+    wait_for(browser, LOADED % "pages", "the brief's pages")
+    pdf = project.build_dir.joinpath("a-minimal-brief.pdf").read_bytes()
+    index, x, y = point_of(pdf, "zebras and threewords")
+    browser.execute_script("""const img = document.querySelectorAll('#pages img')[arguments[0]];
+        img.scrollIntoView();
+        const box = img.getBoundingClientRect();
+        img.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: box.left + arguments[1] * box.width,
+                                                   clientY: box.top + arguments[2] * box.height}));""",
+                           index, x, y)
+    wait_for_file(record)
+    assert record.read_text().split() == [f"{project.source / 'sections' / 'three.md'}:8"]
+
+
+# ---- a parameterised brief, a collection: one row, one brief at a time ---------------------------
+
+def run_preview(session):
+    stop = threading.Event()
+    thread = threading.Thread(target=session.run, args=(stop,), daemon=True)
+    thread.start()
+    return stop, thread
+
+
+def choose(browser, name: str, value: str) -> None:
+    browser.execute_script("""const select = document.getElementById(arguments[0]);
+        select.value = arguments[1]; select.dispatchEvent(new Event('change'));""", name, value)
+
+
+def test_a_parameterised_brief_shows_the_row_chosen_on_the_page_and_builds_only_it(browser, tmp_path):
+    from test_params import copy_case
+
+    root = copy_case(tmp_path / "params")
+    session = Preview(Project.at(root), BuildOptions())
+    stop, thread = run_preview(session)
+    try:
+        browser.get(session.url)
+        first = wait_for(browser, LOADED % "pages", "the first row's pages")
+        assert browser.execute_script("""return !document.getElementById('param-choice').hidden
+            && [...document.getElementById('param').options].map(o => o.value)""") == ["JP", "KR", "JK"]
+        assert browser.execute_script("return document.getElementById('param').value") == "JP"
+        assert browser.execute_script("return document.getElementById('brief-choice').hidden")
+        assert sorted(p.name for p in (root / "build").glob("*.pdf")) == ["country-brief-jp.pdf"]
+
+        choose(browser, "param", "KR")
+        wait_for(browser, f"""const keys = {KEYS_SCRIPT};
+            return keys && JSON.stringify(keys) !== JSON.stringify({first!r})
+                   && document.getElementById('param').value === 'KR';""", "the row KR")
+        assert sorted(p.name for p in (root / "build").glob("*.pdf")) == ["country-brief-jp.pdf",
+                                                                          "country-brief-kr.pdf"]
+        shown = session.images.get(session.state.get("pages")[0]["key"])
+        assert shown is not None and session.state.get("choices")["param"] == "KR"
+        assert "South Korea desk" in pdfium.PdfDocument(root / "build" / "country-brief-kr.pdf")[0] \
+            .get_textpage().get_text_range()
+    finally:
+        stop.set()
+        thread.join(TIMEOUT)
+    assert not thread.is_alive()
+
+
+def test_a_collection_shows_the_brief_chosen_on_the_page(browser, tmp_path):
+    from deckgen.cli import main
+    from deckgen.preview.choices import Choice, target
+    from helpers import make_collection
+
+    root = make_collection(tmp_path / "many", ["alpha", "beta"])
+    assert main(["preview", str(root), "--brief", "gamma"]) == 2
+    where, shown = target(root)
+    assert shown == "alpha" and target(root / "beta") == (where, "beta")
+    session = Preview(where.project(shown), BuildOptions(), target=where, choice=Choice(shown))
+    stop, thread = run_preview(session)
+    try:
+        browser.get(session.url)
+        first = wait_for(browser, LOADED % "pages", "alpha's pages")
+        assert browser.execute_script("""return [...document.getElementById('brief').options]
+            .map(o => o.value)""") == ["alpha", "beta"]
+        assert not (root / "beta" / "build").exists()
+        choose(browser, "brief", "beta")
+        wait_for(browser, f"""const keys = {KEYS_SCRIPT};
+            return keys && JSON.stringify(keys) !== JSON.stringify({first!r})
+                   && document.getElementById('brief').value === 'beta';""", "beta's pages")
+        assert (root / "beta" / "build" / "brief-beta.pdf").is_file()
+        assert session.project.root == root / "beta" and session.project.collection == root
+    finally:
+        stop.set()
+        thread.join(TIMEOUT)
+    assert not thread.is_alive()
