@@ -74,7 +74,9 @@ class Briefs:
 
     @classmethod
     def of_project(cls, project: Project) -> Briefs:
-        return cls(project.root, (("", project),))
+        """One project; a brief of a collection also with the collection's ``templates/``."""
+        shared = [project.collection / "templates"] if project.collection is not None else []
+        return cls(project.root, (("", project),), tuple(d for d in shared if d.is_dir()))
 
     @classmethod
     def of_collection(cls, collection, names: list[str] | None = None) -> Briefs:
@@ -98,7 +100,8 @@ class Briefs:
 
     def describe(self, folders: list[Path]) -> str:
         if len(self.briefs) == 1 and not self.briefs[0][0]:
-            return ", ".join(f"{d.name}/" for d in folders)
+            own = ", ".join(f"{d.name}/" for d in folders if d not in self.shared)
+            return own + " and the collection's templates/" * bool(self.shared)
         shared = "".join(f" and {d.relative_to(self.root).as_posix()}/" for d in self.shared)
         count = len(self.briefs)
         return f"the source/ and templates/ of {count} brief{'s' * (count != 1)}{shared}"
