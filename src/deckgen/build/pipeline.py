@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from ..theme import Theme
 
 Progress = Callable[[str], None]
-__all__ = ["BuildOptions", "BuildResult", "build", "check", "check_editions", "check_rows", "load",
+__all__ = ["BuildOptions", "BuildResult", "build", "check", "check_editions", "load",
            "units_to_build", "validate", "warm_up"]
 
 
@@ -59,18 +59,26 @@ def check(project: Project, strict: bool = False) -> tuple[m.Brief, Theme, list[
 
 
 def check_editions(project: Project, original: m.Brief, strict: bool = False) -> tuple[list[str], list[Problem]]:
-    """Each translated edition loaded and checked as :func:`check` checks the original, and
-    compared with it (:func:`deckgen.load.editions.parity_problems`): the editions' languages,
-    the original's first, and their warnings (untranslated, stale, different); with ``strict``
-    any warning is an error."""
+    """Each translated edition loaded and checked as :func:`check` checks the original (its
+    deck's slides planned too), and compared with it
+    (:func:`deckgen.load.editions.parity_problems`): the editions' languages, the original's
+    first, and their warnings (untranslated, stale, different); a SourceError naming every
+    edition's errors; with ``strict`` any warning is an error."""
     from ..load.editions import parity_problems
     from ..load.translations import listed_editions
 
     listed = list(listed_editions(project.source))
     found: list[Problem] = []
+    errors: list[Problem] = []
     for edition in listed[1:]:
-        brief, _, warnings = load(project, False, edition)
+        brief, theme, warnings = load(project, False, edition)
+        try:
+            checked_plans(brief, theme, project)  # the edition's deck, as its build plans it
+        except SourceError as exc:
+            errors += [e for e in exc.problems if e not in errors]
         found += [w for w in [*warnings, *parity_problems(original, brief)] if w not in found]
+    if errors:
+        raise SourceError(errors, project.root)
     if strict and found:
         raise SourceError([Problem(w.loc, w.message, w.field, w.expected) for w in found], project.root)
     return listed, found
@@ -242,19 +250,6 @@ def units_to_build(project: Project, options: BuildOptions) -> list[tuple[str | 
 
     rows = rows_to_build(project.source, options.param)
     return [(edition, row) for edition in editions_to_build(project, options) for row in rows]
-
-
-def check_rows(project: Project, strict: bool = False) -> tuple[int, list[Problem]]:
-    """Each row of a parameterised brief after the first (which :func:`check` checks) loaded
-    and checked; the number of rows and their warnings (0 rows: no ``params:``)."""
-    from ..load.params import rows_to_build
-
-    rows = [row for row in rows_to_build(project.source) if row is not None]
-    found: list[Problem] = []
-    for row in rows[1:]:
-        _, _, warnings = load(project, strict, None, row.key)
-        found += [w for w in warnings if w not in found]
-    return len(rows), found
 
 
 def _add_edition(result: BuildResult, one: BuildResult, edition: str | None) -> None:
