@@ -6,7 +6,13 @@ each language groups them.
 from __future__ import annotations
 
 import hashlib
+import re
+import zipfile
 
+import pytest
+from pypdf import PdfReader
+
+from deckgen.build.pipeline import BuildOptions, build
 from helpers import copy_example, run
 
 MAP_STAMP = "picture_from: e455fffbdc94\n"
@@ -66,3 +72,70 @@ def test_a_picture_stamp_without_a_picture_of_its_own_changes_nothing(tmp_path, 
             "nothing: this translation gives no picture of its own (file: the translated copy of the "
             "original's picture, or no picture_from: line)") in err
 
+
+# ---- folded YAML text in Chinese and Japanese ----------------------------------------------------
+
+JA_CAPTION = "2022年の往来は双方向とも活発で、韓国を訪れた日本人よりも日本を訪れた韓国人がやや多かった。"
+KO_CAPTION = "2022년 여행은 양방향 모두 활발했으며, 한국을 찾은 일본인보다 일본을 찾은 한국인이 조금 더 많았다."
+JA_BREAKS = (10, 30)  # 双|方向, よりも|日本
+KO_BREAKS = (KO_CAPTION.index(" 모두"), KO_CAPTION.index(" 일본을"))  # where a Korean writer breaks: between words
+
+
+def _folded(text: str, breaks: tuple[int, ...], style: str = ">") -> str:
+    """``caption:`` written as a folded (``>``) or plain multi-line YAML value, broken before
+    each of ``breaks`` (character offsets), as an editor wraps a long line."""
+    pieces = [text[a:b] for a, b in zip((0, *breaks), (*breaks, len(text)))]
+    if style == ">":
+        return "caption: >\n" + "".join(f"  {p.strip()}\n" for p in pieces)
+    return "caption: " + "\n  ".join(p.strip() for p in pieces) + "\n"
+
+
+def test_a_folded_yaml_line_break_between_chinese_or_japanese_characters_is_no_space():
+    from deckgen.load.yamlsrc import load_yaml
+
+    assert load_yaml(_folded(JA_CAPTION, JA_BREAKS), "x.yaml").data["caption"] == JA_CAPTION + "\n"
+    assert load_yaml(_folded(JA_CAPTION, JA_BREAKS, "plain"), "x.yaml").data["caption"] == JA_CAPTION
+    assert load_yaml('caption: "日本の\n  海"\n', "x.yaml").data["caption"] == "日本の海"
+    assert load_yaml("caption: '中国の\n  海'\n", "x.yaml").data["caption"] == "中国の海"
+    # Hangul keeps the space a line break stands for; so does a break beside a Latin word
+    assert load_yaml(_folded(KO_CAPTION, KO_BREAKS), "x.yaml").data["caption"] == KO_CAPTION + "\n"
+    assert load_yaml("a: >\n  日本の\n  Honshu\n  島\n", "x.yaml").data["a"] == "日本の Honshu 島\n"
+    assert load_yaml("a: >\n  日本の\n\n  海\n", "x.yaml").data["a"] == "日本の\n海\n"  # a paragraph
+    assert load_yaml('a: "日本\\\n  の海"\n', "x.yaml").data["a"] == "日本の海"  # an escaped break
+
+
+@pytest.fixture(scope="module")
+def folded(tmp_path_factory):
+    """The example's three editions, the Japanese and Korean captions of the tourism chart
+    folded over lines."""
+    project = copy_example(tmp_path_factory.mktemp("folded"), editions=None)
+    for lang, caption, breaks in (("ja", JA_CAPTION, JA_BREAKS), ("ko", KO_CAPTION, KO_BREAKS)):
+        path = project.source / "figures" / f"tourism-2022.{lang}.yaml"
+        lines = path.read_text(encoding="utf-8").splitlines(True)
+        path.write_text("".join(_folded(caption, breaks) if line.startswith("caption:") else line
+                                for line in lines), encoding="utf-8")
+    build(project, BuildOptions())
+    return project
+
+
+def _pdf_text(path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(path).pages).replace("\n", "")
+
+
+def _deck_text(path) -> str:
+    with zipfile.ZipFile(path) as deck:
+        parts = [n for n in deck.namelist() if re.match(r"ppt/(slides|notesSlides)/\w+\.xml$", n)]
+        return "".join(t for n in parts for t in re.findall(r"<a:t>([^<]*)</a:t>", deck.read(n).decode()))
+
+
+def test_a_folded_japanese_caption_has_no_space_in_either_output(folded):
+    name = folded.build_dir / "japan-south-korea-relations.ja"
+    for text in (_pdf_text(name.with_suffix(".ja.pdf")), _deck_text(name.with_suffix(".ja.pptx"))):
+        assert "往来は双方向とも活発で、韓国を訪れた日本人よりも日本を訪れた" in text
+        assert "双 方向" not in text and "よりも 日本" not in text
+
+
+def test_a_folded_korean_caption_keeps_its_spaces_in_either_output(folded):
+    name = folded.build_dir / "japan-south-korea-relations.ko"
+    for text in (_pdf_text(name.with_suffix(".ko.pdf")), _deck_text(name.with_suffix(".ko.pptx"))):
+        assert "여행은 양방향 모두 활발했으며, 한국을 찾은 일본인보다 일본을 찾은" in text
