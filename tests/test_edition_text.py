@@ -1,6 +1,6 @@
 """Language editions' text: an edition's picture goes stale with the original's, folded YAML
-text in Chinese and Japanese has no space where a line was broken, and numbers are grouped as
-each language groups them.
+text in Chinese and Japanese has no space where a line was broken, Korean justified text has no
+gap before a footnote call, and numbers are grouped as each language groups them.
 """
 
 from __future__ import annotations
@@ -8,13 +8,16 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
+from pathlib import Path
 
+import pdfplumber
 import pytest
 from pypdf import PdfReader
 
 from deckgen.build.pipeline import BuildOptions, build
 from helpers import copy_example, run
 
+REPO = Path(__file__).resolve().parents[1]
 MAP_STAMP = "picture_from: e455fffbdc94\n"
 
 
@@ -139,3 +142,47 @@ def test_a_folded_korean_caption_keeps_its_spaces_in_either_output(folded):
     name = folded.build_dir / "japan-south-korea-relations.ko"
     for text in (_pdf_text(name.with_suffix(".ko.pdf")), _deck_text(name.with_suffix(".ko.pptx"))):
         assert "여행은 양방향 모두 활발했으며, 한국을 찾은 일본인보다 일본을 찾은" in text
+
+
+# ---- Korean justified text -------------------------------------------------------------------
+
+def _calls(pdf_path):
+    """Each footnote call of the PDF: (the two characters before it, its number, the gap in
+    points between the text and the call)."""
+    found = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            chars = page.chars
+            for i, char in enumerate(chars[2:], start=2):
+                before = chars[i - 1]
+                if char["text"].isdigit() and char["size"] < 7 < before["size"] and abs(before["top"] - char["top"]) < 8:
+                    found.append((chars[i - 2]["text"] + before["text"], char["text"], char["x0"] - before["x1"]))
+    return found
+
+
+def test_a_korean_footnote_call_follows_its_word_without_a_gap(folded):
+    calls = _calls(folded.build_dir / "japan-south-korea-relations.ko.pdf")
+    assert {(text, number) for text, number, _ in calls} >= {("IA", "1"), ("독도", "2")}
+    assert all(abs(gap) < 0.5 for _, _, gap in calls), calls
+
+
+def test_korean_justified_lines_end_at_the_right_margin(folded):
+    with pdfplumber.open(folded.build_dir / "japan-south-korea-relations.ko.pdf") as pdf:
+        page = pdf.pages[4]
+        lines: dict[int, list] = {}
+        for char in page.chars:
+            if 10 < char["size"] < 11 and char["text"].strip():
+                lines.setdefault(round(char["top"]), []).append(char["x1"])
+    ends = sorted(max(xs) for xs in lines.values())
+    margin = ends[-1]
+    full = [end for end in ends if end > margin - 12]  # lines that are not a paragraph's last
+    assert len(full) >= 10 and margin - full[0] < 1.0, full
+
+
+def test_korean_text_is_set_in_the_korean_family_first():
+    from deckgen.i18n.scripts import font_stacks
+    from deckgen.theme import load_theme
+
+    theme = load_theme(REPO / "templates" / "theme.yaml")
+    assert font_stacks(theme.fonts, "ko")["serif"][:2] == ["Noto Serif CJK KR", "Noto Serif"]
+    assert font_stacks(theme.fonts, "ja")["serif"][:2] == ["Noto Serif", "Noto Serif CJK JP"]
