@@ -186,3 +186,43 @@ def test_korean_text_is_set_in_the_korean_family_first():
     theme = load_theme(REPO / "templates" / "theme.yaml")
     assert font_stacks(theme.fonts, "ko")["serif"][:2] == ["Noto Serif CJK KR", "Noto Serif"]
     assert font_stacks(theme.fonts, "ja")["serif"][:2] == ["Noto Serif", "Noto Serif CJK JP"]
+
+
+# ---- numbers grouped as each language groups them ---------------------------------------------
+
+def _spanish_figure(kind: str = "column"):
+    from deckgen import model as m
+    from deckgen.errors import Loc
+    from deckgen.i18n.catalogue import labels_for
+
+    return m.Figure("f", 1, kind, "Visitantes", "", "alt", "source", "personas", ("2021", "2022"),
+                    (m.Series("Visitantes", (1234.5, 12345.5)),), (), Loc("x"), labels=labels_for("es"))
+
+
+def test_spanish_groups_a_number_only_from_five_digits():
+    from deckgen.figures.numbers import NumberFormat, format_number
+
+    assert [format_number(v, 0, "es") for v in (999, 1234, -1234, 12345, 1234567)] == \
+        ["999", "1234", "-1234", "12.345", "1.234.567"]
+    assert format_number(1234.5, 2, "es") == "1234,50" and format_number(12345.25, 2, "es") == "12.345,25"
+    assert NumberFormat(1, True, "es").text(1234.5) == "1234,5\u00a0%"
+    assert format_number(1234, 0, "es-MX") == "1,234"  # Latin American Spanish groups from four
+    assert format_number(1234, 0, "pl") == "1234" and format_number(12345, 0, "pl") == "12\u00a0345"
+    assert [format_number(1234, 0, lang) for lang in ("en", "fr", "de", "ru", "ja")] == \
+        ["1,234", "1\u202f234", "1.234", "1\u00a0234", "1,234"]
+
+
+def test_a_spanish_chart_and_its_speaker_notes_write_four_digits_ungrouped():
+    from xml.etree import ElementTree
+
+    from deckgen.deck.notes import data_sentence
+    from deckgen.figures import drawing
+    from deckgen.theme import load_theme
+
+    figure = _spanish_figure()
+    svg = drawing.render_svg(figure, load_theme(REPO / "templates" / "theme.yaml"))
+    texts = [t.text for t in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert "1234,5" in texts and "12.345,5" in texts  # the value labels
+    assert "10.000" in texts and "0" in texts  # the value axis
+    notes = data_sentence(figure)
+    assert "1234,5 personas" in notes and "12.345,5 personas" in notes
