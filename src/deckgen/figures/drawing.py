@@ -5,9 +5,11 @@ charts' come from :mod:`deckgen.figures.plots`, the timeline's is here. Figures 
 the model's data with the theme turned into rc parameters here
 (:func:`figure_rc`): ``font.family`` is a list of real families, so matplotlib falls back glyph
 by glyph (an arrow missing from Noto Sans comes from DejaVu Sans, Hangul and kanji from Noto
-Sans CJK), and mathtext is off, so a ``$`` in a label stays a dollar sign. SVG text stays text
-(WeasyPrint sets it in the same fonts, and a reader can search it); the output is
-deterministic: no date, a fixed hash salt.
+Sans CJK), the theme's Arabic family first for an Arabic-script language, and mathtext is off, so
+a ``$`` in a label stays a dollar sign. matplotlib shapes and orders right-to-left text itself
+(libraqm); SVG text stays text (WeasyPrint sets it in the same fonts, and a reader can search
+it), its right-to-left labels written in visual order for WeasyPrint
+(:mod:`deckgen.figures.visual_order`); the output is deterministic: no date, a fixed hash salt.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
 from .. import model as m
-from ..i18n.scripts import cjk_family
+from ..i18n.scripts import ARABIC_SCRIPT, base, cjk_family
 from ..reproducible import source_date_epoch
 from ..theme import Theme
 from .kinds import KINDS, FigureKind
 from .plots import MAX_LABELLED, MAX_TICKS, draw_area, draw_bars, draw_line, draw_pie, draw_scatter  # noqa: F401
+from .visual_order import visual_svg
 
 PDF_SIZE = (6.535, 2.8)  # inches: the brief's text width on A4 (166 mm), so type is not scaled
 DECK_SIZE = (12.1, 4.6)  # inches: a 16:9 slide's figure area (874 pt wide), so it is not scaled up
@@ -64,7 +67,7 @@ def figure_rc(theme: Theme, scale: float = 1.0, language: str = "en") -> dict:
     families (per-glyph fallback), the theme's colours, and no mathtext (literal dollar signs)."""
     fonts, colours = theme.fonts, theme.colours
     return {
-        "font.family": [fonts["sans"], "DejaVu Sans", cjk_family(fonts["cjk_sans"], language)],
+        "font.family": _families(fonts, language),
         "font.size": BASE_FONT_SIZE * scale,
         "text.color": colours["text"],
         "axes.labelcolor": colours["text"],
@@ -79,6 +82,15 @@ def figure_rc(theme: Theme, scale: float = 1.0, language: str = "en") -> dict:
         "text.usetex": False,
         "text.parse_math": False,
     }
+
+
+def _families(fonts: dict, language: str) -> list[str]:
+    """The families figures set text in, in fallback order: the theme's sans, DejaVu Sans (for
+    symbols it lacks), the CJK family in the brief's region; an Arabic-script language's own
+    family first, so that its letters, digits and punctuation match (as in the PDF's text)."""
+    families = [fonts["sans"], "DejaVu Sans", cjk_family(fonts["cjk_sans"], language)]
+    arabic = fonts.get("arabic_sans", "")
+    return [arabic, *families] if arabic and base(language) in ARABIC_SCRIPT else families
 
 
 def draw(figure: m.Figure, theme: Theme, size=PDF_SIZE, dpi: int = 72) -> MplFigure:
@@ -97,7 +109,7 @@ def _render(figure: m.Figure, theme: Theme, size, fmt: str, dpi: int, scale: flo
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
         fig.savefig(out, format=fmt, dpi=dpi, metadata=metadata,
                     facecolor=theme.colour("background"))
-    return out.getvalue()
+    return visual_svg(out.getvalue()) if fmt == "svg" else out.getvalue()
 
 
 def draw_picture(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:

@@ -3,7 +3,8 @@
 - **Direction**: Arabic, Hebrew, Persian, Urdu ... are written right to left (:func:`direction`):
   the PDF's ``<html dir="rtl">``, the deck's paragraphs ``rtl="1"``, right aligned.
 - **Fonts**: the theme names one family per role and script (``fonts.serif``/``sans`` for Latin,
-  Greek and Cyrillic, ``cjk_serif``/``cjk_sans``, ``arabic_serif``/``arabic_sans``); a CJK family
+  Greek and Cyrillic, ``cjk_serif``/``cjk_sans``, ``arabic_serif``/``arabic_sans``), the
+  script's own first for Arabic-script languages and Korean (:func:`font_stacks`); a CJK family
   named with a region ("Noto Serif CJK JP") is taken in the brief's own region (SC for Chinese,
   KR for Korean, TC for traditional Chinese), since the same character is drawn differently in
   each (:func:`cjk_family`).
@@ -18,6 +19,7 @@ from __future__ import annotations
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "sd", "ug", "dv", "ckb"})
 CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
 ARABIC_SCRIPT = frozenset({"ar", "fa", "ur", "ps", "sd", "ug", "ckb"})
+SPACED_CJK = frozenset({"ko"})  # a CJK script written with spaces between words
 _CJK_REGIONS = ("JP", "SC", "TC", "HK", "KR")
 
 # Chinese and Japanese: strict line breaking (no line starts with a closing mark), no hyphens;
@@ -60,16 +62,24 @@ def cjk_family(family: str, language: str) -> str:
 
 
 def font_stacks(fonts: dict, language: str) -> dict[str, list[str]]:
-    """The families the PDF and the figures set text in, per role ("serif", "sans"), in order:
-    the script's own family first for Arabic-script languages (so that their punctuation and
-    digits match the letters), the Latin family first otherwise, then the CJK family in the
-    brief's region."""
+    """The families the PDF sets text in, per role ("serif", "sans"), in order: the script's own
+    family first for Arabic-script languages (so that their punctuation and digits match the
+    letters) and for Korean, the Latin family first otherwise, then the CJK family in the
+    brief's region.
+
+    Korean puts spaces between its words, and WeasyPrint stretches the spaces of a justified
+    line only where they are set in the font of the words around them: a space taken from the
+    Latin family between Hangul words keeps its width, and the line's stretch is left at the
+    end of its text, a ragged right edge and a gap before a footnote call. Set in the Korean
+    family, whose Latin letters and digits are made to go with its Hangul, the spaces take it."""
     stacks = {}
     for role in ("serif", "sans"):
         latin, cjk = fonts[role], cjk_family(fonts[f"cjk_{role}"], language)
         arabic = fonts.get(f"arabic_{role}", "")
         if base(language) in ARABIC_SCRIPT and arabic:
             stacks[role] = [arabic, latin, cjk]
+        elif base(language) in SPACED_CJK:
+            stacks[role] = [cjk, latin] + ([arabic] if arabic else [])
         else:
             stacks[role] = [latin, cjk] + ([arabic] if arabic else [])
     return stacks

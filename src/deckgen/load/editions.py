@@ -14,7 +14,11 @@ Each translation says which version of its original it was made from, in its fro
 its first lines: ``translated_from: <the first 12 hex digits of the original's SHA-256>``. A
 translation whose original has changed since is *stale*; an original with no translation is
 *untranslated* (the edition shows the original's text there): both are warnings at the file,
-saying what to do (:class:`EditionFiles`). :func:`parity_problems` compares an edition with the
+saying what to do (:class:`EditionFiles`). A figure translation that gives a picture of its own
+(``file: images/map.ja.svg``, a copy of the original's picture with its words translated) says
+in the same way which version of the original's picture it was made from,
+``picture_from: <the first 12 hex digits of that picture's SHA-256>``: when the original's picture
+changes, the edition's is stale. :func:`parity_problems` compares an edition with the
 original: the same sections, figures, tables, key points and citations.
 """
 
@@ -28,11 +32,13 @@ from pathlib import Path
 from .. import model as m
 from ..errors import Collector, Loc, Problem, UsageProblem
 from .files import MAX_FILE_BYTES, MAX_YAML_BYTES, SourceFiles
+from .pictures import MAX_PICTURE_BYTES
 from .translations import is_translation, translation_path
 from .yamlsrc import YamlDoc
 
 STAMP = "translated_from"
 STAMP_CHARS = 12
+PICTURE_STAMP = "picture_from"  # in a figure's translation: the original picture its own is made from
 _STAMP_LINE = re.compile(r"^translated_from[ \t]*:[ \t]*['\"]?(?P<value>[^'\"\s#]*)['\"]?[ \t]*(#.*)?$")
 
 # The words a translation may give (True: the value as a whole; a dict: those keys of a mapping;
@@ -145,6 +151,8 @@ class EditionFiles(SourceFiles):
                 self.own_pictures.add(path.stem)
         stamp = data.pop(STAMP, None)
         self.check_stamp(path, translated, str(stamp) if stamp is not None else None, own.loc((STAMP,)))
+        if path.parent.name == "figures":
+            self.check_picture_stamp(doc, own, data, translated)
         if "labels" in data and path.parent.name == "figures":
             labels = data.pop("labels")
             if isinstance(labels, dict) and all(isinstance(v, (str, int, float)) for v in labels.values()):
@@ -189,6 +197,48 @@ class EditionFiles(SourceFiles):
                                f"translated from its version {stamp}", STAMP,
                                f"bring {own} up to date with {source}, then write "
                                f"translated_from: {now}")
+
+    def check_picture_stamp(self, doc: YamlDoc, own: YamlDoc, data: dict, translated: Path) -> None:
+        """The ``picture_from:`` of a figure translation (taken out of ``data``) checked against the
+        original's picture, when the translation gives a picture of its own."""
+        stamp = data.pop(PICTURE_STAMP, None)
+        original = doc.data.get("file") if isinstance(doc.data, dict) else None
+        mine = data.get("file")
+        if not isinstance(mine, str) or not isinstance(original, str) or mine == original:
+            if stamp is not None and "file" not in data:  # (the original's own picture named again: nothing to go stale)
+                self.problems.warn(own.loc((PICTURE_STAMP,)), "picture_from: changes nothing: this "
+                                   "translation gives no picture of its own", PICTURE_STAMP,
+                                   "file: the translated copy of the original's picture, or no "
+                                   "picture_from: line")
+            return
+        digest = self.picture_digest(original)
+        if digest is None:
+            return  # the original edition says what is wrong with its picture
+        now, source, copy = digest[:STAMP_CHARS], f"source/{original}", f"source/{mine}"
+        if stamp is None:
+            self.problems.warn(own.loc(("file",)), f"the translation's picture does not say which "
+                               f"version of {source} it was made from, so deckgen cannot tell when it "
+                               "goes stale", PICTURE_STAMP, f"picture_from: {now} in {super().rel(translated)}, "
+                               f"if {copy} matches {source} as it is now")
+        elif str(stamp) != now:
+            self.problems.warn(own.loc((PICTURE_STAMP,)), f"stale picture: {source} has changed since "
+                               f"{copy} was made from its version {stamp}", PICTURE_STAMP,
+                               f"bring {copy} up to date with {source}, then write picture_from: {now}")
+
+    def picture_digest(self, name: str) -> str | None:
+        """The SHA-256 of the original's picture ``name`` (as its figure file writes it), or None
+        when it cannot be read inside the source."""
+        from .sandbox import Unreadable, read_inside
+
+        if name.startswith(("/", "\\", "~")) or ":" in name or ".." in Path(name).parts:
+            return None  # not a path under source/ (the original's edition says so)
+        path = self.source / name
+        try:  # nor one that leads outside it through a link
+            data = read_inside(self.source, path, MAX_PICTURE_BYTES)
+        except Unreadable:
+            return None
+        self._record(path, data)
+        return hashlib.sha256(data).hexdigest()
 
     def untranslated(self, original: Path, translated: Path) -> None:
         self.problems.warn(Loc(super().rel(original)), f"untranslated in the {self.wanted} edition, "

@@ -14,6 +14,8 @@ data here, one event at a time, without ruamel's composer or constructor:
   kept), so the rest of the file is still checked;
 - a syntax error is said in plain words with what to type where it is a common mistake
   (:mod:`deckgen.load.yaml_hints`);
+- a line break YAML turns into a space inside a value is no space between two Chinese or Japanese
+  characters (:mod:`deckgen.load.east_asian`);
 - characters XML cannot hold (control characters, lone surrogates written as ``"\\ud800"``,
   U+FFFE ...) are removed from every string; where that happened is recorded in
   :attr:`YamlDoc.cleaned` so the loader can warn.
@@ -43,6 +45,7 @@ from ruamel.yaml.reader import ReaderError
 
 from ..errors import Loc
 from ..text import strip_unsafe
+from .east_asian import folded, refolded
 from .yaml_hints import explain
 
 Path_ = tuple  # a path into the data: keys and list indices
@@ -109,7 +112,7 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
 
 
 def _parse(text: str, file: str, line_offset: int) -> YamlDoc:
-    builder = _Builder(file, line_offset)
+    builder = _Builder(file, line_offset, text)
     yaml = YAML(typ="rt")
     try:
         for event in yaml.parse(text):
@@ -155,8 +158,9 @@ def _position_loc(text: str, position: int, file: str, offset: int) -> Loc:
 class _Builder:
     """Turns parser events into plain data, recording the location of every value."""
 
-    def __init__(self, file: str, line_offset: int):
+    def __init__(self, file: str, line_offset: int, text: str = ""):
         self.file = file
+        self.text = text
         self.offset = line_offset
         self.start = Loc(file, 1 + line_offset, 1)
         self.last = self.start
@@ -250,8 +254,11 @@ class _Builder:
 
     def scalar(self, event: ScalarEvent, resolver, loc: Loc):
         text = event.value
-        if event.style == ">":  # ruamel marks where a folded scalar was folded with BEL
-            text = text.replace("\a", "")
+        if event.style == ">":  # each fold marked (BEL): no space between two wide characters
+            text = folded(text)
+        elif event.style in (None, '"', "'") and event.start_mark and event.end_mark:
+            raw = self.text[event.start_mark.index:event.end_mark.index]
+            text = refolded(text, raw, event.style or "")
         value, count, _ = strip_unsafe(text)
         if count:
             self.cleaned.append(loc)
