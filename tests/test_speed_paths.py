@@ -84,23 +84,25 @@ def test_a_build_with_every_figure_cached_loads_no_matplotlib(tmp_path):
     assert (project.root / "build" / "japan-south-korea-relations.pdf").stat().st_size > 0
 
 
-WARM_IMPORTS = """
-import sys
+LOADED_WHERE = """
+import json, sys
 from pathlib import Path
-from deckgen.build.processes import warm_imports
-from deckgen.build.store import Store
-warm_imports(Store(Path(sys.argv[1])))
-print("matplotlib" in sys.modules, "pptx" in sys.modules)
+from deckgen.build.pipeline import BuildOptions, build
+from deckgen.project import Project
+result = build(Project.at(Path(sys.argv[1])), BuildOptions(force=True, parallel=sys.argv[2] == "parallel"))
+print(json.dumps({"outputs": sorted(result.outputs), "loaded here": any(
+    m in sys.modules for m in ("deckgen.load.loader", "deckgen.load.schema", "markdown_it"))}))
 """
 
 
-def test_the_deck_process_imports_matplotlib_ahead_only_without_cached_figures(tmp_path):
-    build_dir = tmp_path / "build"
-    assert python(WARM_IMPORTS, str(build_dir)).split() == ["True", "False"]
-    figures = build_dir / ".deckgen-cache" / "figures"
-    figures.mkdir(parents=True)
-    (figures / "trade-0123.svg").write_bytes(b"<svg/>")
-    assert python(WARM_IMPORTS, str(build_dir)).split() == ["False", "True"]
+@pytest.mark.parametrize("how", ["parallel", "serial"])
+def test_a_parallel_build_loads_the_source_off_the_pdfs_process(tmp_path, how):
+    """With a second core, the source is loaded in the build's second process while this one
+    imports WeasyPrint; the PDF's process never imports the loader."""
+    project = copy_example(tmp_path)
+    out = json.loads(python(LOADED_WHERE, str(project.root), how).strip().splitlines()[-1])
+    assert out["outputs"] == ["pdf", "pptx"]
+    assert out["loaded here"] is (how == "serial")
 
 
 def fc_match(pattern: str) -> str:

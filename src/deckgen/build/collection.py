@@ -101,28 +101,13 @@ class BriefOutcome:
 def render_unit(task: Task) -> Made:
     """Load, check and render one unit, in whatever process runs it; nothing is written but
     figures into the figure cache."""
-    from .jobs import Inputs, Jobs, checked_plans, strict_template
-    from .outputs import DECK, deck_beside
-    from .pipeline import _render, load
-    from .processes import DeckProcess, can_fork_renderers
+    from .pipeline import load_and_render
 
     unit, options = task.unit, task.options
-    deck = None
-    if options.parallel and deck_beside(list(task.todo)) and can_fork_renderers():
-        deck = DeckProcess(Store(unit.project.build_dir))
-    try:
-        brief, theme, warnings = load(unit.project, options.strict, unit.edition,
-                                      unit.row.key if unit.row is not None else None)
-        plans = None if DECK in options.formats else checked_plans(brief, theme, unit.project)
-    except BaseException:
-        if deck is not None:
-            deck.stop()
-        raise
-    jobs = Jobs(Inputs(brief, unit.project, theme, options), Store(unit.project.build_dir), plans)
-    rendered = _render(jobs, list(task.todo), options.parallel, deck)
-    template_warnings = [w for out in rendered.values() for w in out.warnings]
-    strict_template(template_warnings, options.strict)
-    return Made(brief.name, rendered, dict(brief.source_digests), [*warnings, *template_warnings])
+    brief, warnings, rendered = load_and_render(unit.project, options, Store(unit.project.build_dir),
+                                                list(task.todo), unit.edition,
+                                                unit.row.key if unit.row is not None else None)
+    return Made(brief.name, rendered, dict(brief.source_digests), warnings)
 
 
 # ---- the coordinator -----------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 Each :class:`Output` names the format (the ``--only`` choice, the key of the manifest, the
 summaries and the cache's report), the suffix of its file in ``build/``, how a person calls it,
-what its count is of, the build options that change its bytes (part of its cache key) and the
-job that renders it (a method of :class:`deckgen.build.jobs.Jobs`, called when the build runs).
+what its count is of, the build options that change its bytes (part of its cache key), the
+module of its renderer and the job that renders it (a method of :class:`deckgen.build.jobs.Jobs`, called when the build runs).
 The pipeline, the jobs, the store, the command line and ``deckgen watch`` read this table.
 
 Adding a format costs this table and its job in :mod:`deckgen.build.jobs`.
@@ -23,6 +23,7 @@ class Output:
     noun: str                           # in progress messages: "rendering the PDF"
     count_label: str                    # what its count is of: "3 pages"
     render: Callable[[Any, Any], Any]   # (jobs, figures handed over or None) -> Rendered
+    renderer: str                       # the module its job imports (imported ahead: see pipeline)
     byte_options: tuple[tuple[str, str], ...] = ()  # (key, BuildOptions field) that change its bytes
 
     def options(self, build_options) -> dict:
@@ -35,8 +36,9 @@ class Output:
 
 OUTPUTS: Mapping[str, Output] = {output.name: output for output in (
     Output("pdf", ".pdf", "the PDF", "pages", lambda jobs, figures: jobs.pdf(figures),
+           "deckgen.pdf.document",
            (("variant", "variant"), ("print", "print_mode"), ("paper", "paper"))),
-    Output("pptx", ".pptx", "the deck", "slides", lambda jobs, figures: jobs.pptx()),
+    Output("pptx", ".pptx", "the deck", "slides", lambda jobs, figures: jobs.pptx(), "deckgen.deck.writer"),
 )}
 
 FORMATS: tuple[str, ...] = tuple(OUTPUTS)

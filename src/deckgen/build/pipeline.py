@@ -37,7 +37,7 @@ from .keys import InputDigests, tree_entries
 from .manifest import Entry
 from .options import BuildOptions, BuildResult, FigureStats, Rendered
 from .outputs import DECK, OUTPUTS, deck_beside, slot
-from .processes import DeckProcess, DeckRenderer, can_fork_renderers
+from .processes import DeckRenderer, Loaded, SourceProcess, can_fork_renderers
 from .store import Store
 
 if TYPE_CHECKING:
@@ -194,41 +194,73 @@ class _Run:
 
     def render_and_write(self, hits: dict[str, Entry]) -> BuildResult:
         result = BuildResult()
-        clock = Clock(result.timings)
-        self.notify("checking the source")
         todo = [fmt for fmt in self.keys() if fmt not in hits]
-        deck_process = self._deck_process(todo)
-        try:
-            with clock("check"):
-                brief, theme, result.warnings = load(self.project, self.options.strict, self.edition, self.param())
-                # The deck's job plans its slides and checks them against the brief (in the
-                # deck's process when there is one). A deck from the cache passed that check with
-                # these very inputs; only a build without a deck makes the check here.
-                plans = None if DECK in self.options.formats else checked_plans(brief, theme, self.project)
-        except BaseException:
-            if deck_process is not None:
-                deck_process.stop()
-            raise
-        jobs = Jobs(Inputs(brief, self.project, theme, self.options), self.store, plans)
-        self.notify("rendering " + " and ".join(OUTPUTS[fmt].noun for fmt in todo))
-        rendered = _render(jobs, todo, self.options.parallel, self.deck_renderer or deck_process)
-        template_warnings = [w for out in rendered.values() for w in out.warnings]
-        strict_template(template_warnings, self.options.strict)
-        result.warnings += template_warnings
+        brief, result.warnings, rendered = load_and_render(
+            self.project, self.options, self.store, todo, self.edition, self.param(),
+            self.deck_renderer, self.notify, Clock(result.timings))
         self.notify("writing")
-        with clock("write"):
+        with Clock(result.timings)("write"):
             entries = self.store.commit(brief.name, rendered, self.keys(dict(brief.source_digests)),
                                         result.warnings, self.unit, (self.row and self.row.slug, self.edition))
         _record(result, self.project, {**hits, **entries})
         _add_rendering(result, hits, rendered)
         return result
 
-    def _deck_process(self, todo: list[str]) -> DeckProcess | None:
-        """A process forked now to render the deck beside the others, when it pays: it imports
-        what it needs first while the source loads here."""
-        if self.deck_renderer is None and self.options.parallel and deck_beside(todo) and can_fork_renderers():
-            return DeckProcess(self.store)
-        return None
+
+def load_and_render(project: Project, options: BuildOptions, store: Store, todo: list[str],
+                    edition: str | None = None, param: str | None = None,
+                    deck_renderer: DeckRenderer | None = None, notify: Progress | None = None,
+                    clock: Clock | None = None) -> tuple[m.Brief, list[Problem], dict[str, Rendered]]:
+    """Load and check one unit's source (:func:`load`), then render each output in ``todo``;
+    the brief, the warnings (the template's too) and the renderings, nothing written.
+
+    With a second core, a process forked first loads the source while this one imports the
+    PDF's renderer, then hands over the figures and renders the deck
+    (:class:`~deckgen.build.processes.SourceProcess`); ``deckgen watch`` passes its
+    ``deck_renderer`` instead and loads here."""
+    notify = notify or (lambda message: None)
+    clock = clock or Clock({})
+
+    def load_checked() -> Loaded:
+        brief, theme, warnings = load(project, options.strict, edition, param)
+        # The deck's job plans its slides and checks them against the brief (in the deck's
+        # process when there is one). A deck from the cache passed that check with these very
+        # inputs; only a build without a deck makes the check here.
+        plans = None if DECK in options.formats else checked_plans(brief, theme, project)
+        return Loaded(brief, theme, warnings, plans)
+
+    def jobs_of(loaded: Loaded) -> Jobs:
+        return Jobs(Inputs(loaded.brief, project, loaded.theme, options), store, loaded.plans)
+
+    notify("checking the source")
+    beside = None
+    if deck_renderer is None and options.parallel and set(todo) - {DECK} and can_fork_renderers():
+        beside = SourceProcess(store, load_checked, jobs_of, deck=DECK in todo)
+    with clock("check"):
+        if beside is None:
+            loaded = load_checked()
+        else:
+            try:
+                _warm_renderers(todo)
+                loaded = beside.loaded()
+            except BaseException:
+                beside.stop()
+                raise
+    jobs = jobs_of(loaded)
+    notify("rendering " + " and ".join(OUTPUTS[fmt].noun for fmt in todo))
+    rendered = beside.render(jobs, todo) if beside else _render(jobs, todo, options.parallel, deck_renderer)
+    template_warnings = [w for out in rendered.values() for w in out.warnings]
+    strict_template(template_warnings, options.strict)
+    return loaded.brief, [*loaded.warnings, *template_warnings], rendered
+
+
+def _warm_renderers(todo: list[str]) -> None:
+    """Import the renderers of the outputs rendered here, while the source loads elsewhere."""
+    import importlib
+
+    for fmt in todo:
+        if fmt != DECK:
+            importlib.import_module(OUTPUTS[fmt].renderer)
 
 
 def editions_to_build(project: Project, options: BuildOptions) -> list[str | None]:
@@ -282,7 +314,7 @@ def warm_up(project: Project, options: BuildOptions) -> None:
 
 
 def _render(jobs: Jobs, todo: list[str], parallel: bool,
-            deck_renderer: DeckRenderer | DeckProcess | None = None) -> dict[str, Rendered]:
+            deck_renderer: DeckRenderer | None = None) -> dict[str, Rendered]:
     """Render each output in ``todo``: the deck in ``deck_renderer``'s process, if given and
     another output is needed too, while this process renders the others; else one after the
     other."""

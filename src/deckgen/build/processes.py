@@ -1,7 +1,8 @@
 """Rendering the deck in another process, beside the PDF rendered in this one.
 
-- :class:`DeckProcess`, for one build: forked before the source is loaded, it draws the PDF's
-  figures and hands them over, then renders the deck.
+- :class:`SourceProcess`, for one build: forked before anything is loaded, it loads the source
+  and sends it while this process imports the PDF's renderer, then draws the PDF's figures and
+  hands them over, then renders the deck.
 - :class:`DeckRenderer`, for ``deckgen watch``: forked once, it renders the deck of every
   rebuild, so no rebuild pays for a fork.
 
@@ -17,10 +18,11 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable
+from typing import NamedTuple
 
 from ..errors import DeckgenError, SourceError
 from .executors import unpacked
-from .jobs import HandedOver, Jobs, figures_module
+from .jobs import HandedOver, Jobs
 from .options import DrawnFigures, Rendered
 from .store import Store
 
@@ -139,10 +141,14 @@ def _child(job, sender, receiver, store: Store, parent_pid: int) -> None:
         sender.close()
 
 
-def _outcome(job: Callable[[], Rendered]) -> tuple[str, object]:
-    """Run ``job`` in a child process: ``("ok", its result)`` or ``("error", (message, exit code))``."""
+def _outcome(job: Callable[[], object]) -> tuple[str, object]:
+    """Run ``job`` in a child process: ``("ok", its result)`` (a rendering marked with the
+    process's id) or ``("error", (message, exit code))``."""
     try:
-        return ("ok", dataclasses.replace(job(), pid=os.getpid()))
+        value = job()
+        if isinstance(value, Rendered):
+            value = dataclasses.replace(value, pid=os.getpid())
+        return ("ok", value)
     except KeyboardInterrupt:
         os._exit(130)  # the parent was interrupted too, and reports it
     except SourceError as exc:
@@ -163,65 +169,79 @@ def _unpacked(outcome: tuple[str, object]) -> Rendered:
     return value
 
 
-# ---- the deck's process for one build ----------------------------------------------------------
+# ---- the source's process for one build --------------------------------------------------------
 
-def warm_imports(store: Store) -> None:
-    """Import what the deck's process will need first: matplotlib (to draw figures) when the
-    figure cache is empty, else the deck's writer; matplotlib is then imported only if a figure
-    is missing from the cache, so a build whose figures are all cached never loads it."""
-    if _figures_cached(store):
-        from ..deck import plan, writer  # noqa: F401 - imported for what follows
-    else:
-        figures_module()
+class Loaded(NamedTuple):
+    """The source of one build as loaded and checked: the brief, the theme, the load's warnings,
+    and the slide plans when the build checked them for an output other than the deck."""
 
-
-def _figures_cached(store: Store) -> bool:
-    try:
-        with os.scandir(store.root / "figures") as entries:
-            return any(entry.name.endswith((".svg", ".png")) for entry in entries)
-    except OSError:
-        return False
+    brief: object
+    theme: object
+    warnings: list
+    plans: list | None
 
 
-class DeckProcess:
-    """A process forked for one build, before the source is loaded: it imports what it needs
-    first meanwhile (:func:`warm_imports`), then receives the jobs, draws the PDF's figures and hands them over,
-    then renders the deck. The PDF, rendered here, asks for the figures only once WeasyPrint
-    builds its boxes (see :class:`HandedOver`)."""
+class SourceProcess:
+    """A process forked for one build before anything is loaded, so that loading the source is
+    off the PDF's path: while this process imports the PDF's renderer, it loads and checks the
+    source (``load_source()``) and sends it here (:meth:`loaded`); then it draws the PDF's
+    figures and hands them over (:meth:`render`: WeasyPrint asks for the first figure only when
+    it builds its boxes, see :class:`HandedOver`), then renders the deck if the build needs it.
 
-    def __init__(self, store: Store):
+    The brief crosses by pickle, as it crosses to the deck's renderer in ``deckgen watch``; the
+    PDF rendered here from it is the PDF the serial build renders (tested byte for byte)."""
+
+    def __init__(self, store: Store, load_source: Callable[[], Loaded],
+                 make_jobs: Callable[[Loaded], Jobs], deck: bool):
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        jobs_in, self.jobs_out = context.Pipe(duplex=False)
+        self.loaded_in, loaded_out = context.Pipe(duplex=False)
         self.figures_in, figures_out = context.Pipe(duplex=False)
-        parents_ends = (self.jobs_out, self.figures_in)
+        parents_ends = (self.loaded_in, self.figures_in)
 
-        def figures_then_deck() -> Rendered:
+        def load_figures_deck() -> Rendered | None:
             for end in parents_ends:
                 end.close()
-            warm_imports(store)  # while the parent loads the source
-            try:
-                jobs = Jobs.from_portable(jobs_in.recv())
-            except EOFError:  # the parent stopped before sending any
-                os._exit(0)
+            outcome = _outcome(load_source)
+            loaded_out.send(outcome)
+            loaded_out.close()
+            if outcome[0] != "ok":
+                return None  # the parent raises the error it was sent
+            jobs = make_jobs(outcome[1])
             figures_out.send(jobs.svgs())
             figures_out.close()
-            return jobs.pptx()
+            return jobs.pptx() if deck else None
 
-        self.forked = Forked(figures_then_deck, store)
-        jobs_in.close()
+        self.deck = deck
+        self.forked = Forked(load_figures_deck, store)
+        loaded_out.close()
         figures_out.close()
 
-    @property
-    def alive(self) -> bool:
-        return True  # a failure surfaces as an error in figures() or result()
+    def loaded(self) -> Loaded:
+        """The source as the process loaded it, or its error (a SourceError …) raised here."""
+        try:
+            return _unpacked(self.loaded_in.recv())
+        except EOFError:
+            raise DeckgenError("the process loading the source stopped unexpectedly") from None
+        finally:
+            self.loaded_in.close()
 
-    def submit(self, jobs: Jobs) -> None:
-        self.jobs_out.send(jobs.portable())
-        self.jobs_out.close()
+    def render(self, jobs: Jobs, todo: list[str]) -> dict[str, Rendered]:
+        """Each output in ``todo``: the deck (if asked) there, the others here with the
+        figures handed over; the process is stopped if this fails or is interrupted."""
+        from .outputs import DECK, OUTPUTS
 
-    def figures(self, jobs: Jobs) -> HandedOver:
+        try:
+            figures = self._figures(jobs)
+            here = {fmt: OUTPUTS[fmt].render(jobs, figures) for fmt in todo if fmt != DECK}
+            deck = self.forked.result()
+        except BaseException:
+            self.stop()
+            raise
+        return {**here, DECK: deck} if self.deck else here
+
+    def _figures(self, jobs: Jobs) -> HandedOver:
         def receive() -> DrawnFigures:
             try:
                 return self.figures_in.recv()
@@ -231,9 +251,6 @@ class DeckProcess:
                 self.figures_in.close()
 
         return HandedOver(jobs.brief, receive)
-
-    def result(self) -> Rendered:
-        return self.forked.result()
 
     def stop(self) -> None:
         self.forked.cancel()

@@ -4,7 +4,8 @@ The PDF and the figures fall back from the theme's fonts to any installed font, 
 (fontconfig through Pango and matplotlib), so a character is drawn if some installed font has
 it; if none has, it prints as an empty box and the PDF's text loses it. What the installed fonts
 cover is asked of fontconfig once per process (``fc-list``: every font's character set, about
-20 ms) and kept; only characters outside plain ASCII are looked up, each once per load.
+25 ms, and as long again to merge the ranges, each distinct range once) and kept; only characters
+outside plain ASCII are looked up, each once per load.
 Characters that need no glyph of their own (spaces, joiners, variation selectors, other format
 characters) are not checked. Without fontconfig nothing is checked: the renderers could not say
 either.
@@ -46,6 +47,8 @@ def installed_coverage() -> tuple[list[int], list[int]] | None:
 
 
 def _fc_ranges() -> list[tuple[int, int]] | None:
+    """The ranges fontconfig lists, each once (the fonts share most of them: the example's
+    machine lists 72,500 ranges, 4,100 of them distinct)."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return None
@@ -55,7 +58,7 @@ def _fc_ranges() -> list[tuple[int, int]] | None:
     except (OSError, subprocess.SubprocessError):
         return None
     ranges = []
-    for token in out.split():
+    for token in set(out.split()):
         low, _, high = token.partition("-")
         try:
             ranges.append((int(low, 16), int(high or low, 16)))
