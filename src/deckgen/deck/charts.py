@@ -16,10 +16,7 @@ labels, lines mixed from it and the ground, so axes show on a dark template as o
 from __future__ import annotations
 
 import dataclasses
-from contextlib import contextmanager
 
-from pptx.chart.data import CategoryChartData, XyChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.oxml.ns import qn
@@ -27,17 +24,29 @@ from pptx.util import Pt
 
 from ..figures.colours import text_on
 from ..figures.kinds import KINDS, POINTS
-from ..figures.numbers import NumberFormat, chart_format
 from ..figures.options import PERCENT
 from ..figures.slices import SHARE, Slices, pie_slices
 from ..i18n.catalogue import labels_for
 from ..i18n.labels import Labels, english
-from ..i18n.scripts import is_rtl
+from ..i18n.scripts import complex_font, is_rtl
 from ..theme import Theme
+from .chartdata import category_chart_data, number_format, xy_chart_data
+from .chartxml import (
+    RightToLeftPlot,
+    axis_title,
+    first_slice_angle,
+    middle,
+    series_listed_last_first,
+    show_leader_lines,
+    slice_angle,
+    title_at_right,
+    value_axis_crosses_max,
+)
 from .geometry import Box
 from .look import ChartColours, theme_chart_colours
 from .oxml import clean, set_east_asian_font
 from .slides import ChartData
+from .textfit import Fonts
 
 
 def rgb(hex_colour: str) -> RGBColor:
@@ -66,27 +75,10 @@ def add_chart(slide, data: ChartData, box: Box, theme: Theme, units: str, font: 
     chart.font.color.rgb = rgb(colours.text)
     set_east_asian_font(chart.font._rPr, cjk_font)
     _blanks_as_gaps(chart)
-    ChartStyle(colours, data, units, is_rtl(language), slices, labels).apply(chart)
+    fonts = Fonts(theme.fonts["deck_metrics"], theme.fonts["deck_cjk"],
+                  complex=complex_font(theme.fonts, language))
+    ChartStyle(colours, data, units, is_rtl(language), slices, labels, box, fonts).apply(chart)
     return frame
-
-
-def category_chart_data(data: ChartData) -> CategoryChartData:
-    chart_data = TextCellChartData(number_format=number_format(data).excel)
-    chart_data.categories = [clean(c) for c in data.categories]
-    for name, values in data.series:
-        chart_data.add_series(clean(name), values)  # None: a blank cell, no point
-    return chart_data
-
-
-def xy_chart_data(data: ChartData) -> XyChartData:
-    """A scatter chart's points: each series' (x, y) pairs, a pair missing either left out."""
-    chart_data = TextCellXyChartData(number_format="General")  # the x values
-    for name, values in data.series:
-        series = chart_data.add_series(clean(name), number_format=number_format(data).excel)
-        for x, y in zip(data.x_values, values):
-            if x is not None and y is not None:
-                series.add_data_point(x, y)
-    return chart_data
 
 
 def _blanks_as_gaps(chart) -> None:
@@ -96,69 +88,16 @@ def _blanks_as_gaps(chart) -> None:
         blanks.set("val", "gap")
 
 
-# ---- chart workbooks: text stays text ---------------------------------------------------------
-
-# XlsxWriter turns a string that starts with "=" into a formula and one that looks like a URL
-# (http, ftp, mailto, file, external:) into a hyperlink unless told not to; "Edit data" in
-# PowerPoint would then evaluate or follow it. Every text cell is written as a string instead.
-WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                    "strings_to_numbers": False}
-
-
-class _TextCells:
-    """A python-pptx chart workbook writer's worksheet, with every text cell a literal string:
-    never a formula, never a hyperlink, whatever it starts with."""
-
-    @contextmanager
-    def _open_worksheet(self, xlsx_file):
-        from xlsxwriter import Workbook
-
-        workbook = Workbook(xlsx_file, WORKBOOK_OPTIONS)
-        worksheet = workbook.add_worksheet()
-        worksheet.add_write_handler(str, _write_literal_string)
-        yield workbook, worksheet
-        workbook.close()
-
-
-class TextCellWorkbookWriter(_TextCells, CategoryWorkbookWriter):
-    """python-pptx's category chart workbook, text cells literal strings."""
-
-
-class TextCellXyWorkbookWriter(_TextCells, XyWorkbookWriter):
-    """python-pptx's scatter chart workbook, text cells literal strings."""
-
-
-def _write_literal_string(worksheet, row: int, col: int, text: str, *style):
-    """Every ``str`` a worksheet is given, written as a string cell (an empty one as blank)."""
-    if text == "":
-        return worksheet.write_blank(row, col, None, *style)
-    return worksheet.write_string(row, col, text, *style)
-
-
-class TextCellChartData(CategoryChartData):
-    """Category chart data whose embedded workbook keeps every label a literal string."""
-
-    @property
-    def _workbook_writer(self):
-        return TextCellWorkbookWriter(self)
-
-
-class TextCellXyChartData(XyChartData):
-    """Scatter chart data whose embedded workbook keeps every series name a literal string."""
-
-    @property
-    def _workbook_writer(self):
-        return TextCellXyWorkbookWriter(self)
-
-
 class ChartStyle:
     """The deck's look on a native chart: series colours (a series' own, else the deck's),
     data labels, gridlines, axis titles and a legend below the plot when there is more than one
     series; the rest by the kind's ``chart_style`` (see :data:`STYLES`)."""
 
     def __init__(self, colours: ChartColours, data: ChartData, units: str, rtl: bool = False,
-                 slices: Slices | None = None, labels: Labels | None = None):
+                 slices: Slices | None = None, labels: Labels | None = None, box: Box | None = None,
+                 fonts: Fonts | None = None):
         self.colours, self.data, self.units, self.rtl = colours, data, units, rtl
+        self.box, self.fonts = box or Box(0, 0, 720, 405), fonts or Fonts("Carlito", "Noto Sans CJK JP")
         self.slices, self.words = slices, labels or english()
         self.kind = KINDS[data.kind]
         self.palette = list(colours.series)
@@ -184,10 +123,10 @@ class ChartStyle:
             labels.show_value = False
             labels.show_category_name = True
             labels.position = XL_LABEL_POSITION.OUTSIDE_END
-            _show_leader_lines(labels._element)
+            show_leader_lines(labels._element)
         chart.has_legend = False
         slices = self.slices or pie_slices(self.data.categories, self.data.series[0][1], "")
-        _first_slice_angle(plot, slice_angle(slices))
+        first_slice_angle(plot, slice_angle(slices))
         for index, point in enumerate(plot.series[0].points):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = rgb(self.palette[index % len(self.palette)])
@@ -222,6 +161,8 @@ class ChartStyle:
             self.segment_labels(chart)
         else:
             self.labels(chart, XL_LABEL_POSITION.OUTSIDE_END)
+            if self.kind.horizontal:  # LibreOffice's legend in the source's order too
+                series_listed_last_first(plot)
         self.axes(chart, from_zero=True)
         self.legend(chart)
 
@@ -306,13 +247,15 @@ class ChartStyle:
         both values)."""
         drawn = [(label, x) for label, x, y in zip(self.data.categories, self.data.x_values, values)
                  if x is not None and y is not None]
-        middle = _middle(self.data.x_values)
+        centre = middle(self.data.x_values)
         for point, (label, x) in zip(series.points, drawn):
             frame = point.data_label.text_frame
             frame.text = clean(label)
             frame.paragraphs[0].runs[0].font.size = Pt(14)
-            # beside the point, towards the middle: a label never runs off the chart's edge
-            point.data_label.position = XL_LABEL_POSITION.LEFT if x > middle else XL_LABEL_POSITION.RIGHT
+            # beside the point, towards the middle (at the left of a right-to-left chart's
+            # high x values): a label never runs off the chart's edge
+            towards_left = (x > centre) != self.rtl
+            point.data_label.position = XL_LABEL_POSITION.LEFT if towards_left else XL_LABEL_POSITION.RIGHT
 
     def axes(self, chart, from_zero: bool) -> None:
         value_axis = chart.value_axis
@@ -340,25 +283,45 @@ class ChartStyle:
             category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
         if self.kind.horizontal:  # first category at the top, as in the brief
             category_axis.reverse_order = True
-            _value_axis_crosses_max(chart)
-        if self.rtl and self.kind.data != POINTS:
+            value_axis_crosses_max(chart)
+        if self.rtl:
             self.mirror(chart)
         options = self.data.options
         across, up = options.x_title, options.y_title or ("" if self.kind.horizontal else self.units)
         if self.kind.horizontal:
             across = across or self.units
         value_title, category_title = (across, up) if self.kind.horizontal else (up, across)
-        _axis_title(value_axis, value_title)
-        _axis_title(category_axis, category_title)
+        axis_title(value_axis, value_title)
+        axis_title(category_axis, category_title)
+        if self.rtl and up:  # the vertical axis is at the right: its title beside it
+            self.title_at_right(chart, up, across)
 
     def mirror(self, chart) -> None:
         """Right to left, as PowerPoint lays a chart out for a right-to-left language: the
         first category at the right (at the top, for bars growing leftwards), the value axis on
-        the right (an axis crossing at its first category: ``autoZero``, now the right end)."""
+        the right (an axis crossing at its first category: ``autoZero``, now the right end); a
+        scatter chart's x values growing leftwards, its y axis at the right (crossing the x
+        axis at ``autoZero``: its zero, or its lowest value, now at the right)."""
         if self.kind.horizontal:
             chart.value_axis.reverse_order = True
         else:
             chart.category_axis.reverse_order = True
+
+    def title_at_right(self, chart, up: str, across: str) -> None:
+        """A right-to-left chart's vertical axis title (``up``) beside the axis, at the right."""
+        data, horizontal = self.data, self.kind.horizontal
+        values = [v for _, series in data.series for v in series if v is not None] or [0.0]
+        if data.options.stacked == PERCENT:
+            numbers = ("100%",)
+        else:  # the axis's ends, rounded up past the values
+            numbers = tuple(self.format.text(v * 1.25) for v in (min(values), max(values)))
+        xs = tuple(str(x) for x in data.x_values if x is not None)
+        categories = xs if self.kind.data == POINTS else data.categories
+        legend = tuple(name for name, _ in data.series) if len(data.series) > 1 else ()
+        around = RightToLeftPlot(legend, categories if horizontal else numbers, up,
+                                 numbers if horizontal else categories, across)
+        vertical = chart.category_axis if horizontal else chart.value_axis
+        title_at_right(chart, vertical, around, self.box.w, self.box.h, self.fonts)
 
     def legend(self, chart) -> None:
         """Outside the plot, not over it, the series in the source's order: below it, or on
@@ -372,66 +335,3 @@ class ChartStyle:
 
 STYLES = {"bars": ChartStyle.bars, "line": ChartStyle.line, "pie": ChartStyle.pie,
           "area": ChartStyle.area, "scatter": ChartStyle.scatter}
-
-
-def _middle(values) -> float:
-    present = [v for v in values if v is not None]
-    return (min(present) + max(present)) / 2 if present else 0.0
-
-
-def slice_angle(slices: Slices) -> int:
-    """Where the pie's first slice starts, in degrees clockwise from the top, so that the middle
-    of its longest run of small slices sits at the right: their outside labels stack there, one
-    under another, instead of side by side."""
-    runs, run = [], []
-    for index in range(len(slices.values)):
-        if slices.small(index):
-            run.append(index)
-        elif run:
-            runs.append(run)
-            run = []
-    if run:
-        runs.append(run)
-    if not runs or not slices.total:
-        return 0
-    longest = max(runs, key=len)
-    before = sum(slices.values[:longest[0]])
-    middle = (before + sum(slices.values[i] for i in longest) / 2) / slices.total * 360
-    return round(90 - middle) % 360
-
-
-def _first_slice_angle(plot, angle: int) -> None:
-    element = plot._element.find(qn("c:firstSliceAng"))
-    if element is None:
-        element = plot._element.makeelement(qn("c:firstSliceAng"), {})
-        plot._element.insert_element_before(element, "c:extLst")
-    element.set("val", str(angle))
-
-
-def _show_leader_lines(dlbls) -> None:
-    """A label moved off its slice keeps a line to it."""
-    shown = dlbls.find(qn("c:showLeaderLines"))
-    if shown is None:
-        shown = dlbls.makeelement(qn("c:showLeaderLines"), {})
-        dlbls.insert_element_before(shown, "c:leaderLines", "c:extLst")
-    shown.set("val", "1")
-
-
-def _axis_title(axis, text: str) -> None:
-    if text:
-        axis.has_title = True
-        axis.axis_title.text_frame.text = clean(text)
-        axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
-
-
-def _value_axis_crosses_max(chart) -> None:
-    """With categories reversed, keep the value axis at the bottom: it crosses the category
-    axis at its last category (each axis's ``c:crosses`` says where it crosses the other)."""
-    crosses = chart.value_axis._element.find(qn("c:crosses"))
-    if crosses is not None:
-        crosses.set("val", "max")
-
-
-def number_format(data: ChartData) -> NumberFormat:
-    """The chart's values' format, as the PDF's figure writes them (:mod:`deckgen.figures.numbers`)."""
-    return chart_format(data.options.number_format, (v for _, values in data.series for v in values))
