@@ -10,10 +10,8 @@ drawn by the method :data:`DRAWERS` names for it. Two ways to draw:
   organisation's backgrounds, colours and logos come through (:mod:`deckgen.deck.template`
   reads the placeholders' boxes for the planner, so text is measured against the real boxes).
 
-A language read right to left mirrors the slide (:mod:`deckgen.deck.mirror`): each paragraph is
-``rtl="1"``, aligned right in the default drawing, and in a template as its style aligns it,
-made right to left (left becomes right, centred stays centred, right becomes left where the
-box was moved to the other side).
+Right to left (:mod:`deckgen.deck.mirror`), paragraphs are ``rtl="1"`` and right aligned, or in
+a template aligned as its style is, made right to left (:func:`~deckgen.deck.mirror.rtl_alignment`).
 
 In both, the text's font, size, spacing, indents and margins are set explicitly (they are what
 was measured), autofit is off, text is cleaned of characters XML cannot hold, every chart and
