@@ -184,8 +184,8 @@ def inside(word: dict, box, tolerance: float = TOLERANCE) -> bool:
 def table_cells(shape):
     """A table's cells as (name, box, comparable text, False): each cell's box from the table's
     position, its columns' widths and its rows' heights as written, the columns from the left in
-    the order written, as LibreOffice 7.4 lays them out even in a right-to-left table
-    (``<a:tblPr rtl="1">``, which PowerPoint mirrors)."""
+    the order written (as LibreOffice 7.4 lays them out even under ``<a:tblPr rtl="1">``, which
+    deckgen does not write)."""
     table = shape.table
     lefts = [shape.left + sum(c.width for c in list(table.columns)[:i]) for i in range(len(table.columns))]
     top = shape.top

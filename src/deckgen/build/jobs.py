@@ -62,7 +62,7 @@ def checked_plans(brief: m.Brief, theme: Theme, project: Project, warnings: list
     if project.reference_deck is not None:
         from ..deck.template import deck_geometry
 
-        geometry = deck_geometry(theme, project.reference_deck)
+        geometry = deck_geometry(theme, project.reference_deck, brief.meta.language)
         if warnings is not None:
             warnings.extend(geometry.warnings)
     plans = plan_slides(brief, theme, geometry)

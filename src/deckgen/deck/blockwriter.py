@@ -4,10 +4,16 @@ A table is a native PowerPoint table at exactly the column widths and row height
 measured, its cell margins, font, size and alignment set explicitly (the header row bold); in
 the default drawing the header wears the theme's primary colour and the rows alternate with its
 light one, in a reference template its own table style shows. The table gets alt text (its
-label and caption) and its label as its name. In a right-to-left language the table is marked
-``<a:tblPr rtl="1">`` and its columns are written in reading order, first column first, as
-DrawingML defines it: PowerPoint then sets the first column on the right (LibreOffice 7.4
-ignores the mark and keeps the written order); each cell's paragraph is right to left. A callout is a box in the figure area (the theme's
+label and caption) and its label as its name.
+
+In a right-to-left language the first column is drawn at the right in every client: the columns
+are written from the left in the order they are seen (the last column first), and the table is
+not marked ``<a:tblPr rtl="1">``. PowerPoint honours that mark (it sets the first written column
+at the right) but LibreOffice 7.4 reads and ignores it, so a marked table in reading order reads
+backwards in LibreOffice, and reversed columns under the mark read backwards in PowerPoint;
+unmarked reversed columns look the same in both. Each cell's paragraph is right to left.
+
+A callout is a box in the figure area (the theme's
 light ground with a coloured bar on its left in the default drawing) holding its heading in
 bold over its text, each in a text box placed where the plan measured it.
 """
@@ -39,18 +45,24 @@ def draw_table(writer, slide, plan: TableSlide) -> None:
     table = frame.table
     table.first_row = True
     table.horz_banding = not writer.styled
-    if writer.rtl:
-        table._tbl.tblPr.set("rtl", "1")
-    for index, width in enumerate(data.widths):
-        table.columns[index].width = Pt(width)
+    order = seen_order(columns, writer.rtl)
+    for index, column in enumerate(order):
+        table.columns[index].width = Pt(data.widths[column])
     for index, height in enumerate(data.heights):
         table.rows[index].height = Pt(height)
     for r, cells in enumerate((data.header, *data.rows)):
-        for c, text in enumerate(cells):
-            _cell(writer, table.cell(r, c), text, data.size, header=r == 0, stripe=r % 2 == 0,
-                  align=ALIGNS.get(data.aligns[c] if c < len(data.aligns) else "", PP_ALIGN.LEFT))
+        for index, column in enumerate(order):
+            align = data.aligns[column] if column < len(data.aligns) else ""
+            _cell(writer, table.cell(r, index), cells[column], data.size, header=r == 0,
+                  stripe=r % 2 == 0, align=ALIGNS.get(align, PP_ALIGN.LEFT))
     caption = writer.shape(slide, "caption", plan.areas.caption, "Source")
     writer.fill(caption, [plan.caption], plan.caption_size, colour="muted")
+
+
+def seen_order(columns: int, rtl: bool) -> list[int]:
+    """The table's columns (by their index in the source) as written from the left: the last
+    first when the table is read right to left (see the module's notes)."""
+    return list(range(columns))[::-1] if rtl else list(range(columns))
 
 
 def _cell(writer, cell, text: str, size: float, header: bool, stripe: bool, align) -> None:

@@ -89,15 +89,22 @@ class Geometry:
     # what deckgen changed of the template to draw on it (Problems located at the template file):
     # placeholders cut at the slide's edge or given their real size, text colours made readable
     warnings: tuple = ()
+    # a template's own artwork (its layouts' and masters' shapes that are not placeholders), by
+    # slide kind ("" for the footer's layout): (the layout's name, ((shape name, Box), ...))
+    artwork: dict[str, tuple] = field(default_factory=dict)
+    rtl: bool = False  # laid out right to left already (see deckgen.deck.mirror)
 
     def mirrored(self) -> Geometry:
         """The drawing as a right-to-left language lays a slide out: the footer at the right,
         the slide number at the left, each area mirrored about the slide's middle."""
-        areas = {kind: Areas(*(box and box.mirrored(self.width)
-                               for box in (a.title, a.body, a.figure, a.caption)))
-                 for kind, a in self.areas.items()}
-        return replace(self, areas=areas, footer=self.footer.mirrored(self.width),
-                       number=self.number.mirrored(self.width))
+        return replace(self, areas={kind: mirrored_areas(a, self.width) for kind, a in self.areas.items()},
+                       footer=self.footer.mirrored(self.width),
+                       number=self.number.mirrored(self.width), rtl=True)
+
+
+def mirrored_areas(areas: Areas, width: float) -> Areas:
+    return Areas(*(box and box.mirrored(width) for box in (areas.title, areas.body, areas.figure,
+                                                          areas.caption)))
 
 
 # ---- the default drawing's areas, one per slide form -------------------------------------------

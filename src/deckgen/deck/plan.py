@@ -50,6 +50,7 @@ from .geometry import (
     Box,
     Geometry,
 )
+from .mirror import mirror_geometry
 from .slides import (
     SLIDE_KINDS,
     AgendaSlide,
@@ -113,10 +114,8 @@ class _Planner:
         meta = brief.meta
         self.geometry = self.fit.for_script(geometry, f"{meta.title} {meta.short_title} {meta.distribution}")
         self.rtl = is_rtl(meta.language)
-        if self.rtl and not self.geometry.template:
-            # deckgen's own drawing, mirrored for a language read right to left; a template's
-            # layouts are its own convention, kept as drawn
-            self.geometry = self.geometry.mirrored()
+        if self.rtl:  # laid out as the language is read, right to left (where not yet)
+            self.geometry = mirror_geometry(self.geometry)
         self.title_size = float(theme.sizes["deck_title"])
         self.dividers = str(theme.deck.get("section_dividers", "auto")).lower()
         self.words = brief.words  # the fixed words of the brief's language

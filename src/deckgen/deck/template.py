@@ -22,6 +22,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from ..errors import EnvironmentProblem, Loc, Problem
+from ..i18n.scripts import is_rtl
 from ..theme import Theme
 from .boxes import (
     BODY_TYPES,
@@ -34,6 +35,7 @@ from .boxes import (
 from .geometry import Geometry
 from .look import Look
 from .masters import choose_layouts, require_layouts, stand_in_areas, template_listing
+from .mirror import artwork_boxes, mirror_geometry
 from .slides import BULLETS, SLIDE_KINDS, default_geometry, layout_names
 from .textfit import Fonts
 
@@ -43,13 +45,20 @@ __all__ = ["BODY_TYPES", "TITLE_TYPES", "body_placeholder", "deck_geometry", "op
 EMU_PER_PT = 12700
 
 
-def deck_geometry(theme: Theme, template: Path | str | None = None) -> Geometry:
+def deck_geometry(theme: Theme, template: Path | str | None = None, language: str = "") -> Geometry:
     """The slide size and the boxes of each kind of slide: the default drawing's, or those of
     ``template``'s layouts, found by the names the theme gives in the master of each kind's
     role (see :mod:`deckgen.deck.masters`). A template that cannot hold the deck (slides or
     placeholders too small for one line of text) is an EnvironmentProblem naming it, raised
     here, so ``deckgen check`` reports it as a build would; a layout no master has is recorded
-    in ``missing`` and required only by the slides planned (:func:`require_layouts`)."""
+    in ``missing`` and required only by the slides planned (:func:`require_layouts`). For a
+    ``language`` read right to left the geometry is mirrored (:mod:`deckgen.deck.mirror`), what
+    of the template cannot be said in its ``warnings``."""
+    geometry = _geometry(theme, template)
+    return mirror_geometry(geometry) if is_rtl(language or "en") else geometry
+
+
+def _geometry(theme: Theme, template: Path | str | None) -> Geometry:
     if template is None:
         return default_geometry(theme)
     prs = open_template(template)
@@ -75,8 +84,12 @@ def deck_geometry(theme: Theme, template: Path | str | None = None) -> Geometry:
         areas[kind] = stand_in_areas(areas, kind, width, height)
     where = Loc(str(template))
     warnings = tuple(Problem(where, message, warning=True) for message in reader.warnings + look.warnings)
+    artwork = {kind: (layout.name, artwork_boxes(layout, width, height))
+               for kind, layout in choice.layouts.items() if layout is not None}
+    if content is not None:
+        artwork[""] = (content.name, artwork_boxes(content, width, height))
     return Geometry(width, height, areas, footer, number, names, str(template), font, metrics,
-                    missing=dict(choice.missing), warnings=warnings)
+                    missing=dict(choice.missing), warnings=warnings, artwork=artwork)
 
 
 def _look_at(look: Look, layout, areas, footer) -> None:

@@ -10,6 +10,9 @@ drawn by the method :data:`DRAWERS` names for it. Two ways to draw:
   organisation's backgrounds, colours and logos come through (:mod:`deckgen.deck.template`
   reads the placeholders' boxes for the planner, so text is measured against the real boxes).
 
+Right to left (:mod:`deckgen.deck.mirror`), paragraphs are ``rtl="1"`` and right aligned, or in
+a template aligned as its style is, made right to left (:func:`~deckgen.deck.mirror.rtl_alignment`).
+
 In both, the text's font, size, spacing, indents and margins are set explicitly (they are what
 was measured), autofit is off, text is cleaned of characters XML cannot hold, every chart and
 picture gets alt text, and the file is normalised so the same input gives the same bytes.
@@ -37,6 +40,7 @@ from .charts import add_chart, rgb
 from .geometry import LINE_SPACING, SLIDE_H, SLIDE_W, SPACE_AFTER, Box
 from .look import Look
 from .masters import choose_layouts, missing_layouts_problem
+from .mirror import rtl_alignment
 from .oxml import clean
 from .slides import (
     COVER,
@@ -70,6 +74,8 @@ from .textfit import Fonts
 __all__ = ["draw_deck"]
 
 PICTURE_MIN_DPI = 200
+TEMPLATE_ALIGNS = {"l": PP_ALIGN.LEFT, "ctr": PP_ALIGN.CENTER, "r": PP_ALIGN.RIGHT,
+                   "just": PP_ALIGN.JUSTIFY, "dist": PP_ALIGN.DISTRIBUTE}
 CORE_PROPERTY_LIMIT = 255  # characters in a title, subject or keywords of docProps/core.xml
 
 
@@ -273,6 +279,9 @@ class _DeckWriter:
             para.space_before = pt(0)
             para.space_after = pt(size * SPACE_AFTER) if bullets else pt(0)
             self.set_direction(para, align, always=False)
+            if self.rtl and not self.styled:  # the template's own alignment, mirrored
+                para.alignment = TEMPLATE_ALIGNS[rtl_alignment(shape, shape.deck_role[1],
+                                                               self.prs.slide_width / EMU_PER_PT)]
             if bullets is not None:
                 item = bullets.bullets[index]
                 _, box, layout = shape.deck_role
