@@ -367,7 +367,7 @@ def _check_rows(outcome: BriefOutcome, rows: list[ParamRow], strict: bool):
         try:
             brief, theme, found = load(project, strict, None, row.key)
             checked_plans(brief, theme, project, found)
-            strict_template(found, strict)
+            strict_template(found, strict, project.root)
         except SourceError as exc:
             outcome.errors.append(of_unit(exc, Unit(project, outcome.name, None, row)))
             continue

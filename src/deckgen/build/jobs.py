@@ -53,7 +53,8 @@ def require_theme_fonts(theme: Theme) -> None:
 
 def checked_plans(brief: m.Brief, theme: Theme, project: Project, warnings: list | None = None) -> list:
     """The deck's slide plans; SourceError if they would leave out a key point or a figure.
-    What deckgen changed of a reference template to draw on it is added to ``warnings``."""
+    What deckgen changed of a reference template to draw on it, and each title it shortened, is
+    added to ``warnings``."""
     from ..deck.parity import parity_problems
     from ..deck.plan import plan_slides
 
@@ -73,14 +74,26 @@ def checked_plans(brief: m.Brief, theme: Theme, project: Project, warnings: list
     problems = parity_problems(brief, plans)
     if problems:
         raise SourceError(problems, project.root)
+    if warnings is not None:
+        from ..deck.advice import shortened_titles
+
+        warnings.extend(shortened_titles(brief, plans))
     return plans
 
 
-def strict_template(warnings: list, strict: bool) -> None:
-    """With ``--strict``, the reference template's warnings are an EnvironmentProblem (exit 2)."""
-    if strict and warnings:
-        raise EnvironmentProblem("\n".join(f"{w.loc}: {w.message}" for w in warnings)
-                                 + "\n(--strict: the reference template's warnings are errors)")
+def strict_template(warnings: list, strict: bool, root=None) -> None:
+    """With ``--strict``, the warnings of planning the deck are errors: those located in the
+    source (a title shortened) a SourceError (exit 1), the reference template's an
+    EnvironmentProblem (exit 2)."""
+    if not strict or not warnings:
+        return
+    in_source = [w for w in warnings if w.loc.file.startswith("source/")]
+    if in_source:
+        from ..errors import Problem
+
+        raise SourceError([Problem(w.loc, w.message, w.field, w.expected) for w in in_source], root)
+    raise EnvironmentProblem("\n".join(f"{w.loc}: {w.message}" for w in warnings)
+                             + "\n(--strict: the reference template's warnings are errors)")
 
 
 def environment(theme: Theme) -> dict:

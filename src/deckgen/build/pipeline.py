@@ -94,7 +94,7 @@ def validate(project: Project, strict: bool = False):
     brief, theme, warnings = load(project, strict)
     found: list = []
     plans = checked_plans(brief, theme, project, found)
-    strict_template(found, strict)
+    strict_template(found, strict, project.root)
     return brief, theme, warnings + found, plans
 
 
@@ -250,7 +250,7 @@ def load_and_render(project: Project, options: BuildOptions, store: Store, todo:
     notify("rendering " + " and ".join(OUTPUTS[fmt].noun for fmt in todo))
     rendered = beside.render(jobs, todo) if beside else _render(jobs, todo, options.parallel, deck_renderer)
     template_warnings = [w for out in rendered.values() for w in out.warnings]
-    strict_template(template_warnings, options.strict)
+    strict_template(template_warnings, options.strict, project.root)
     return loaded.brief, [*loaded.warnings, *template_warnings], rendered
 
 

@@ -37,3 +37,27 @@ def key_figure_warnings(brief: m.Brief) -> list[Problem]:
                                      "the value as the section's prose or key points write it, "
                                      "for example \"$52 billion\"", warning=True))
     return found
+
+
+def shortened_titles(brief: m.Brief, plans) -> list[Problem]:
+    """A warning for each slide whose title had to be shortened with "…" to fit its box (the
+    slide's notes give it in full), located at the section, figure or brief it comes from."""
+    from ..errors import Loc
+    from .fit import ELLIPSIS
+    from .story import figure_message
+
+    sections = {s.id: s for s in brief.sections}
+    figures = {f.id: f for f in brief.figures}
+    found = []
+    for plan in plans:
+        figure = figures.get(plan.figure_id)
+        written = [plan.full_title, *((figure.title, figure_message(figure)) if figure else ())]
+        if ELLIPSIS not in plan.title or any(ELLIPSIS in text for text in written if text):
+            continue
+        section = sections.get(plan.section_id)
+        loc = figure.loc if figure else section.loc if section else Loc("source/brief.yaml", 1, 1)
+        found.append(Problem(loc, f"slide {plan.number}: its title is shortened to fit its box "
+                             f"({plan.title!r}); the slide's notes give it in full", "title",
+                             "a shorter title (or message), or a template whose title box is larger",
+                             warning=True))
+    return found

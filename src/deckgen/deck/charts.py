@@ -319,7 +319,9 @@ class ChartStyle:
         categories = xs if self.kind.data == POINTS else data.categories
         legend = tuple(name for name, _ in data.series) if len(data.series) > 1 else ()
         around = RightToLeftPlot(legend, categories if horizontal else numbers, up,
-                                 numbers if horizontal else categories, across)
+                                 numbers if horizontal else categories, across,
+                                 tuple(self.format.text(v) for v in (min(values), max(values))),
+                                 1.0 if horizontal else 0.5)
         vertical = chart.category_axis if horizontal else chart.value_axis
         title_at_right(chart, vertical, around, self.box.w, self.box.h, self.fonts)
 

@@ -19,6 +19,7 @@ from .textfit import Fonts
 TITLE_SIZE = 14  # an axis title's size, in points
 TICK_SIZE = 14  # a value axis's tick labels', and a legend's
 CATEGORY_SIZE = 16  # a category axis's labels, at most
+DATA_LABEL_SIZE = 16  # a value written over (or above) its bar or point, at most
 
 
 def middle(values) -> float:
@@ -75,13 +76,16 @@ def axis_title(axis, text: str) -> None:
 class RightToLeftPlot:
     """What surrounds a right-to-left chart's plot, to measure: the legend's names (at the
     left; none: no legend), the vertical axis's tick labels (at the right) and title, the
-    horizontal axis's labels and title (below)."""
+    horizontal axis's labels and title (below), and the data labels that may reach past the
+    plot's left edge (half a label over a column, a whole one beyond a bar's end)."""
 
     legend: tuple[str, ...]
     vertical_ticks: tuple[str, ...]
     vertical_title: str
     horizontal_ticks: tuple[str, ...]
     horizontal_title: str
+    data_labels: tuple[str, ...] = ()  # the widest values written beside the bars or points
+    labels_reach: float = 0.5  # how much of a label reaches past its bar at the plot's left edge
 
 
 def title_at_right(chart, vertical_axis, around: RightToLeftPlot, width: float, height: float,
@@ -98,7 +102,9 @@ def title_at_right(chart, vertical_axis, around: RightToLeftPlot, width: float, 
                    max(0.0, 1 - (thickness + 2) / width), max(0.0, 0.5 - length / 2 / height))
     ticks = max((fonts.width(t, CATEGORY_SIZE) for t in around.vertical_ticks), default=0.0)
     right = min(ticks, width * 0.35) + 10 + thickness
-    left = max((fonts.width(n, TICK_SIZE) for n in around.legend), default=-40.0) + 40
+    legend = max((fonts.width(n, TICK_SIZE) for n in around.legend), default=-40.0) + 40
+    labels = max((fonts.width(n, DATA_LABEL_SIZE) for n in around.data_labels), default=0.0)
+    left = max(legend, min(labels * around.labels_reach + 6, width * 0.25))
     plot_width = max(width - left - right, width * 0.3)
     slot = plot_width / max(len(around.horizontal_ticks), 1)
     lines = max((min(3, ceil(fonts.width(t, CATEGORY_SIZE) / slot)) for t in around.horizontal_ticks
@@ -106,7 +112,7 @@ def title_at_right(chart, vertical_axis, around: RightToLeftPlot, width: float, 
     below = lines * CATEGORY_SIZE * 1.3 + 12
     if around.horizontal_title:
         below += fonts.line_height(around.horizontal_title, TITLE_SIZE) + 8
-    top = 12.0
+    top = 12.0 + fonts.line_height("0", DATA_LABEL_SIZE)  # room for the tallest bar's label
     plot_height = max(height - top - below, height * 0.3)
     _manual_layout(chart._chartSpace.chart.plotArea, "inner", left / width, top / height,
                    plot_width / width, plot_height / height)

@@ -6,7 +6,8 @@
   :class:`~deckgen.deck.density.Density`, no page holds more bullets or words than it allows
   (an item over the words is split like one over the height);
 - titles shrink to a floor and wrap to a number of lines, else they are shortened at a word
-  boundary with "…";
+  boundary with "…" (and when not one word fits at the floor, they shrink further, to 18 pt,
+  first); each shortened title is said (:func:`deckgen.deck.advice.shortened_titles`);
 - single lines (captions, the footer) and cover lines shrink, then shorten; the footer and
   caption boxes are first made tall enough for one line of the brief's script at their smallest
   size (:meth:`Fitter.for_script`): an Arabic line set in Noto Sans Arabic is 2.1 em tall, and
@@ -37,6 +38,7 @@ from .slides import Bullet
 from .textfit import Fonts, has_cjk, lines_height, tokens, wrap, wrap_raw
 
 ELLIPSIS = "…"
+TITLE_LAST_RESORT = 18.0  # a title shrinks below its floor to this before it loses every word
 
 # A sentence ends after . ! ? followed by a space, or after 。！？ (CJK needs no space), with
 # any closing quotes or brackets that follow.
@@ -265,16 +267,28 @@ class Fitter:
 
     # ---- titles and single lines ----
     def fit_title(self, text: str, box: Box, largest: float, floor: float, max_lines: int = 2,
-                  suffix: str = "") -> tuple[str, float]:
+                  suffix: str = "", last_resort: float | None = TITLE_LAST_RESORT) -> tuple[str, float]:
         """The largest size (down to ``floor``, in 2 pt steps) at which ``text + suffix`` fits
-        ``box`` in ``max_lines`` lines; else ``text`` shortened with "…" at the floor size."""
+        ``box`` in ``max_lines`` lines; else ``text`` shortened with "…" at the floor size, or,
+        when not a word of it would be left, at the largest size down to ``last_resort`` at which
+        it fits (shortened at ``last_resort`` if none)."""
         size = largest
         while size >= floor:
             if self.title_fits(text + suffix, box, size, max_lines):
                 return text + suffix, size
             size -= 2
         short = shorten(text, lambda t: self.title_fits(t + suffix, box, floor, max_lines))
-        return short + suffix, floor
+        if short.strip(ELLIPSIS) or last_resort is None or floor <= last_resort:
+            return short + suffix, floor
+        # not a word of it fits at the floor (a box too low for the script's lines): smaller
+        # still, down to the last resort, before the title is shortened
+        size = floor - 2
+        while size >= last_resort:
+            if self.title_fits(text + suffix, box, size, max_lines):
+                return text + suffix, size
+            size -= 2
+        last = shorten(text, lambda t: self.title_fits(t + suffix, box, last_resort, max_lines))
+        return last + suffix, last_resort
 
     def title_fits(self, text: str, box: Box, size: float, max_lines: int) -> bool:
         lines = wrap(text, self.fonts, size, box.inner_w * SLACK, bold=True)

@@ -130,7 +130,8 @@ class StoryPlanner:
                          for k, (_, lb) in zip(group, boxes))
         numbers = []
         for k, (vb, lb) in zip(group, boxes):
-            value, _ = self.fit.fit_title(k.value, vb, value_size, value_size, max_lines=2)
+            value, _ = self.fit.fit_title(k.value, vb, value_size, value_size, max_lines=2,
+                                           last_resort=None)
             label = self.fit.fit_lines([k.label], lb, (label_size,))[0]
             numbers.append(KeyNumber(value, label[0] if label else "", vb, lb))
         sources = list(dict.fromkeys(k.source for k in group if k.source))
