@@ -132,3 +132,19 @@ def test_the_theme_fonts_are_found_without_the_font_manager(tmp_path):
     project = copy_example(tmp_path)
     assert isinstance(project, Project)
     assert python(code, str(project.root)).split() == ["False"]
+
+
+def test_the_command_ends_at_once_with_its_output_and_exit_code(tmp_path):
+    """``deckgen`` ends with ``os._exit`` after a build (the heap is not freed object by
+    object): what it printed still reaches its reader, and its exit code is the command's."""
+    project = copy_example(tmp_path / "ok")
+    command = [sys.executable, "-c", "from deckgen.cli import entry_point; entry_point()"]
+    env = {"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
+    done = subprocess.run([*command, "build", "--json", "--only", "pdf", str(project.root)],
+                          check=False, capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["outputs"]["pdf"].endswith("japan-south-korea-relations.pdf")
+    missing = subprocess.run([*command, "check", str(tmp_path / "nowhere")], check=False, capture_output=True,
+                             text=True, env=env, timeout=600)
+    assert missing.returncode == 2
+    assert "not a deckgen project" in missing.stderr

@@ -8,6 +8,7 @@ from the cache in a fraction of a second.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -355,4 +356,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry_point() -> None:
-    sys.exit(main())
+    leave(main())
+
+
+def leave(code: int) -> None:
+    """End the process with ``code`` at once. Every output is written, synced and closed by
+    now, and every lock released; what is left is freeing the renderers' large heap object by
+    object, a fifth of a second after a build, which the system does faster. A process that
+    talked to a Dask cluster ends as Python ends, so its client says goodbye."""
+    if "distributed" in sys.modules:
+        sys.exit(code)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
