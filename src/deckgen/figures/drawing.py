@@ -26,7 +26,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
 from .. import model as m
-from ..i18n.scripts import ARABIC_SCRIPT, base, cjk_family
+from ..i18n.scripts import ARABIC_SCRIPT, base, cjk_family, is_rtl
 from ..reproducible import source_date_epoch
 from ..theme import Theme
 from .kinds import KINDS, FigureKind
@@ -97,8 +97,24 @@ def draw(figure: m.Figure, theme: Theme, size=PDF_SIZE, dpi: int = 72) -> MplFig
     """The figure drawn on a matplotlib Figure (call inside ``rc_context(figure_rc(theme))``)."""
     fig = MplFigure(figsize=size, dpi=dpi, layout="constrained")
     kind = KINDS[figure.kind]
-    globals()[kind.drawer](fig.add_subplot(), figure, theme, kind)
+    ax = fig.add_subplot()
+    globals()[kind.drawer](ax, figure, theme, kind)
+    if kind.axes and is_rtl(figure.language):
+        mirror(ax)
     return fig
+
+
+def mirror(ax) -> None:
+    """A chart read right to left, as the deck's charts are mirrored: the horizontal axis runs
+    leftwards (a column chart's first category at the right, bars growing to the left, a
+    scatter's x values leftwards) and the vertical axis, its ticks and its title stand at the
+    right."""
+    ax.invert_xaxis()
+    ax.yaxis.tick_right()
+    ax.yaxis.set_label_position("right")
+    left, right = ax.spines["left"].get_visible(), ax.spines["right"].get_visible()
+    ax.spines["left"].set_visible(right)
+    ax.spines["right"].set_visible(left)
 
 
 def _render(figure: m.Figure, theme: Theme, size, fmt: str, dpi: int, scale: float = 1.0) -> bytes:

@@ -46,6 +46,7 @@ class FigureKind:
     one_series: bool = False   # exactly one series, of non-negative values adding up to more than 0
     stacked_charts: tuple[tuple[str, str], ...] = ()  # (stacking, chart type): the kind stacks
     unmarked_chart: str | None = None  # the chart type with ``markers: false``; None: no choice
+    axes: bool = False         # drawn on two axes (mirrored for a right-to-left language)
 
     @property
     def native(self) -> bool:
@@ -84,14 +85,16 @@ class FigureKind:
 
 KINDS: dict[str, FigureKind] = {kind.name: kind for kind in (
     FigureKind("bar", "a bar chart", SERIES, "draw_bars", "BAR_CLUSTERED", "bars", FEW_CATEGORIES,
-               horizontal=True, stacked_charts=((STACKED, "BAR_STACKED"), (PERCENT, "BAR_STACKED_100"))),
+               horizontal=True, stacked_charts=((STACKED, "BAR_STACKED"), (PERCENT, "BAR_STACKED_100")),
+               axes=True),
     FigureKind("column", "a column chart", SERIES, "draw_bars", "COLUMN_CLUSTERED", "bars", FEW_CATEGORIES,
-               stacked_charts=((STACKED, "COLUMN_STACKED"), (PERCENT, "COLUMN_STACKED_100"))),
-    FigureKind("line", "a line chart", SERIES, "draw_line", "LINE_MARKERS", "line", unmarked_chart="LINE"),
+               stacked_charts=((STACKED, "COLUMN_STACKED"), (PERCENT, "COLUMN_STACKED_100")), axes=True),
+    FigureKind("line", "a line chart", SERIES, "draw_line", "LINE_MARKERS", "line", unmarked_chart="LINE",
+               axes=True),
     FigureKind("area", "an area chart", SERIES, "draw_area", "AREA", "area",
-               stacked_charts=((STACKED, "AREA_STACKED"), (PERCENT, "AREA_STACKED_100"))),
+               stacked_charts=((STACKED, "AREA_STACKED"), (PERCENT, "AREA_STACKED_100")), axes=True),
     FigureKind("scatter", "a scatter chart", POINTS, "draw_scatter", "XY_SCATTER", "scatter",
-               FEW_CATEGORIES),
+               FEW_CATEGORIES, axes=True),
     FigureKind("pie", "a pie chart", SERIES, "draw_pie", "PIE", "pie", EVERY_VALUE, one_series=True),
     FigureKind("timeline", "a timeline", EVENTS, "draw_timeline", None, labels=EVERY_VALUE),
     FigureKind("image", "a picture", PICTURE, "draw_picture", None),
