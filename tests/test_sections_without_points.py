@@ -101,7 +101,7 @@ def test_sections_without_points_show_what_they_have(plans):
     def kinds(section_id):
         return [s.kind for s in by_section.get(section_id, []) if s.kind != "section"]
 
-    assert kinds("charts") == ["figure"] * 7
+    assert kinds("charts") == ["callout"] + ["figure"] * 7  # its {.deck} callout, then its charts
     assert kinds("tables") == ["table", "table", "table", "callout", "table"]
     assert kinds("numbered-table") == ["table"]
     assert kinds("callout-marked") == ["callout"]
