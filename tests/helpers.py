@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import queue
 import re
 import shutil
 import subprocess
+import threading
+import time
 import unicodedata
 from pathlib import Path
 
@@ -309,3 +312,65 @@ def make_collection(root: Path, names, extra: str = "") -> Path:
     (root / "templates").mkdir(exist_ok=True)
     (root / "deckgen.yaml").write_text("briefs:\n" + "".join(f"  - {n}\n" for n in names) + extra)
     return root
+
+
+# ---- deckgen watch on a thread -----------------------------------------------------------------
+
+class Watcher:
+    """``watching(subject, options, report, stop_event)`` (``deckgen.watch.watch`` of a project,
+    or ``watch_briefs`` of a collection's briefs) on a thread, its events in a queue; as a
+    context manager, started and stopped."""
+
+    def __init__(self, watching, subject, timeout: float):
+        self.timeout = timeout
+        self.events: queue.Queue = queue.Queue()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(
+            target=watching, args=(subject, BuildOptions(), self.events.put, self.stop), daemon=True)
+
+    def next(self, *kinds):
+        """The next event of one of ``kinds``, skipping others."""
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            try:
+                event = self.events.get(timeout=1)
+            except queue.Empty:
+                continue
+            if event.kind in kinds:
+                return event
+        raise AssertionError(f"no {kinds} event within {self.timeout} s")
+
+    def builds(self, count: int) -> list:
+        return [self.next("built", "failed") for _ in range(count)]
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(self.timeout)
+        assert not self.thread.is_alive()
+
+
+# ---- native charts as LibreOffice draws them ----------------------------------------------------
+
+def charts_as_drawn(charts: dict, box, theme, folder: Path) -> dict:
+    """``{name: (chart, words)}`` for ``charts`` (``{name: (ChartData, language)}``), each drawn
+    by deckgen on a slide of its own in ``box``: its python-pptx chart and its words as
+    LibreOffice draws them (pdfplumber)."""
+    from pptx.util import Pt
+
+    from deckgen.deck.charts import add_chart
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Pt(960), Pt(540)
+    for data, language in charts.values():
+        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        add_chart(slide, data, box, theme, "units", "Noto Sans", "Noto Sans CJK JP", language=language)
+    prs.save(folder / "charts.pptx")
+    deck = Presentation(folder / "charts.pptx")
+    with pdfplumber.open(libreoffice_pdf(folder / "charts.pptx", folder)) as pdf:
+        pages = [page.extract_words() for page in pdf.pages]
+    drawn = [next(s for s in slide.shapes if s.has_chart).chart for slide in deck.slides]
+    return {name: (chart, words) for name, chart, words in zip(charts, drawn, pages)}

@@ -22,14 +22,12 @@ import pdfplumber
 import pytest
 from pptx import Presentation
 from pptx.oxml.ns import qn
-from pptx.util import Pt
 
-from deckgen.deck.charts import add_chart
 from deckgen.deck.geometry import Box
 from deckgen.deck.slides import ChartData
 from deckgen.figures.options import ChartOptions
 from deckgen.theme import load_theme
-from helpers import libreoffice_pdf, libreoffice_pdfs, misplaced_words, stress_build_once
+from helpers import charts_as_drawn, libreoffice_pdfs, misplaced_words, stress_build_once
 
 REPO = Path(__file__).resolve().parents[1]
 THEME = load_theme(REPO / "templates" / "theme.yaml")
@@ -54,18 +52,7 @@ CHARTS = {
 def drawn(tmp_path_factory):
     """``{name: (chart, words)}``: each chart's python-pptx chart and its words as LibreOffice
     draws them."""
-    out = tmp_path_factory.mktemp("finish")
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Pt(960), Pt(540)
-    for data, language in CHARTS.values():
-        slide = prs.slides.add_slide(prs.slide_layouts[6])
-        add_chart(slide, data, BOX, THEME, "units", "Noto Sans", "Noto Sans CJK JP", language=language)
-    prs.save(out / "charts.pptx")
-    deck = Presentation(out / "charts.pptx")
-    with pdfplumber.open(libreoffice_pdf(out / "charts.pptx", out)) as pdf:
-        pages = [page.extract_words() for page in pdf.pages]
-    charts = [next(s for s in slide.shapes if s.has_chart).chart for slide in deck.slides]
-    return {name: (chart, words) for name, chart, words in zip(CHARTS, charts, pages)}
+    return charts_as_drawn(CHARTS, BOX, THEME, tmp_path_factory.mktemp("finish"))
 
 
 def _word(words, text: str) -> dict:

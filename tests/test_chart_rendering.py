@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pdfplumber
 import pytest
 from matplotlib import rc_context
 from matplotlib.figure import Figure as MplFigure
 from pptx import Presentation
 from pptx.oxml.ns import qn
-from pptx.util import Pt
 
 from deckgen import model as m
 from deckgen.deck.charts import add_chart
@@ -28,7 +26,7 @@ from deckgen.errors import Loc
 from deckgen.figures import drawing
 from deckgen.i18n.catalogue import labels_for
 from deckgen.theme import load_theme
-from helpers import libreoffice_pdf
+from helpers import charts_as_drawn
 
 REPO = Path(__file__).resolve().parents[1]
 THEME = load_theme(REPO / "templates" / "theme.yaml")
@@ -51,20 +49,9 @@ CHARTS = {
 
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
-    """``(deck, {name: (chart, words)})``: each chart's python-pptx chart and its words as
-    LibreOffice draws them."""
-    out = tmp_path_factory.mktemp("charts")
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Pt(960), Pt(540)
-    for data, language in CHARTS.values():
-        slide = prs.slides.add_slide(prs.slide_layouts[6])
-        add_chart(slide, data, BOX, THEME, "units", "Noto Sans", "Noto Sans CJK JP", language=language)
-    prs.save(out / "charts.pptx")
-    deck = Presentation(out / "charts.pptx")
-    with pdfplumber.open(libreoffice_pdf(out / "charts.pptx", out)) as pdf:
-        pages = [page.extract_words() for page in pdf.pages]
-    charts = [next(s for s in slide.shapes if s.has_chart).chart for slide in deck.slides]
-    return {name: (chart, words) for name, chart, words in zip(CHARTS, charts, pages)}
+    """``{name: (chart, words)}``: each chart's python-pptx chart and its words as LibreOffice
+    draws them."""
+    return charts_as_drawn(CHARTS, BOX, THEME, tmp_path_factory.mktemp("charts"))
 
 
 def _box(words, text: str):

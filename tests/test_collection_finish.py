@@ -6,58 +6,22 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from deckgen.build.pipeline import BuildOptions
 from deckgen.load.collection import load_collection
 from deckgen.project import default_templates_dir
 from deckgen.watch import Briefs, watch_briefs
-from helpers import make_collection, run
+from helpers import Watcher, make_collection, run
 
 TIMEOUT = 120
 PARAMS_CASE = Path(__file__).resolve().parent / "cases" / "params"
-
-
-class Watcher:
-    """``watch_briefs`` on a thread, its events in a queue."""
-
-    def __init__(self, briefs: Briefs):
-        self.events: queue.Queue = queue.Queue()
-        self.stop = threading.Event()
-        self.thread = threading.Thread(
-            target=watch_briefs, args=(briefs, BuildOptions(), self.events.put, self.stop), daemon=True)
-
-    def next(self, *kinds):
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                event = self.events.get(timeout=1)
-            except queue.Empty:
-                continue
-            if event.kind in kinds:
-                return event
-        raise AssertionError(f"no {kinds} event within {TIMEOUT} s")
-
-    def builds(self, count: int) -> list:
-        return [self.next("built", "failed") for _ in range(count)]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join(TIMEOUT)
-        assert not self.thread.is_alive()
 
 
 def pdf_text(path: Path) -> str:
@@ -68,7 +32,7 @@ def pdf_text(path: Path) -> str:
 
 def test_the_watch_of_a_collection_rebuilds_the_brief_a_save_touches(tmp_path):
     root = make_collection(tmp_path, ["alpha", "beta"])
-    with Watcher(Briefs.of_collection(load_collection(root))) as watcher:
+    with Watcher(watch_briefs, Briefs.of_collection(load_collection(root)), TIMEOUT) as watcher:
         first = watcher.builds(2)
         assert [(e.kind, e.brief) for e in first] == [("built", "alpha"), ("built", "beta")]
         assert first[1].result.outputs["pdf"] == root / "beta" / "build" / "brief-beta.pdf"

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -20,46 +18,15 @@ from deckgen.deck import writer as deck
 from deckgen.errors import DeckgenError
 from deckgen.pdf import document as pdf
 from deckgen.watch import watch
-from helpers import running
+from helpers import Watcher, running
 
 TIMEOUT = 90  # seconds; a slow CI machine renders the warm-up and two rebuilds within it
-
-
-class Watcher:
-    """``watch`` on a thread, its events in a queue."""
-
-    def __init__(self, project):
-        self.events: queue.Queue = queue.Queue()
-        self.stop = threading.Event()
-        self.thread = threading.Thread(
-            target=watch, args=(project, BuildOptions(), self.events.put, self.stop), daemon=True)
-
-    def next(self, *kinds):
-        """The next event of one of ``kinds``, skipping others."""
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                event = self.events.get(timeout=1)
-            except queue.Empty:
-                continue
-            if event.kind in kinds:
-                return event
-        raise AssertionError(f"no {kinds} event within {TIMEOUT} s")
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join(TIMEOUT)
-        assert not self.thread.is_alive()
 
 
 def test_a_save_rebuilds_and_a_broken_save_is_reported(make_project, minimal_files):
     project = make_project(minimal_files)
     section = project.source / "sections" / "one.md"
-    with Watcher(project) as watcher:
+    with Watcher(watch, project, TIMEOUT) as watcher:
         first = watcher.next("built", "failed").result
         pdf = first.outputs["pdf"]
         before = pdf.read_bytes()
