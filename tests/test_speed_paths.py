@@ -24,8 +24,9 @@ from deckgen.build.pipeline import BuildOptions, build
 from deckgen.deck.textfit import font_path
 from deckgen.errors import EnvironmentProblem
 from deckgen.project import Project
-from helpers import copy_example
-from test_watch import Watcher
+from deckgen.watch import watch
+from helpers import Watcher, copy_example
+from test_watch import TIMEOUT
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 EDIT = ("Commerce is among the firmest anchors", "Commerce remains among the firmest anchors")
@@ -48,7 +49,7 @@ def cold_build(root: Path) -> dict[str, bytes]:
 def test_a_watch_rebuild_writes_what_a_cold_build_writes(tmp_path):
     project = copy_example(tmp_path / "watched")
     section = project.source / "sections" / "economy.md"
-    with Watcher(project) as watcher:
+    with Watcher(watch, project, TIMEOUT) as watcher:
         assert watcher.next("built", "failed").result is not None
         section.write_text(section.read_text(encoding="utf-8").replace(*EDIT), encoding="utf-8")
         rebuilt = watcher.next("built", "failed").result

@@ -13,9 +13,10 @@ import shutil
 from pathlib import Path
 
 from deckgen.pdf import speculation
-from helpers import copy_example
+from deckgen.watch import watch
+from helpers import Watcher, copy_example
 from test_speed_paths import cold_build
-from test_watch import Watcher
+from test_watch import TIMEOUT
 
 WORDING = ("Commerce is among the firmest anchors", "Commerce remains among the firmest anchors")
 LONG = ("Trade and investment ties between the two economies have deepened for decades, and "
@@ -42,7 +43,7 @@ def test_watch_rebuilds_equal_cold_builds_and_reuse_the_previous_remedy(tmp_path
         (lambda: edit(economy, *WORDING[::-1]), "taken"),
     ]
     watched, seen = [], []
-    with Watcher(project) as watcher:
+    with Watcher(watch, project, TIMEOUT) as watcher:
         assert watcher.next("built", "failed").result is not None
         for change, _ in steps:
             before = dict(speculation.counts)
