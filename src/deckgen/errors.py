@@ -10,7 +10,7 @@ are shown as ``\\x1b``-style escapes, never sent to the terminal as they are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .load.sandbox import Unreadable, read_inside
@@ -54,6 +54,10 @@ class Problem:
         excerpt = _source_line(root, self.loc) if root is not None else None
         head = printable(head).replace("\n", "\\n")  # one line, whatever the source held
         return f"{head}\n    {printable(excerpt)}" if excerpt else head
+
+    def as_error(self) -> Problem:
+        """This problem as an error (``--strict`` makes every warning one)."""
+        return replace(self, warning=False)
 
 
 def _source_line(root: Path, loc: Loc) -> str | None:

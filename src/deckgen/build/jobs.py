@@ -89,9 +89,7 @@ def strict_template(warnings: list, strict: bool, root=None) -> None:
         return
     in_source = [w for w in warnings if w.loc.file.startswith("source/")]
     if in_source:
-        from ..errors import Problem
-
-        raise SourceError([Problem(w.loc, w.message, w.field, w.expected) for w in in_source], root)
+        raise SourceError([w.as_error() for w in in_source], root)
     raise EnvironmentProblem("\n".join(f"{w.loc}: {w.message}" for w in warnings)
                              + "\n(--strict: the reference template's warnings are errors)")
 

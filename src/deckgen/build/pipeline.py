@@ -80,7 +80,7 @@ def check_editions(project: Project, original: m.Brief, strict: bool = False) ->
     if errors:
         raise SourceError(errors, project.root)
     if strict and found:
-        raise SourceError([Problem(w.loc, w.message, w.field, w.expected) for w in found], project.root)
+        raise SourceError([w.as_error() for w in found], project.root)
     return listed, found
 
 
@@ -123,7 +123,7 @@ def load(project: Project, strict: bool = False, edition: str | None = None,
 
         warnings += header_warnings(brief, theme) + deck_warnings(brief, theme)
     if strict and warnings:
-        promoted = [Problem(w.loc, w.message, w.field, w.expected) for w in warnings]
+        promoted = [w.as_error() for w in warnings]
         raise SourceError([*promoted, *in_theme], project.root)
     if theme_error is not None:
         raise theme_error
@@ -194,12 +194,13 @@ class _Run:
 
     def render_and_write(self, hits: dict[str, Entry]) -> BuildResult:
         result = BuildResult()
+        clock = Clock(result.timings)
         todo = [fmt for fmt in self.keys() if fmt not in hits]
         brief, result.warnings, rendered = load_and_render(
             self.project, self.options, self.store, todo, self.edition, self.param(),
-            self.deck_renderer, self.notify, Clock(result.timings))
+            self.deck_renderer, self.notify, clock)
         self.notify("writing")
-        with Clock(result.timings)("write"):
+        with clock("write"):
             entries = self.store.commit(brief.name, rendered, self.keys(dict(brief.source_digests)),
                                         result.warnings, self.unit, (self.row and self.row.slug, self.edition))
         _record(result, self.project, {**hits, **entries})

@@ -272,23 +272,30 @@ class Fitter:
         ``box`` in ``max_lines`` lines; else ``text`` shortened with "…" at the floor size, or,
         when not a word of it would be left, at the largest size down to ``last_resort`` at which
         it fits (shortened at ``last_resort`` if none)."""
-        size = largest
-        while size >= floor:
-            if self.title_fits(text + suffix, box, size, max_lines):
-                return text + suffix, size
-            size -= 2
+        size = self._title_size(text + suffix, box, largest, floor, max_lines)
+        if size is not None:
+            return text + suffix, size
         short = shorten(text, lambda t: self.title_fits(t + suffix, box, floor, max_lines))
         if short.strip(ELLIPSIS) or last_resort is None or floor <= last_resort:
             return short + suffix, floor
         # not a word of it fits at the floor (a box too low for the script's lines): smaller
         # still, down to the last resort, before the title is shortened
-        size = floor - 2
-        while size >= last_resort:
-            if self.title_fits(text + suffix, box, size, max_lines):
-                return text + suffix, size
-            size -= 2
+        size = self._title_size(text + suffix, box, floor - 2, last_resort, max_lines)
+        if size is not None:
+            return text + suffix, size
         last = shorten(text, lambda t: self.title_fits(t + suffix, box, last_resort, max_lines))
         return last + suffix, last_resort
+
+    def _title_size(self, text: str, box: Box, largest: float, smallest: float,
+                    max_lines: int) -> float | None:
+        """The largest size from ``largest`` down to ``smallest``, in 2 pt steps, at which
+        ``text`` fits ``box`` in ``max_lines`` lines; None if none."""
+        size = largest
+        while size >= smallest:
+            if self.title_fits(text, box, size, max_lines):
+                return size
+            size -= 2
+        return None
 
     def title_fits(self, text: str, box: Box, size: float, max_lines: int) -> bool:
         lines = wrap(text, self.fonts, size, box.inner_w * SLACK, bold=True)
