@@ -9,6 +9,11 @@ lays out its first two layouts at once, with the exact result of a cold build
 :func:`deckgen.build.pipeline.build`, the PDF here and the deck there; a broken source is reported and
 the watch goes on.
 
+The garbage collector does not run during a rebuild; a rebuild's garbage is collected at the
+watcher's next quiet wake-up (:func:`settle`), not at once: a full collection holds the
+interpreter for about a tenth of a second, which would hold up every other thread of this
+process, such as the preview's server sending the new pages.
+
 A collection (:mod:`deckgen.load.collection`) is watched as a whole (:func:`watch_briefs`): every
 brief's ``source/`` and own ``templates/``, and the collection's shared ``templates/``. A save
 rebuilds the brief whose folder it is in (a save to the shared templates: every brief), in this
@@ -36,8 +41,11 @@ from .errors import DeckgenError
 from .pdf import speculation
 from .project import Project
 
-STEP_MS = 50          # a save is acted on once no further change came for this long
+STEP_MS = 20          # a save is acted on once no further change came for this long (an
+                      # editor's save, written in place or renamed over, lands within a few ms)
 IDLE_MS = 300         # how often the watcher wakes when nothing changes
+UNSETTLED_MAX = 3     # rebuilds in a row (saves with no quiet wake-up between) before the
+                      # garbage is collected before the next one
 
 
 @dataclass
@@ -134,6 +142,7 @@ def watch_briefs(briefs: Briefs, options: BuildOptions, report: Report,
     finally:
         session.close()
         gc.unfreeze()
+        gc.enable()
     report(WatchEvent("message", "stopped watching"))
 
 
@@ -165,28 +174,36 @@ class _Session:
     def __init__(self, briefs: Briefs, options: BuildOptions, report: Report):
         self.briefs, self.options, self.report = briefs, options, report
         self.started = self.warm = self.busy = False
+        self.unsettled = 0  # rebuilds since the garbage was last collected (see settle())
         self.deck_renderer: DeckRenderer | None = None
         self.layout_worker: LayoutWorker | None = None
 
     def step(self, paths: tuple[str, ...], folders: list[Path]) -> None:
+        if self.unsettled and (not paths or self.unsettled >= UNSETTLED_MAX):
+            self.settle()  # the first quiet wake-up after a rebuild, or too many in a row
+        if self.started and self.warm and not paths:
+            return
         self.busy = True
-        gc.disable()  # a rebuild's garbage is collected at once by settle(), after it
+        gc.disable()  # enabled again by settle()
         try:
             if not self.started:
                 self.start(folders)
             elif paths:
                 self.report(WatchEvent("changed", paths=paths))
                 self.build(self.briefs.touched_by(paths))
-            elif not self.warm:
+                self.unsettled += 1
+                return  # its garbage waits for the next quiet wake-up
+            else:
                 self.warm = True  # tried once; a source error is reported by the next save
                 if any(_warm(project, self.options) for _, project in self.briefs.briefs):
                     self.start_deck_renderer()
                     self.report(READY)
-            else:
-                return
         finally:
             self.busy = False
-            gc.enable()
+        self.settle()
+
+    def settle(self) -> None:
+        self.unsettled = 0
         settle()
 
     def start(self, folders: list[Path]) -> None:
@@ -244,11 +261,13 @@ class _Session:
 
 
 def settle() -> None:
-    """Between rebuilds: collect the last build's garbage, then freeze what is left (modules,
-    caches, the warm renderers), so that a collection during the next rebuild skips it."""
+    """Between rebuilds: collect the last builds' garbage, then freeze what is left (modules,
+    caches, the warm renderers), so that a collection during the next rebuild skips it; the
+    collector runs again (as it does in any Python program) until the next rebuild."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 def changed_paths(changes) -> tuple[str, ...]:
