@@ -179,10 +179,10 @@ class PairedFloor:
         now: the median seconds of each kind (one render varies by a tenth or more)."""
         seconds: dict[str, list[float]] = {"warm": [], "kept": []}
         for _ in range(repeat):
-            for kind in seconds:
+            for kind, values in seconds.items():
                 self.process.stdin.write(kind + "\n")
                 self.process.stdin.flush()
-                seconds[kind].append(json.loads(self.process.stdout.readline()))
+                values.append(json.loads(self.process.stdout.readline()))
         got = {kind: statistics.median(values) for kind, values in seconds.items()}
         for kind, value in got.items():
             self.samples[kind].append(value)
