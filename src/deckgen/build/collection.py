@@ -147,6 +147,7 @@ def build_units(units: list[Unit], options: BuildOptions, make_executor: Callabl
                 outcome.errors.append(of_unit(exc, unit))
         if not runs:
             _prune(briefs, stores)
+            _prune_figures(briefs, stores)
             return _finished(briefs, stores)
         notify(f"rendering {len(runs)} of {len(units)} build units")
         executor = stack.enter_context(make_executor(len(runs)))
@@ -165,6 +166,7 @@ def build_units(units: list[Unit], options: BuildOptions, make_executor: Callabl
             except DeckgenError as exc:
                 outcome.errors.append(of_unit(exc, unit))
         _prune(briefs, stores)
+        _prune_figures(briefs, stores)
     return _finished(briefs, stores)
 
 
@@ -185,6 +187,33 @@ def _prune(briefs: dict, stores: dict) -> None:
                 outcome.result.notes += prune_stale(outcome.project, store, outcome.result.outputs)
             except DeckgenError as exc:
                 outcome.errors.append(exc)
+
+
+def _prune_figures(briefs: dict, stores: dict) -> None:
+    """The figure caches kept under their bound, once each, here, after every unit is written:
+    each brief's own cache, and the collection's shared one with every figure any of its briefs
+    used in this build (:func:`deckgen.build.store.prune_figures`). What was removed is reported
+    with the brief whose cache it is, or, for the shared cache, with the first brief written."""
+    from .options import Pruned
+    from .store import prune_figures
+
+    shared: dict[Path, list] = {}
+    for root, (store, _) in stores.items():
+        outcome = briefs[root]
+        figure_root = outcome.project.figure_root
+        if figure_root is None:
+            pruned = store.prune_figures()
+        else:
+            shared.setdefault(figure_root, []).append(store)
+            pruned = Pruned()
+        outcome.result.cache.setdefault("pruned", pruned.as_dict())
+    for figure_root, sharing in shared.items():
+        written = [store for store in sharing if store.committed]
+        if written:
+            keep = set().union(*(store.figures_used for store in written))
+            pruned = prune_figures(figure_root, keep, min(store.started for store in written))
+            first = next(briefs[root] for root, (store, _) in stores.items() if store is written[0])
+            first.result.cache["pruned"] = pruned.as_dict()
 
 
 def _allow_descriptors(needed: int) -> None:
