@@ -190,30 +190,14 @@ def _prune(briefs: dict, stores: dict) -> None:
 
 
 def _prune_figures(briefs: dict, stores: dict) -> None:
-    """The figure caches kept under their bound, once each, here, after every unit is written:
-    each brief's own cache, and the collection's shared one with every figure any of its briefs
-    used in this build (:func:`deckgen.build.store.prune_figures`). What was removed is reported
-    with the brief whose cache it is, or, for the shared cache, with the first brief written."""
-    from .options import Pruned
-    from .store import prune_figures
+    """The figure caches kept under their bound, once each, here, after every unit is written
+    (:func:`deckgen.build.store.prune_caches`); what was removed reported with each brief."""
+    from .store import prune_caches
 
-    shared: dict[Path, list] = {}
-    for root, (store, _) in stores.items():
-        outcome = briefs[root]
-        figure_root = outcome.project.figure_root
-        if figure_root is None:
-            pruned = store.prune_figures()
-        else:
-            shared.setdefault(figure_root, []).append(store)
-            pruned = Pruned()
-        outcome.result.cache.setdefault("pruned", pruned.as_dict())
-    for figure_root, sharing in shared.items():
-        written = [store for store in sharing if store.committed]
-        if written:
-            keep = set().union(*(store.figures_used for store in written))
-            pruned = prune_figures(figure_root, keep, min(store.started for store in written))
-            first = next(briefs[root] for root, (store, _) in stores.items() if store is written[0])
-            first.result.cache["pruned"] = pruned.as_dict()
+    roots = list(stores)
+    reports = prune_caches([stores[root][0] for root in roots], [briefs[root].project.figure_root for root in roots])
+    for root, pruned in zip(roots, reports):
+        briefs[root].result.cache["pruned"] = pruned.as_dict()
 
 
 def _allow_descriptors(needed: int) -> None:

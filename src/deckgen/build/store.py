@@ -297,3 +297,22 @@ def prune_figures(build_dir: Path, keep: set[str], since: float, store: Store | 
     finally:
         if store is None:
             own.close()
+
+
+def prune_caches(stores: Sequence[Store], figure_roots: Sequence[Path | None]) -> list[Pruned]:
+    """After a build of many briefs (``stores``, each with the ``build/`` of its shared figure
+    cache, or None for its own): each brief's own cache pruned, and each shared cache once, with
+    every figure any of its briefs used and what was used since the first of them began. What
+    was removed, per store: a shared cache's with the first of its stores that committed."""
+    reports = [Pruned()] * len(stores)
+    shared: dict[Path, list[int]] = {}
+    for index, (store, figure_root) in enumerate(zip(stores, figure_roots)):
+        if figure_root is None:
+            reports[index] = store.prune_figures()
+        elif store.committed:
+            shared.setdefault(figure_root, []).append(index)
+    for figure_root, indexes in shared.items():
+        written = [stores[index] for index in indexes]
+        keep = set().union(*(store.figures_used for store in written))
+        reports[indexes[0]] = prune_figures(figure_root, keep, min(store.started for store in written))
+    return reports
