@@ -390,6 +390,12 @@ class Section:
                                    for k in keys))
     short_title: str = ""  # the running header's title ("": the title)
     key_figures: tuple[KeyFigure, ...] = ()
+    key_locs: tuple[tuple[str, Loc], ...] = ()  # where each key of the front matter is written
+
+    def at(self, key: str) -> Loc:
+        """Where the front matter's ``key`` is written (a translation's, in its edition), else
+        where the file starts."""
+        return dict(self.key_locs).get(key, self.loc)
 
     @property
     def label(self) -> str:
@@ -464,6 +470,12 @@ class Meta:
     loc: Loc
     contact: Contact | None = None
     reveal: str = ""  # "bullets" or "none" as brief.yaml's deck.reveal says; "": the theme's
+    key_locs: tuple[tuple[str, Loc], ...] = ()  # where each key of brief.yaml is written
+
+    def at(self, key: str) -> Loc:
+        """Where brief.yaml's ``key`` is written (its translation's, in an edition that
+        translates it), else where the file starts."""
+        return dict(self.key_locs).get(key, self.loc)
 
 
 @dataclass(frozen=True)
