@@ -108,6 +108,56 @@ def test_shortened_slide_titles_name_the_title_keys_line(tmp_path):
                              "or a template whose title box is larger)") for line in shortened)
 
 
+FIGURES = {
+    "source/sections/one.md": "---\ntitle: Trade\nkey_points:\n  - Trade rose.\n---\nTrade rose.\n\n"
+                              "![](fig:said)\n\n![](fig:captioned)\n",
+    "source/figures/said.yaml": """\
+kind: column
+title: Trade by year
+caption: Trade rose.
+alt: Column chart of trade.
+source: National statistics
+message: >-
+  Trade between the two neighbours rose in every year of the decade, through a pandemic, a
+  dispute over export controls and a change of government in both capitals, and it is still rising
+data:
+  categories: ["2021", "2022"]
+  series:
+    - name: Trade
+      values: [1, 2]
+""",
+    "source/figures/captioned.yaml": """\
+kind: column
+title: Visitors by year
+alt: Column chart of visitors.
+source: National statistics
+caption: "Visitors between the two neighbours rose in every year of the decade, through a
+  pandemic, a dispute over export controls and a change of government in both capitals, and they
+  are still rising. More will come next year."
+data:
+  categories: ["2021", "2022"]
+  series:
+    - name: Visitors
+      values: [1, 2]
+""",
+}
+
+
+def test_a_figure_slides_shortened_title_is_named_at_its_message_or_caption(tmp_path, capsys):
+    brief = "title: Figures\ndate: 2026-01-15\nauthors:\n  - name: Test Unit\nsections: [one]\n"
+    project = write_project(tmp_path, {"source/brief.yaml": brief, **FIGURES})
+    code, _, err = run(capsys, "check", str(project.root))
+    assert code == 0, err
+    assert ("source/figures/said.yaml:6:1: warning: title: slide 4: its title is shortened to fit its "
+            "box ('Trade between the two neighbours rose in every year of the decade, through a "
+            "pandemic, a dispute over export controls and a change of government in both…'); the "
+            "slide's notes give it in full (a shorter title (or message), or a template whose title "
+            "box is larger)\n    message: >-\n") in err
+    assert ("source/figures/captioned.yaml:5:1: warning: title: slide 5: its title is shortened to "
+            "fit its box ('Visitors between the two neighbours") in err
+    assert '\n    caption: "Visitors between the two neighbours rose' in err
+
+
 def test_an_editions_titles_are_named_in_its_translation(tmp_path, capsys):
     source = project_files(("ja",))
     long_title = "隣国間の貿易と人の往来、そして歴史の記憶が両国の関係に与えてきた長い影響についての考察と今後の課題"

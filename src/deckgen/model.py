@@ -263,6 +263,12 @@ class Figure:
     licence: str = ""  # an image figure's licence line
     width: int = 0  # per cent of the text width the PDF gives the figure; 0: all of it
     message: str = ""  # what the reader should take away; "": the caption's first sentence
+    key_locs: tuple[tuple[str, Loc], ...] = ()  # where each key of the figure's file is written
+
+    def at(self, key: str) -> Loc:
+        """Where the figure file's ``key`` is written (its translation's, in an edition that
+        translates it), else where the file starts."""
+        return dict(self.key_locs).get(key, self.loc)
 
     @property
     def label(self) -> str:

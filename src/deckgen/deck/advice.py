@@ -53,7 +53,8 @@ def shortened_titles(brief: m.Brief, plans) -> list[Problem]:
         written = [plan.full_title, *((figure.title, figure_message(figure)) if figure else ())]
         if ELLIPSIS not in plan.title or any(ELLIPSIS in text for text in written if text):
             continue
-        found.append(Problem(_title_loc(brief, plan, figure, sections.get(plan.section_id)), f"slide {plan.number}: its title is shortened to fit its box "
+        loc = _title_loc(brief, plan, figure, sections.get(plan.section_id))
+        found.append(Problem(loc, f"slide {plan.number}: its title is shortened to fit its box "
                              f"({plan.title!r}); the slide's notes give it in full", "title",
                              "a shorter title (or message), or a template whose title box is larger",
                              warning=True))
@@ -61,11 +62,15 @@ def shortened_titles(brief: m.Brief, plans) -> list[Problem]:
 
 
 def _title_loc(brief: m.Brief, plan, figure: m.Figure | None, section: m.Section | None):
-    """Where a slide's title is written: the figure's file, the table it captions, the
-    section's ``title:`` (a translation's, in its edition), or brief.yaml's ``title:`` for the
-    title slide."""
-    if figure is not None:
-        return figure.loc
+    """Where a slide's title is written (a translation's, in its edition): the figure's
+    ``message:``, ``caption:`` (its first sentence) or ``title:``, whichever the slide shows; the
+    table it captions; the section's ``title:`` (a figure beside the key points too); or
+    brief.yaml's ``title:`` for the title slide."""
+    if figure is not None and plan.kind == "figure":
+        from .story import figure_message
+
+        key = "message" if figure.message else "caption" if figure_message(figure) else "title"
+        return figure.at(key)
     if section is None:
         return brief.meta.at("title") if plan.kind == "title" else brief.meta.loc
     if plan.kind == "table":

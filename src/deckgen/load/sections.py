@@ -193,7 +193,8 @@ class SectionReader:
                             key_figures=tuple(m.KeyFigure(k.value, k.label, k.source,
                                                           doc.loc(("key_figures", i)))
                                               for i, k in enumerate(sec.key_figures))
-                            if doc is not None else (), key_locs=key_locs(doc))
+                            if doc is not None else (),
+                            key_locs=doc.key_locs() if doc is not None else ())
         return section
 
     def warn_without_key_points(self, sections: tuple[m.Section, ...]) -> None:
@@ -202,12 +203,6 @@ class SectionReader:
         for section in sections:
             if section.id not in self.broken:  # a stand-in's missing key points are not the author's
                 warn_without_key_points(section, self.problems)
-
-
-def key_locs(doc: YamlDoc | None) -> tuple[tuple[str, Loc], ...]:
-    """Where each key of ``doc``'s mapping is written, for the warnings about its values."""
-    data = doc.data if doc is not None else None
-    return tuple((key, doc.key_loc((key,))) for key in data) if isinstance(data, dict) else ()
 
 
 def _stand_in(section_id: str, doc: YamlDoc | None) -> SectionIn:

@@ -95,6 +95,12 @@ class YamlDoc:
         path = tuple(path)
         return self.keys.get(path) or self.loc(path)
 
+    def key_locs(self) -> tuple[tuple[str, Loc], ...]:
+        """Where each key of the document's mapping is written: what the model keeps of a
+        file's keys, for the warnings about their values."""
+        data = self.data
+        return tuple((key, self.key_loc((key,))) for key in data) if isinstance(data, dict) else ()
+
 
 PARSED_KEPT = 256           # documents kept by load_yaml, the least recently used dropped first
 PARSED_TEXT_LIMIT = 100_000  # characters; larger texts are parsed every time, never kept
