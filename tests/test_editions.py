@@ -241,7 +241,7 @@ def test_check_reports_where_an_edition_differs_from_the_original(tmp_path, caps
     project = write_project(tmp_path, files)
     code, _, err = run(capsys, "check", str(project.root))
     assert code == 0
-    assert ("source/sections/overview.ja.md:1:1: warning: edition ja: the ja edition's key points differ from "
+    assert ("source/sections/overview.ja.md:4:1: warning: edition ja: the ja edition's key points differ from "
             "the original's: 1 here, 2 in source/sections/overview.md (the same key points as "
             "source/sections/overview.md)") in err
     assert ("the ja edition's figures differ from the original's: none here, trade in "

@@ -163,7 +163,9 @@ class EditionFiles(SourceFiles):
         merged = _overlay(doc.data, data, words, (), own, self.problems)
         locs = dict(doc.locs)
         locs.update({p: loc for p, loc in own.locs.items() if p and p[0] in data})
-        return dataclasses.replace(doc, data=merged, locs=locs)
+        keys = dict(doc.keys)
+        keys.update({p: loc for p, loc in own.keys.items() if p and p[0] in data})
+        return dataclasses.replace(doc, data=merged, locs=locs, keys=keys)
 
     # ---- stamps ----
     def front_matter_stamp(self, text: str, original: Path, translated: Path) -> str:
@@ -352,6 +354,8 @@ def _cited(section: m.Section):
 
 def _where(section: m.Section, what: str, expected, found) -> Loc:
     """The first place of ``section`` where ``found`` departs from ``expected``, else its file."""
+    if what == "key points":
+        return section.at("key_points")
     if what == "figures":
         blocks = [b for b in m.walk(section.blocks) if isinstance(b, m.FigureBlock)]
         for index, block in enumerate(blocks):
