@@ -30,7 +30,7 @@ from ..i18n.scripts import ARABIC_SCRIPT, base, cjk_family, is_rtl
 from ..reproducible import source_date_epoch
 from ..theme import Theme
 from .kinds import KINDS, FigureKind
-from .marks_svg import BACKEND, hidden_text_layer
+from .marks_svg import BACKEND, hidden_text_layer, may_have_marked_text
 from .plots import MAX_LABELLED, MAX_TICKS, draw_area, draw_bars, draw_line, draw_pie, draw_scatter  # noqa: F401
 from .visual_order import visual_svg
 
@@ -124,7 +124,8 @@ def _render(figure: m.Figure, theme: Theme, size, fmt: str, dpi: int, scale: flo
         fig = draw(figure, theme, size, dpi)
         out = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        backend = {"backend": BACKEND} if fmt == "svg" else {}  # vowel marks outlined
+        # vowel marks outlined (only a figure with such a label: every other is matplotlib's own SVG)
+        backend = {"backend": BACKEND} if fmt == "svg" and may_have_marked_text(figure) else {}
         fig.savefig(out, format=fmt, dpi=dpi, metadata=metadata,
                     facecolor=theme.colour("background"), **backend)
     return hidden_text_layer(visual_svg(out.getvalue())) if fmt == "svg" else out.getvalue()

@@ -11,9 +11,10 @@ search and copy it). WeasyPrint gives each mark laid out alone the width of the 
 it is set on; the letter after it is moved back by that width (``dx``), so the invisible
 letters lie over the drawn ones. Every other label stays text.
 
-This module is a matplotlib backend, named when the SVG is saved:
-``savefig(..., format="svg", backend=BACKEND)``; its canvas draws as matplotlib's SVG canvas
-does, with this renderer.
+This module is a matplotlib backend, named when the SVG of a figure with such a label is saved
+(:func:`may_have_marked_text`): ``savefig(..., format="svg", backend=BACKEND)``; its canvas draws as
+matplotlib's SVG canvas does (its ``print_svg`` restated, with this renderer). Every other
+figure is saved by matplotlib's own SVG backend.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ DOTTED_CIRCLE = "\u25cc"  # the base HarfBuzz gives a mark with none
 def marked(text: str) -> bool:
     """Whether ``text`` is a right-to-left label with a combining mark (a vowel mark)."""
     return right_to_left(text) and any(unicodedata.category(char) == "Mn" for char in text)
+
+
+def may_have_marked_text(figure) -> bool:
+    """Whether a label of the brief's ``figure`` may be :func:`marked`: a right-to-left letter
+    and a combining mark anywhere in its fields (read before matplotlib makes its tick labels)."""
+    return marked(repr(figure))
 
 
 class MarksRenderer(RendererSVG):
