@@ -184,3 +184,15 @@ def test_what_is_not_turned_into_output_is_warned_at_its_line(tmp_path, capsys, 
     if lines:
         code, lines = warnings(tmp_path / "strict", name, capsys, "--strict")
         assert code == 1
+
+
+def test_a_horizontal_rule_is_warned_at_its_line(make_project, minimal_files):
+    from deckgen.load.loader import load_project
+
+    files = dict(minimal_files)
+    files["source/sections/one.md"] = files["source/sections/one.md"].replace(
+        "![](fig:chart)", "***\n\nMore prose.\n\n![](fig:chart)")
+    brief = load_project(make_project(files).root)
+    assert [w.format().splitlines()[0] for w in brief.warnings if w.field == "rule"] == [
+        ("source/sections/one.md:8:1: warning: rule: horizontal rule is not drawn: the brief "
+        "separates its parts by headings (a heading (## Title) where a new part begins, or no rule)")]

@@ -260,11 +260,15 @@ def task_marked(inline: Token) -> Token:
 
 
 def warn_unread_line(line: str, loc: Loc, problems: Collector) -> None:
-    """A warning for a thematic break that is a Pandoc simple table's rule of dashes."""
+    """A warning for a thematic break (``---``, ``***``): a Pandoc simple table's rule of dashes,
+    or a horizontal rule, which the brief does not draw."""
     if SIMPLE_TABLE_RULE.match(line):
         problems.warn(loc, "Pandoc simple table is not read: its rule of dashes is left out and its "
                       "rows are shown as paragraphs", "table", "a pipe table: | a | b |, then "
                       "| --- | --- |")
+    else:
+        problems.warn(loc, "horizontal rule is not drawn: the brief separates its parts by headings",
+                      "rule", "a heading (## Title) where a new part begins, or no rule")
 
 
 def warn_unread_blocks(content: str, loc: Loc, problems: Collector) -> None:
