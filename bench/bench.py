@@ -161,8 +161,47 @@ def measure_builds(project: Path, runs: int) -> dict:
     return out
 
 
-def measure_watch(project: Path, runs: int) -> dict:
-    """Seconds from saving an edit to ``deckgen watch`` reporting both outputs replaced."""
+class PairedFloor:
+    """WeasyPrint alone, warm, in a process of its own (bench/probe.py --serve), rendering the
+    example's HTML when asked: sampled right after each measured edit, so each ratio compares
+    two figures of the same moment."""
+
+    def __init__(self, project: Path):
+        self.process = subprocess.Popen([sys.executable, str(HERE / "probe.py"), "--serve", str(project)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        while self.process.stdout.readline().strip() != "ready":
+            if self.process.poll() is not None:
+                raise RuntimeError("the floor's process stopped")
+        self.samples: dict[str, list[float]] = {"warm": [], "kept": []}
+
+    def sample(self, repeat: int = 3) -> dict[str, float]:
+        """Warm renders and renders keeping the font set-up, ``repeat`` of each, alternating,
+        now: the median seconds of each kind (one render varies by a tenth or more)."""
+        seconds: dict[str, list[float]] = {"warm": [], "kept": []}
+        for _ in range(repeat):
+            for kind, values in seconds.items():
+                self.process.stdin.write(kind + "\n")
+                self.process.stdin.flush()
+                values.append(json.loads(self.process.stdout.readline()))
+        got = {kind: statistics.median(values) for kind, values in seconds.items()}
+        for kind, value in got.items():
+            self.samples[kind].append(value)
+        return got
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def paired_ratios(seconds: list[float], floors: list[dict[str, float]]) -> dict[str, float]:
+    """The median, over edits, of each edit's seconds over the floor sampled right after it."""
+    return {kind: statistics.median(s / f[kind] for s, f in zip(seconds, floors, strict=True))
+            for kind in ("warm", "kept")}
+
+
+def measure_watch(project: Path, runs: int, floor: PairedFloor | None = None) -> dict:
+    """Seconds from saving an edit to ``deckgen watch`` reporting both outputs replaced (and,
+    with ``floor``, each against the floor sampled after it)."""
     process = subprocess.Popen(deckgen("watch", project), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -172,7 +211,7 @@ def measure_watch(project: Path, runs: int) -> dict:
     reader.start()
     try:
         _wait_for(lines, "ready:", 0.0, 300)
-        latencies, reported = [], []
+        latencies, reported, floors = [], [], []
         for _ in range(runs):
             time.sleep(0.5)
             start = time.perf_counter()
@@ -180,11 +219,19 @@ def measure_watch(project: Path, runs: int) -> dict:
             stamp, line = _wait_for(lines, "built in", start, 300)
             latencies.append(stamp - start)
             reported.append(float(line.split()[2]))
+            if floor is not None:
+                time.sleep(0.5)  # the watch idle again
+                floors.append(floor.sample())
     finally:
         process.terminate()
         process.wait(timeout=30)
-    return {"watch_edit": statistics.median(latencies), "watch_edit_min": min(latencies),
-            "watch_edit_build": statistics.median(reported)}
+    out = {"watch_edit": statistics.median(latencies), "watch_edit_min": min(latencies),
+           "watch_edit_build": statistics.median(reported)}
+    if floors:
+        for name, seconds in (("watch_edit", latencies), ("watch_edit_build", reported)):
+            out.update({f"{name}_paired_{kind}": ratio
+                        for kind, ratio in paired_ratios(seconds, floors).items()})
+    return out
 
 
 def _wait_for(lines, prefix: str, after: float, timeout: float) -> tuple[float, str]:

@@ -15,7 +15,10 @@ are shown) it measures:
 
 Then ``deckgen watch``'s edit latency and the floor (WeasyPrint alone, warm, in-process, with
 and without one font set-up kept: bench/probe.py), and the ratios (target: pages shown within
-1.15x the floor).
+1.15x the floor). The floor is sampled right after each edit, in a warm process of its own
+(``bench.PairedFloor``), once deckgen is idle again; each ratio is the median over edits of the
+edit's seconds over the floor sampled beside it (this machine drifts by up to a third within
+minutes). The floor measured once at the end is printed too.
 
 With ``--baseline SRC``, ``deckgen preview`` and ``deckgen watch`` are also measured with the
 deckgen package under SRC (another version's ``src``), in the same run, for before/after ratios
@@ -143,7 +146,8 @@ def one_edit(stream: Stream, project: Path, edit) -> tuple[float, tuple[float, f
     return start, (arrived[0] - start, arrived[-1] - start), state, new
 
 
-def measure_preview(project: Path, runs: int, width: int = WIDTH) -> dict:
+def measure_preview(project: Path, runs: int, width: int = WIDTH,
+                    floor: bench.PairedFloor | None = None) -> dict:
     process = subprocess.Popen(bench.deckgen("preview", project), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -154,7 +158,7 @@ def measure_preview(project: Path, runs: int, width: int = WIDTH) -> dict:
             pass
         threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
         stream = Stream(port, width)
-        first, shown, after, builds, renders, changed = [], [], [], [], [], []
+        first, shown, after, builds, renders, changed, floors = [], [], [], [], [], [], []
         for _ in range(runs):
             _, (seconds_first, seconds), state, new = one_edit(stream, project, bench.toggle_paragraph)
             first.append(seconds_first)
@@ -163,6 +167,10 @@ def measure_preview(project: Path, runs: int, width: int = WIDTH) -> dict:
             builds.append(state["build_seconds"])
             renders.append(state["pages_seconds"])
             changed.append(len(new))
+            if floor is not None:
+                stream.settled()
+                time.sleep(0.5)  # the preview idle again
+                floors.append(floor.sample())
         slides = []
         for _ in range(max(1, runs // 2)):
             start, _, state, _ = one_edit(stream, project, toggle_key_point)
@@ -172,11 +180,16 @@ def measure_preview(project: Path, runs: int, width: int = WIDTH) -> dict:
     finally:
         process.terminate()
         process.wait(timeout=60)
-    return {"preview_shown": statistics.median(shown), "preview_shown_min": min(shown),
-            "preview_first_shown": statistics.median(first),
-            "preview_beyond_build": statistics.median(after),
-            "preview_build": statistics.median(builds), "preview_pages": statistics.median(renders),
-            "pages_changed": statistics.median(changed), "preview_slides": statistics.median(slides)}
+    out = {"preview_shown": statistics.median(shown), "preview_shown_min": min(shown),
+           "preview_first_shown": statistics.median(first),
+           "preview_beyond_build": statistics.median(after),
+           "preview_build": statistics.median(builds), "preview_pages": statistics.median(renders),
+           "pages_changed": statistics.median(changed), "preview_slides": statistics.median(slides)}
+    if floors:
+        for name, seconds in (("preview_shown", shown), ("preview_build", builds)):
+            out.update({f"{name}_paired_{kind}": ratio
+                        for kind, ratio in bench.paired_ratios(seconds, floors).items()})
+    return out
 
 
 def with_src(src: Path, measure, *args) -> dict:
@@ -205,12 +218,18 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         project = bench.example_project(work / "example")
         subprocess.run(bench.deckgen("build", "-q", project), check=True)
-        m = measure_preview(project, args.runs, args.width)
-        m.update(bench.measure_watch(project, args.watch_runs))
-        if args.baseline is not None:
-            base = with_src(args.baseline, measure_preview, project, args.runs, args.width)
-            base.update(with_src(args.baseline, bench.measure_watch, project, args.watch_runs))
-            m.update({f"{k}_baseline": v for k, v in base.items()})
+        floor = bench.PairedFloor(project)
+        try:
+            m = measure_preview(project, args.runs, args.width, floor)
+            m.update(bench.measure_watch(project, args.watch_runs, floor))
+            if args.baseline is not None:
+                base = with_src(args.baseline, measure_preview, project, args.runs, args.width, floor)
+                base.update(with_src(args.baseline, bench.measure_watch, project, args.watch_runs, floor))
+                m.update({f"{k}_baseline": v for k, v in base.items()})
+        finally:
+            floor.close()
+        m["floor_paired_warm"] = statistics.median(floor.samples["warm"])
+        m["floor_paired_kept"] = statistics.median(floor.samples["kept"])
         m.update(bench.measure_floor(project, work))
     floor, kept = m["floor_warm"], m["floor_warm_fonts_kept"]
     rows = [
@@ -223,15 +242,26 @@ def main(argv: list[str] | None = None) -> int:
         ("preview: save to slides shown (LibreOffice, background)", m["preview_slides"]),
         ("watch: save to 'built in' printed (median)", m["watch_edit"]),
         ("   the rebuild (as reported)", m["watch_edit_build"]),
-        ("floor: WeasyPrint warm, in-process (HTML to PDF)", floor),
+        ("floor: WeasyPrint warm, in-process (HTML to PDF), at the end", floor),
         ("   the same, keeping one font set-up", kept),
+        ("floor sampled after each edit (median): warm", m["floor_paired_warm"]),
+        ("   the same, keeping one font set-up", m["floor_paired_kept"]),
     ]
     print(f"example brief, {args.runs} preview and {args.watch_runs} watch edits, pages "
           f"{args.width} px wide; load average {os.getloadavg()[0]:.2f} at the end")
     for label, seconds in rows:
         print(f"  {label:<58} {seconds:6.3f} s")
     print(f"  pages re-encoded per edit (median): {m['pages_changed']:.0f}")
-    print("ratios against the floor (target <= 1.15x):")
+    print("each edit against the floor sampled right after it (median of the ratios; target <= 1.15x):")
+    paired = [("preview pages shown", "preview_shown"), ("preview rebuild", "preview_build"),
+              ("watch save to built", "watch_edit"), ("watch rebuild", "watch_edit_build")]
+    if args.baseline is not None:
+        paired += [(f"{label} (baseline)", f"{key}_baseline") for label, key in paired]
+    for label, key in paired:
+        warm_key, kept_key = (key.replace("_baseline", "") + f"_paired_{kind}" + "_baseline" * key.endswith("_baseline")
+                              for kind in ("warm", "kept"))
+        print(f"  {label:<28} {m[warm_key]:5.2f}x the warm floor, {m[kept_key]:5.2f}x with fonts kept")
+    print("ratios against the floor measured at the end:")
     ratios = [("preview first page shown", "preview_first_shown"), ("preview pages shown", "preview_shown"), ("preview rebuild", "preview_build"),
               ("watch save to built", "watch_edit"), ("watch rebuild", "watch_edit_build")]
     if args.baseline is not None:

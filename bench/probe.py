@@ -5,7 +5,14 @@ one font set-up kept for every document, as deckgen's renderer does: the floor o
 
 Also writes the HTML and its figures to a folder, so the WeasyPrint command line can render
 the very same document as a process.
+
+With ``--serve``, it stays warm and renders once for each line read on its standard input
+(``warm``: a new font set-up, ``kept``: the one kept), printing the seconds: a floor measured
+right beside each edit a bench times, so that the machine's drift between minutes does not
+enter the ratio.
+
 Usage: python probe.py PROJECT_DIR HTML_DIR   (prints one JSON line)
+       python probe.py --serve PROJECT_DIR
 """
 
 from __future__ import annotations
@@ -53,11 +60,32 @@ def export(html: str, assets, stylesheet: Path, folder: Path) -> None:
     (folder / "brief.html").write_text(html, encoding="utf-8")
 
 
-def main(root: Path, html_dir: Path) -> None:
-    project = Project.at(root)
+def prepared(project: Project):
+    """The brief, its theme, its HTML and the HTML's assets, as deckgen makes them."""
     brief, theme, _, _ = validate(project)
     svgs = {f.id: figures.render_svg(f, theme) for f in brief.figures if f.picture is None}
     html, assets = pdf.render_html(brief, project, theme, svgs)
+    return brief, theme, html, assets
+
+
+def serve(root: Path) -> None:
+    """One render for each line on standard input (``warm`` or ``kept``), its seconds printed."""
+    project = Project.at(root)
+    _, _, html, assets = prepared(project)
+    fonts = FontConfiguration()
+    kinds = {"warm": None, "kept": fonts}
+    for kept in kinds.values():  # warmed up, both ways
+        weasyprint_alone(html, project, assets, kept)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        start = time.perf_counter()
+        weasyprint_alone(html, project, assets, kinds[line.strip()])
+        print(json.dumps(time.perf_counter() - start), flush=True)
+
+
+def main(root: Path, html_dir: Path) -> None:
+    project = Project.at(root)
+    brief, theme, html, assets = prepared(project)
     export(html, assets, project.template_file("brief.css"), html_dir)
     pngs = {f.id: figures.render_png(f, theme) for f in brief.figures if not KINDS[f.kind].native}
     fonts = FontConfiguration()
@@ -77,4 +105,7 @@ def weasyprint_alone(html: str, project: Project, assets: dict[str, bytes], font
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    if sys.argv[1] == "--serve":
+        serve(Path(sys.argv[2]))
+    else:
+        main(Path(sys.argv[1]), Path(sys.argv[2]))

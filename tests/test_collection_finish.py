@@ -66,6 +66,42 @@ def test_the_watch_of_a_collection_rebuilds_the_brief_a_save_touches(tmp_path):
         assert all(e.result.cache["outputs"] == {"pdf": "built", "pptx": "built"} for e in again)
 
 
+def test_the_watch_of_a_collection_follows_what_deckgen_yaml_lists(tmp_path):
+    root = make_collection(tmp_path, ["alpha", "beta"])
+    listed = root / "deckgen.yaml"
+    with Watcher(watch_briefs, Briefs.of_collection(load_collection(root)), TIMEOUT) as watcher:
+        watcher.builds(2)
+        watcher.next("message")  # watching ...
+
+        listed.write_text("briefs:\n  - alpha\n  - beta\n  - gamma\n")  # its folder not made yet
+        failed = watcher.next("built", "failed")
+        assert failed.kind == "failed"
+        assert failed.error.report().splitlines()[0] == ("deckgen.yaml:4:5: briefs[2]: brief folder "
+                                                         "'gamma' has no source/ folder (a folder holding source/brief.yaml)")
+
+        shutil.copytree(root / "alpha" / "source", root / "gamma" / "source")
+        assert watcher.next("message").message == "deckgen.yaml changed: added gamma; watching 3 briefs"
+        built = watcher.next("built", "failed")
+        assert (built.kind, built.brief) == ("built", "gamma")
+        assert built.result.outputs["pdf"] == root / "gamma" / "build" / "brief-alpha.pdf"
+
+        section = root / "gamma" / "source" / "sections" / "one.md"  # gamma is watched now
+        section.write_text(section.read_text().replace("Some prose", "Some new prose"))
+        watcher.next("changed")
+        assert watcher.next("built", "failed").brief == "gamma"
+
+        replacement = root / "deckgen.yaml.new"  # saved as editors that rename over the file do
+        replacement.write_text("briefs:\n  - beta\n  - gamma\n")
+        os.replace(replacement, listed)
+        assert watcher.next("message").message == (
+            "deckgen.yaml changed: no longer watched: alpha; watching 2 briefs")
+        for name in ("alpha", "beta"):  # alpha's save rebuilds nothing; beta's rebuilds beta
+            section = root / name / "source" / "sections" / "one.md"
+            section.write_text(section.read_text().replace("Some prose", "Other prose"))
+            time.sleep(1)
+        assert watcher.next("built", "failed").brief == "beta"
+
+
 def watch_lines(folder: Path, *args) -> tuple[list[str], str]:
     """The lines ``deckgen watch`` prints until it says it is watching, then its stderr after Ctrl-C."""
     process = subprocess.Popen(

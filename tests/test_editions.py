@@ -22,6 +22,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from deckgen.build.pipeline import BuildOptions, build
+from deckgen.build.pipeline import load as load_edition
 from deckgen.load.loader import load_project
 from deckgen.project import Project
 from helpers import (
@@ -241,7 +242,7 @@ def test_check_reports_where_an_edition_differs_from_the_original(tmp_path, caps
     project = write_project(tmp_path, files)
     code, _, err = run(capsys, "check", str(project.root))
     assert code == 0
-    assert ("source/sections/overview.ja.md:1:1: warning: edition ja: the ja edition's key points differ from "
+    assert ("source/sections/overview.ja.md:4:1: warning: edition ja: the ja edition's key points differ from "
             "the original's: 1 here, 2 in source/sections/overview.md (the same key points as "
             "source/sections/overview.md)") in err
     assert ("the ja edition's figures differ from the original's: none here, trade in "
@@ -333,3 +334,42 @@ def test_the_example_s_japanese_and_korean_decks_stay_inside_their_shapes_in_lib
     for deck, pdf in zip(decks, libreoffice_pdfs(decks, tmp_path)):
         assert misplaced_words(deck, pdf) == [], deck.name
         assert len(PdfReader(pdf).pages) == len(Presentation(deck).slides)
+
+
+# ---- a translation's words: message: given, words left out said --------------------------------
+
+MESSAGE = 'message: "Trade nearly doubled"\n'
+
+
+def edition(tmp_path, translation: str):
+    files = project_files(("ja",))
+    files["source/figures/trade.yaml"] = FIGURE + MESSAGE
+    files["source/figures/trade.ja.yaml"] = with_stamp(translation, FIGURE + MESSAGE, False)
+    brief, _, warnings = load_edition(write_project(tmp_path, files), False, "ja")
+    return brief, [w.format().splitlines()[0] for w in warnings]
+
+
+def test_a_figures_translation_gives_its_action_title(tmp_path):
+    brief, warnings = edition(tmp_path, TRANSLATIONS["ja"]["figure"] + 'message: "貿易はほぼ倍増した"\n')
+    assert brief.figures[0].message == "貿易はほぼ倍増した"
+    assert warnings == []
+
+
+def test_words_a_translation_leaves_out_are_said_at_the_translation(tmp_path):
+    translation = TRANSLATIONS["ja"]["figure"].replace('caption: "貿易は両年とも増えた。"\n', "")
+    brief, warnings = edition(tmp_path, translation)
+    assert (brief.figures[0].caption, brief.figures[0].message) == ("Trade rose in both years.",
+                                                                   "Trade nearly doubled")
+    assert warnings == [
+        ("source/figures/trade.ja.yaml:1:1: warning: edition ja: caption: and message: are not "
+        "translated here, so the ja edition shows the original's words (caption: and message: in "
+        "source/figures/trade.ja.yaml)")]
+
+
+def test_a_brief_translation_without_its_short_title_is_said(tmp_path):
+    files = project_files(("ja",))
+    files["source/brief.ja.yaml"] = files["source/brief.ja.yaml"].replace('short_title: "二つの隣国"\n', "")
+    _, _, warnings = load_edition(write_project(tmp_path, files), False, "ja")
+    assert [w.format().splitlines()[0] for w in warnings] == [
+        ("source/brief.ja.yaml:1:1: warning: edition ja: short_title: is not translated here, so the "
+        "ja edition shows the original's words (short_title: in source/brief.ja.yaml)")]

@@ -176,7 +176,7 @@ def test_running_headers_fit_one_line_with_an_ellipsis_and_a_located_warning(str
     rights = [page["right"][0] for page in pages if page["right"]]
     assert "1 An overview with a deliberately long section title that goes…" in rights
     warnings = [w.format() for w in result.warnings if w.field == "title"]
-    assert ("source/sections/overview.md:1:1: warning: title: too long for the running header, "
+    assert ("source/sections/overview.md:2:1: warning: title: too long for the running header, "
             "which shows 'An overview with a deliberately long section title that goes…' "
             "(a short_title: in the section's front matter, for the running header)") in warnings
 

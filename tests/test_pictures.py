@@ -281,3 +281,12 @@ def test_the_map_draws_only_what_a_picture_may(tmp_path):
     assert "Schematic outlines, not to scale" in text
     assert "<script" not in text and "href" not in text and "foreignObject" not in text
     assert textwrap.dedent(text).startswith("<svg")
+
+
+def test_a_pictures_message_is_its_slides_action_title(picture_project):
+    project = picture_project("images/harbour.png", png_bytes(), message='"Three boats wait for the tide"')
+    result = build(project, BuildOptions())
+    slides = [slide for slide in Presentation(result.outputs["pptx"]).slides
+              if any(shape.shape_type == 13 for shape in slide.shapes)]  # a picture
+    titles = [shape.text_frame.text for slide in slides for shape in slide.shapes if shape.name == "Title"]
+    assert titles == ["Three boats wait for the tide"]

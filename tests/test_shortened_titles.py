@@ -44,7 +44,7 @@ def test_a_title_shortened_to_fit_is_a_located_warning(tmp_path, capsys):
     project = on_inspiration(tmp_path, files)
     result = build(project, BuildOptions(formats=("pptx",)))
     shortened = [w for w in result.warnings if "shortened" in w.message]
-    assert [(str(w.loc), w.field) for w in shortened] == [("source/sections/more.md:1:1", "title")] * 2
+    assert [(str(w.loc), w.field) for w in shortened] == [("source/sections/more.md:2:1", "title")] * 2
     assert shortened[0].message.startswith("slide 8: its title is shortened to fit its box ('نظرة إلى الأمام")
     assert shortened[0].message.endswith("…'); the slide's notes give it in full")
     (deck,) = project.build_dir.glob("*.pptx")
@@ -52,4 +52,4 @@ def test_a_title_shortened_to_fit_is_a_located_warning(tmp_path, capsys):
     assert LONG.strip() in notes
     code, _, err = run(capsys, "check", str(project.root))
     assert code == 0, err
-    assert "source/sections/more.md:1:1: warning: title: slide 8: its title is shortened to fit its box" in err
+    assert "source/sections/more.md:2:1: warning: title: slide 8: its title is shortened to fit its box" in err

@@ -186,3 +186,34 @@ def test_the_deck_renderer_ends_when_the_watch_is_killed(make_project, minimal_f
         assert not any(map(running, renderers))
     finally:
         process.kill()
+
+
+def test_a_rebuilds_garbage_is_collected_at_the_next_quiet_wake_up(make_project, minimal_files, monkeypatch):
+    """The collector does not run between a rebuild and the watcher's next wake-up without a
+    change (it would hold up the preview's threads publishing the pages); several rebuilds in
+    a row are collected before the next one at most every few."""
+    import gc
+
+    from deckgen import watch as watching
+
+    project = make_project(minimal_files)
+    events: list[str] = []
+    monkeypatch.setattr(watching, "rebuild", lambda *args: events.append("build"))
+    monkeypatch.setattr(watching, "settle", lambda: (events.append("settle"), gc.enable()))
+    session = watching._Session(watching.Briefs.of_project(project), BuildOptions(parallel=False),
+                                lambda event: None)
+    session.started = session.warm = True
+    saved = (str(project.source / "sections" / "one.md"),)
+    try:
+        session.step(saved, [])
+        assert events == ["build"] and not gc.isenabled()
+        session.step((), [])  # quiet: collected now
+        assert events == ["build", "settle"] and gc.isenabled()
+        session.step((), [])  # nothing more to collect
+        assert events == ["build", "settle"]
+        events.clear()
+        for _ in range(watching.UNSETTLED_MAX + 1):
+            session.step(saved, [])
+        assert events == ["build"] * watching.UNSETTLED_MAX + ["settle", "build"]
+    finally:
+        gc.enable()

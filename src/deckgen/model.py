@@ -263,6 +263,12 @@ class Figure:
     licence: str = ""  # an image figure's licence line
     width: int = 0  # per cent of the text width the PDF gives the figure; 0: all of it
     message: str = ""  # what the reader should take away; "": the caption's first sentence
+    key_locs: tuple[tuple[str, Loc], ...] = ()  # where each key of the figure's file is written
+
+    def at(self, key: str) -> Loc:
+        """Where the figure file's ``key`` is written (its translation's, in an edition that
+        translates it), else where the file starts."""
+        return dict(self.key_locs).get(key, self.loc)
 
     @property
     def label(self) -> str:
@@ -390,6 +396,12 @@ class Section:
                                    for k in keys))
     short_title: str = ""  # the running header's title ("": the title)
     key_figures: tuple[KeyFigure, ...] = ()
+    key_locs: tuple[tuple[str, Loc], ...] = ()  # where each key of the front matter is written
+
+    def at(self, key: str) -> Loc:
+        """Where the front matter's ``key`` is written (a translation's, in its edition), else
+        where the file starts."""
+        return dict(self.key_locs).get(key, self.loc)
 
     @property
     def label(self) -> str:
@@ -464,6 +476,12 @@ class Meta:
     loc: Loc
     contact: Contact | None = None
     reveal: str = ""  # "bullets" or "none" as brief.yaml's deck.reveal says; "": the theme's
+    key_locs: tuple[tuple[str, Loc], ...] = ()  # where each key of brief.yaml is written
+
+    def at(self, key: str) -> Loc:
+        """Where brief.yaml's ``key`` is written (its translation's, in an edition that
+        translates it), else where the file starts."""
+        return dict(self.key_locs).get(key, self.loc)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,19 @@ lays out its first two layouts at once, with the exact result of a cold build
 :func:`deckgen.build.pipeline.build`, the PDF here and the deck there; a broken source is reported and
 the watch goes on.
 
+The garbage collector does not run during a rebuild; a rebuild's garbage is collected at the
+watcher's next quiet wake-up (:func:`settle`), not at once: a full collection holds the
+interpreter for about a tenth of a second, which would hold up every other thread of this
+process, such as the preview's server sending the new pages.
+
 A collection (:mod:`deckgen.load.collection`) is watched as a whole (:func:`watch_briefs`): every
 brief's ``source/`` and own ``templates/``, and the collection's shared ``templates/``. A save
 rebuilds the brief whose folder it is in (a save to the shared templates: every brief), in this
 one process, and each event names its brief, its paths and errors located from the
-collection's root (``beta/source/sections/one.md:2:8``).
+collection's root (``beta/source/sections/one.md:2:8``). ``deckgen.yaml`` is looked at on every
+wake-up (:class:`_ListedBriefs`): a brief it comes to list is built and watched, one it no
+longer lists is no longer watched, and a broken ``deckgen.yaml`` is reported, located, while
+the briefs listed before are still watched.
 """
 
 from __future__ import annotations
@@ -33,11 +41,15 @@ from .build.outputs import deck_beside
 from .build.pipeline import build, warm_up
 from .build.processes import DeckRenderer, LayoutWorker, can_fork_renderers
 from .errors import DeckgenError
+from .load.collection import PROJECT_FILE
 from .pdf import speculation
 from .project import Project
 
-STEP_MS = 50          # a save is acted on once no further change came for this long
+STEP_MS = 20          # a save is acted on once no further change came for this long (an
+                      # editor's save, written in place or renamed over, lands within a few ms)
 IDLE_MS = 300         # how often the watcher wakes when nothing changes
+UNSETTLED_MAX = 3     # rebuilds in a row (saves with no quiet wake-up between) before the
+                      # garbage is collected before the next one
 
 
 @dataclass
@@ -71,6 +83,7 @@ class Briefs:
     root: Path
     briefs: tuple[tuple[str, Project], ...]
     shared: tuple[Path, ...] = ()
+    every: bool = False  # every brief of the collection at ``root``, as deckgen.yaml lists them
 
     @classmethod
     def of_project(cls, project: Project) -> Briefs:
@@ -83,7 +96,11 @@ class Briefs:
         """The collection's briefs (all, or ``names``), built as ``deckgen build`` builds them."""
         briefs = tuple((name, brief_project(collection.root, name)) for name in names or collection.briefs)
         shared = tuple(d for d in [collection.root / "templates"] if d.is_dir())
-        return cls(collection.root, briefs, shared)
+        return cls(collection.root, briefs, shared, every=not names)
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.briefs]
 
     @property
     def folders(self) -> list[Path]:
@@ -122,18 +139,21 @@ def watch_briefs(briefs: Briefs, options: BuildOptions, report: Report,
     import watchfiles
 
     session = _Session(briefs, options, report)
-    folders = briefs.folders
     stop_event = stop_event or threading.Event()
     try:
         with _stop_on_ctrl_c(stop_event, session):
-            for changes in watchfiles.watch(*folders, step=STEP_MS, rust_timeout=IDLE_MS,
-                                            yield_on_timeout=True, stop_event=stop_event):
-                session.step(changed_paths(changes), folders)
+            while not stop_event.is_set():  # again when deckgen.yaml lists other briefs
+                folders = session.briefs.folders
+                for changes in watchfiles.watch(*folders, step=STEP_MS, rust_timeout=IDLE_MS,
+                                                yield_on_timeout=True, stop_event=stop_event):
+                    if session.step(changed_paths(changes), folders):
+                        break
     except KeyboardInterrupt:
         pass
     finally:
         session.close()
         gc.unfreeze()
+        gc.enable()
     report(WatchEvent("message", "stopped watching"))
 
 
@@ -165,29 +185,57 @@ class _Session:
     def __init__(self, briefs: Briefs, options: BuildOptions, report: Report):
         self.briefs, self.options, self.report = briefs, options, report
         self.started = self.warm = self.busy = False
+        self.unsettled = 0  # rebuilds since the garbage was last collected (see settle())
+        self.listed = _ListedBriefs(briefs.root, report) if briefs.every else None
         self.deck_renderer: DeckRenderer | None = None
         self.layout_worker: LayoutWorker | None = None
 
-    def step(self, paths: tuple[str, ...], folders: list[Path]) -> None:
+    def step(self, paths: tuple[str, ...], folders: list[Path]) -> bool:
+        """One wake-up of the watcher (``paths``: what changed); True when the folders to
+        watch changed (deckgen.yaml lists other briefs now)."""
+        if self.unsettled and (not paths or self.unsettled >= UNSETTLED_MAX):
+            self.settle()  # the first quiet wake-up after a rebuild, or too many in a row
+        relisted = self.listed.changed(self.briefs) if self.listed and self.started else None
+        if self.started and self.warm and not paths and relisted is None:
+            return False
         self.busy = True
-        gc.disable()  # a rebuild's garbage is collected at once by settle(), after it
+        gc.disable()  # enabled again by settle()
         try:
             if not self.started:
                 self.start(folders)
-            elif paths:
-                self.report(WatchEvent("changed", paths=paths))
-                self.build(self.briefs.touched_by(paths))
-            elif not self.warm:
+            elif paths or relisted is not None:
+                if paths:
+                    self.report(WatchEvent("changed", paths=paths))
+                added = self.relist(relisted) if relisted is not None else []
+                touched = self.briefs.touched_by(paths)
+                self.build(added + [brief for brief in touched if brief not in added])
+                self.unsettled += 1
+                return relisted is not None  # the garbage waits for the next quiet wake-up
+            else:
                 self.warm = True  # tried once; a source error is reported by the next save
                 if any(_warm(project, self.options) for _, project in self.briefs.briefs):
                     self.start_deck_renderer()
                     self.report(READY)
-            else:
-                return
         finally:
             self.busy = False
-            gc.enable()
+        self.settle()
+
+    def settle(self) -> None:
+        self.unsettled = 0
         settle()
+
+    def relist(self, briefs: Briefs) -> list[tuple[str, Project]]:
+        """Watch ``briefs`` (deckgen.yaml changed) from now on; the briefs it adds, to build."""
+        before = self.briefs.names
+        added = [(name, project) for name, project in briefs.briefs if name not in before]
+        gone = [name for name in before if name not in briefs.names]
+        self.briefs = briefs
+        said = [f"added {', '.join(name for name, _ in added)}"] * bool(added)
+        said += [f"no longer watched: {', '.join(gone)}"] * bool(gone)
+        count = len(briefs.briefs)
+        self.report(WatchEvent("message", f"{PROJECT_FILE} changed: {'; '.join(said) or 'reordered'}; "
+                                          f"watching {count} brief{'s' * (count != 1)}"))
+        return added
 
     def start(self, folders: list[Path]) -> None:
         self.started = True
@@ -243,12 +291,60 @@ class _Session:
             self.layout_worker = None
 
 
+class _ListedBriefs:
+    """A collection's ``deckgen.yaml``, looked at on every wake-up of a watch of every brief: a
+    ``stat`` of it, and when that changed, the file read again (an editor that saves by
+    renaming a new file over the old would end a watch of the file itself). While it cannot be
+    read it is read at every wake-up (a brief it lists may be one whose folder is being made),
+    and its problems are reported when they change."""
+
+    def __init__(self, root: Path, report: Report):
+        self.root, self.report = root, report
+        self.seen = self._stat()
+        self.problems: str | None = None  # what was reported of the file as it is now
+
+    def _stat(self) -> tuple | None:
+        try:
+            stat = (self.root / PROJECT_FILE).stat()
+        except OSError:
+            return None
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def changed(self, briefs: Briefs) -> Briefs | None:
+        """The briefs deckgen.yaml lists now, when they are not ``briefs``'; else None."""
+        from .load.collection import load_collection
+
+        now = self._stat()
+        if now == self.seen and self.problems is None:
+            return None
+        self.seen = now
+        try:
+            listed = Briefs.of_collection(load_collection(self.root))
+        except (DeckgenError, OSError) as exc:
+            problems = exc.report() if isinstance(exc, DeckgenError) else f"{PROJECT_FILE}: {exc}"
+            if problems != self.problems:
+                self.problems = problems
+                self.report(WatchEvent("failed", error=exc))
+            return None
+        if listed.names != briefs.names:
+            self.problems = None
+            return listed
+        if self.problems is not None:
+            self.problems = None
+            count = len(listed.briefs)
+            self.report(WatchEvent("message", f"{PROJECT_FILE} read again: watching the same "
+                                              f"{count} brief{'s' * (count != 1)}"))
+        return None
+
+
 def settle() -> None:
-    """Between rebuilds: collect the last build's garbage, then freeze what is left (modules,
-    caches, the warm renderers), so that a collection during the next rebuild skips it."""
+    """Between rebuilds: collect the last builds' garbage, then freeze what is left (modules,
+    caches, the warm renderers), so that a collection during the next rebuild skips it; the
+    collector runs again (as it does in any Python program) until the next rebuild."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 def changed_paths(changes) -> tuple[str, ...]:

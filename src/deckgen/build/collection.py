@@ -147,6 +147,7 @@ def build_units(units: list[Unit], options: BuildOptions, make_executor: Callabl
                 outcome.errors.append(of_unit(exc, unit))
         if not runs:
             _prune(briefs, stores)
+            _prune_figures(briefs, stores)
             return _finished(briefs, stores)
         notify(f"rendering {len(runs)} of {len(units)} build units")
         executor = stack.enter_context(make_executor(len(runs)))
@@ -165,6 +166,7 @@ def build_units(units: list[Unit], options: BuildOptions, make_executor: Callabl
             except DeckgenError as exc:
                 outcome.errors.append(of_unit(exc, unit))
         _prune(briefs, stores)
+        _prune_figures(briefs, stores)
     return _finished(briefs, stores)
 
 
@@ -185,6 +187,17 @@ def _prune(briefs: dict, stores: dict) -> None:
                 outcome.result.notes += prune_stale(outcome.project, store, outcome.result.outputs)
             except DeckgenError as exc:
                 outcome.errors.append(exc)
+
+
+def _prune_figures(briefs: dict, stores: dict) -> None:
+    """The figure caches kept under their bound, once each, here, after every unit is written
+    (:func:`deckgen.build.store.prune_caches`); what was removed reported with each brief."""
+    from .store import prune_caches
+
+    roots = list(stores)
+    reports = prune_caches([stores[root][0] for root in roots], [briefs[root].project.figure_root for root in roots])
+    for root, pruned in zip(roots, reports):
+        briefs[root].result.cache["pruned"] = pruned.as_dict()
 
 
 def _allow_descriptors(needed: int) -> None:

@@ -3,6 +3,7 @@
 - :class:`BuildOptions`: the command line's choices for one build.
 - :class:`DrawnFigures` and :class:`Rendered`: what a rendering returns, picklable, so that it
   may cross from the deck's process to this one.
+- :class:`FigureStats` and :class:`Pruned`: the figure cache's use, and what pruning it removed.
 - :class:`BuildResult`: what the build did, for the command line and ``deckgen watch``.
 
 Imports only the standard library and the output registry: the no-op build reads these.
@@ -50,6 +51,20 @@ class FigureStats:
 
 
 @dataclass(frozen=True)
+class Pruned:
+    """What pruning the figure cache removed after a build: how many cached figures, how many bytes."""
+
+    figures: int = 0
+    bytes: int = 0
+
+    def __add__(self, other: Pruned) -> Pruned:
+        return Pruned(self.figures + other.figures, self.bytes + other.bytes)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"figures": self.figures, "bytes": self.bytes}
+
+
+@dataclass(frozen=True)
 class DrawnFigures:
     """The PDF's figures as SVG, ``{figure id: bytes}``, and what drawing them took."""
 
@@ -82,7 +97,9 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_LABELS, 0))
-    cache: dict = field(default_factory=dict)  # {"outputs": {fmt: "hit"|"built"}, "figures": {...}}
+    # {"outputs": {fmt: "hit"|"built"}, "figures": {"hits": n, "rendered": n},
+    #  "pruned": {"figures": n, "bytes": n}, "parallel": bool}
+    cache: dict = field(default_factory=dict)
     slot_counts: dict[str, int] = field(default_factory=dict)  # {"pdf.ja": pages, ...}: editions
     notes: list[str] = field(default_factory=list)  # what the build removed: stale rows' outputs
 

@@ -154,6 +154,7 @@ def build(project: Project, options: BuildOptions | None = None,
         from .collection import prune_stale
 
         result.notes = prune_stale(project, store, result.outputs)
+        result.cache["pruned"] = store.prune_figures(project.figure_build_dir).as_dict()
     result.warnings[:0] = store.discarded
     result.timings["total"] = time.perf_counter() - started
     return result

@@ -5,11 +5,12 @@ Layout of the cache folder::
     lock            flock(2)ed by the build that owns the folder and the outputs
     manifest.json   per output: its key, file, SHA-256, page or slide count, warnings
     journal.json    present only while outputs are being moved into place (see Store.commit)
-    figures/        figure SVG/PNG keyed by their content (see deckgen.build.figcache)
+    figures/        figure SVG/PNG keyed by their content, kept under a bound (see deckgen.build.figcache)
 
 A build drives the protocol with three calls: :meth:`Store.locked` (wait for the lock, then
 finish or discard what a killed build left), :meth:`Store.hits` (the outputs still up to date)
-and :meth:`Store.commit` (stage, journal, move into place, record, prune). Staged outputs are
+and :meth:`Store.commit` (stage, journal, move into place, record); after the last commit,
+:meth:`Store.prune_figures` keeps the figure cache under its bound. Staged outputs are
 fsynced in ``build/.deckgen-tmp/``: beside their targets, so a move is a rename within one file
 system. Nothing under ``build/`` is reached through a symbolic link (see
 :mod:`deckgen.build.buildfs`), and the manifest and the journal are checked as data before they
@@ -31,14 +32,14 @@ from pathlib import Path
 
 from ..errors import EnvironmentProblem, Loc, Problem
 from .buildfs import Folder
+from .figcache import prune
 from .keys import environment_unchanged, sha256_hex
 from .manifest import Entry, journal_problem, manifest_data, valid_manifest
-from .options import Rendered
+from .options import Pruned, Rendered
 from .outputs import OUTPUTS, slot
 
 CACHE_DIR = ".deckgen-cache"
 TMP_DIR = ".deckgen-tmp"        # staged outputs, in build/ itself: renamed within one file system
-FIGURE_MAX_AGE = 24 * 3600      # seconds an unused cached figure is kept
 MAX_STATE_BYTES = 16_000_000    # a manifest or journal larger than this is not deckgen's
 _FOLDERS = {"cache": ("build", CACHE_DIR), "tmp": ("build", TMP_DIR), "figures": ("cache", "figures")}
 
@@ -58,6 +59,9 @@ class Store:
         self.journal_path = self.root / "journal.json"
         self.lock_fd: int | None = None
         self.discarded: list[Problem] = []  # journals of interrupted builds, found by locked()
+        self.started = time.time()  # when the build began: what was used since is not pruned
+        self.figures_used: set[str] = set()  # the cached figures the committed outputs used
+        self.committed = False
         self._open: dict[str, Folder] = {}
 
     def folder(self, which: str) -> Folder:
@@ -154,7 +158,8 @@ class Store:
         removal of outputs whose name changed (a new short title) and of the new manifest is
         written, and carried out. The journal makes the moves all-or-nothing across a crash: if
         the process dies after it is written, the next build completes the moves before doing
-        anything else. Cached figures that no build used lately are then removed."""
+        anything else. The cached figures the outputs used are recorded, so that
+        :meth:`prune_figures` keeps them."""
         staged, entries = {}, {}
         for fmt, out in rendered.items():
             target = OUTPUTS[fmt].file_name(name)
@@ -169,7 +174,8 @@ class Store:
                    "removes": self._replaced_outputs(manifest), "manifest": manifest}
         self.folder("cache").write("journal.json", json.dumps(journal).encode())
         self._finish(journal)
-        self.prune_figures(set().union(*(out.figures_used for out in rendered.values())))
+        self.committed = True
+        self.figures_used.update(*(out.figures_used for out in rendered.values()))
         return entries
 
     def prune_units(self, why_stale: Callable[[str, dict], str | None]) -> list[str]:
@@ -268,11 +274,45 @@ class Store:
         for name in tmp.names():
             tmp.remove(name)
 
-    def prune_figures(self, keep: set[str], max_age: float = FIGURE_MAX_AGE) -> None:
-        """Remove cached figures this build did not use and no build used for ``max_age`` s."""
-        figures = self.folder("figures")
-        now = time.time()
-        for name in figures.names():
-            entry = figures.lstat(name)
-            if entry is not None and name not in keep and now - entry.st_mtime > max_age:
-                figures.remove(name)
+    def prune_figures(self, figure_build_dir: Path | None = None) -> Pruned:
+        """After the build's last commit: the figure cache (this ``build/``'s, or that of
+        ``figure_build_dir``, a collection's) kept under its bound, never losing a figure the
+        committed outputs used (see :func:`deckgen.build.figcache.prune`). Nothing is done
+        after a build that committed nothing: it added nothing to the cache."""
+        if not self.committed:
+            return Pruned()
+        return prune_figures(figure_build_dir or self.build_dir, self.figures_used, self.started,
+                             self if figure_build_dir in (None, self.build_dir) else None)
+
+
+def prune_figures(build_dir: Path, keep: set[str], since: float, store: Store | None = None) -> Pruned:
+    """The figure cache of ``build_dir`` pruned (see :func:`deckgen.build.figcache.prune`),
+    through ``store``'s open folders if given; a cache folder that cannot be opened (missing
+    parts cannot be made, a link) is left alone: pruning never fails a build."""
+    own = store or Store(build_dir)
+    try:
+        return prune(own.folder("figures"), keep, since)
+    except (OSError, EnvironmentProblem):
+        return Pruned()
+    finally:
+        if store is None:
+            own.close()
+
+
+def prune_caches(stores: Sequence[Store], figure_roots: Sequence[Path | None]) -> list[Pruned]:
+    """After a build of many briefs (``stores``, each with the ``build/`` of its shared figure
+    cache, or None for its own): each brief's own cache pruned, and each shared cache once, with
+    every figure any of its briefs used and what was used since the first of them began. What
+    was removed, per store: a shared cache's with the first of its stores that committed."""
+    reports = [Pruned()] * len(stores)
+    shared: dict[Path, list[int]] = {}
+    for index, (store, figure_root) in enumerate(zip(stores, figure_roots)):
+        if figure_root is None:
+            reports[index] = store.prune_figures()
+        elif store.committed:
+            shared.setdefault(figure_root, []).append(index)
+    for figure_root, indexes in shared.items():
+        written = [stores[index] for index in indexes]
+        keep = set().union(*(store.figures_used for store in written))
+        reports[indexes[0]] = prune_figures(figure_root, keep, min(store.started for store in written))
+    return reports

@@ -244,8 +244,10 @@ _CASE = citeproc_model.TextCased.case
 citeproc_model.TextCased.case = _case
 
 
+@functools.lru_cache(maxsize=16)
 def load_text(xml: bytes, language: str) -> CitationStylesStyle:
-    """A style from a ``.csl`` file's bytes; :class:`StyleProblem` saying why it cannot be used."""
+    """A style from a ``.csl`` file's bytes (loaded once per content and language, as bundled
+    styles are); :class:`StyleProblem` saying why it cannot be used."""
     try:
         return CitationStylesStyle(io.BytesIO(xml), locale=locale_for(language), validate=False)
     except Exception as exc:  # lxml and citeproc raise many kinds for a bad file

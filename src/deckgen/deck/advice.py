@@ -41,8 +41,7 @@ def key_figure_warnings(brief: m.Brief) -> list[Problem]:
 
 def shortened_titles(brief: m.Brief, plans) -> list[Problem]:
     """A warning for each slide whose title had to be shortened with "…" to fit its box (the
-    slide's notes give it in full), located at the section, figure or brief it comes from."""
-    from ..errors import Loc
+    slide's notes give it in full), located where its title is written (:func:`_title_loc`)."""
     from .fit import ELLIPSIS
     from .story import figure_message
 
@@ -54,10 +53,29 @@ def shortened_titles(brief: m.Brief, plans) -> list[Problem]:
         written = [plan.full_title, *((figure.title, figure_message(figure)) if figure else ())]
         if ELLIPSIS not in plan.title or any(ELLIPSIS in text for text in written if text):
             continue
-        section = sections.get(plan.section_id)
-        loc = figure.loc if figure else section.loc if section else Loc("source/brief.yaml", 1, 1)
+        loc = _title_loc(brief, plan, figure, sections.get(plan.section_id))
         found.append(Problem(loc, f"slide {plan.number}: its title is shortened to fit its box "
                              f"({plan.title!r}); the slide's notes give it in full", "title",
                              "a shorter title (or message), or a template whose title box is larger",
                              warning=True))
     return found
+
+
+def _title_loc(brief: m.Brief, plan, figure: m.Figure | None, section: m.Section | None):
+    """Where a slide's title is written (a translation's, in its edition): the figure's
+    ``message:``, ``caption:`` (its first sentence) or ``title:``, whichever the slide shows; the
+    table it captions; the section's ``title:`` (a figure beside the key points too); or
+    brief.yaml's ``title:`` for the title slide."""
+    if figure is not None and plan.kind == "figure":
+        from .story import figure_message
+
+        key = "message" if figure.message else "caption" if figure_message(figure) else "title"
+        return figure.at(key)
+    if section is None:
+        return brief.meta.at("title") if plan.kind == "title" else brief.meta.loc
+    if plan.kind == "table":
+        table = next((b for b in m.walk(section.blocks) if isinstance(b, m.Table) and b.number
+                      and b.label == plan.label), None)
+        if table is not None:
+            return table.loc
+    return section.at("title") if plan.full_title == section.title else section.loc

@@ -60,7 +60,8 @@ def _key_point_problems(brief: m.Brief, plans: list[Slide]) -> list[Problem]:
         sources = comparable("".join(plan.caption for plan in slides))
         for index, point in enumerate(section.key_points):
             if comparable(point) not in shown:
-                problems.append(Problem(section.loc, f"key point {index + 1} would not appear in "
+                loc = section.point_locs[index] if index < len(section.point_locs) else section.loc
+                problems.append(Problem(loc, f"key point {index + 1} would not appear in "
                                         "the deck as written", "key_points"))
         problems += _citation_problems(section, shown, sources)
     return problems

@@ -30,6 +30,7 @@ from ..i18n.scripts import ARABIC_SCRIPT, base, cjk_family, is_rtl
 from ..reproducible import source_date_epoch
 from ..theme import Theme
 from .kinds import KINDS, FigureKind
+from .marks_svg import BACKEND, hidden_text_layer, may_have_marked_text
 from .plots import MAX_LABELLED, MAX_TICKS, draw_area, draw_bars, draw_line, draw_pie, draw_scatter  # noqa: F401
 from .visual_order import visual_svg
 
@@ -123,9 +124,11 @@ def _render(figure: m.Figure, theme: Theme, size, fmt: str, dpi: int, scale: flo
         fig = draw(figure, theme, size, dpi)
         out = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+        # vowel marks outlined (only a figure with such a label: every other is matplotlib's own SVG)
+        backend = {"backend": BACKEND} if fmt == "svg" and may_have_marked_text(figure) else {}
         fig.savefig(out, format=fmt, dpi=dpi, metadata=metadata,
-                    facecolor=theme.colour("background"))
-    return visual_svg(out.getvalue()) if fmt == "svg" else out.getvalue()
+                    facecolor=theme.colour("background"), **backend)
+    return hidden_text_layer(visual_svg(out.getvalue())) if fmt == "svg" else out.getvalue()
 
 
 def draw_picture(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
@@ -141,9 +144,11 @@ def draw_picture(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
 
 # ---- timeline ------------------------------------------------------------------------------
 # Milestones are evenly spaced in date order (close years such as 2019 and 2022 would
-# otherwise collide); the year is set large above the line, its label wrapped below it to the
-# width of its slot, measured with the real font. More than five milestones alternate above
-# and below the line, so each label gets two slots' width.
+# otherwise collide), from left to right, or from right to left in a right-to-left language
+# (the earliest at the right, as the mirrored charts read); the year is set large above the
+# line, its label wrapped below it to the width of its slot, measured with the real font. More
+# than five milestones alternate above and below the line, so each label gets two slots' width.
+# Every text is centred on its milestone, so mirroring moves the milestones and nothing else.
 
 YEAR_SCALE = 1.25   # year size relative to the base font size
 LABEL_SCALE = 0.85  # label size relative to the base font size
@@ -222,7 +227,7 @@ def draw_timeline(ax, figure: m.Figure, theme: Theme, kind: FigureKind) -> None:
     fig.set_layout_engine("none")
     fig.set_size_inches(fig.get_figwidth(), (above + below + 8) / 72)
     ax.set_position((0, 0, 1, 1))
-    ax.set_xlim(-0.5, count - 0.5)
+    ax.set_xlim(*((count - 0.5, -0.5) if is_rtl(figure.language) else (-0.5, count - 0.5)))
     ax.set_ylim(-below - 4, above + 4)
     ax.plot([-0.45, count - 0.55], [0, 0], color=theme.colour("muted"), linewidth=1.2,
             solid_capstyle="round", zorder=1)

@@ -12,9 +12,13 @@ seen (:func:`visual_svg`): each Arabic letter in the presentation form of its pl
 characters in visual order by the Unicode bidirectional algorithm with mirrored brackets
 (python-bidi), the label's direction taken from its first strong letter as matplotlib's own
 layout takes it, so that both outputs read alike. The bidi marks (LRM, RLM, ALM, embeddings,
-isolates) are dropped once applied, as they have no glyph. Vowel marks (harakat) are left out:
-a mark set alone, letter by letter, would not sit on its letter. matplotlib has laid the figure
-out with the text as written, whose width the shaped letters keep.
+isolates) are dropped once applied, as they have no glyph. matplotlib has laid the figure out
+with the text as written, whose width the shaped letters keep.
+
+Vowel marks (Arabic harakat, Hebrew points) are kept, each after its letter in reading order
+(before it in visual order). A mark set alone, letter by letter, would not sit on its letter (it
+is drawn on a dotted circle beside it), so a label with marks is drawn as outlines and its text
+is kept invisible beside them (:mod:`deckgen.figures.marks_svg`).
 """
 
 from __future__ import annotations
@@ -41,10 +45,17 @@ def visual(text: str) -> str:
     Text without a right-to-left letter is returned as it is."""
     if not right_to_left(text):
         return text
-    import arabic_reshaper
     from bidi.algorithm import get_display
 
-    return get_display(arabic_reshaper.reshape(text)).translate(_BIDI_MARKS)
+    return get_display(_reshaper().reshape(text)).translate(_BIDI_MARKS)
+
+
+@lru_cache(maxsize=1)
+def _reshaper():
+    """arabic-reshaper keeping the vowel marks (it deletes them unless told not to)."""
+    from arabic_reshaper import ArabicReshaper
+
+    return ArabicReshaper(configuration={"delete_harakat": False})
 
 
 def visual_svg(svg: bytes) -> bytes:

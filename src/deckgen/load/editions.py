@@ -47,9 +47,14 @@ BRIEF_WORDS = {"title": True, "short_title": True, "subtitle": True, "organisati
                "distribution": True, "summary": True, "keywords": True,
                "authors": [{"name": True, "role": True, "affiliation": True}],
                "contact": {"name": True}}
-FIGURE_WORDS = {"title": True, "caption": True, "alt": True, "source": True, "licence": True,
+FIGURE_WORDS = {"title": True, "caption": True, "message": True, "alt": True, "source": True, "licence": True,
                 "units": True, "x_title": True, "y_title": True, "labels": True,
                 "file": True}  # a picture's own file, its words drawn in the edition's language
+# Of those, the words always written in the brief's language: a translation that leaves one out
+# shows the original's words in the edition, which is said (names, licences and files may rightly
+# stay as they are).
+PROSE_WORDS = ("title", "short_title", "subtitle", "summary", "caption", "message", "alt", "source",
+               "units", "x_title", "y_title")
 
 
 def stamp_of(data: bytes) -> str:
@@ -161,9 +166,12 @@ class EditionFiles(SourceFiles):
                 self.problems.error(own.loc(("labels",)), "labels: is not a mapping of labels",
                                     "labels", "original label: translated label lines")
         merged = _overlay(doc.data, data, words, (), own, self.problems)
+        self.check_left_out(doc, data, own, translated)
         locs = dict(doc.locs)
         locs.update({p: loc for p, loc in own.locs.items() if p and p[0] in data})
-        return dataclasses.replace(doc, data=merged, locs=locs)
+        keys = dict(doc.keys)
+        keys.update({p: loc for p, loc in own.keys.items() if p and p[0] in data})
+        return dataclasses.replace(doc, data=merged, locs=locs, keys=keys)
 
     # ---- stamps ----
     def front_matter_stamp(self, text: str, original: Path, translated: Path) -> str:
@@ -239,6 +247,17 @@ class EditionFiles(SourceFiles):
             return None
         self._record(path, data)
         return hashlib.sha256(data).hexdigest()
+
+    def check_left_out(self, doc: YamlDoc, data: dict, own: YamlDoc, translated: Path) -> None:
+        """A warning at a translation that leaves out words of the original it should give."""
+        left = [key for key in PROSE_WORDS if isinstance(doc.data, dict) and key not in data
+                and isinstance(doc.data.get(key), str) and doc.data[key].strip()]
+        if left:
+            keys = [f"{key}:" for key in left]
+            names = keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " and " + keys[-1]
+            self.problems.warn(own.loc(), f"{names} {'is' if len(keys) == 1 else 'are'} not translated "
+                               f"here, so the {self.wanted} edition shows the original's words",
+                               f"edition {self.wanted}", f"{names} in {super().rel(translated)}")
 
     def untranslated(self, original: Path, translated: Path) -> None:
         self.problems.warn(Loc(super().rel(original)), f"untranslated in the {self.wanted} edition, "
@@ -352,6 +371,8 @@ def _cited(section: m.Section):
 
 def _where(section: m.Section, what: str, expected, found) -> Loc:
     """The first place of ``section`` where ``found`` departs from ``expected``, else its file."""
+    if what == "key points":
+        return section.at("key_points")
     if what == "figures":
         blocks = [b for b in m.walk(section.blocks) if isinstance(b, m.FigureBlock)]
         for index, block in enumerate(blocks):

@@ -202,7 +202,7 @@ class FigureReader:
             return None
         return m.Figure(figure_id, number, spec.kind, spec.title, spec.caption, spec.alt,
                         spec.source, spec.units, tuple(categories), tuple(series), events, doc.loc(),
-                        options, x_values, message=spec.message)
+                        options, x_values, message=spec.message, key_locs=doc.key_locs())
 
     def no_picture_keys(self, spec: FigureIn, kind, doc: YamlDoc) -> bool:
         """A chart drawn from data takes no picture file, licence or width."""

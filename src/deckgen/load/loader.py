@@ -165,7 +165,7 @@ class _Loader:
             paper=b.paper, keywords=tuple(b.keywords), summary=b.summary, logo=logo,
             loc=doc.loc(), contact=m.Contact(b.contact.name, b.contact.email, b.contact.url)
             if b.contact and (b.contact.name or b.contact.email or b.contact.url) else None,
-            reveal=(b.deck.reveal or "") if b.deck else "",
+            reveal=(b.deck.reveal or "") if b.deck else "", key_locs=doc.key_locs(),
         )
 
     def logo(self, name: str, loc: Loc) -> m.Logo | None:

@@ -49,10 +49,14 @@ from .markdown_ext import (
     TableAttributes,
     citation_rule,
     is_caption_row,
+    is_comment,
     narrative_rule,
     table_attributes,
+    task_marked,
     trimmed,
     warn_uncalled_notes,
+    warn_unread_blocks,
+    warn_unread_line,
 )
 from .markdown_limits import MAX_NESTING, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, Budget
 from .spans import SpanConverter
@@ -133,6 +137,7 @@ def parse_blocks(text: str, file: str, first_line: int, problems: Collector,
     except _LimitPassed:
         return ()
     converter = _Converter(file, first_line, problems, budget, first_table)
+    converter.lines = text.split("\n")
     blocks = converter.convert(tokens)
     warn_uncalled_notes(env, text, file, first_line, problems)
     return blocks
@@ -167,6 +172,7 @@ class _Open:
     parts: list = field(default_factory=list)  # what its content has produced so far
     dropped: bool = False  # nested too deep: its content is skipped
     opens_quote: bool = False  # the first paragraph of a block quote: may be an alert's
+    opens_item: bool = False  # the first paragraph of a list item: may be a task's
 
 
 class _Converter(BlockExtensions):
@@ -180,6 +186,7 @@ class _Converter(BlockExtensions):
         self.spans: SpanConverter | None = None  # once the footnotes are split off
         self.current_line = first_line
         self.too_deep = False
+        self.lines: list[str] = []  # the Markdown's lines, for what markdown-it does not keep
 
     def loc(self, token: Token) -> Loc:
         if token.map:
@@ -205,7 +212,10 @@ class _Converter(BlockExtensions):
                 dropped = parent.dropped or (is_container and self.nested_too_deep(containers, loc))
                 opens_quote = (token.type == "paragraph_open" and parent.token is not None
                                and parent.token.type == "blockquote_open" and not parent.parts)
-                stack.append(_Open(token, loc, dropped=dropped, opens_quote=opens_quote))
+                opens_item = (token.type == "paragraph_open" and parent.token is not None
+                              and parent.token.type == "list_item_open" and not parent.parts)
+                stack.append(_Open(token, loc, dropped=dropped, opens_quote=opens_quote,
+                                   opens_item=opens_item))
             elif token.nesting == -1:
                 block = stack.pop()
                 containers -= block.token.type in _CONTAINERS
@@ -233,10 +243,15 @@ class _Converter(BlockExtensions):
         loc = self.loc(token)
         if kind in ("fence", "code_block"):
             return [m.CodeBlock(token.content.rstrip("\n"), loc)]
+        if kind == "hr" and token.map:
+            warn_unread_line(self.lines[token.map[0]] if token.map[0] < len(self.lines) else "",
+                             loc, self.problems)
         if kind in ("hr", "footnote_anchor"):
             return []
         if kind == "html_block":
             text = token.content.strip()
+            if is_comment(text):
+                return []
             return [m.Paragraph((m.Text(text),), loc)] if text else []
         self.problems.error(loc, f"unsupported Markdown element '{kind}'")
         return []
@@ -246,8 +261,10 @@ class _Converter(BlockExtensions):
         kind, loc, parts = block.token.type, block.loc, block.parts
         inline = next((p for p in parts if isinstance(p, Token)), None)
         if kind == "paragraph_open":
-            if inline is None:
-                return []
+            if inline is None or is_comment(inline.content):
+                return []  # an HTML comment is hidden, as CommonMark, GitHub and Pandoc hide it
+            if block.opens_item:
+                inline = task_marked(inline)
             return self.quote_opening(inline, loc) if block.opens_quote else [self.paragraph(inline, loc)]
         if kind == "heading_open":
             return [self.heading(int(block.token.tag[1]), inline, loc)]
@@ -266,7 +283,7 @@ class _Converter(BlockExtensions):
         if kind == "container_div_open":
             return self.div(block.token.info.strip(), self.settled(parts), loc)
         if kind in ("th_open", "td_open"):
-            return [(inline, _align(str(block.token.attrs.get("style", ""))))]
+            return [(inline, _align(str(block.token.attrs.get("style", ""))), loc)]
         if kind == "tr_open":
             return [parts]
         if kind in ("thead_open", "tbody_open"):
@@ -288,6 +305,7 @@ class _Converter(BlockExtensions):
             caption_block = self.caption(inline, bool(caption.group(1)), loc)
             if caption_block is not None:
                 return caption_block
+        warn_unread_blocks(inline.content, loc, self.problems)
         return m.Paragraph(self.spans.inlines(inline, loc), loc)
 
     def caption(self, inline: Token, named: bool, loc: Loc) -> Caption | None:
@@ -305,10 +323,9 @@ class _Converter(BlockExtensions):
             self.problems.warn(loc, f"table attribute '{name}' is not used", "table",
                                "#tbl:id and source=\"...\"")
         table_id = self.valid_id(attributes.table_id, loc) if attributes.table_id else ""
-        if not (named or table_id):
-            return None
         paragraph = m.Paragraph(self.spans.inlines(inline, loc), loc)
-        return Caption(self.spans.inlines(rest, loc), table_id, paragraph, loc, attributes.source)
+        return Caption(self.spans.inlines(rest, loc), table_id, paragraph, loc, attributes.source,
+                       bare=not (named or table_id))
 
     def table(self, parts: list, loc: Loc) -> m.Table | None:
         """A table from its (thead|tbody, rows) parts; each row a list of (inline, align)."""
@@ -325,17 +342,18 @@ class _Converter(BlockExtensions):
             caption = self.paragraph(body[-1][0][0], loc)
             if isinstance(caption, Caption):
                 body.pop()
-        cells = [inline for row in head + body for inline, _ in row]
+        cells = [inline for row in head + body for inline, _, _ in row]
         chars = sum(len(inline.content) for inline in cells if inline is not None)
         if not (self.budget.spend("table_cells", len(cells), loc, self.problems)
                 and self.budget.spend("table_chars", chars, loc, self.problems)):
             return None
 
         def spans(row) -> tuple:
-            return tuple(self.spans.inlines(inline, loc) if inline is not None else () for inline, _ in row)
+            return tuple(self.spans.inlines(inline, at) if inline is not None else ()
+                         for inline, _, at in row)
 
         header = spans(head[0]) if head else ()
-        aligns = tuple(align for _, align in head[0]) if head else ()
+        aligns = tuple(align for _, align, _ in head[0]) if head else ()
         table = m.Table(header, tuple(spans(row) for row in body), aligns, loc)
         return self.captioned(table, caption) if isinstance(caption, Caption) else table
 

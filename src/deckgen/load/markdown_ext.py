@@ -54,6 +54,7 @@ class Caption:
     paragraph: m.Paragraph  # what it is shown as when beside no table
     loc: Loc
     source: str = ""  # from the attributes' source="..."
+    bare: bool = False  # Pandoc's ": caption": a caption only beside a table
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,10 @@ class BlockExtensions:
         as the paragraph it is, with a warning."""
         out = []
         for part in parts:
-            if isinstance(part, Caption):
+            if isinstance(part, Caption) and part.bare:
+                self.problems.warn(part.loc, DEFINITION_WARNING, "definition", DEFINITION_ADVICE)
+                part = part.paragraph
+            elif isinstance(part, Caption):
                 self.problems.warn(part.loc, "table caption is beside no table, so it is shown as "
                                    "a paragraph", "table", "'Table: caption {#tbl:id}' on the line "
                                    "after a table, or after a blank line")
@@ -198,7 +202,7 @@ class BlockExtensions:
 def is_caption_row(row) -> bool:
     """Whether a table's last row is its caption: "Table: ..." in its first cell, the rest empty
     (a GFM table takes the line after it as a row)."""
-    first, *others = [inline for inline, _ in row]
+    first, *others = [inline for inline, _, _ in row]
     return (first is not None and CAPTION.match(first.content) is not None
             and all(o is None or not o.content.strip() for o in others))
 
@@ -224,6 +228,53 @@ def trimmed(inline: Token, prefix: re.Pattern | None, suffix: re.Pattern):
             children[-1] = last.copy(content=last.content[:match.start()])
     children = [c for c in children if c.type != "text" or c.content]
     return inline.copy(children=children), found_prefix, found_suffix
+
+
+# ---- what Pandoc or GitHub read and deckgen does not ----------------------------------------
+
+COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.DOTALL)
+TASK = re.compile(r"^\[([ xX])\][ \t]+")
+TASK_BOXES = {" ": "\u2610 ", "x": "\u2612 ", "X": "\u2612 "}  # ☐ and ☒, as Pandoc writes them
+SIMPLE_TABLE_RULE = re.compile(r"^[ \t]*-{3,}(?:[ \t]+-{3,})+[ \t]*$")
+DEFINITION = re.compile(r"\n {0,3}:[ \t]+\S")
+DEFINITION_WARNING = "definition list is not read: its terms and definitions are shown as a paragraph"
+DEFINITION_ADVICE = "a list of '- **term**: definition'"
+
+
+def is_comment(text: str) -> bool:
+    """Whether ``text`` is nothing but an HTML comment (hidden, as every Markdown reader hides it)."""
+    return COMMENT.match(text) is not None
+
+
+def task_marked(inline: Token) -> Token:
+    """A list item's first paragraph with GitHub's and Pandoc's task mark ``[ ]`` or ``[x]``
+    shown as the box Pandoc writes for it (☐, ☒)."""
+    children = list(inline.children or ())
+    if not children or children[0].type != "text":
+        return inline
+    match = TASK.match(children[0].content)
+    if match is None:
+        return inline
+    children[0] = children[0].copy(content=TASK_BOXES[match.group(1)] + children[0].content[match.end():])
+    return inline.copy(children=children, content=TASK_BOXES[match.group(1)] + inline.content[match.end():])
+
+
+def warn_unread_line(line: str, loc: Loc, problems: Collector) -> None:
+    """A warning for a thematic break (``---``, ``***``): a Pandoc simple table's rule of dashes,
+    or a horizontal rule, which the brief does not draw."""
+    if SIMPLE_TABLE_RULE.match(line):
+        problems.warn(loc, "Pandoc simple table is not read: its rule of dashes is left out and its "
+                      "rows are shown as paragraphs", "table", "a pipe table: | a | b |, then "
+                      "| --- | --- |")
+    else:
+        problems.warn(loc, "horizontal rule is not drawn: the brief separates its parts by headings",
+                      "rule", "a heading (## Title) where a new part begins, or no rule")
+
+
+def warn_unread_blocks(content: str, loc: Loc, problems: Collector) -> None:
+    """A warning for a paragraph that is a Pandoc definition list (``term`` then ``: definition``)."""
+    if DEFINITION.search(content):
+        problems.warn(loc, DEFINITION_WARNING, "definition", DEFINITION_ADVICE)
 
 
 def warn_uncalled_notes(env: dict, text: str, file: str, first_line: int, problems: Collector) -> None:

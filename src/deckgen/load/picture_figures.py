@@ -52,7 +52,8 @@ def picture_figure(files: SourceFiles, figure_id: str, number: int, spec: Figure
         return None
     kept_original_text(files, figure_id, picture)
     return m.Figure(figure_id, number, spec.kind, spec.title, spec.caption, spec.alt, spec.source,
-                    "", (), (), (), doc.loc(), picture=picture, licence=spec.licence, width=width)
+                    "", (), (), (), doc.loc(), picture=picture, licence=spec.licence, width=width,
+                    message=spec.message, key_locs=doc.key_locs())
 
 
 def picture_width(files: SourceFiles, spec: FigureIn, doc: YamlDoc) -> int | None:

@@ -115,7 +115,7 @@ class SectionReader:
                                 f"listed before section '{body[-1].id}'", "sections",
                                 "the appendices at the end of the list")
         if len(appendices) > len(string.ascii_uppercase):
-            self.problems.error(appendices[len(string.ascii_uppercase)].loc, "too many appendices",
+            self.problems.error(appendices[len(string.ascii_uppercase)].at("kind"), "too many appendices",
                                 "kind", f"at most {len(string.ascii_uppercase)} (A to Z)")
             appendices = appendices[:len(string.ascii_uppercase)]
         return (tuple(dataclasses.replace(s, number=str(i)) for i, s in enumerate(body, start=1))
@@ -193,7 +193,8 @@ class SectionReader:
                             key_figures=tuple(m.KeyFigure(k.value, k.label, k.source,
                                                           doc.loc(("key_figures", i)))
                                               for i, k in enumerate(sec.key_figures))
-                            if doc is not None else ())
+                            if doc is not None else (),
+                            key_locs=doc.key_locs() if doc is not None else ())
         return section
 
     def warn_without_key_points(self, sections: tuple[m.Section, ...]) -> None:

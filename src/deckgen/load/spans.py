@@ -30,6 +30,10 @@ ALLOWED_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 # "[" then anything without brackets up to an "@" that starts a word (not an e-mail address)
 CITATION_LIKE = re.compile(r"\[[^\[\]]*?(?<![\w.@])-?@\w[^\[\]]*\]?")
+# Pandoc's bracketed span "[text]{.class}", and attributes after code or a link ("`x`{.py}")
+BRACKETED_SPAN = re.compile(r"\[([^\[\]]*)\](\{[^{}]*\})")
+ATTRIBUTES_AFTER = re.compile(r"^\{[ \t]*[.#][^{}]*\}")
+SCRIPT = re.compile(r"(?<!\^)\^[^\s^\[\]]+\^|(?<!~)~[^\s~]+~(?!~)")  # Pandoc's 2^10^, H~2~O
 RAW_HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--.*?--)>")
 
 
@@ -94,8 +98,9 @@ class SpanConverter:
     def inline(self, token: Token, loc: Loc, strong: bool, emph: bool) -> list[m.Inline]:
         kind = token.type
         if kind in ("text", "html_inline"):
-            self.check_text(token.content, loc)
-            return [m.Text(token.content, strong, emph)]
+            text = self.without_attributes(token.content, loc)
+            self.check_text(text, loc)
+            return [m.Text(text, strong, emph)]
         if kind == "softbreak":  # no space between two Chinese or Japanese characters
             return [] if token.meta.get(JOIN) else [m.Text(" ", strong, emph)]
         if kind == "hardbreak":
@@ -118,6 +123,21 @@ class SpanConverter:
         self.problems.error(loc, f"unsupported Markdown element '{kind}'")
         return []
 
+    def without_attributes(self, text: str, loc: Loc) -> str:
+        """``text`` without Pandoc's attributes of a span (``[text]{.smallcaps}`` keeps its text),
+        of code or of a link (``{.python}`` after them): deckgen uses none, and says so."""
+        found = [m.group(2) for m in BRACKETED_SPAN.finditer(text)]
+        text = BRACKETED_SPAN.sub(lambda m: m.group(1), text)
+        after = ATTRIBUTES_AFTER.match(text)
+        if after:
+            found.append(after.group(0))
+            text = text[after.end():]
+        for attributes in found:
+            self.problems.warn(loc, f"attributes '{attributes[:60]}' are not used: the text is shown "
+                               "without them", "attributes", "the text alone; classes and ids on "
+                               "spans, code and links have no effect in a brief")
+        return text
+
     def check_text(self, text: str, loc: Loc) -> None:
         """A warning for what in ``text`` looks like Markdown deckgen did not turn into output."""
         for match in UNDEFINED_NOTE.finditer(text):
@@ -127,6 +147,10 @@ class SpanConverter:
             self.problems.warn(loc, f"citation '{match.group(0).strip()}' was not understood and "
                                "is shown as text", "citation",
                                "[@key], [@key, p. 12], [see @a; @b], [-@key] or @key")
+        for match in SCRIPT.finditer(text):
+            kind = "superscript" if match.group(0).startswith("^") else "subscript"
+            self.problems.warn(loc, f"{kind} '{match.group(0)[:40]}' is shown as written", kind,
+                               "the text without the marks, such as 'H2O' or '2 to the 10th'")
         match = RAW_HTML.search(text)
         if match:
             self.problems.warn(loc, f"raw HTML '{match.group(0)[:40]}' is shown as text, not as "

@@ -80,6 +80,7 @@ class YamlDoc:
     line_offset: int = 0
     cleaned: tuple[Loc, ...] = field(default=())
     duplicates: tuple[YamlProblem, ...] = field(default=())  # keys set twice: errors to report
+    keys: dict[Path_, Loc] = field(default_factory=dict)  # where each key of a mapping is written
 
     def loc(self, path: Path_ = ()) -> Loc:
         """The location of the value at ``path``, or of its nearest parent that has one."""
@@ -87,6 +88,18 @@ class YamlDoc:
         while path not in self.locs and path:
             path = path[:-1]
         return self.locs.get(path, Loc(self.file, 1 + self.line_offset, 1))
+
+    def key_loc(self, path: Path_) -> Loc:
+        """Where the key of the value at ``path`` is written (the line to change, whatever line
+        its value starts on), else :meth:`loc`."""
+        path = tuple(path)
+        return self.keys.get(path) or self.loc(path)
+
+    def key_locs(self) -> tuple[tuple[str, Loc], ...]:
+        """Where each key of the document's mapping is written: what the model keeps of a
+        file's keys, for the warnings about their values."""
+        data = self.data
+        return tuple((key, self.key_loc((key,))) for key in data) if isinstance(data, dict) else ()
 
 
 PARSED_KEPT = 256           # documents kept by load_yaml, the least recently used dropped first
@@ -171,13 +184,14 @@ class _Builder:
         self.documents = 0
         self.events = 0
         self.duplicates: list[YamlProblem] = []
+        self.keys: dict[Path_, Loc] = {}
 
     def mark_loc(self, mark) -> Loc:
         return Loc(self.file, mark.line + 1 + self.offset, mark.column + 1)
 
     def document(self) -> YamlDoc:
         return YamlDoc(self.root, self.locs, self.file, self.offset, tuple(self.cleaned),
-                       tuple(self.duplicates))
+                       tuple(self.duplicates), self.keys)
 
     # ---- events ----
     def feed(self, event, resolver) -> None:
@@ -240,7 +254,7 @@ class _Builder:
                 return (*frame.path, _DUPLICATE)
             frame.key, frame.key_loc = key, loc
             frame.value[key] = None
-            self.locs[(*frame.path, key)] = loc
+            self.locs[(*frame.path, key)] = self.keys[(*frame.path, key)] = loc
             return (*frame.path, key)
         if frame.key is _DUPLICATE:  # the second value of a duplicated key: read, then dropped
             frame.key = None

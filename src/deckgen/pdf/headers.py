@@ -6,8 +6,8 @@ and takes a fixed share of the text width. A title that does not fit it on one l
 shortened at a word with an ellipsis (so is the brief's short title, or its title, in the
 left box of 44 %), measured
 with the theme's fonts (:mod:`deckgen.deck.textfit`) against the narrower paper's measure (A4),
-so a brief reads the same on either paper; each shortening is a warning at the section, saying
-that a ``short_title:`` would avoid it.
+so a brief reads the same on either paper; each shortening is a warning at the ``title:`` (or
+``short_title:``) line to change, saying that a ``short_title:`` would avoid it.
 
 The text reaches the headers as CSS (:func:`header_css`): a ``string-set`` for each section
 whose running title is not its heading's text, set by id, and for the cover's title when the
@@ -97,9 +97,9 @@ def header_warnings(brief: m.Brief, theme: Theme) -> list[Problem]:
     title = brief_title(meta, fonts)
     if title != (meta.short_title or meta.title):
         given = bool(meta.short_title) and meta.short_title != meta.title
+        key = "short_title" if given else "title"
         warnings.append(Problem(
-            meta.loc, f"too long for the running header, which shows '{title}'",
-            "short_title" if given else "title",
+            meta.at(key), f"too long for the running header, which shows '{title}'", key,
             "a shorter short_title: in brief.yaml" if given
             else "a short_title: in brief.yaml, for the running header", warning=True))
     for section in brief.sections:
@@ -108,7 +108,7 @@ def header_warnings(brief: m.Brief, theme: Theme) -> list[Problem]:
         if title != full:
             key = "short_title" if section.short_title else "title"
             warnings.append(Problem(
-                section.loc, f"too long for the running header, which shows '{title}'", key,
+                section.at(key), f"too long for the running header, which shows '{title}'", key,
                 "a shorter short_title: in the section's front matter" if section.short_title
                 else "a short_title: in the section's front matter, for the running header",
                 warning=True))
