@@ -57,9 +57,6 @@ class Pruned:
     figures: int = 0
     bytes: int = 0
 
-    def __add__(self, other: Pruned) -> Pruned:
-        return Pruned(self.figures + other.figures, self.bytes + other.bytes)
-
     def as_dict(self) -> dict[str, int]:
         return {"figures": self.figures, "bytes": self.bytes}
 
