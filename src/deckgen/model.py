@@ -15,6 +15,17 @@ from .figures.options import DEFAULT as DEFAULT_OPTIONS
 from .figures.options import ChartOptions
 from .i18n.labels import Labels, english
 
+
+class _KeysLocated:
+    """What was read from one file whose keys' places are kept (``key_locs``, beside ``loc``,
+    where the file starts): brief.yaml, a section's front matter, a figure file."""
+
+    def at(self, key: str) -> Loc:
+        """Where the file's ``key`` is written (its translation's, in an edition that translates
+        it), else where the file starts."""
+        return dict(self.key_locs).get(key, self.loc)
+
+
 # ---- inline content -------------------------------------------------------------------
 
 
@@ -243,7 +254,7 @@ class Picture:
 
 
 @dataclass(frozen=True)
-class Figure:
+class Figure(_KeysLocated):
     id: str
     number: int
     kind: str
@@ -264,11 +275,6 @@ class Figure:
     width: int = 0  # per cent of the text width the PDF gives the figure; 0: all of it
     message: str = ""  # what the reader should take away; "": the caption's first sentence
     key_locs: tuple[tuple[str, Loc], ...] = ()  # where each key of the figure's file is written
-
-    def at(self, key: str) -> Loc:
-        """Where the figure file's ``key`` is written (its translation's, in an edition that
-        translates it), else where the file starts."""
-        return dict(self.key_locs).get(key, self.loc)
 
     @property
     def label(self) -> str:
@@ -374,7 +380,7 @@ class KeyFigure:
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(_KeysLocated):
     id: str
     title: str
     key_points: tuple[str, ...]
@@ -397,11 +403,6 @@ class Section:
     short_title: str = ""  # the running header's title ("": the title)
     key_figures: tuple[KeyFigure, ...] = ()
     key_locs: tuple[tuple[str, Loc], ...] = ()  # where each key of the front matter is written
-
-    def at(self, key: str) -> Loc:
-        """Where the front matter's ``key`` is written (a translation's, in its edition), else
-        where the file starts."""
-        return dict(self.key_locs).get(key, self.loc)
 
     @property
     def label(self) -> str:
@@ -460,7 +461,7 @@ class Contact:
 
 
 @dataclass(frozen=True)
-class Meta:
+class Meta(_KeysLocated):
     title: str
     short_title: str
     subtitle: str
@@ -477,11 +478,6 @@ class Meta:
     contact: Contact | None = None
     reveal: str = ""  # "bullets" or "none" as brief.yaml's deck.reveal says; "": the theme's
     key_locs: tuple[tuple[str, Loc], ...] = ()  # where each key of brief.yaml is written
-
-    def at(self, key: str) -> Loc:
-        """Where brief.yaml's ``key`` is written (its translation's, in an edition that
-        translates it), else where the file starts."""
-        return dict(self.key_locs).get(key, self.loc)
 
 
 @dataclass(frozen=True)
