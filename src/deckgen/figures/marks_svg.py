@@ -108,14 +108,17 @@ def _hidden(found: re.Match) -> str:
 @lru_cache(maxsize=256)
 def _dotted_circle(mark: str, families: tuple[str, ...]) -> float:
     """The width, per unit of font size, WeasyPrint gives ``mark`` laid out alone: the dotted
-    circle of the first of ``families`` that has the mark (0 if that font has no circle)."""
-    from matplotlib.font_manager import FontProperties, findfont
+    circle of the first of ``families`` that has the mark (0 if that font has no circle), each
+    family's file found as WeasyPrint finds it (:func:`deckgen.deck.textfit.font_path`)."""
     from matplotlib.ft2font import FT2Font, LoadFlags
+
+    from ..deck.textfit import font_path
+    from ..errors import EnvironmentProblem
 
     for family in families:
         try:
-            path = findfont(FontProperties(family=family), fallback_to_default=False)
-        except ValueError:
+            path = font_path(family)
+        except EnvironmentProblem:
             continue
         font = FT2Font(path)
         if font.get_char_index(ord(mark)):
