@@ -250,8 +250,9 @@ class EditionFiles(SourceFiles):
 
     def check_left_out(self, doc: YamlDoc, data: dict, own: YamlDoc, translated: Path) -> None:
         """A warning at a translation that leaves out words of the original it should give."""
-        left = [key for key in PROSE_WORDS if isinstance(doc.data, dict) and key not in data
-                and isinstance(doc.data.get(key), str) and doc.data[key].strip()]
+        original = doc.data if isinstance(doc.data, dict) else {}
+        left = [key for key in PROSE_WORDS if key not in data
+                and isinstance(original.get(key), str) and original[key].strip()]
         if left:
             keys = [f"{key}:" for key in left]
             names = keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " and " + keys[-1]
