@@ -187,30 +187,38 @@ class _Session:
         self.started = self.warm = self.busy = False
         self.unsettled = 0  # rebuilds since the garbage was last collected (see settle())
         self.listed = _ListedBriefs(briefs.root, report) if briefs.every else None
+        self.waiting: list[tuple[str, Project]] = []  # to build at the next wake-up (see step)
         self.deck_renderer: DeckRenderer | None = None
         self.layout_worker: LayoutWorker | None = None
 
     def step(self, paths: tuple[str, ...], folders: list[Path]) -> bool:
         """One wake-up of the watcher (``paths``: what changed); True when the folders to
-        watch changed (deckgen.yaml lists other briefs now)."""
+        watch changed (deckgen.yaml lists other briefs now): the watcher of the new folders is
+        started before anything is built, so that no save made meanwhile is missed."""
         if self.unsettled and (not paths or self.unsettled >= UNSETTLED_MAX):
             self.settle()  # the first quiet wake-up after a rebuild, or too many in a row
         relisted = self.listed.changed(self.briefs) if self.listed and self.started else None
-        if self.started and self.warm and not paths and relisted is None:
+        if relisted is not None:
+            if paths:
+                self.report(WatchEvent("changed", paths=paths))
+            added = self.relist(relisted)
+            touched = self.briefs.touched_by(paths)
+            self.waiting = added + [brief for brief in touched if brief not in added]
+            return True
+        if self.started and self.warm and not paths and not self.waiting:
             return False
         self.busy = True
         gc.disable()  # enabled again by settle()
         try:
             if not self.started:
                 self.start(folders)
-            elif paths or relisted is not None:
+            elif paths or self.waiting:
                 if paths:
                     self.report(WatchEvent("changed", paths=paths))
-                added = self.relist(relisted) if relisted is not None else []
-                touched = self.briefs.touched_by(paths)
-                self.build(added + [brief for brief in touched if brief not in added])
+                waiting, self.waiting = self.waiting, []
+                self.build(waiting + [brief for brief in self.briefs.touched_by(paths) if brief not in waiting])
                 self.unsettled += 1
-                return relisted is not None  # the garbage waits for the next quiet wake-up
+                return False  # the garbage waits for the next quiet wake-up
             else:
                 self.warm = True  # tried once; a source error is reported by the next save
                 if any(_warm(project, self.options) for _, project in self.briefs.briefs):
@@ -219,13 +227,15 @@ class _Session:
         finally:
             self.busy = False
         self.settle()
+        return False
 
     def settle(self) -> None:
         self.unsettled = 0
         settle()
 
     def relist(self, briefs: Briefs) -> list[tuple[str, Project]]:
-        """Watch ``briefs`` (deckgen.yaml changed) from now on; the briefs it adds, to build."""
+        """Watch ``briefs`` (deckgen.yaml changed) from now on; the briefs it adds, to build
+        once their folders are watched."""
         before = self.briefs.names
         added = [(name, project) for name, project in briefs.briefs if name not in before]
         gone = [name for name in before if name not in briefs.names]
