@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import re
 import shutil
@@ -91,6 +92,74 @@ def story_build_once(tmp_path_factory):
         shutil.copytree(STORY / "templates", root / "templates")
         _BUILDS["story"] = build(Project.at(root), BuildOptions())
     return _BUILDS["story"]
+
+
+# ---- the corpus of real templates, each drawn and converted by LibreOffice once ----------------
+
+TEMPLATE_CORPUS = REPO / "tests" / "cases" / "templates"
+TEMPLATES = sorted(p for p in TEMPLATE_CORPUS.iterdir() if p.suffix in (".pptx", ".potx"))
+LIBREOFFICE = {"agenda": "Title, Content", "points": "Title, Content", "recommendations": "Title, Content",
+               "references": "Title, Content", "section": "Title Slide"}
+FRENCH = {"title": "Diapositive de titre", "closing": "Diapositive de titre", "agenda": "Titre et contenu",
+          "points": "Titre et contenu", "recommendations": "Titre et contenu",
+          "references": "Titre et contenu", "figure": "Titre seul", "section": "Titre de section"}
+GERMAN = {"title": "Titelfolie", "closing": "Titelfolie", "agenda": "Titel und Inhalt",
+          "points": "Titel und Inhalt", "recommendations": "Titel und Inhalt",
+          "references": "Titel und Inhalt", "figure": "Nur Titel", "section": "Abschnitts-\nüberschrift"}
+MAPPINGS = {"coreoz-template": FRENCH, "pptx-blueprint-example02-section": GERMAN,
+            "python-pptx-default": {}, "sol-eng-template": {"figure": "Title and Content"}}
+
+
+def mapped_theme(theme, name: str, **deck):
+    """``theme`` with the corpus template ``name``'s layouts mapped (and ``deck`` keys set)."""
+    layouts = {**theme.deck["layouts"], **MAPPINGS.get(name, LIBREOFFICE)}
+    return dataclasses.replace(theme, deck={**theme.deck, "layouts": layouts, **deck})
+
+
+@dataclasses.dataclass(frozen=True)
+class CorpusDeck:
+    """The example drawn on one corpus template (section dividers forced on, so every layout
+    kind is used): the deck, LibreOffice's PDF of it, its slide plans and the template's
+    warnings."""
+
+    deck: Path
+    pdf: Path
+    plans: list
+    warnings: tuple
+
+
+def template_corpus_once(tmp_path_factory) -> dict[str, CorpusDeck]:
+    """Every corpus template with the example drawn on it, converted by LibreOffice in one run,
+    once per test session."""
+    if "corpus" in _BUILDS:
+        return _BUILDS["corpus"]
+    from conftest import write_deck
+    from deckgen.deck.plan import plan_slides
+    from deckgen.deck.template import deck_geometry, require_layouts
+
+    work = tmp_path_factory.mktemp("corpus")
+    brief, theme = project_parts(REPO)
+    pngs = timeline_pngs(brief, theme)
+    drawn = {}
+    for template in TEMPLATES:
+        mapped = mapped_theme(theme, template.stem, section_dividers="always")
+        geometry = deck_geometry(mapped, template)
+        plans = plan_slides(brief, mapped, geometry)
+        require_layouts(geometry, plans)
+        out = work / f"{template.stem}.pptx"
+        out.write_bytes(write_deck(plans, brief, mapped, pngs, template))
+        drawn[template.stem] = (out, plans, tuple(geometry.warnings))
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed: run scripts/setup.sh test")
+    done = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{work / 'lo-profile'}", "--convert-to",
+         "pdf", "--outdir", str(work), *(str(deck) for deck, _, _ in drawn.values())],
+        capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr
+    _BUILDS["corpus"] = {name: CorpusDeck(deck, work / f"{name}.pdf", plans, warnings)
+                         for name, (deck, plans, warnings) in drawn.items()}
+    return _BUILDS["corpus"]
 
 
 def reference_template(path: Path, aspect: str = "4:3", drop_layout: str = "", font: str = "") -> Path:

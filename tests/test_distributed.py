@@ -63,3 +63,4 @@ def test_no_scheduler_is_an_environment_problem(tmp_path, capsys):
     root = make_collection(tmp_path, ["alpha"])
     code, _, err = run(capsys, "build", str(root), "--executor", "dask://127.0.0.1:1")
     assert code == 2 and "--executor dask://127.0.0.1:1: no Dask scheduler answers there" in err
+    assert "Connection refused" in err  # said at once, not after the client's retries

@@ -146,7 +146,7 @@ CASES = {
             at("pandoc-manual", 90, DEFINITION),
         ]},
     "usds-playbook": {
-        "phrases": ["Be kind to your future self -- document everything.",
+        "phrases": ["Be kind to your future self – document everything.",
                  "Checklist", "Include an example call and response", "Swagger, Slate, ApiDocJS",
                  "Key Questions", "existing documentation projects?",
                  "We Want Your Feedback", "GitHub Issues", "Running the Site Locally",

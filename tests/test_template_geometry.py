@@ -146,7 +146,7 @@ COVER_EXCEPTIONS = {"Midnightblue"}
 def test_cover_titles_are_whole_in_every_corpus_template(parts):
     """The example's title (86 characters) is shortened on no template's cover: a title
     placeholder grows into the room below it, down to the subtitle, for up to three lines."""
-    from test_templates_corpus import TEMPLATES, mapped_theme
+    from helpers import TEMPLATES, mapped_theme
 
     brief, theme, _ = parts
     shortened = []

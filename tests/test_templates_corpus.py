@@ -13,10 +13,8 @@ checked by their exact messages; ``.potx`` files are built through ``deckgen bui
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import shutil
-import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -26,33 +24,26 @@ from pptx import Presentation
 
 from conftest import write_deck
 from deckgen.deck.plan import plan_slides
-from deckgen.deck.template import deck_geometry, open_template, require_layouts
+from deckgen.deck.template import deck_geometry, open_template
 from deckgen.errors import EnvironmentProblem
-from helpers import copy_example, project_parts, run, timeline_pngs
+from helpers import (
+    TEMPLATE_CORPUS,
+    TEMPLATES,
+    copy_example,
+    mapped_theme,
+    project_parts,
+    run,
+    template_corpus_once,
+    timeline_pngs,
+)
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO / "tests" / "cases" / "templates"
+CORPUS = TEMPLATE_CORPUS
 MARKING = "PUBLIC — for illustration"
 EMU_PER_PT = 12700
 TOLERANCE = 2.0  # points: glyphs may reach a little into a frame's margin (a chart's outside-end labels too)
 
-LIBREOFFICE = {"agenda": "Title, Content", "points": "Title, Content", "recommendations": "Title, Content",
-               "references": "Title, Content", "section": "Title Slide"}
-FRENCH = {"title": "Diapositive de titre", "closing": "Diapositive de titre", "agenda": "Titre et contenu",
-          "points": "Titre et contenu", "recommendations": "Titre et contenu",
-          "references": "Titre et contenu", "figure": "Titre seul", "section": "Titre de section"}
-GERMAN = {"title": "Titelfolie", "closing": "Titelfolie", "agenda": "Titel und Inhalt",
-          "points": "Titel und Inhalt", "recommendations": "Titel und Inhalt",
-          "references": "Titel und Inhalt", "figure": "Nur Titel", "section": "Abschnitts-\nüberschrift"}
-MAPPINGS = {"coreoz-template": FRENCH, "pptx-blueprint-example02-section": GERMAN,
-            "python-pptx-default": {}, "sol-eng-template": {"figure": "Title and Content"}}
-TEMPLATES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".pptx", ".potx"))
 NAMES = [p.stem for p in TEMPLATES]
-
-
-def mapped_theme(theme, name: str, **deck):
-    layouts = {**theme.deck["layouts"], **MAPPINGS.get(name, LIBREOFFICE)}
-    return dataclasses.replace(theme, deck={**theme.deck, "layouts": layouts, **deck})
 
 
 def test_the_corpus_holds_at_least_twelve_templates():
@@ -64,28 +55,8 @@ def test_the_corpus_holds_at_least_twelve_templates():
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> dict[str, tuple[Path, Path, list]]:
-    """``{template: (deck, LibreOffice's PDF of it, plans)}``."""
-    work = tmp_path_factory.mktemp("corpus")
-    brief, theme = project_parts(REPO)
-    pngs = timeline_pngs(brief, theme)
-    decks = {}
-    for template in TEMPLATES:
-        mapped = mapped_theme(theme, template.stem, section_dividers="always")
-        geometry = deck_geometry(mapped, template)
-        plans = plan_slides(brief, mapped, geometry)
-        require_layouts(geometry, plans)
-        out = work / f"{template.stem}.pptx"
-        out.write_bytes(write_deck(plans, brief, mapped, pngs, template))
-        decks[template.stem] = (out, plans)
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.fail("LibreOffice is not installed: run scripts/setup.sh test")
-    done = subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{work / 'lo-profile'}", "--convert-to",
-         "pdf", "--outdir", str(work), *(str(deck) for deck, _ in decks.values())],
-        capture_output=True, text=True, timeout=900, check=False)
-    assert done.returncode == 0, done.stderr
-    return {name: (deck, work / f"{name}.pdf", plans) for name, (deck, plans) in decks.items()}
+    """``{template: (deck, LibreOffice's PDF of it, plans)}`` (drawn once per session)."""
+    return {name: (drawn.deck, drawn.pdf, drawn.plans) for name, drawn in template_corpus_once(tmp_path_factory).items()}
 
 
 def _comparable(text: str) -> str:

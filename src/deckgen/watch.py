@@ -19,7 +19,7 @@ brief's ``source/`` and own ``templates/``, and the collection's shared ``templa
 rebuilds the brief whose folder it is in (a save to the shared templates: every brief), in this
 one process, and each event names its brief, its paths and errors located from the
 collection's root (``beta/source/sections/one.md:2:8``). ``deckgen.yaml`` is looked at on every
-wake-up (:class:`_ListedBriefs`): a brief it comes to list is built and watched, one it no
+wake-up (:class:`ListedBriefs`): a brief it comes to list is built and watched, one it no
 longer lists is no longer watched, and a broken ``deckgen.yaml`` is reported, located, while
 the briefs listed before are still watched.
 """
@@ -45,8 +45,9 @@ from .load.collection import PROJECT_FILE
 from .pdf import speculation
 from .project import Project
 
-STEP_MS = 20          # a save is acted on once no further change came for this long (an
-                      # editor's save, written in place or renamed over, lands within a few ms)
+STEP_MS = 10          # a save is acted on once no further change came for this long (an
+                      # editor's save, written in place or renamed over, lands within a few ms;
+                      # one spread wider costs a rebuild that finds nothing new, or one more)
 IDLE_MS = 300         # how often the watcher wakes when nothing changes
 UNSETTLED_MAX = 3     # rebuilds in a row (saves with no quiet wake-up between) before the
                       # garbage is collected before the next one
@@ -186,7 +187,7 @@ class _Session:
         self.briefs, self.options, self.report = briefs, options, report
         self.started = self.warm = self.busy = False
         self.unsettled = 0  # rebuilds since the garbage was last collected (see settle())
-        self.listed = _ListedBriefs(briefs.root, report) if briefs.every else None
+        self.listed = ListedBriefs(briefs.root, report) if briefs.every else None
         self.waiting: list[tuple[str, Project]] = []  # to build at the next wake-up (see step)
         self.deck_renderer: DeckRenderer | None = None
         self.layout_worker: LayoutWorker | None = None
@@ -197,7 +198,7 @@ class _Session:
         started before anything is built, so that no save made meanwhile is missed."""
         if self.unsettled and (not paths or self.unsettled >= UNSETTLED_MAX):
             self.settle()  # the first quiet wake-up after a rebuild, or too many in a row
-        relisted = self.listed.changed(self.briefs) if self.listed and self.started else None
+        relisted = self.listed.changed(self.briefs.names) if self.listed and self.started else None
         if relisted is not None:
             if paths:
                 self.report(WatchEvent("changed", paths=paths))
@@ -238,12 +239,9 @@ class _Session:
         once their folders are watched."""
         before = self.briefs.names
         added = [(name, project) for name, project in briefs.briefs if name not in before]
-        gone = [name for name in before if name not in briefs.names]
         self.briefs = briefs
-        said = [f"added {', '.join(name for name, _ in added)}"] * bool(added)
-        said += [f"no longer watched: {', '.join(gone)}"] * bool(gone)
         count = len(briefs.briefs)
-        self.report(WatchEvent("message", f"{PROJECT_FILE} changed: {'; '.join(said) or 'reordered'}; "
+        self.report(WatchEvent("message", f"{relisted_words(before, briefs.names)}; "
                                           f"watching {count} brief{'s' * (count != 1)}"))
         return added
 
@@ -301,7 +299,16 @@ class _Session:
             self.layout_worker = None
 
 
-class _ListedBriefs:
+def relisted_words(before: list[str], after: list[str]) -> str:
+    """What changed in deckgen.yaml's list of briefs, in words ("deckgen.yaml changed: added
+    gamma; no longer watched: beta")."""
+    added = [name for name in after if name not in before]
+    gone = [name for name in before if name not in after]
+    said = [f"added {', '.join(added)}"] * bool(added) + [f"no longer watched: {', '.join(gone)}"] * bool(gone)
+    return f"{PROJECT_FILE} changed: {'; '.join(said) or 'reordered'}"
+
+
+class ListedBriefs:
     """A collection's ``deckgen.yaml``, looked at on every wake-up of a watch of every brief: a
     ``stat`` of it, and when that changed, the file read again (an editor that saves by
     renaming a new file over the old would end a watch of the file itself). While it cannot be
@@ -320,8 +327,8 @@ class _ListedBriefs:
             return None
         return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
-    def changed(self, briefs: Briefs) -> Briefs | None:
-        """The briefs deckgen.yaml lists now, when they are not ``briefs``'; else None."""
+    def changed(self, names: list[str]) -> Briefs | None:
+        """The briefs deckgen.yaml lists now, when they are not those ``names``; else None."""
         from .load.collection import load_collection
 
         now = self._stat()
@@ -336,7 +343,7 @@ class _ListedBriefs:
                 self.problems = problems
                 self.report(WatchEvent("failed", error=exc))
             return None
-        if listed.names != briefs.names:
+        if listed.names != names:
             self.problems = None
             return listed
         if self.problems is not None:

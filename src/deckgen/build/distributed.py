@@ -18,6 +18,7 @@ from the cache what the cluster built.
 from __future__ import annotations
 
 import dataclasses
+import socket
 import tempfile
 import threading
 import time
@@ -30,6 +31,7 @@ from .executors import DEFAULT_TIMEOUT, outcome, unpacked
 from .keys import MAX_HASHED_BYTES, tree_entries
 
 SHARED = "shared"  # the collection's folder in a shipped unit: its templates/
+CONNECT_SECONDS = 10  # to reach the scheduler (Dask's client then retries for as long)
 
 
 def shipped_files(project) -> dict[str, bytes]:
@@ -103,6 +105,13 @@ def _figure_root() -> Path:
     return Path(_figures[0].name) / "build"
 
 
+def _reach(address: str) -> None:
+    """Connect to ``HOST:PORT`` and hang up: an OSError when nothing listens there."""
+    host, _, port = address.rpartition(":")
+    with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS):
+        pass
+
+
 class DaskExecutor:
     """Units rendered by the workers of the Dask scheduler at ``address`` (``HOST:PORT``).
 
@@ -119,8 +128,9 @@ class DaskExecutor:
             raise EnvironmentProblem("--executor dask://: Dask distributed is not installed "
                                      "(pip install 'deckgen[cluster]')") from None
         try:
-            self.client = Client(f"tcp://{address}", timeout=10, set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+            _reach(address)  # a refused connection is said at once; Dask's client would retry
+            self.client = Client(f"tcp://{address}", timeout=CONNECT_SECONDS, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
             raise EnvironmentProblem(f"--executor dask://{address}: no Dask scheduler answers there ({exc})") from None
         self.timeout = timeout
         self.queue: deque = deque()

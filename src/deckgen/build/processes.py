@@ -108,6 +108,7 @@ def _let_ctrl_c_through() -> None:
 
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+DECK_NICENESS = 10  # the long-lived deck renderer's, above its parent's
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -266,7 +267,11 @@ class DeckRenderer:
     PDF rendered beside it by a tenth or more (a watch rebuild of the example: 0.83-0.87 s with
     a fork per build, 0.74-0.75 s with this renderer). One deck is rendered at a time; ``stop()`` ends the
     process (a build that fails or is interrupted while it renders stops it, so no stale
-    result is ever read)."""
+    result is ever read).
+
+    It runs at a lower priority (:data:`DECK_NICENESS`): the deck is ready long before the PDF,
+    whose two layouts (here and in the :class:`LayoutWorker`) take both cores while it renders;
+    it takes what they leave."""
 
     def __init__(self):
         import multiprocessing
@@ -319,6 +324,7 @@ def _serve_decks(connection, parents_end, parent_pid: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _let_ctrl_c_through()
+    os.nice(DECK_NICENESS)
     gc.enable()
     while True:
         try:

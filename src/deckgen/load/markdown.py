@@ -10,7 +10,9 @@ Extensions understood here, with Pandoc's, Quarto's and GitHub's syntax:
   make a callout box;
   ``[@key]`` or ``[@a; @b]`` cites references from the brief file;
   a line break between two Chinese or Japanese characters is no space (Pandoc's
-  ``east_asian_line_breaks``, :mod:`deckgen.load.east_asian`).
+  ``east_asian_line_breaks``, :mod:`deckgen.load.east_asian`);
+  straight quotes are made curly, ``---`` an em dash, ``--`` an en dash and ``...`` an ellipsis
+  (Pandoc's ``smart``, :mod:`deckgen.load.smart_dashes`).
 Raw HTML is never passed through: it stays visible as text, with a warning. So does every other
 construct deckgen does not turn into output (an unknown ``[!FOO]`` alert, a fenced div that is
 not a callout, a ``Table:`` caption beside no table, a footnote defined but never called).
@@ -59,6 +61,7 @@ from .markdown_ext import (
     warn_unread_line,
 )
 from .markdown_limits import MAX_NESTING, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, Budget
+from .smart_dashes import smart_dashes
 from .spans import SpanConverter
 
 _CROSSREF = re.compile("@(" + "|".join(m.CROSSREF_KINDS) + r"):([a-z0-9][a-z0-9_-]*[a-z0-9]|[a-z0-9])")
@@ -108,6 +111,7 @@ def make_parser() -> MarkdownIt:
     md.options["maxNesting"] = MAX_NESTING * 3
     md.validateLink = lambda url: True  # every link is checked, and reported, in _Converter
     md.core.ruler.push("east_asian_line_breaks", east_asian_line_breaks)  # as Pandoc's extension
+    md.core.ruler.before("text_join", "smart_dashes", smart_dashes)  # before escapes join the text
     return md
 
 

@@ -10,11 +10,15 @@ again at that width.
 
 Of a collection, a brief with editions or a parameterised brief, one brief, edition and row is
 shown and rebuilt (:mod:`.choices`); choosing another on the page ends this watch and starts
-one of that.
+one of that. A collection's ``deckgen.yaml`` is looked at as often as the watch wakes up when
+idle (:class:`~deckgen.watch.ListedBriefs`): a brief it comes to list is offered on the page; when
+the brief shown is no longer listed, its first brief is shown; while it cannot be read, its
+problems are shown beside the brief's own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 import time
@@ -24,8 +28,9 @@ from pathlib import Path
 
 from ..build.options import BuildOptions
 from ..errors import DeckgenError, Problem, SourceError
+from ..load.collection import PROJECT_FILE
 from ..project import Project
-from ..watch import WatchEvent, watch
+from ..watch import IDLE_MS, ListedBriefs, WatchEvent, relisted_words, watch
 from .choices import Choice, Target, choices, resolve, shown_slot
 from .images import ImageStore, page_scale, render_pages, warm
 from .opener import Opener
@@ -77,6 +82,7 @@ class Preview:
         self._turn = 0
         self._halt = threading.Event()   # ends the watch under way: stopping, or another choice
         self._next: Choice | None = None
+        self._listing_errors: list[dict] = []  # a collection's deckgen.yaml's, while it cannot be read
 
     @property
     def url(self) -> str:
@@ -89,6 +95,9 @@ class Preview:
         stop = stop_event or threading.Event()
         threading.Thread(target=lambda: (stop.wait(), self._halt.set()), daemon=True,
                          name="deckgen-preview-stop").start()
+        if self.target.briefs:
+            threading.Thread(target=self._follow_listing, args=(stop,), daemon=True,
+                             name="deckgen-preview-listing").start()
         try:
             while not stop.is_set():
                 self._watch_choice()
@@ -109,14 +118,16 @@ class Preview:
             project, options = resolve(self.target, self.choice, self.options, self.every)
             shown = choices(self.target, self.choice)
         except DeckgenError as exc:
-            self.state.update(busy=False, errors=error_dicts(exc, self.target.root), status="cannot show this")
+            self.state.update(busy=False, errors=self._errors(error_dicts(exc, self.target.root)),
+                              status="cannot show this")
             self._halt.wait()
             return
         self.project = project
         self.opener.point(project, self.choice.edition, self.choice.param)
         with self._lock:
             self._deck_digest, self._pdf = "", None
-        self.state.update(busy=True, status="building", choices=shown, pages=[], slides=[], errors=[])
+        self.state.update(busy=True, status="building", choices=shown, pages=[], slides=[],
+                          errors=self._errors([]))
         watch(project, options, self.report, self._halt)
 
     def select(self, wanted: dict) -> dict:
@@ -137,6 +148,46 @@ class Preview:
         self._halt.set()
         return {"message": "showing " + " · ".join(p for p in (chosen.brief, chosen.edition, chosen.param) if p)}
 
+    # ---- a collection's deckgen.yaml -------------------------------------------------------
+
+    def _follow_listing(self, stop: threading.Event) -> None:
+        listing = ListedBriefs(self.target.root, self._listing_report)
+        while not stop.wait(IDLE_MS / 1000):
+            listed = listing.changed(list(self.target.briefs))
+            if listed is not None:
+                self._relisted(listed.names)
+
+    def _listing_report(self, event: WatchEvent) -> None:
+        """deckgen.yaml could not be read (its problems shown until it can), or was read again."""
+        with self._lock:
+            self._listing_errors = error_dicts(event.error, self.target.root) if event.kind == "failed" else []
+        errors = [e for e in self.state.get("errors") or [] if e.get("listing") is None]
+        self.state.update(errors=self._errors(errors), message=event.message or
+                          f"{PROJECT_FILE} has errors: the briefs it listed before are offered")
+        self.echo(event)
+
+    def _relisted(self, names: list[str]) -> None:
+        """deckgen.yaml lists other briefs: offer them; show its first if the one shown is gone."""
+        with self._lock:
+            before, self._listing_errors = list(self.target.briefs), []
+            self.target = dataclasses.replace(self.target, briefs=tuple(names))
+            gone = self.choice.brief not in names
+            if gone:
+                self._next = Choice(names[0])
+        message = relisted_words(before, names) + (f"; showing {names[0]}" if gone else "")
+        shown = dict(self.state.get("choices") or {}, briefs=names)
+        errors = [e for e in self.state.get("errors") or [] if e.get("listing") is None]
+        self.state.update(choices=shown, message=message, errors=errors)
+        self.echo(WatchEvent("message", message))
+        if gone:
+            self._halt.set()
+
+    def _errors(self, errors: list[dict]) -> list[dict]:
+        """The page's problems: deckgen.yaml's (while it cannot be read), then ``errors``."""
+        with self._lock:
+            listing = [dict(e, listing=True) for e in self._listing_errors]
+        return listing + errors
+
     def close(self) -> None:
         self.slides.close()
         self.server.stop()
@@ -151,7 +202,7 @@ class Preview:
             self._built(event.result)
         elif event.kind == "failed":
             self.opener.built(None)
-            self.state.update(busy=False, errors=error_dicts(event.error, self.project.root),
+            self.state.update(busy=False, errors=self._errors(error_dicts(event.error, self.project.root)),
                               status="the source has errors: the last good build is shown")
         else:
             self.state.update(message=event.message)
@@ -159,8 +210,8 @@ class Preview:
 
     def _built(self, result) -> None:
         started = time.perf_counter()
-        changes: dict = {"busy": False, "errors": [problem_dict(w, self.project.root)
-                                                   for w in result.warnings]}
+        changes: dict = {"busy": False, "errors": self._errors([problem_dict(w, self.project.root)
+                                                                for w in result.warnings])}
         original = (self.state.get("choices") or {}).get("editions", [""])[:1] or [""]
         pdf_path = result.outputs.get(shown_slot(result.outputs, "pdf", self.choice, original[0]) or "")
         pdf = pdf_path.read_bytes() if pdf_path is not None else None

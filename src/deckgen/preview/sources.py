@@ -113,9 +113,10 @@ def _inline_text(spans) -> str:
 
 
 def text_blocks(brief: m.Brief) -> list[TextBlock]:
-    """Every block of the sections that shows text, every key point and section title (on the
+    """What the cover shows (its title, subtitle, authors...: each at its key in brief.yaml),
+    then every block of the sections that shows text, every key point and section title (on the
     contents page too), in source order."""
-    found = []
+    found = _cover_blocks(brief.meta)
     for section in brief.sections:
         found.append(TextBlock(section.loc, words(f"{section.number} {section.title}")))
         found += [TextBlock(loc, words(point)) for point, loc in zip(section.key_points, section.point_locs)]
@@ -134,6 +135,14 @@ def text_blocks(brief: m.Brief) -> list[TextBlock]:
             if text.strip():
                 found.append(TextBlock(block.loc, words(text)))
     return found
+
+
+def _cover_blocks(meta: m.Meta) -> list[TextBlock]:
+    people = " ".join(" ".join((a.name, a.role or "", a.affiliation or "")) for a in meta.authors)
+    shown = (("title", meta.title), ("subtitle", meta.subtitle), ("summary", meta.summary),
+             ("organisation", meta.organisation), ("distribution", meta.distribution),
+             ("authors", people))
+    return [TextBlock(meta.at(key), words(text)) for key, text in shown if text.strip()]
 
 
 def line_at(pdf: bytes, page: int, x: float, y: float) -> str:
