@@ -57,6 +57,23 @@ def pdf_text(project: Project) -> str:
     return " ".join(page.extract_text() for page in PdfReader(path).pages)
 
 
+def point_of(pdf: bytes, text: str) -> tuple[int, float, float]:
+    """The page (0-based) showing ``text`` first, and the middle of its first letter's left
+    edge as fractions of the page's width and height from its top left."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    for index in range(len(document)):
+        page = document[index]
+        textpage = page.get_textpage()
+        found = textpage.search(text).get_next()
+        if found:
+            left, bottom, _, top = textpage.get_charbox(found[0])
+            width, height = page.get_size()
+            return index, (left + 1) / width, 1 - (bottom + top) / 2 / height
+    raise AssertionError(f"{text!r} is on no page")
+
+
 def running(pid: int) -> bool:
     """True while ``pid`` runs: not gone, and not a zombie waiting for its parent to reap it."""
     try:

@@ -3,11 +3,10 @@ the title, the subtitle, an author, the organisation (not the file's first line)
 
 from __future__ import annotations
 
-import pypdfium2 as pdfium
-
 from deckgen.build.options import BuildOptions
 from deckgen.build.pipeline import build
 from deckgen.preview.opener import Opener
+from helpers import point_of
 
 BRIEF = """\
 date: 2026-01-15
@@ -24,20 +23,6 @@ references:
     title: A Book
     year: 2020
 """
-
-
-def point_of(pdf: bytes, text: str) -> tuple[int, float, float]:
-    """The first page showing ``text`` and its first letter's middle, as fractions of the page."""
-    document = pdfium.PdfDocument(pdf)
-    for index in range(len(document)):
-        page = document[index]
-        textpage = page.get_textpage()
-        found = textpage.search(text).get_next()
-        if found:
-            left, bottom, _, top = textpage.get_charbox(found[0])
-            width, height = page.get_size()
-            return index, (left + 1) / width, 1 - (bottom + top) / 2 / height
-    raise AssertionError(f"{text!r} is on no page")
 
 
 def test_a_click_on_the_cover_opens_the_key_that_wrote_it(make_project, minimal_files):

@@ -18,6 +18,7 @@ from deckgen.preview.images import ImageStore
 from deckgen.preview.opener import Opener
 from deckgen.preview.session import Preview
 from deckgen.project import Project
+from helpers import point_of
 from test_preview_browser import KEYS, LOADED, TIMEOUT, wait_for, wait_for_file
 
 browser = browser_tests.browser  # the headless Chromium fixture
@@ -40,21 +41,6 @@ def pages_project(make_project, minimal_files):
     for name in ("two", "three", "four"):
         files[f"source/sections/{name}.md"] = section(name)
     return make_project(files)
-
-
-def point_of(pdf: bytes, text: str) -> tuple[int, float, float]:
-    """The page (0-based) showing ``text`` first, and the middle of its first letter's left
-    edge as fractions of the page's width and height from its top left."""
-    document = pdfium.PdfDocument(pdf)
-    for index in range(len(document)):
-        page = document[index]
-        textpage = page.get_textpage()
-        found = textpage.search(text).get_next()
-        if found:
-            left, bottom, _, top = textpage.get_charbox(found[0])
-            width, height = page.get_size()
-            return index, (left + 1) / width, 1 - (bottom + top) / 2 / height
-    raise AssertionError(f"{text!r} is on no page")
 
 
 def test_a_click_on_a_paragraph_a_key_point_or_a_contents_line_opens_its_line(pages_project):
