@@ -161,8 +161,7 @@ class Preview:
         """deckgen.yaml could not be read (its problems shown until it can), or was read again."""
         with self._lock:
             self._listing_errors = error_dicts(event.error, self.target.root) if event.kind == "failed" else []
-        errors = [e for e in self.state.get("errors") or [] if e.get("listing") is None]
-        self.state.update(errors=self._errors(errors), message=event.message or
+        self.state.update(errors=self._errors(self._own_errors()), message=event.message or
                           f"{PROJECT_FILE} has errors: the briefs it listed before are offered")
         self.echo(event)
 
@@ -176,11 +175,14 @@ class Preview:
                 self._next = Choice(names[0])
         message = relisted_words(before, names) + (f"; showing {names[0]}" if gone else "")
         shown = dict(self.state.get("choices") or {}, briefs=names)
-        errors = [e for e in self.state.get("errors") or [] if e.get("listing") is None]
-        self.state.update(choices=shown, message=message, errors=errors)
+        self.state.update(choices=shown, message=message, errors=self._own_errors())
         self.echo(WatchEvent("message", message))
         if gone:
             self._halt.set()
+
+    def _own_errors(self) -> list[dict]:
+        """The problems the page shows of the brief shown (not deckgen.yaml's)."""
+        return [e for e in self.state.get("errors") or [] if e.get("listing") is None]
 
     def _errors(self, errors: list[dict]) -> list[dict]:
         """The page's problems: deckgen.yaml's (while it cannot be read), then ``errors``."""

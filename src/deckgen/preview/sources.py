@@ -138,7 +138,7 @@ def text_blocks(brief: m.Brief) -> list[TextBlock]:
 
 
 def _cover_blocks(meta: m.Meta) -> list[TextBlock]:
-    people = " ".join(" ".join((a.name, a.role or "", a.affiliation or "")) for a in meta.authors)
+    people = " ".join(f"{a.name} {a.role} {a.affiliation}" for a in meta.authors)
     shown = (("title", meta.title), ("subtitle", meta.subtitle), ("summary", meta.summary),
              ("organisation", meta.organisation), ("distribution", meta.distribution),
              ("authors", people))
