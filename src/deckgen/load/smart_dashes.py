@@ -13,7 +13,6 @@ import re
 
 _EM = re.compile(r"(?<![-!])---(?![->])")
 _EN = re.compile(r"(?<![-!])--(?![->])")
-_ELLIPSIS = re.compile(r"\.\.\.")
 
 
 def smart_dashes(state) -> None:
@@ -32,4 +31,4 @@ def smart_dashes(state) -> None:
 
 
 def smartened(text: str) -> str:
-    return _ELLIPSIS.sub("…", _EN.sub("–", _EM.sub("—", text)))
+    return _EN.sub("–", _EM.sub("—", text)).replace("...", "…")
