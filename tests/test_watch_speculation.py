@@ -65,3 +65,28 @@ def test_watch_rebuilds_equal_cold_builds_and_reuse_the_previous_remedy(tmp_path
 def _snapshot(source: Path, root: Path) -> Path:
     shutil.copytree(source, root / "source")
     return root / "source"
+
+
+def test_a_guess_taken_has_its_html_written_once(tmp_path, monkeypatch):
+    from deckgen.pdf import document
+
+    project = copy_example(tmp_path / "watched")
+    real = document.render_html
+    written: list[object] = []
+
+    def render_html(*args, **kwargs):
+        written.append(kwargs.get("placement", args[6] if len(args) > 6 else None))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(document, "render_html", render_html)
+    with Watcher(watch, project, TIMEOUT) as watcher:
+        assert watcher.next("built", "failed").result is not None
+        while not watcher.next("message").message.startswith("ready"):
+            pass
+        taken = speculation.counts["taken"]
+        written.clear()
+        edit(project.source / "sections" / "economy.md", *WORDING)
+        assert watcher.next("built", "failed").result is not None
+    assert speculation.counts["taken"] == taken + 1
+    assert len(written) == 2  # the plain HTML and the guess's, which is the remedy's too
+    assert written[0] is None and written[1] is not None

@@ -287,7 +287,8 @@ class _Session:
         if deck_beside(self.options.formats):
             self.deck_renderer = DeckRenderer()
         self.layout_worker = LayoutWorker()
-        speculation.install(self.layout_worker)
+        # the deck is drawn once the float pass's two layouts are done (DeckRenderer.go)
+        speculation.install(self.layout_worker, self.deck_renderer.go if self.deck_renderer else lambda: None)
 
     def close(self) -> None:
         if self.deck_renderer is not None:

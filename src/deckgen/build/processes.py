@@ -109,6 +109,7 @@ def _let_ctrl_c_through() -> None:
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 DECK_NICENESS = 10  # the long-lived deck renderer's, above its parent's
+GO = "go"           # told to the deck renderer: draw the deck received (DeckRenderer.go)
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -269,9 +270,13 @@ class DeckRenderer:
     process (a build that fails or is interrupted while it renders stops it, so no stale
     result is ever read).
 
-    It runs at a lower priority (:data:`DECK_NICENESS`): the deck is ready long before the PDF,
-    whose two layouts (here and in the :class:`LayoutWorker`) take both cores while it renders;
-    it takes what they leave."""
+    A deck submitted is drawn once :meth:`go` says so: the PDF's float pass lays out in this
+    process and in the :class:`LayoutWorker` at once, one layout on each core, and calls
+    :meth:`go` when the worker's is done (:mod:`deckgen.pdf.speculation`); the deck is then drawn
+    on the core the worker left, while the PDF is written here. A deck drawn beside both layouts
+    took a twentieth of a rebuild from the PDF, even at a lower priority. :meth:`result` says
+    :meth:`go` itself when nothing did. It also runs at a lower priority
+    (:data:`DECK_NICENESS`), yielding to the PDF whatever else runs."""
 
     def __init__(self):
         import multiprocessing
@@ -282,6 +287,7 @@ class DeckRenderer:
                                        args=(theirs, self.connection, os.getpid()), daemon=True)
         _start(self.process)
         theirs.close()
+        self.held = False  # a deck submitted waits for go()
 
     @property
     def alive(self) -> bool:
@@ -289,6 +295,16 @@ class DeckRenderer:
 
     def submit(self, jobs: Jobs) -> None:
         self.connection.send(jobs.portable())
+        self.held = True
+
+    def go(self) -> None:
+        """Draw the deck submitted last now (nothing when none waits)."""
+        if self.held:
+            self.held = False
+            try:
+                self.connection.send(GO)
+            except OSError:  # the renderer is gone: result() says so
+                pass
 
     def figures(self, jobs: Jobs) -> HandedOver:
         """The PDF's figures, drawn (or found in the cache) by the PDF's process itself."""
@@ -296,6 +312,7 @@ class DeckRenderer:
 
     def result(self) -> Rendered:
         """The deck submitted last, or its error raised here."""
+        self.go()
         try:
             outcome = self.connection.recv()
         except (EOFError, OSError):
@@ -311,7 +328,8 @@ class DeckRenderer:
 
 
 def _serve_decks(connection, parents_end, parent_pid: int) -> None:
-    """The deck renderer's loop: a deck for each jobs received, until the parent goes.
+    """The deck renderer's loop: a deck for each jobs received, drawn once :data:`GO` follows
+    them, until the parent goes.
 
     It is killed when the parent ends (see :func:`die_with_parent`), and the copy of the
     parent's end of the pipe that the fork gave this process is closed first: then the parent's
@@ -329,10 +347,13 @@ def _serve_decks(connection, parents_end, parent_pid: int) -> None:
     while True:
         try:
             portable = connection.recv()
+            jobs = Jobs.from_portable(portable)
+            while connection.recv() != GO:
+                pass
         except (EOFError, OSError):
             return
         try:
-            connection.send(_outcome(Jobs.from_portable(portable).pptx))
+            connection.send(_outcome(jobs.pptx))
         except OSError:  # the parent is gone
             return
         gc.collect()  # while the parent still renders its PDF or waits for the next save

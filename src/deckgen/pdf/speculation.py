@@ -29,12 +29,17 @@ one saves the second layout, the whole float pass of a brief whose edit leaves t
 was. The previous *final* placement is not the guess: when a pass applies two remedies it
 differs from ``H1``, and ``H2`` can only be asked for once ``H1`` is laid out.
 
+Once the worker's layout is back (or none was asked of it), the pass lays out in this process
+alone and says so (``cores_free``, given to :func:`install`): ``deckgen watch`` then has its
+deck drawn, on the core the worker left.
+
 :data:`counts` says how often the guess was taken, missed, or not made.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from .. import model as m
 from ..errors import DeckgenError
@@ -57,10 +62,11 @@ def active() -> Speculation | None:
     return _active if _active is not None and _active.worker.alive else None
 
 
-def install(worker) -> Speculation:
-    """Have every float pass of this process speculate, laying out in ``worker`` too."""
+def install(worker, cores_free: Callable[[], None] = lambda: None) -> Speculation:
+    """Have every float pass of this process speculate, laying out in ``worker`` too, and call
+    ``cores_free`` once it lays out in this process alone (another core is free then)."""
     global _active
-    _active = Speculation(worker)
+    _active = Speculation(worker, cores_free)
     return _active
 
 
@@ -88,8 +94,9 @@ def layout_elsewhere(request, html: str, brief: m.Brief):
 class Speculation:
     """The previous rebuild's first remedy of each brief, and the worker that lays out beside."""
 
-    def __init__(self, worker):
+    def __init__(self, worker, cores_free: Callable[[], None] = lambda: None):
         self.worker = worker
+        self.cores_free = cores_free
 
     def run(self, floats: FloatPass, html: str, render, request):
         """What :meth:`FloatPass.run` returns, laid out as the module's docstring says."""
@@ -100,6 +107,7 @@ class Speculation:
             layout, guessed = self._beside(floats, html, render, request, guessed_html)
         if guessed is None:
             guessed_html = None
+        self.cores_free()  # whatever comes next is laid out here alone
         if layout is None:  # no guess, or the worker failed: the cold sequence
             counts["cold" if guessed is None else "worker failed"] += 1
             first = render(html)
