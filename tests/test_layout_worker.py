@@ -56,6 +56,9 @@ class Pass:
 
     brief = None
 
+    def html_for(self, placement) -> str:
+        return f"<html>{placement}"
+
 
 class Request:
     """What Speculation._beside sends of a render request."""
@@ -79,7 +82,19 @@ def test_an_interrupted_rebuild_abandons_the_layout_beside_it(worker, monkeypatc
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        speculation.Speculation(worker)._beside(Pass(), "<html>", interrupted, Request(), "<guess>")
+        speculation.Speculation(worker)._beside(Pass(), "<html>", interrupted, Request(), "a guess")
+    started = time.monotonic()
+    worker.submit(operator.add, 2, 3)
+    assert worker.result() == 5
+    assert time.monotonic() - started < 10
+
+
+def test_a_guess_that_changes_nothing_abandons_the_layout_beside_it(worker, monkeypatch):
+    monkeypatch.setattr(speculation, "layout_elsewhere", long_layout)
+    rendered = []
+    beside = speculation.Speculation(worker)._beside(Pass(), "<html>a guess", rendered.append,
+                                                     Request(), "a guess")
+    assert beside == (None, None, None) and rendered == []  # laid out as a cold build does
     started = time.monotonic()
     worker.submit(operator.add, 2, 3)
     assert worker.result() == 5

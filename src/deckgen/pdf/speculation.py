@@ -101,12 +101,9 @@ class Speculation:
     def run(self, floats: FloatPass, html: str, render, request):
         """What :meth:`FloatPass.run` returns, laid out as the module's docstring says."""
         guess = _guesses.pop(floats.brief.name, None)
-        guessed_html = floats.html_for(guess) if guess and fits(guess, floats.brief) else None
-        layout = guessed = None
-        if guessed_html is not None and guessed_html != html:
-            layout, guessed = self._beside(floats, html, render, request, guessed_html)
-        if guessed is None:
-            guessed_html = None
+        layout = guessed = guessed_html = None
+        if guess and fits(guess, floats.brief):
+            layout, guessed, guessed_html = self._beside(floats, html, render, request, guess)
         self.cores_free()  # whatever comes next is laid out here alone
         if layout is None:  # no guess, or the worker failed: the cold sequence
             counts["cold" if guessed is None else "worker failed"] += 1
@@ -125,23 +122,29 @@ class Speculation:
         final = floats.final(document)
         return render(html) if final is ELSEWHERE else final
 
-    def _beside(self, floats: FloatPass, html: str, render, request, guessed_html: str):
-        """``html``'s layout from the worker and ``guessed_html`` laid out here, at once; the
-        layout is None when the worker could not make it."""
+    def _beside(self, floats: FloatPass, html: str, render, request, guess: Placement):
+        """``html``'s layout from the worker and the HTML of ``guess`` laid out here, at once:
+        the layout (None when the worker could not make it), the document and its HTML (None,
+        None when the guess changes nothing). The worker is asked first, so that it starts
+        while the guess's HTML is written."""
         request = request._replace(assets=_present(request.assets))
         try:
             self.worker.submit(layout_elsewhere, request, html, floats.brief)
         except DeckgenError:
-            return None, None
+            return None, None, None
         try:
+            guessed_html = floats.html_for(guess)
+            if guessed_html == html:
+                self.worker.abandon()
+                return None, None, None
             guessed = render(guessed_html)
         except BaseException:  # the rebuild failed or was interrupted: the layout there too
             self.worker.abandon()
             raise
         try:
-            return self.worker.result(), guessed
+            return self.worker.result(), guessed, guessed_html
         except DeckgenError:
-            return None, guessed
+            return None, guessed, guessed_html
 
 
 def _present(assets) -> dict[str, bytes]:
