@@ -286,7 +286,11 @@ class _Session:
         self.close()
         if deck_beside(self.options.formats):
             self.deck_renderer = DeckRenderer()
-        self.layout_worker = LayoutWorker()
+        try:
+            self.layout_worker = LayoutWorker()
+        except DeckgenError as exc:  # rebuilds still right, their layouts one after the other
+            self.report(WatchEvent("message", f"{exc}: each rebuild lays the PDF out here alone"))
+            return
         # the deck is drawn once the float pass's two layouts are done (DeckRenderer.go)
         speculation.install(self.layout_worker, self.deck_renderer.go if self.deck_renderer else lambda: None)
 

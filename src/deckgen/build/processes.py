@@ -367,18 +367,27 @@ class LayoutWorker:
 
     A job is a module-level function and its arguments, sent by pickle, its value sent back;
     jobs are numbered, so the answer to one given up on (interrupted) is never another's, and a
-    job given up on is stopped (:meth:`abandon`), so the next one does not wait for it."""
+    job given up on is stopped (:meth:`abandon`), or never started if it was not yet, so the
+    next one does not wait for it. The worker is ready (its signal handled) once constructed."""
 
     def __init__(self):
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_serve_jobs,
-                                       args=(theirs, self.connection, os.getpid()), daemon=True)
+        self.abandoned = context.RawValue("q", 0)  # the number of the job given up on last
+        self.process = context.Process(target=_serve_jobs, daemon=True,
+                                       args=(theirs, self.connection, os.getpid(), self.abandoned))
         _start(self.process)
         theirs.close()
         self.number = 0
+        try:
+            ready = self.connection.poll(WORKER_READY_SECONDS) and self.connection.recv() == READY
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.stop()
+            raise DeckgenError("the layout worker did not start")
 
     @property
     def alive(self) -> bool:
@@ -408,7 +417,9 @@ class LayoutWorker:
 
     def abandon(self) -> None:
         """Stop the job submitted last, if it still runs: its answer is no longer wanted (the
-        rebuild that asked for it failed or was interrupted). The worker stays, warm."""
+        rebuild that asked for it failed or was interrupted). The worker stays, warm; a job it
+        has not started yet is answered without being run."""
+        self.abandoned.value = self.number
         if self.process.is_alive():
             os.kill(self.process.pid, ABANDON)
 
@@ -426,15 +437,19 @@ def _abandon_signal() -> int:
 
 
 ABANDON = _abandon_signal()  # sent to the layout worker to stop the job it runs
+READY = "ready"              # the layout worker's first word: its signal is handled
+WORKER_READY_SECONDS = 30
 
 
 class Abandoned(BaseException):
     """Raised in the layout worker's job when the job is abandoned (see :meth:`LayoutWorker.abandon`)."""
 
 
-def _serve_jobs(connection, parents_end, parent_pid: int) -> None:
+def _serve_jobs(connection, parents_end, parent_pid: int, abandoned) -> None:
     """The layout worker's loop (see :func:`_serve_decks`): the value of each job received.
-    :data:`ABANDON` stops the job under way (between jobs it does nothing)."""
+    :data:`ABANDON` stops the job under way if it is the one given up on (``abandoned``, shared
+    with the parent); such a job not started yet is answered without being run, and between
+    jobs the signal does nothing."""
     import gc
     import signal
     import traceback
@@ -442,26 +457,29 @@ def _serve_jobs(connection, parents_end, parent_pid: int) -> None:
     die_with_parent(parent_pid)
     parents_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    running = False
+    running = 0  # the number of the job under way; 0 between jobs
 
     def abandon(signum, frame):
-        if running:
+        if running and running == abandoned.value:
             raise Abandoned
 
     signal.signal(ABANDON, abandon)
     _let_ctrl_c_through()
     gc.enable()
+    connection.send(READY)
     while True:
         try:
             number, function, args = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            running = True
+            running = number
             try:
+                if number == abandoned.value:  # given up on before it started
+                    raise Abandoned
                 outcome = (number, "ok", function(*args))
             finally:
-                running = False
+                running = 0
         except Abandoned:
             outcome = (number, "abandoned", "")
         except BaseException:  # noqa: BLE001 - reported; the caller lays out without it
