@@ -12,7 +12,8 @@ are shown) it measures:
   changed as soon as they are drawn, and the others once every page is (then also timed);
 - the rebuild itself and the page rendering, as the preview reports them, and what the save
   takes beyond the rebuild (the save noticed, the pages drawn and fetched), edit by edit;
-- **slides shown**: from the save to LibreOffice's slides received (in the background).
+- **slides shown**: from the save to LibreOffice's slides received (in the background), and
+  the pages shown of a save made while LibreOffice converts the deck of the save before.
 
 Then ``deckgen watch``'s edit latency and the floor (WeasyPrint alone, warm, in-process, with
 and without one font set-up kept: bench/probe.py), and the ratios (target: pages shown within
@@ -128,16 +129,20 @@ class Stream:
         return arrived
 
 
-def one_edit(stream: Stream, project: Path, edit) -> tuple[float, tuple[float, float, float], dict, list[str]]:
+def one_edit(stream: Stream, project: Path, edit,
+             settle: bool = True) -> tuple[float, tuple[float, float, float], dict, list[str]]:
     """When ``edit`` was saved, the seconds to its first and to its last new page fetched, the
     state, the new pages' keys. Made once the previous edit's slides are shown.
 
     The preview may show the pages the previous edit changed before the others are drawn
     (``pages_drawing``): the first new page is fetched from the first state that has one, the
     others from the state with every page drawn."""
-    stream.settled()
-    time.sleep(0.5)
-    before = stream.settled()
+    if settle:
+        stream.settled()
+        time.sleep(0.5)
+        before = stream.settled()
+    else:  # at once, whatever the preview is doing (LibreOffice converting a deck)
+        before = stream.states[-1][1]
     old = {p["key"] for p in before["pages"]}
     start = time.perf_counter()
     edit(project)
@@ -189,6 +194,12 @@ def measure_preview(project: Path, runs: int, width: int = WIDTH,
             assert state.get("slides_busy"), "the deck did not change"
             stamp, _ = stream.wait(settled, start)
             slides.append(stamp - start)
+        busy = []  # a save made while LibreOffice converts the deck of the save before
+        for _ in range(max(1, runs // 2)):
+            one_edit(stream, project, toggle_key_point)
+            time.sleep(0.1)
+            assert stream.states[-1][1].get("slides_busy"), "LibreOffice was not converting"
+            busy.append(one_edit(stream, project, bench.toggle_paragraph, settle=False)[1][1])
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -197,7 +208,8 @@ def measure_preview(project: Path, runs: int, width: int = WIDTH,
            "preview_every_drawn": statistics.median(every_drawn),
            "preview_beyond_build": statistics.median(after),
            "preview_build": statistics.median(builds), "preview_pages": statistics.median(renders),
-           "pages_changed": statistics.median(changed), "preview_slides": statistics.median(slides)}
+           "pages_changed": statistics.median(changed), "preview_slides": statistics.median(slides),
+           "preview_shown_converting": statistics.median(busy)}
     if floors:
         for name, seconds in (("preview_shown", shown), ("preview_build", builds)):
             out.update({f"{name}_paired_{kind}": ratio
@@ -254,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         ("   of which pages drawn and hashed (new ones encoded after)", m["preview_pages"]),
         ("   beyond the rebuild: noticing the save, drawing, fetching", m["preview_beyond_build"]),
         ("preview: save to slides shown (LibreOffice, background)", m["preview_slides"]),
+        ("   save to pages shown while LibreOffice converts", m["preview_shown_converting"]),
         ("watch: save to 'built in' printed (median)", m["watch_edit"]),
         ("   the rebuild (as reported)", m["watch_edit_build"]),
         ("floor: WeasyPrint warm, in-process (HTML to PDF), at the end", floor),
@@ -261,6 +274,12 @@ def main(argv: list[str] | None = None) -> int:
         ("floor sampled after each edit (median): warm", m["floor_paired_warm"]),
         ("   the same, keeping one font set-up", m["floor_paired_kept"]),
     ]
+    if args.baseline is not None:
+        rows += [(f"baseline: {label.strip()}", m[f"{key}_baseline"]) for label, key in (
+            ("preview: save to every new page shown", "preview_shown"),
+            ("preview: save to pages shown while LibreOffice converts", "preview_shown_converting"),
+            ("preview: save to slides shown", "preview_slides"),
+            ("watch: the rebuild", "watch_edit_build"))]
     print(f"example brief, {args.runs} preview and {args.watch_runs} watch edits, pages "
           f"{args.width} px wide; load average {os.getloadavg()[0]:.2f} at the end")
     for label, seconds in rows:
