@@ -8,9 +8,8 @@ fetches only those (an image's name is its hash, so it never changes and may be 
 Rasterising and hashing every page is quick (a few milliseconds a page); encoding a PNG is what
 costs. So the new pages' names are known, and published, as soon as every page is drawn, and the
 new pages are encoded on threads (the first pages first; the encoder leaves the GIL, so a second
-core helps). Until its PNG is ready a new page is served uncompressed (a BMP, written at once:
-the server is on loopback), so a browser's request never waits for the encoder; a slide, drawn
-without an encoder, is only ever a PNG. A name is only ever given to the pixels it hashes: a page is never
+core helps): a browser's request for a page still being encoded waits for it, and each page is
+shown as soon as it is ready. A name is only ever given to the pixels it hashes: a page is never
 shown stale under a new name, nor new under an old one. Each page is hashed on a thread while
 pdfium draws the next (both leave the GIL), a fifth of the drawing's time.
 
@@ -174,23 +173,9 @@ def _name(bitmap, store: ImageStore, encoder: Executor | None) -> Image:
         pixels = bitmap.to_pil()  # a copy (pdfium draws BGR): the bitmap may go now
         if encoder is None:
             _encode(store, key, pixels)
-        else:  # served uncompressed at once, its PNG in its place once encoded
-            store.put(key, _uncompressed(pixels))
+        else:
             encoder.submit(_encode, store, key, pixels)
     return image
-
-
-def _uncompressed(pixels) -> bytes:
-    """The pixels as a BMP: written in half a millisecond where a PNG takes ten or more, and
-    twelve times larger (two megabytes for a page, over loopback)."""
-    out = io.BytesIO()
-    pixels.save(out, format="BMP")
-    return out.getvalue()
-
-
-def image_type(data: bytes) -> str:
-    """What an image of the store is: a PNG, or a BMP while its PNG is being encoded."""
-    return "image/bmp" if data[:2] == b"BM" else "image/png"
 
 
 def _encode(store: ImageStore, key: str, pixels) -> None:

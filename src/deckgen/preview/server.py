@@ -6,9 +6,8 @@
   Content-Security-Policy: nothing is loaded from anywhere else, nothing inline runs.
 - ``/events`` is a server-sent event stream: the whole state (:mod:`.state`) after each change;
   ``/events?width=N`` also says how many pixels wide the page shows a page (they are drawn so).
-- ``/image/KEY.png``: a page or slide, by the hash of its pixels (immutable, cached): a PNG,
-  or, while a new page's PNG is being encoded, the same pixels as a BMP (said in its
-  Content-Type).
+- ``/image/KEY.png``: a page or slide, by the hash of its pixels (immutable, cached); a page
+  still being encoded is waited for.
 - ``POST /open``: open the source of a page, slide or error in the editor; ``POST /select``:
   show another brief, edition or row; each must carry the session's token (in the page) and
   come from the page's own origin.
@@ -26,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
 from ..errors import UsageProblem
-from .images import WAIT, ImageStore, image_type
+from .images import WAIT, ImageStore
 from .state import State
 
 HOST = "127.0.0.1"
@@ -114,7 +113,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.server.viewed(int(width[1]))
             self._events()
         elif (match := IMAGE.match(path)) and (data := self.server.images.get(match[1], WAIT)) is not None:
-            self._send(data, image_type(data), cache="public, max-age=31536000, immutable")
+            self._send(data, "image/png", cache="public, max-age=31536000, immutable")
         else:
             self._send(b"not found\n", "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND)
 
