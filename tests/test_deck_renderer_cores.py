@@ -21,8 +21,7 @@ from deckgen.build.store import Store
 from deckgen.pdf import speculation
 from deckgen.watch import watch
 from helpers import Watcher, copy_example
-from test_watch import TIMEOUT
-from test_watch_speculation import WORDING, edit
+from watch_support import TIMEOUT, WORDING, edit
 
 
 def niceness_of(pid: int, wanted: int) -> int:

@@ -11,18 +11,16 @@ import time
 import pypdfium2 as pdfium
 import pytest
 
-import test_preview_browser as browser_tests
+from browser_support import KEYS, LOADED, TIMEOUT, wait_for, wait_for_file
 from deckgen.build.options import BuildOptions
 from deckgen.build.pipeline import build
 from deckgen.preview.images import ImageStore, render_pages
 from deckgen.preview.opener import Opener
 from deckgen.preview.session import Preview
 from deckgen.project import Project
-from helpers import point_of
-from test_preview_browser import KEYS, LOADED, TIMEOUT, wait_for, wait_for_file
+from helpers import copy_case, point_of
 
-browser = browser_tests.browser  # the headless Chromium fixture
-KEYS_SCRIPT = KEYS % "pages"     # the pages' keys once every page has loaded
+KEYS_SCRIPT = KEYS % "pages"  # the pages' keys once every page has loaded
 
 FILLER = " ".join(["The quick survey of regional trade routes continues here with more words."] * 30)
 
@@ -156,8 +154,6 @@ def choose(browser, name: str, value: str) -> None:
 
 
 def test_a_parameterised_brief_shows_the_row_chosen_on_the_page_and_builds_only_it(browser, tmp_path):
-    from test_params import copy_case
-
     root = copy_case(tmp_path / "params")
     session = Preview(Project.at(root), BuildOptions())
     stop, thread = run_preview(session)

@@ -15,18 +15,10 @@ from pathlib import Path
 from deckgen.pdf import speculation
 from deckgen.watch import watch
 from helpers import Watcher, copy_example
-from test_speed_paths import cold_build
-from test_watch import TIMEOUT
+from watch_support import TIMEOUT, WORDING, cold_build, edit
 
-WORDING = ("Commerce is among the firmest anchors", "Commerce remains among the firmest anchors")
 LONG = ("Trade and investment ties between the two economies have deepened for decades, and "
         "supply chains now cross the strait in both directions. ") * 9 + "\n\n"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def outputs(root: Path) -> dict[str, bytes]:
