@@ -100,3 +100,12 @@ def test_a_click_on_a_page_or_a_slide_opens_its_source(browser, preview):
     slide.click()
     wait_for_file(record)
     assert record.read_text().split() == [f"{project.source / 'sections' / 'one.md'}:1"]
+
+
+def test_the_page_shows_the_watchs_last_message(browser, preview):
+    session, _, _ = preview
+    browser.get(session.url)
+    shown = wait_for(browser, """const note = document.getElementById('watch-message');
+        return note.textContent.startsWith('ready') && note.offsetParent !== null && note.textContent;""",
+                     "the watch's message")
+    assert shown == "ready: renderers loaded, rebuilds are at full speed"
