@@ -45,9 +45,10 @@ from .load.collection import PROJECT_FILE
 from .pdf import speculation
 from .project import Project
 
-STEP_MS = 10          # a save is acted on once no further change came for this long (an
+STEP_MS = 5           # a save is acted on once no further change came for this long (an
                       # editor's save, written in place or renamed over, lands within a few ms;
-                      # one spread wider costs a rebuild that finds nothing new, or one more)
+                      # one spread wider costs a rebuild that finds nothing new, or one more);
+                      # watchfiles looks every step, so a save is seen 1-2 steps after it
 IDLE_MS = 300         # how often the watcher wakes when nothing changes
 UNSETTLED_MAX = 3     # rebuilds in a row (saves with no quiet wake-up between) before the
                       # garbage is collected before the next one
