@@ -8,10 +8,12 @@ are shown) it measures:
 - **pages shown**: from the save to the new pages' state received and each new page image
   fetched (what the browser does before it shows them), the first new page and the last, the
   images asked for at once (a browser's parallel requests), as wide as the page shows them in
-  a 1400-pixel-wide window (``--width``);
+  a 1400-pixel-wide window (``--width``); the preview shows the pages the previous edit
+  changed as soon as they are drawn, and the others once every page is (then also timed);
 - the rebuild itself and the page rendering, as the preview reports them, and what the save
   takes beyond the rebuild (the save noticed, the pages drawn and fetched), edit by edit;
-- **slides shown**: from the save to LibreOffice's slides received (in the background).
+- **slides shown**: from the save to LibreOffice's slides received (in the background), and
+  the pages shown of a save made while LibreOffice converts the deck of the save before.
 
 Then ``deckgen watch``'s edit latency and the floor (WeasyPrint alone, warm, in-process, with
 and without one font set-up kept: bench/probe.py), and the ratios (target: pages shown within
@@ -60,7 +62,8 @@ def toggle_key_point(project: Path) -> None:
 
 
 def settled(state: dict) -> bool:
-    return bool(state["slides"]) and not state.get("slides_busy") and not state["busy"]
+    return (bool(state["slides"]) and not state.get("slides_busy") and not state["busy"]
+            and not state.get("pages_drawing"))
 
 
 class Stream:
@@ -104,9 +107,9 @@ class Stream:
                 self.changed.wait(1)
         raise RuntimeError("the preview never settled")
 
-    def fetch(self, keys: list[str]) -> list[float]:
+    def fetch(self, keys: list[str]) -> dict[str, float]:
         """Each image asked for at once (as a browser does); when each arrived."""
-        arrived: list[float] = []
+        arrived: dict[str, float] = {}
 
         def get(key: str) -> None:
             connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
@@ -114,7 +117,7 @@ class Stream:
             response = connection.getresponse()
             response.read()
             assert response.status == 200, response.status
-            arrived.append(time.perf_counter())
+            arrived[key] = time.perf_counter()
             connection.close()
 
         threads = [threading.Thread(target=get, args=(key,)) for key in keys]
@@ -123,15 +126,23 @@ class Stream:
         for thread in threads:
             thread.join(TIMEOUT)
         assert len(arrived) == len(keys), "an image never came"
-        return sorted(arrived)
+        return arrived
 
 
-def one_edit(stream: Stream, project: Path, edit) -> tuple[float, tuple[float, float], dict, list[str]]:
+def one_edit(stream: Stream, project: Path, edit,
+             settle: bool = True) -> tuple[float, tuple[float, float, float], dict, list[str]]:
     """When ``edit`` was saved, the seconds to its first and to its last new page fetched, the
-    state, the new pages' keys. Made once the previous edit's slides are shown."""
-    stream.settled()
-    time.sleep(0.5)
-    before = stream.settled()
+    state, the new pages' keys. Made once the previous edit's slides are shown.
+
+    The preview may show the pages the previous edit changed before the others are drawn
+    (``pages_drawing``): the first new page is fetched from the first state that has one, the
+    others from the state with every page drawn."""
+    if settle:
+        stream.settled()
+        time.sleep(0.5)
+        before = stream.settled()
+    else:  # at once, whatever the preview is doing (LibreOffice converting a deck)
+        before = stream.states[-1][1]
     old = {p["key"] for p in before["pages"]}
     start = time.perf_counter()
     edit(project)
@@ -140,10 +151,14 @@ def one_edit(stream: Stream, project: Path, edit) -> tuple[float, tuple[float, f
         return (not state["busy"] and state["version"] > before["version"] and "pages_seconds" in state
                 and {p["key"] for p in state["pages"]} != old)
 
-    _, state = stream.wait(rebuilt, start)
+    drawn, state = stream.wait(rebuilt, start)
+    arrived = stream.fetch([p["key"] for p in state["pages"] if p["key"] not in old])
+    if state.get("pages_drawing"):
+        drawn, state = stream.wait(lambda s: rebuilt(s) and not s.get("pages_drawing"), start)
     new = [p["key"] for p in state["pages"] if p["key"] not in old]
-    arrived = stream.fetch(new)
-    return start, (arrived[0] - start, arrived[-1] - start), state, new
+    arrived.update(stream.fetch([key for key in new if key not in arrived]))
+    times = sorted(arrived[key] for key in new)
+    return start, (min(arrived.values()) - start, times[-1] - start, drawn - start), state, new
 
 
 def measure_preview(project: Path, runs: int, width: int = WIDTH,
@@ -159,9 +174,11 @@ def measure_preview(project: Path, runs: int, width: int = WIDTH,
         threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
         stream = Stream(port, width)
         first, shown, after, builds, renders, changed, floors = [], [], [], [], [], [], []
+        every_drawn = []
         for _ in range(runs):
-            _, (seconds_first, seconds), state, new = one_edit(stream, project, bench.toggle_paragraph)
+            _, (seconds_first, seconds, seconds_drawn), state, new = one_edit(stream, project, bench.toggle_paragraph)
             first.append(seconds_first)
+            every_drawn.append(seconds_drawn)
             shown.append(seconds)
             after.append(seconds - state["build_seconds"])
             builds.append(state["build_seconds"])
@@ -177,14 +194,22 @@ def measure_preview(project: Path, runs: int, width: int = WIDTH,
             assert state.get("slides_busy"), "the deck did not change"
             stamp, _ = stream.wait(settled, start)
             slides.append(stamp - start)
+        busy = []  # a save made while LibreOffice converts the deck of the save before
+        for _ in range(max(1, runs // 2)):
+            one_edit(stream, project, toggle_key_point)
+            time.sleep(0.1)
+            assert stream.states[-1][1].get("slides_busy"), "LibreOffice was not converting"
+            busy.append(one_edit(stream, project, bench.toggle_paragraph, settle=False)[1][1])
     finally:
         process.terminate()
         process.wait(timeout=60)
     out = {"preview_shown": statistics.median(shown), "preview_shown_min": min(shown),
            "preview_first_shown": statistics.median(first),
+           "preview_every_drawn": statistics.median(every_drawn),
            "preview_beyond_build": statistics.median(after),
            "preview_build": statistics.median(builds), "preview_pages": statistics.median(renders),
-           "pages_changed": statistics.median(changed), "preview_slides": statistics.median(slides)}
+           "pages_changed": statistics.median(changed), "preview_slides": statistics.median(slides),
+           "preview_shown_converting": statistics.median(busy)}
     if floors:
         for name, seconds in (("preview_shown", shown), ("preview_build", builds)):
             out.update({f"{name}_paired_{kind}": ratio
@@ -236,10 +261,12 @@ def main(argv: list[str] | None = None) -> int:
         ("preview: save to the first new page shown (median)", m["preview_first_shown"]),
         ("preview: save to every new page shown (median)", m["preview_shown"]),
         ("   best run", m["preview_shown_min"]),
+        ("   every page drawn (the unchanged ones known as such)", m["preview_every_drawn"]),
         ("   of which the rebuild (as reported)", m["preview_build"]),
         ("   of which pages drawn and hashed (new ones encoded after)", m["preview_pages"]),
         ("   beyond the rebuild: noticing the save, drawing, fetching", m["preview_beyond_build"]),
         ("preview: save to slides shown (LibreOffice, background)", m["preview_slides"]),
+        ("   save to pages shown while LibreOffice converts", m["preview_shown_converting"]),
         ("watch: save to 'built in' printed (median)", m["watch_edit"]),
         ("   the rebuild (as reported)", m["watch_edit_build"]),
         ("floor: WeasyPrint warm, in-process (HTML to PDF), at the end", floor),
@@ -247,6 +274,12 @@ def main(argv: list[str] | None = None) -> int:
         ("floor sampled after each edit (median): warm", m["floor_paired_warm"]),
         ("   the same, keeping one font set-up", m["floor_paired_kept"]),
     ]
+    if args.baseline is not None:
+        rows += [(f"baseline: {label.strip()}", m[f"{key}_baseline"]) for label, key in (
+            ("preview: save to every new page shown", "preview_shown"),
+            ("preview: save to pages shown while LibreOffice converts", "preview_shown_converting"),
+            ("preview: save to slides shown", "preview_slides"),
+            ("watch: the rebuild", "watch_edit_build"))]
     print(f"example brief, {args.runs} preview and {args.watch_runs} watch edits, pages "
           f"{args.width} px wide; load average {os.getloadavg()[0]:.2f} at the end")
     for label, seconds in rows:

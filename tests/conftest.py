@@ -1,13 +1,15 @@
-"""Shared fixtures: the example project built once, and small projects made from text."""
+"""Shared fixtures: the example project built once, small projects made from text, headless Chromium."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from browser_support import CHROMIUM, DRIVER
 from deckgen.build.pipeline import BuildOptions, build
 from deckgen.project import Project
 
@@ -79,6 +81,28 @@ MINIMAL = {
 def minimal_files():
     """A small valid project as ``{path: text}``, ready to be broken by a test."""
     return {name: textwrap.dedent(text).lstrip("\n") for name, text in MINIMAL.items()}
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium (Debian's) driven by Selenium, quit after the test."""
+    if CHROMIUM is None or DRIVER is None:
+        pytest.fail("Chromium and its driver are not installed: run scripts/setup.sh test")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1400,1000", "--no-first-run", "--disable-extensions"):
+        options.add_argument(argument)
+    if os.geteuid() == 0:
+        options.add_argument("--no-sandbox")  # Chromium's sandbox refuses to run as root
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 def write_deck(slides, brief, theme, figure_pngs, template=None) -> bytes:

@@ -1,4 +1,9 @@
-"""Helpers several test modules share (no test module imports another)."""
+"""Helpers several test modules share (no test module imports another).
+
+Helpers that belong together have a small module of their own beside this one
+(``language_projects``, ``edition_projects``, ``page_measures``, ``browser_support``,
+``watch_support``); shared fixtures are in ``conftest.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import queue
 import re
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import unicodedata
@@ -29,6 +35,7 @@ from deckgen.theme import load_theme
 REPO = Path(__file__).resolve().parents[1]
 STRESS = REPO / "tests" / "cases" / "stress"
 STORY = REPO / "tests" / "cases" / "story"
+SRC = REPO / "src"
 
 # A figure file whose data comes from a CSV named by ``{csv}``, with columns c and v.
 CSV_FIGURE = """\
@@ -81,6 +88,15 @@ def running(pid: int) -> bool:
             return file.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def python(code: str, *args: str) -> str:
+    """``code`` run by a fresh interpreter with deckgen importable; its standard output."""
+    done = subprocess.run([sys.executable, "-c", code, *args], check=False, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin",
+                               "HOME": str(Path.home())}, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 # ---- decks: the stress case built once, reference templates, figure pictures ----------------
@@ -354,6 +370,17 @@ def copy_example(root: Path, editions: tuple[str, ...] | None = ("en",)) -> Proj
             kept.append(f"editions: [{', '.join(editions)}]\n")
         brief.write_text("".join(kept), encoding="utf-8")
     return Project.at(root)
+
+
+# ---- a parameterised brief ---------------------------------------------------------------------
+
+PARAMS_CASE = REPO / "tests" / "cases" / "params"
+
+
+def copy_case(root: Path) -> Path:
+    """The parameterised brief (``tests/cases/params``) copied into ``root/source``; returns ``root``."""
+    shutil.copytree(PARAMS_CASE / "source", root / "source")
+    return root
 
 
 # ---- labels in a language ----------------------------------------------------------------------

@@ -13,10 +13,8 @@ themselves, a project's own labels, and a language with no catalogue.
 from __future__ import annotations
 
 import re
-import textwrap
 import unicodedata
 import zipfile
-from collections import Counter
 from pathlib import Path
 
 import pyphen
@@ -27,87 +25,10 @@ from deckgen.build.pipeline import BuildOptions, build
 from deckgen.figures.numbers import format_number
 from deckgen.i18n.catalogue import CATALOGUES, blanks, built_in, built_in_languages
 from deckgen.i18n.formats import long_date
-from deckgen.load.yamlsrc import load_yaml
-from deckgen.project import Project
-from helpers import MARKER, comparable, inside, libreoffice_pdfs, run, text_regions
+from helpers import libreoffice_pdfs, run
+from language_projects import TEXTS, VALUES, misplaced_words, project_files, write_project
 
-REPO = Path(__file__).resolve().parents[1]
-ARABIC = re.compile("[\u0600-\u06ff]")
-RTL_NUMBER = re.compile(r"^\.\d+$")  # a numbered list's "1." drawn right to left
-TEXTS = load_yaml((REPO / "tests/cases/lang/texts.yaml").read_text(encoding="utf-8"), "texts.yaml").data
 LANGUAGES = list(built_in_languages())
-DATE = "2026-11-26"
-VALUES = (1234.5, 2345.25)
-
-
-def project_files(lang: str) -> dict[str, str]:
-    """The small brief of ``lang`` as ``{path: text}``."""
-    t = TEXTS[lang]
-    points = "\n".join(f"  - {p!r}" for p in t["points"])
-    return {
-        "source/brief.yaml": f"""
-            title: {t['title']!r}
-            short_title: {t['short']!r}
-            date: {DATE}
-            authors:
-              - name: {t['team']!r}
-            organisation: {t['organisation']!r}
-            language: {lang}
-            distribution: {t['marking']!r}
-            sections: [overview, annex]
-            references:
-              - id: doe2020
-                author: "Doe, Jane"
-                title: "Neighbours"
-                year: 2020
-            """,
-        "source/sections/overview.md": f"""---
-title: {t['overview']!r}
-key_points:
-{points}
----
-{t['prose']}
-
-> [!NOTE]
-> {t['box']}
-
-| {t['year']} | {t['visitors']} |
-|---|---:|
-| 2021 | 12 |
-| 2022 | 15 |
-
-Table: {t['table_caption']} {{#tbl:visits}}
-
-![](fig:trade)
-""",
-        "source/sections/annex.md": f"""---
-title: {t['annex']!r}
-kind: appendix
----
-{t['annex_prose']}
-""",
-        "source/figures/trade.yaml": f"""
-            kind: column
-            title: {t['chart']!r}
-            caption: {t['chart_caption']!r}
-            alt: {t['alt']!r}
-            source: {t['source']!r}
-            units: {t['units']!r}
-            data:
-              categories: ["2021", "2022"]
-              series:
-                - name: {t['series']!r}
-                  values: [{VALUES[0]}, {VALUES[1]}]
-            """,
-    }
-
-
-def write_project(root: Path, files: dict[str, str]) -> Project:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return Project.at(root)
 
 
 @pytest.fixture(scope="module")
@@ -376,34 +297,6 @@ def overflow_pdfs(built, tmp_path_factory) -> dict[str, Path]:
         target.write_bytes(deck.read_bytes())
         renamed.append(target)
     return dict(zip(("ja", "ar"), zip(renamed, libreoffice_pdfs(renamed, out))))
-
-
-def misplaced_words(pptx: Path, pdf: Path) -> list[str]:
-    """test_deck_client's check, reading a word of Arabic by its letters, in any order (the PDF
-    LibreOffice writes holds Arabic words in the order they are drawn, a lam-alef ligature in
-    the order it is written, and the full stop of Latin text moved to its other end): every word
-    lies inside
-    the shape whose text holds it (a chart's inside the chart), and on the slide."""
-    import pdfplumber
-    from pptx import Presentation
-
-    problems = []
-    with pdfplumber.open(pdf) as document:
-        for number, (slide, page) in enumerate(zip(Presentation(pptx).slides, document.pages), start=1):
-            texts, charts = text_regions(slide)
-            for word in page.extract_words():
-                where = f"slide {number}: '{word['text']}' at x {word['x0']:.0f}–{word['x1']:.0f}"
-                if not inside(word, (0, 0, page.width, page.height), 0):
-                    problems.append(f"{where} is off the slide")
-                    continue
-                text = comparable(word["text"])
-                holders = [box for _, box, content, is_list in texts
-                           if text in content or text.strip(".,:;()") in content or (is_list and (MARKER.match(text) or RTL_NUMBER.match(text)))
-                           or (ARABIC.search(text) and Counter(text) <= Counter(content))]
-                if not any(inside(word, box) for box in holders) and not any(
-                        inside(word, box, 0) for box in charts):
-                    problems.append(f"{where} lies outside its shape" if holders else f"{where} belongs to no shape")
-    return problems
 
 
 @pytest.mark.parametrize("lang", ["ja", "ar"])

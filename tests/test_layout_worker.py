@@ -42,6 +42,21 @@ def test_an_abandoned_job_stops_and_the_next_is_answered_at_once(worker):
     assert worker.alive
 
 
+def test_a_job_abandoned_as_soon_as_submitted_to_a_new_worker_is_never_run():
+    for _ in range(10):  # the job not started, or not even received, when abandoned
+        worker = LayoutWorker()
+        try:
+            worker.submit(spin, 60.0)
+            worker.abandon()
+            started = time.monotonic()
+            worker.submit(operator.add, 2, 3)
+            assert worker.result() == 5
+            assert time.monotonic() - started < 10
+            assert worker.alive
+        finally:
+            worker.stop()
+
+
 def test_abandoning_between_jobs_does_nothing(worker):
     worker.submit(operator.add, 1, 1)
     assert worker.result() == 2
@@ -55,6 +70,9 @@ class Pass:
     """What Speculation._beside reads of a float pass."""
 
     brief = None
+
+    def html_for(self, placement) -> str:
+        return f"<html>{placement}"
 
 
 class Request:
@@ -79,7 +97,19 @@ def test_an_interrupted_rebuild_abandons_the_layout_beside_it(worker, monkeypatc
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        speculation.Speculation(worker)._beside(Pass(), "<html>", interrupted, Request(), "<guess>")
+        speculation.Speculation(worker)._beside(Pass(), "<html>", interrupted, Request(), "a guess")
+    started = time.monotonic()
+    worker.submit(operator.add, 2, 3)
+    assert worker.result() == 5
+    assert time.monotonic() - started < 10
+
+
+def test_a_guess_that_changes_nothing_abandons_the_layout_beside_it(worker, monkeypatch):
+    monkeypatch.setattr(speculation, "layout_elsewhere", long_layout)
+    rendered = []
+    beside = speculation.Speculation(worker)._beside(Pass(), "<html>a guess", rendered.append,
+                                                     Request(), "a guess")
+    assert beside == (None, None, None) and rendered == []  # laid out as a cold build does
     started = time.monotonic()
     worker.submit(operator.add, 2, 3)
     assert worker.result() == 5

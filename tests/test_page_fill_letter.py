@@ -4,7 +4,7 @@ with no entry alone on a page.
 Letter is shorter and a little wider than A4, so the same brief breaks its pages elsewhere: the
 float pass must fill them there too. The cases are the example, the stress case, the five
 figures and two tables in a short section, and a brief tuned for the deck only (the story case),
-on both papers. The measures are test_page_fill.py's, read from the rendered PDF.
+on both papers. The measures are page_measures.py's, read from the rendered PDF.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from deckgen.build.pipeline import BuildOptions, build
 from deckgen.project import Project
 from helpers import stress_build_once
-from test_page_fill import MM, TOP_MARGIN, float_distances, header_lines, holes
+from page_measures import MM, TOP_MARGIN, float_distances, header_lines, holes
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "tests" / "cases"

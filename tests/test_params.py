@@ -14,17 +14,11 @@ from deckgen.build.pipeline import BuildOptions, build
 from deckgen.errors import SourceError
 from deckgen.load.loader import load_project
 from deckgen.project import Project
-from helpers import run
+from helpers import copy_case, run
 
-CASE = Path(__file__).resolve().parent / "cases" / "params"
 ROWS = {"jp": ("Japan", [("Visitors from Japan", 2.4), ("Visitors to Japan", 2.7)]),
         "kr": ("South Korea", [("Visitors from South Korea", 2.7), ("Visitors to South Korea", 2.4)]),
         "jk": ("Japan and South Korea", [("Japan → South Korea", 2.4), ("South Korea → Japan", 2.7)])}
-
-
-def copy_case(root: Path) -> Path:
-    shutil.copytree(CASE / "source", root / "source")
-    return root
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -6,41 +6,14 @@ The page shows the brief's pages and the deck's slides; a saved edit changes a p
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 import threading
-import time
 
 import pytest
 
+from browser_support import KEYS, LOADED, TIMEOUT, wait_for, wait_for_file
 from deckgen.build.options import BuildOptions
 from deckgen.preview.session import Preview
-
-TIMEOUT = 120  # seconds: a build, LibreOffice's conversion and a rebuild on a busy CI machine
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-
-
-@pytest.fixture
-def browser():
-    if CHROMIUM is None or DRIVER is None:
-        pytest.fail("Chromium and its driver are not installed: run scripts/setup.sh test")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1400,1000", "--no-first-run", "--disable-extensions"):
-        options.add_argument(argument)
-    if os.geteuid() == 0:
-        options.add_argument("--no-sandbox")  # Chromium's sandbox refuses to run as root
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
@@ -62,25 +35,6 @@ def preview(make_project, minimal_files, tmp_path):
         assert not thread.is_alive()
 
 
-def wait_for(driver, script: str, what: str):
-    """Run ``script`` in the page until it returns something true; return it."""
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        value = driver.execute_script(script)
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"the page never showed {what}; status: "
-                         + driver.execute_script("return document.getElementById('status').textContent"))
-
-
-# The keys of the images shown in #pages or #slides, once every one of them has loaded.
-KEYS = """(() => {
-  const imgs = [...document.querySelectorAll('#%s img')];
-  return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0)
-         && imgs.map(i => i.dataset.key);
-})()"""
-LOADED = "return " + KEYS
 PROBLEMS = """
 const box = document.getElementById('problems');
 return !box.hidden && box.innerText;
@@ -148,8 +102,10 @@ def test_a_click_on_a_page_or_a_slide_opens_its_source(browser, preview):
     assert record.read_text().split() == [f"{project.source / 'sections' / 'one.md'}:1"]
 
 
-def wait_for_file(path):
-    deadline = time.monotonic() + 30
-    while not (path.exists() and path.read_text().endswith("\n")):
-        assert time.monotonic() < deadline, f"the editor was never started ({path})"
-        time.sleep(0.05)
+def test_the_page_shows_the_watchs_last_message(browser, preview):
+    session, _, _ = preview
+    browser.get(session.url)
+    shown = wait_for(browser, """const note = document.getElementById('watch-message');
+        return note.textContent.startsWith('ready') && note.offsetParent !== null && note.textContent;""",
+                     "the watch's message")
+    assert shown == "ready: renderers loaded, rebuilds are at full speed"

@@ -11,18 +11,16 @@ import time
 import pypdfium2 as pdfium
 import pytest
 
-import test_preview_browser as browser_tests
+from browser_support import KEYS, LOADED, TIMEOUT, wait_for, wait_for_file
 from deckgen.build.options import BuildOptions
 from deckgen.build.pipeline import build
-from deckgen.preview.images import ImageStore
+from deckgen.preview.images import ImageStore, render_pages
 from deckgen.preview.opener import Opener
 from deckgen.preview.session import Preview
 from deckgen.project import Project
-from helpers import point_of
-from test_preview_browser import KEYS, LOADED, TIMEOUT, wait_for, wait_for_file
+from helpers import copy_case, point_of
 
-browser = browser_tests.browser  # the headless Chromium fixture
-KEYS_SCRIPT = KEYS % "pages"     # the pages' keys once every page has loaded
+KEYS_SCRIPT = KEYS % "pages"  # the pages' keys once every page has loaded
 
 FILLER = " ".join(["The quick survey of regional trade routes continues here with more words."] * 30)
 
@@ -156,8 +154,6 @@ def choose(browser, name: str, value: str) -> None:
 
 
 def test_a_parameterised_brief_shows_the_row_chosen_on_the_page_and_builds_only_it(browser, tmp_path):
-    from test_params import copy_case
-
     root = copy_case(tmp_path / "params")
     session = Preview(Project.at(root), BuildOptions())
     stop, thread = run_preview(session)
@@ -213,3 +209,63 @@ def test_a_collection_shows_the_brief_chosen_on_the_page(browser, tmp_path):
         stop.set()
         thread.join(TIMEOUT)
     assert not thread.is_alive()
+
+
+def test_the_pages_named_first_are_drawn_first_and_told_before_the_others(pages_project):
+    pdf = build(pages_project, BuildOptions(formats=("pdf",))).outputs["pdf"].read_bytes()
+    plain = render_pages(pdf, ImageStore(), width=400)
+    told, store = [], ImageStore()
+
+    def early(count, drawn):  # which pages are drawn (and stored) by then
+        told.append((count, dict(drawn), [i for i, image in enumerate(plain) if store.has(image.key)]))
+
+    ahead = render_pages(pdf, store, width=400, first=[4, 2], early=early)
+    assert ahead == plain  # the same pages, in page order
+    assert len(told) == 1
+    count, drawn, stored = told[0]
+    assert count == 7 and drawn == {4: plain[4], 2: plain[2]}
+    assert stored == [2, 4]  # told before any other page was drawn
+    nothing = []
+    render_pages(pdf, ImageStore(), width=400, first=range(7), early=lambda *told: nothing.append(told))
+    assert nothing == []  # every page was named first: nothing to tell before the end
+
+
+def test_after_an_edit_the_page_it_changed_is_shown_before_the_others_are_drawn(pages_project):
+    session = Preview(pages_project, BuildOptions(formats=("pdf",)))
+    stop = threading.Event()
+    thread = threading.Thread(target=session.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        def states_until(after: int, test) -> list[dict]:
+            """The states after version ``after``, up to the first that passes ``test``."""
+            seen, deadline = [], time.monotonic() + TIMEOUT
+            while time.monotonic() < deadline:
+                state = session.state.wait(after, 1)
+                if state is not None:
+                    seen.append(state)
+                    if test(state):
+                        return seen
+                    after = state["version"]
+            raise AssertionError("the preview never showed that")
+
+        shown = states_until(0, lambda s: s["pages"] and not s["busy"])[-1]
+        one = pages_project.source / "sections" / "one.md"
+        states = []
+        for old, new in (("Some prose", "Same prose"), ("Same prose", "Sane prose")):
+            before = session.state.snapshot()
+            one.write_text(one.read_text().replace(old, new))
+            seen = states_until(before["version"], lambda s, pages=before["pages"]: (
+                not s["busy"] and not s.get("pages_drawing") and s["pages"] != pages))
+            states.append(([s for s in seen if s.get("pages_drawing")], before, seen[-1]))
+    finally:
+        stop.set()
+        thread.join(TIMEOUT)
+    assert len(shown["pages"]) == 7
+    (first_early, first_before, first_after), (early, before, after) = states
+    assert first_early == []  # no page had changed yet: every page drawn, then shown
+    changed = [i for i, (a, b) in enumerate(zip(first_before["pages"], first_after["pages"])) if a != b]
+    assert changed == [2]
+    assert len(early) == 1  # the edited page again: shown at once, the others as they were
+    assert [i for i, (a, b) in enumerate(zip(before["pages"], early[0]["pages"])) if a != b] == [2]
+    assert early[0]["pages"] == after["pages"]  # no other page changed
+    assert not early[0]["busy"] and early[0]["status"] == after["status"]

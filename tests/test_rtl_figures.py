@@ -15,7 +15,7 @@ import pytest
 
 from deckgen.build.pipeline import load
 from deckgen.figures.drawing import render_svg
-from test_languages import project_files, write_project
+from language_projects import project_files, write_project
 
 TEXT = re.compile(r'<text [^>]*?x="([-\d.]+)" y="([-\d.]+)"[^>]*>([^<]*)</text>')
 

@@ -20,9 +20,9 @@ from pptx.util import Emu
 
 from deckgen.build.pipeline import BuildOptions, build
 from helpers import libreoffice_pdfs
+from language_projects import misplaced_words, project_files, write_project
 
 REPO = Path(__file__).resolve().parents[1]
-from test_languages import misplaced_words, project_files, write_project
 
 KEY_FIGURES = """key_figures:
   - value: "12 مليون"

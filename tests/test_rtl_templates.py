@@ -29,40 +29,12 @@ from pptx.util import Emu
 
 from deckgen.build.pipeline import BuildOptions, build
 from helpers import libreoffice_pdfs
-from test_languages import TEXTS, misplaced_words, project_files, write_project
+from language_projects import CENTRED, TEXTS, arabic_files, misplaced_words, write_project
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "cases" / "templates"
 MIRRORED = ("Metropolis", "Inspiration")  # templates whose layouts deckgen mirrors
 KEPT = "DNA"                              # a template whose artwork keeps its layouts as drawn
-CENTRED = "python-pptx-default"           # centred titles; symmetric, so nothing moves
-LIBREOFFICE_LAYOUTS = {"agenda": "Title, Content", "points": "Title, Content",  # as the corpus's README
-                       "recommendations": "Title, Content", "references": "Title, Content",
-                       "section": "Title Slide"}
-KEY_FIGURES = """key_figures:
-  - value: "12 مليون"
-    label: "زائر في عام 2021"
-  - value: "25%"
-    label: "نمو الزيارات"
-"""
-
-
-def arabic_files(language: str, template: str | None) -> dict[str, str]:
-    """The Arabic brief (under ``language``), with a second section, a callout slide and key
-    figures, on ``template`` of the corpus (None: deckgen's own drawing)."""
-    files = project_files("ar")
-    brief = files["source/brief.yaml"].replace("language: ar", f"language: {language}")
-    files["source/brief.yaml"] = brief.replace("[overview, annex]", "[overview, more, annex]")
-    overview = files["source/sections/overview.md"].replace("> [!NOTE]\n", "> [!NOTE] ملاحظة {.deck}\n")
-    files["source/sections/overview.md"] = overview.replace("---\n", "---\n" + KEY_FIGURES, 1)
-    files["source/sections/more.md"] = "---\ntitle: نظرة إلى الأمام\n---\nيتوقع الفريق مزيدا من الزوار.\n"
-    theme = (REPO / "templates" / "theme.yaml").read_text(encoding="utf-8")
-    theme = theme.replace("  section_dividers: auto", "  section_dividers: always")
-    if template not in (None, CENTRED):
-        for kind, layout in LIBREOFFICE_LAYOUTS.items():
-            theme = re.sub(rf"(?m)^(    {kind}): .*$", rf'\1: "{layout}"', theme)
-    files["templates/theme.yaml"] = theme
-    return files
 
 
 @pytest.fixture(scope="module")

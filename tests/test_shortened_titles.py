@@ -14,15 +14,15 @@ from pathlib import Path
 from pptx import Presentation
 
 from deckgen.build.pipeline import BuildOptions, build
-from helpers import run
-from test_rtl_templates import CORPUS, arabic_files, write_project
+from helpers import TEMPLATE_CORPUS, run
+from language_projects import arabic_files, write_project
 
 LONG = "نظرة إلى الأمام " * 12
 
 
 def on_inspiration(root: Path, files: dict[str, str]):
     project = write_project(root, files)
-    shutil.copy(CORPUS / "Inspiration.pptx", root / "templates" / "reference.pptx")
+    shutil.copy(TEMPLATE_CORPUS / "Inspiration.pptx", root / "templates" / "reference.pptx")
     return project
 
 

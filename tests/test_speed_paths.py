@@ -25,25 +25,10 @@ from deckgen.deck.textfit import font_path
 from deckgen.errors import EnvironmentProblem
 from deckgen.project import Project
 from deckgen.watch import watch
-from helpers import Watcher, copy_example
-from test_watch import TIMEOUT
+from helpers import SRC, Watcher, copy_example, python
+from watch_support import TIMEOUT, cold_build
 
-SRC = Path(__file__).resolve().parents[1] / "src"
 EDIT = ("Commerce is among the firmest anchors", "Commerce remains among the firmest anchors")
-
-
-def python(code: str, *args: str) -> str:
-    """``code`` run by a fresh interpreter with deckgen importable; its standard output."""
-    done = subprocess.run([sys.executable, "-c", code, *args], check=False, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin",
-                               "HOME": str(Path.home())}, timeout=600)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def cold_build(root: Path) -> dict[str, bytes]:
-    python("from deckgen.cli import entry_point; entry_point()", "build", "--force", "--quiet", str(root))
-    return {path.suffix: path.read_bytes() for path in (root / "build").glob("*.p*")}
 
 
 def test_a_watch_rebuild_writes_what_a_cold_build_writes(tmp_path):

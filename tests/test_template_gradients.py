@@ -25,7 +25,7 @@ from deckgen.deck.ground import grounds_under
 from deckgen.deck.palette import resolve, scheme_of, text_colour
 from deckgen.deck.plan import plan_slides
 from deckgen.deck.template import deck_geometry
-from helpers import project_parts, timeline_pngs
+from helpers import TEMPLATE_CORPUS, mapped_theme, project_parts, timeline_pngs
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT = REPO / "tests" / "cases" / "templates" / "python-pptx-default.pptx"
@@ -192,10 +192,8 @@ def test_chart_series_that_do_not_stand_out_take_the_next_scheme_colour(tmp_path
 @pytest.mark.parametrize("name", ["Lights", "Metropolis", "Piano"])
 def test_corpus_titles_on_gradients_and_pictures_are_set_to_read(name):
     """The corpus's dark gradient and picture templates: their black titles are set white."""
-    from test_templates_corpus import CORPUS, mapped_theme
-
     _, theme = project_parts(REPO)
-    template = CORPUS / f"{name}.pptx"
+    template = TEMPLATE_CORPUS / f"{name}.pptx"
     messages = [w.message for w in deck_geometry(mapped_theme(theme, name), template).warnings]
     titles = [m for m in messages if "'Title, Content': the template's title colour #000000" in m]
     assert titles and "deckgen sets it in #FFFFFF" in titles[0] and "at its worst" not in titles[0]

@@ -12,8 +12,8 @@ original's, and a twenty-seventh appendix.
 from __future__ import annotations
 
 from deckgen.build.pipeline import BuildOptions, build
+from edition_projects import TRANSLATIONS, project_files, write_project
 from helpers import run
-from test_editions import TRANSLATIONS, project_files, write_project
 
 BRIEF_LINES = ("A very long brief title that goes on and on about the relations",
                "between two neighbouring countries, their shared history, their trade, their",

@@ -19,8 +19,7 @@ from deckgen.errors import DeckgenError
 from deckgen.pdf import document as pdf
 from deckgen.watch import watch
 from helpers import Watcher, running
-
-TIMEOUT = 90  # seconds; a slow CI machine renders the warm-up and two rebuilds within it
+from watch_support import TIMEOUT
 
 
 def test_a_save_rebuilds_and_a_broken_save_is_reported(make_project, minimal_files):

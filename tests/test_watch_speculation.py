@@ -15,18 +15,10 @@ from pathlib import Path
 from deckgen.pdf import speculation
 from deckgen.watch import watch
 from helpers import Watcher, copy_example
-from test_speed_paths import cold_build
-from test_watch import TIMEOUT
+from watch_support import TIMEOUT, WORDING, cold_build, edit
 
-WORDING = ("Commerce is among the firmest anchors", "Commerce remains among the firmest anchors")
 LONG = ("Trade and investment ties between the two economies have deepened for decades, and "
         "supply chains now cross the strait in both directions. ") * 9 + "\n\n"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def outputs(root: Path) -> dict[str, bytes]:
@@ -65,3 +57,28 @@ def test_watch_rebuilds_equal_cold_builds_and_reuse_the_previous_remedy(tmp_path
 def _snapshot(source: Path, root: Path) -> Path:
     shutil.copytree(source, root / "source")
     return root / "source"
+
+
+def test_a_guess_taken_has_its_html_written_once(tmp_path, monkeypatch):
+    from deckgen.pdf import document
+
+    project = copy_example(tmp_path / "watched")
+    real = document.render_html
+    written: list[object] = []
+
+    def render_html(*args, **kwargs):
+        written.append(kwargs.get("placement", args[6] if len(args) > 6 else None))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(document, "render_html", render_html)
+    with Watcher(watch, project, TIMEOUT) as watcher:
+        assert watcher.next("built", "failed").result is not None
+        while not watcher.next("message").message.startswith("ready"):
+            pass
+        taken = speculation.counts["taken"]
+        written.clear()
+        edit(project.source / "sections" / "economy.md", *WORDING)
+        assert watcher.next("built", "failed").result is not None
+    assert speculation.counts["taken"] == taken + 1
+    assert len(written) == 2  # the plain HTML and the guess's, which is the remedy's too
+    assert written[0] is None and written[1] is not None

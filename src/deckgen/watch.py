@@ -45,9 +45,10 @@ from .load.collection import PROJECT_FILE
 from .pdf import speculation
 from .project import Project
 
-STEP_MS = 10          # a save is acted on once no further change came for this long (an
+STEP_MS = 5           # a save is acted on once no further change came for this long (an
                       # editor's save, written in place or renamed over, lands within a few ms;
-                      # one spread wider costs a rebuild that finds nothing new, or one more)
+                      # one spread wider costs a rebuild that finds nothing new, or one more);
+                      # watchfiles looks every step, so a save is seen 1-2 steps after it
 IDLE_MS = 300         # how often the watcher wakes when nothing changes
 UNSETTLED_MAX = 3     # rebuilds in a row (saves with no quiet wake-up between) before the
                       # garbage is collected before the next one
@@ -286,8 +287,13 @@ class _Session:
         self.close()
         if deck_beside(self.options.formats):
             self.deck_renderer = DeckRenderer()
-        self.layout_worker = LayoutWorker()
-        speculation.install(self.layout_worker)
+        try:
+            self.layout_worker = LayoutWorker()
+        except DeckgenError as exc:  # rebuilds still right, their layouts one after the other
+            self.report(WatchEvent("message", f"{exc}: each rebuild lays the PDF out here alone"))
+            return
+        # the deck is drawn once the float pass's two layouts are done (DeckRenderer.go)
+        speculation.install(self.layout_worker, self.deck_renderer.go if self.deck_renderer else lambda: None)
 
     def close(self) -> None:
         if self.deck_renderer is not None:

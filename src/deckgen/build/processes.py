@@ -109,6 +109,7 @@ def _let_ctrl_c_through() -> None:
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 DECK_NICENESS = 10  # the long-lived deck renderer's, above its parent's
+GO = "go"           # told to the deck renderer: draw the deck received (DeckRenderer.go)
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -269,9 +270,13 @@ class DeckRenderer:
     process (a build that fails or is interrupted while it renders stops it, so no stale
     result is ever read).
 
-    It runs at a lower priority (:data:`DECK_NICENESS`): the deck is ready long before the PDF,
-    whose two layouts (here and in the :class:`LayoutWorker`) take both cores while it renders;
-    it takes what they leave."""
+    A deck submitted is drawn once :meth:`go` says so: the PDF's float pass lays out in this
+    process and in the :class:`LayoutWorker` at once, one layout on each core, and calls
+    :meth:`go` when the worker's is done (:mod:`deckgen.pdf.speculation`); the deck is then drawn
+    on the core the worker left, while the PDF is written here. A deck drawn beside both layouts
+    took a twentieth of a rebuild from the PDF, even at a lower priority. :meth:`result` says
+    :meth:`go` itself when nothing did. It also runs at a lower priority
+    (:data:`DECK_NICENESS`), yielding to the PDF whatever else runs."""
 
     def __init__(self):
         import multiprocessing
@@ -282,6 +287,7 @@ class DeckRenderer:
                                        args=(theirs, self.connection, os.getpid()), daemon=True)
         _start(self.process)
         theirs.close()
+        self.held = False  # a deck submitted waits for go()
 
     @property
     def alive(self) -> bool:
@@ -289,6 +295,16 @@ class DeckRenderer:
 
     def submit(self, jobs: Jobs) -> None:
         self.connection.send(jobs.portable())
+        self.held = True
+
+    def go(self) -> None:
+        """Draw the deck submitted last now (nothing when none waits)."""
+        if self.held:
+            self.held = False
+            try:
+                self.connection.send(GO)
+            except OSError:  # the renderer is gone: result() says so
+                pass
 
     def figures(self, jobs: Jobs) -> HandedOver:
         """The PDF's figures, drawn (or found in the cache) by the PDF's process itself."""
@@ -296,6 +312,7 @@ class DeckRenderer:
 
     def result(self) -> Rendered:
         """The deck submitted last, or its error raised here."""
+        self.go()
         try:
             outcome = self.connection.recv()
         except (EOFError, OSError):
@@ -311,7 +328,8 @@ class DeckRenderer:
 
 
 def _serve_decks(connection, parents_end, parent_pid: int) -> None:
-    """The deck renderer's loop: a deck for each jobs received, until the parent goes.
+    """The deck renderer's loop: a deck for each jobs received, drawn once :data:`GO` follows
+    them, until the parent goes.
 
     It is killed when the parent ends (see :func:`die_with_parent`), and the copy of the
     parent's end of the pipe that the fork gave this process is closed first: then the parent's
@@ -329,10 +347,13 @@ def _serve_decks(connection, parents_end, parent_pid: int) -> None:
     while True:
         try:
             portable = connection.recv()
+            jobs = Jobs.from_portable(portable)
+            while connection.recv() != GO:
+                pass
         except (EOFError, OSError):
             return
         try:
-            connection.send(_outcome(Jobs.from_portable(portable).pptx))
+            connection.send(_outcome(jobs.pptx))
         except OSError:  # the parent is gone
             return
         gc.collect()  # while the parent still renders its PDF or waits for the next save
@@ -346,18 +367,27 @@ class LayoutWorker:
 
     A job is a module-level function and its arguments, sent by pickle, its value sent back;
     jobs are numbered, so the answer to one given up on (interrupted) is never another's, and a
-    job given up on is stopped (:meth:`abandon`), so the next one does not wait for it."""
+    job given up on is stopped (:meth:`abandon`), or never started if it was not yet, so the
+    next one does not wait for it. The worker is ready (its signal handled) once constructed."""
 
     def __init__(self):
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_serve_jobs,
-                                       args=(theirs, self.connection, os.getpid()), daemon=True)
+        self.abandoned = context.RawValue("q", 0)  # the number of the job given up on last
+        self.process = context.Process(target=_serve_jobs, daemon=True,
+                                       args=(theirs, self.connection, os.getpid(), self.abandoned))
         _start(self.process)
         theirs.close()
         self.number = 0
+        try:
+            ready = self.connection.poll(WORKER_READY_SECONDS) and self.connection.recv() == READY
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.stop()
+            raise DeckgenError("the layout worker did not start")
 
     @property
     def alive(self) -> bool:
@@ -387,7 +417,9 @@ class LayoutWorker:
 
     def abandon(self) -> None:
         """Stop the job submitted last, if it still runs: its answer is no longer wanted (the
-        rebuild that asked for it failed or was interrupted). The worker stays, warm."""
+        rebuild that asked for it failed or was interrupted). The worker stays, warm; a job it
+        has not started yet is answered without being run."""
+        self.abandoned.value = self.number
         if self.process.is_alive():
             os.kill(self.process.pid, ABANDON)
 
@@ -405,15 +437,19 @@ def _abandon_signal() -> int:
 
 
 ABANDON = _abandon_signal()  # sent to the layout worker to stop the job it runs
+READY = "ready"              # the layout worker's first word: its signal is handled
+WORKER_READY_SECONDS = 30
 
 
 class Abandoned(BaseException):
     """Raised in the layout worker's job when the job is abandoned (see :meth:`LayoutWorker.abandon`)."""
 
 
-def _serve_jobs(connection, parents_end, parent_pid: int) -> None:
+def _serve_jobs(connection, parents_end, parent_pid: int, abandoned) -> None:
     """The layout worker's loop (see :func:`_serve_decks`): the value of each job received.
-    :data:`ABANDON` stops the job under way (between jobs it does nothing)."""
+    :data:`ABANDON` stops the job under way if it is the one given up on (``abandoned``, shared
+    with the parent); such a job not started yet is answered without being run, and between
+    jobs the signal does nothing."""
     import gc
     import signal
     import traceback
@@ -421,26 +457,29 @@ def _serve_jobs(connection, parents_end, parent_pid: int) -> None:
     die_with_parent(parent_pid)
     parents_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    running = False
+    running = 0  # the number of the job under way; 0 between jobs
 
     def abandon(signum, frame):
-        if running:
+        if running and running == abandoned.value:
             raise Abandoned
 
     signal.signal(ABANDON, abandon)
     _let_ctrl_c_through()
     gc.enable()
+    connection.send(READY)
     while True:
         try:
             number, function, args = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            running = True
+            running = number
             try:
+                if number == abandoned.value:  # given up on before it started
+                    raise Abandoned
                 outcome = (number, "ok", function(*args))
             finally:
-                running = False
+                running = 0
         except Abandoned:
             outcome = (number, "abandoned", "")
         except BaseException:  # noqa: BLE001 - reported; the caller lays out without it

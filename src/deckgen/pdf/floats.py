@@ -62,6 +62,11 @@ class Placement:
         return Placement({k: list(v) for k, v in self.orders.items()}, dict(self.scales),
                          set(self.long_tables), self.compact_contents)
 
+    def key(self) -> tuple:
+        """The same for two placements that give the same HTML."""
+        orders = tuple(sorted((section, tuple(order)) for section, order in self.orders.items()))
+        return orders, tuple(sorted(self.scales.items())), tuple(sorted(self.long_tables)), self.compact_contents
+
 
 @dataclass
 class Block:
@@ -242,7 +247,8 @@ class FloatPass:
 
     def __init__(self, brief: m.Brief, html_for: Callable[[Placement], str]):
         self.brief = brief
-        self.html_for = html_for
+        self._html_for = html_for
+        self._html: dict[tuple, str] = {}  # by Placement.key(): the HTML of each placement asked for
         self.placement = Placement()
         self.passes = 0
         self.tried: set[tuple] = set()     # remedies already applied (never twice)
@@ -267,6 +273,14 @@ class FloatPass:
             document = render(again)
             again = self.next(document)
         return self.final(document)
+
+    def html_for(self, placement: Placement) -> str:
+        """The brief's HTML with ``placement``, written once for each placement (the watch's
+        guess is often the very placement the pass then asks for)."""
+        key = placement.key()
+        if key not in self._html:
+            self._html[key] = self._html_for(placement)
+        return self._html[key]
 
     def next(self, document) -> str | None:
         return self.next_after(read_layout(document, self.brief, self.placement), document)

@@ -29,12 +29,17 @@ one saves the second layout, the whole float pass of a brief whose edit leaves t
 was. The previous *final* placement is not the guess: when a pass applies two remedies it
 differs from ``H1``, and ``H2`` can only be asked for once ``H1`` is laid out.
 
+Once the worker's layout is back (or none was asked of it), the pass lays out in this process
+alone and says so (``cores_free``, given to :func:`install`): ``deckgen watch`` then has its
+deck drawn, on the core the worker left.
+
 :data:`counts` says how often the guess was taken, missed, or not made.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from .. import model as m
 from ..errors import DeckgenError
@@ -57,10 +62,11 @@ def active() -> Speculation | None:
     return _active if _active is not None and _active.worker.alive else None
 
 
-def install(worker) -> Speculation:
-    """Have every float pass of this process speculate, laying out in ``worker`` too."""
+def install(worker, cores_free: Callable[[], None] = lambda: None) -> Speculation:
+    """Have every float pass of this process speculate, laying out in ``worker`` too, and call
+    ``cores_free`` once it lays out in this process alone (another core is free then)."""
     global _active
-    _active = Speculation(worker)
+    _active = Speculation(worker, cores_free)
     return _active
 
 
@@ -88,18 +94,17 @@ def layout_elsewhere(request, html: str, brief: m.Brief):
 class Speculation:
     """The previous rebuild's first remedy of each brief, and the worker that lays out beside."""
 
-    def __init__(self, worker):
+    def __init__(self, worker, cores_free: Callable[[], None] = lambda: None):
         self.worker = worker
+        self.cores_free = cores_free
 
     def run(self, floats: FloatPass, html: str, render, request):
         """What :meth:`FloatPass.run` returns, laid out as the module's docstring says."""
         guess = _guesses.pop(floats.brief.name, None)
-        guessed_html = floats.html_for(guess) if guess and fits(guess, floats.brief) else None
-        layout = guessed = None
-        if guessed_html is not None and guessed_html != html:
-            layout, guessed = self._beside(floats, html, render, request, guessed_html)
-        if guessed is None:
-            guessed_html = None
+        layout = guessed = guessed_html = None
+        if guess and fits(guess, floats.brief):
+            layout, guessed, guessed_html = self._beside(floats, html, render, request, guess)
+        self.cores_free()  # whatever comes next is laid out here alone
         if layout is None:  # no guess, or the worker failed: the cold sequence
             counts["cold" if guessed is None else "worker failed"] += 1
             first = render(html)
@@ -117,23 +122,29 @@ class Speculation:
         final = floats.final(document)
         return render(html) if final is ELSEWHERE else final
 
-    def _beside(self, floats: FloatPass, html: str, render, request, guessed_html: str):
-        """``html``'s layout from the worker and ``guessed_html`` laid out here, at once; the
-        layout is None when the worker could not make it."""
+    def _beside(self, floats: FloatPass, html: str, render, request, guess: Placement):
+        """``html``'s layout from the worker and the HTML of ``guess`` laid out here, at once:
+        the layout (None when the worker could not make it), the document and its HTML (None,
+        None when the guess changes nothing). The worker is asked first, so that it starts
+        while the guess's HTML is written."""
         request = request._replace(assets=_present(request.assets))
         try:
             self.worker.submit(layout_elsewhere, request, html, floats.brief)
         except DeckgenError:
-            return None, None
+            return None, None, None
         try:
+            guessed_html = floats.html_for(guess)
+            if guessed_html == html:
+                self.worker.abandon()
+                return None, None, None
             guessed = render(guessed_html)
         except BaseException:  # the rebuild failed or was interrupted: the layout there too
             self.worker.abandon()
             raise
         try:
-            return self.worker.result(), guessed
+            return self.worker.result(), guessed, guessed_html
         except DeckgenError:
-            return None, guessed
+            return None, guessed, guessed_html
 
 
 def _present(assets) -> dict[str, bytes]:

@@ -12,6 +12,9 @@ core helps): a browser's request for a page still being encoded waits for it, an
 shown as soon as it is ready. A name is only ever given to the pixels it hashes: a page is never
 shown stale under a new name, nor new under an old one. Each page is hashed on a thread while
 pdfium draws the next (both leave the GIL), a fifth of the drawing's time.
+
+The caller may name pages to draw first (the preview: those the last edit changed, where an
+author's next save most often lands) and hear of them before the others are drawn.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -99,33 +103,47 @@ def warm() -> None:
     import pypdfium2  # noqa: F401
 
 
+Early = Callable[[int, dict[int, Image]], None]
+
+
 def render_pages(pdf: bytes, store: ImageStore, scale: float = SCALE, width: int | None = None,
-                 encoder: Executor | None = None) -> list[Image]:
+                 encoder: Executor | None = None, first: Sequence[int] = (),
+                 early: Early | None = None) -> list[Image]:
     """Every page of ``pdf``, ``width`` pixels wide (else ``scale`` pixels a point), each new one
-    encoded into ``store``: on ``encoder``'s threads, in page order, when given (the names are
-    returned at once, the images follow), else here."""
+    encoded into ``store``: on ``encoder``'s threads, in the order drawn, when given (the names
+    are returned at once, the images follow), else here.
+
+    The pages ``first`` names (0-based) are drawn before the others, and ``early`` is then
+    given the number of pages and those pages' images (by index), while the others are drawn."""
     import pypdfium2 as pdfium
 
     global _hasher
     with PDFIUM:
         _hasher = _hasher or ThreadPoolExecutor(1, thread_name_prefix="deckgen-preview-hash")
         document = pdfium.PdfDocument(pdf)
-        images: list[Image] = []
-        drawn: tuple | None = None  # the page drawn last, its bitmap and its naming
+        count = len(document)
+        ahead = list(dict.fromkeys(i for i in first if 0 <= i < count))
+        order = ahead + [i for i in range(count) if i not in ahead]
+        images: dict[int, Image] = {}
+        drawn: tuple | None = None  # the page drawn last, its index, bitmap and naming
         try:
-            for index in range(len(document)):
+            for position, index in enumerate(order, 1):
                 page = document[index]
                 bitmap = page.render(scale=page_scale(page.get_width(), width, scale))
-                previous, drawn = drawn, (page, bitmap, _hasher.submit(_name, bitmap, store, encoder))
+                previous, drawn = drawn, (index, page, bitmap, _hasher.submit(_name, bitmap, store, encoder))
                 if previous is not None:
-                    images.append(_named(*previous))
+                    images[previous[0]] = _named(*previous[1:])
+                if early is not None and position == len(ahead) < count:
+                    last, drawn = drawn, None
+                    images[last[0]] = _named(*last[1:])
+                    early(count, {i: images[i] for i in ahead})
             if drawn is not None:
                 last, drawn = drawn, None
-                images.append(_named(*last))
-            return images
+                images[last[0]] = _named(*last[1:])
+            return [images[i] for i in range(count)]
         finally:
             if drawn is not None:  # stopped by an error: the last page's naming is waited for
-                _named(*drawn)
+                _named(*drawn[1:])
             document.close()
 
 

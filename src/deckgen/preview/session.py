@@ -3,8 +3,10 @@
 Each watch event updates the page's state: a save marks it rebuilding; a build draws the
 brief's pages at once (this thread, right after the build, at the width the page shows them),
 publishes their names, and encodes the new ones on two threads, the first page first (each is
-served as soon as it is encoded: :mod:`.images`); it hands the deck to LibreOffice in the
-background (:mod:`.slides`); a failed build shows the source's errors, each at its file:line,
+served as soon as it is encoded: :mod:`.images`). The pages the previous build changed are
+drawn first, and shown as soon as one of them changed again, while the others are drawn
+(``pages_drawing``): an author's saves mostly land where the last one did. The build hands
+the deck to LibreOffice in the background once the pages are drawn (:mod:`.slides`); a failed build shows the source's errors, each at its file:line,
 until a build succeeds. When the page shows pages at another width, the last PDF is drawn
 again at that width.
 
@@ -79,6 +81,7 @@ class Preview:
         self._lock = threading.Lock()
         self._width: int | None = None   # pixels wide the page shows a page; None: not told yet
         self._pdf: bytes | None = None   # the last PDF drawn, and its drawing's turn
+        self._changed_pages: list[int] = []  # the pages (0-based) the last build changed
         self._turn = 0
         self._halt = threading.Event()   # ends the watch under way: stopping, or another choice
         self._next: Choice | None = None
@@ -212,33 +215,50 @@ class Preview:
 
     def _built(self, result) -> None:
         started = time.perf_counter()
+        build_seconds = result.timings.get("total", 0.0)
+        verb = "up to date" if result.up_to_date else "built"
         changes: dict = {"busy": False, "errors": self._errors([problem_dict(w, self.project.root)
-                                                                for w in result.warnings])}
+                                                                for w in result.warnings]),
+                         "build_seconds": round(build_seconds, 3),
+                         "status": f"{verb} in {build_seconds:.2f} s"}
         original = (self.state.get("choices") or {}).get("editions", [""])[:1] or [""]
         pdf_path = result.outputs.get(shown_slot(result.outputs, "pdf", self.choice, original[0]) or "")
         pdf = pdf_path.read_bytes() if pdf_path is not None else None
-        if pdf is not None:
-            changes["pages"] = self._draw(pdf)
-        self.opener.built(pdf)
         deck_path = result.outputs.get(shown_slot(result.outputs, "pptx", self.choice, original[0]) or "")
-        if deck_path is not None:
-            self._submit_deck(deck_path.read_bytes(), changes)
-        else:
+        deck = deck_path.read_bytes() if deck_path is not None else None
+        if deck is None:
             changes.update(slides=[], slides_note="the deck is not built (--only pdf)")
-        build_seconds = result.timings.get("total", 0.0)
+        elif not self._new_deck(deck, changes):
+            deck = None
+        if pdf is not None:
+            changes["pages"] = self._draw(pdf, changes)
+        self.opener.built(pdf)
+        if deck is not None:  # LibreOffice starts once the pages are drawn
+            self.slides.submit(deck)
         changes["pages_seconds"] = round(time.perf_counter() - started, 3)
-        changes["build_seconds"] = round(build_seconds, 3)
-        verb = "up to date" if result.up_to_date else "built"
-        changes["status"] = f"{verb} in {build_seconds:.2f} s"
-        self.state.update(**changes)
+        self.state.update(**changes, pages_drawing=False)
 
-    def _draw(self, pdf: bytes) -> list[dict]:
-        """The pages of ``pdf`` drawn at the page's width (their names now, the images soon)."""
+    def _draw(self, pdf: bytes, changes: dict) -> list[dict]:
+        """The pages of ``pdf`` drawn at the page's width (their names now, the images soon).
+
+        The pages the last build changed are drawn first; when one of them changed again, the
+        state shows them (with ``changes``) at once, the other pages as they were until every
+        page is drawn (``pages_drawing``)."""
         with self._lock:
             self._turn += 1
             self._pdf, width = pdf, self._width
-        return [image.as_dict() for image in render_pages(pdf, self.images, width=width,
-                                                          encoder=self.encoder)]
+        shown = self.state.get("pages")
+        before = [page["key"] for page in shown]
+
+        def early(count: int, drawn: dict) -> None:
+            if count == len(before) and any(image.key != before[i] for i, image in drawn.items()):
+                pages = [drawn[i].as_dict() if i in drawn else page for i, page in enumerate(shown)]
+                self.state.update(**changes, pages=pages, pages_drawing=True)
+
+        images = render_pages(pdf, self.images, width=width, encoder=self.encoder,
+                              first=self._changed_pages, early=early)
+        self._changed_pages = [i for i, image in enumerate(images) if i >= len(before) or image.key != before[i]]
+        return [image.as_dict() for image in images]
 
     def _viewed(self, width: int) -> None:
         """The page shows pages ``width`` pixels wide: when that changes the drawing by more
@@ -257,14 +277,16 @@ class Preview:
 
         threading.Thread(target=redraw, name="deckgen-preview-redraw", daemon=True).start()
 
-    def _submit_deck(self, deck: bytes, changes: dict) -> None:
+    def _new_deck(self, deck: bytes, changes: dict) -> bool:
+        """Whether ``deck`` differs from the deck shown (then ``changes`` say its slides are
+        being converted: the caller submits it)."""
         digest = hashlib.sha256(deck).hexdigest()
         with self._lock:
             if digest == self._deck_digest:
-                return
+                return False
             self._deck_digest = digest
         changes["slides_busy"] = True
-        self.slides.submit(deck)
+        return True
 
     def _slides_done(self, outcome: SlideImages) -> None:
         """The slides converted; after a failed conversion the last slides stay, with why. A

@@ -125,7 +125,7 @@ class SlideRenderer:
             if self._closed:                        # meanwhile (the deck renderer) may hold a
                 return "stopped"                    # pipe's end open, and it would never end
             self._process = spawn(command, stdout=subprocess.DEVNULL, stderr=err,
-                                  stdin=subprocess.DEVNULL, start_new_session=True)
+                                  stdin=subprocess.DEVNULL, process_group=0)
         try:
             code = self._process.wait(timeout=CONVERT_TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -141,7 +141,12 @@ class SlideRenderer:
 
 
 def _low_priority() -> list[str]:
-    """The prefix that runs LibreOffice at a low priority, yielding the CPU to the rebuilds."""
+    """The prefix that runs LibreOffice at a low priority, yielding the CPU to the rebuilds.
+
+    LibreOffice stays in this process's session, in a process group of its own (so that it can
+    be ended as a whole): where the kernel groups processes by session for scheduling
+    (autogroup), a niceness counts only against the processes of the same session, and in a
+    session of its own LibreOffice would take a core from a rebuild as if it were not niced."""
     nice = shutil.which("nice")
     return [nice, "-n", "10"] if nice else []
 

@@ -59,6 +59,7 @@ function show(state) {
   const status = $("status");
   status.textContent = state.status + (state.slides_busy ? "; slides: converting" : "");
   status.classList.toggle("busy", Boolean(state.busy || state.slides_busy));
+  $("watch-message").textContent = state.message || "";  // the watch's last word
   showProblems(state.errors);
   showChoices(state.choices);
   showSheets($("pages"), state.pages, "page", "Page");
