@@ -5,7 +5,6 @@ outputs of a row or an edition that is gone removed by the next build."""
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -15,16 +14,10 @@ from pypdf import PdfReader
 
 from deckgen.build.pipeline import BuildOptions, build
 from deckgen.project import Project
-from helpers import run
+from helpers import copy_case, run
 
-CASE = Path(__file__).resolve().parent / "cases" / "params"
 CODES = ["jp", "kr", "jk"]
 FILES = [f"country-brief-{code}.{ext}" for code in CODES for ext in ("pdf", "pptx")]
-
-
-def copy_case(root: Path) -> Path:
-    shutil.copytree(CASE / "source", root / "source")
-    return root
 
 
 def outputs(root: Path) -> list[str]:
