@@ -125,21 +125,26 @@ def render_pages(pdf: bytes, store: ImageStore, scale: float = SCALE, width: int
         ahead = list(dict.fromkeys(i for i in first if 0 <= i < count))
         order = ahead + [i for i in range(count) if i not in ahead]
         images: dict[int, Image] = {}
-        drawn: tuple | None = None  # the page drawn last, its index, bitmap and naming
+        drawn: tuple | None = None  # the page drawn last: its index, page, bitmap and naming
+
+        def take(entry: tuple) -> None:
+            index, *rest = entry
+            images[index] = _named(*rest)
+
         try:
             for position, index in enumerate(order, 1):
                 page = document[index]
                 bitmap = page.render(scale=page_scale(page.get_width(), width, scale))
                 previous, drawn = drawn, (index, page, bitmap, _hasher.submit(_name, bitmap, store, encoder))
                 if previous is not None:
-                    images[previous[0]] = _named(*previous[1:])
+                    take(previous)
                 if early is not None and position == len(ahead) < count:
                     last, drawn = drawn, None
-                    images[last[0]] = _named(*last[1:])
+                    take(last)
                     early(count, {i: images[i] for i in ahead})
             if drawn is not None:
                 last, drawn = drawn, None
-                images[last[0]] = _named(*last[1:])
+                take(last)
             return [images[i] for i in range(count)]
         finally:
             if drawn is not None:  # stopped by an error: the last page's naming is waited for

@@ -6,8 +6,8 @@ publishes their names, and encodes the new ones on two threads, the first page f
 served as soon as it is encoded: :mod:`.images`). The pages the previous build changed are
 drawn first, and shown as soon as one of them changed again, while the others are drawn
 (``pages_drawing``): an author's saves mostly land where the last one did. The build hands
-the deck to LibreOffice in the background once the pages are drawn (:mod:`.slides`); a failed build shows the source's errors, each at its file:line,
-until a build succeeds. When the page shows pages at another width, the last PDF is drawn
+the deck to LibreOffice in the background once the pages are drawn (:mod:`.slides`); a failed
+build shows the source's errors, each at its file:line, until a build succeeds. When the page shows pages at another width, the last PDF is drawn
 again at that width.
 
 Of a collection, a brief with editions or a parameterised brief, one brief, edition and row is
