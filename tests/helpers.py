@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 import unicodedata
@@ -381,6 +382,16 @@ def copy_case(root: Path) -> Path:
     """The parameterised brief (``tests/cases/params``) copied into ``root/source``; returns ``root``."""
     shutil.copytree(PARAMS_CASE / "source", root / "source")
     return root
+
+
+def write_project(root: Path, files: dict[str, str]) -> Project:
+    """Write ``{relative path: text}`` under ``root``, each text dedented and without its
+    leading newline (written as indented triple-quoted strings), and return the Project."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return Project.at(root)
 
 
 # ---- labels in a language ----------------------------------------------------------------------

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import textwrap
 from collections import Counter
 from pathlib import Path
 
 from deckgen.load.yamlsrc import load_yaml
-from deckgen.project import Project
 from helpers import MARKER, comparable, inside, text_regions
 
 REPO = Path(__file__).resolve().parents[1]
@@ -89,14 +87,6 @@ kind: appendix
                   values: [{VALUES[0]}, {VALUES[1]}]
             """,
     }
-
-
-def write_project(root: Path, files: dict[str, str]) -> Project:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return Project.at(root)
 
 
 def arabic_files(language: str, template: str | None) -> dict[str, str]:

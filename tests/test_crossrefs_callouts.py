@@ -7,7 +7,6 @@ slides and notes, and the exact located messages of ``deckgen check``.
 from __future__ import annotations
 
 import shutil
-import textwrap
 from pathlib import Path
 
 import pdfplumber
@@ -20,6 +19,7 @@ from deckgen.deck.plan import plan_slides
 from deckgen.load.loader import load_project
 from deckgen.project import Project
 from deckgen.theme import load_theme
+from helpers import write_project
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -164,19 +164,11 @@ key_points:
 """
 
 
-def project_with(root: Path, files: dict[str, str]) -> Project:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return Project.at(root)
-
-
 def constructs(root: Path, **changes) -> Project:
     files = {"source/brief.yaml": BRIEF, "source/sections/one.md": ONE,
              "source/sections/annex.md": ANNEX, "source/sections/two.md": TWO}
     files.update(changes)
-    return project_with(root, files)
+    return write_project(root, files)
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,8 @@ from deckgen.build.pipeline import BuildOptions, build
 from deckgen.figures.numbers import format_number
 from deckgen.i18n.catalogue import CATALOGUES, blanks, built_in, built_in_languages
 from deckgen.i18n.formats import long_date
-from helpers import libreoffice_pdfs, run
-from language_projects import TEXTS, VALUES, misplaced_words, project_files, write_project
+from helpers import libreoffice_pdfs, run, write_project
+from language_projects import TEXTS, VALUES, misplaced_words, project_files
 
 LANGUAGES = list(built_in_languages())
 

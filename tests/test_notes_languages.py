@@ -20,7 +20,8 @@ from deckgen.load.loader import load_project
 from deckgen.pdf.weasy import link_descriptions
 from deckgen.project import Project
 from deckgen.theme import load_theme
-from language_projects import project_files, write_project
+from helpers import write_project
+from language_projects import project_files
 
 REPO = Path(__file__).resolve().parents[1]
 CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"

@@ -15,7 +15,8 @@ import pytest
 
 from deckgen.build.pipeline import load
 from deckgen.figures.drawing import render_svg
-from language_projects import project_files, write_project
+from helpers import write_project
+from language_projects import project_files
 
 TEXT = re.compile(r'<text [^>]*?x="([-\d.]+)" y="([-\d.]+)"[^>]*>([^<]*)</text>')
 

@@ -19,8 +19,8 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from deckgen.build.pipeline import BuildOptions, build
-from helpers import libreoffice_pdfs
-from language_projects import misplaced_words, project_files, write_project
+from helpers import libreoffice_pdfs, write_project
+from language_projects import misplaced_words, project_files
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -28,8 +28,8 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from deckgen.build.pipeline import BuildOptions, build
-from helpers import libreoffice_pdfs
-from language_projects import CENTRED, TEXTS, arabic_files, misplaced_words, write_project
+from helpers import libreoffice_pdfs, write_project
+from language_projects import CENTRED, TEXTS, arabic_files, misplaced_words
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "cases" / "templates"

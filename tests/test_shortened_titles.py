@@ -14,8 +14,8 @@ from pathlib import Path
 from pptx import Presentation
 
 from deckgen.build.pipeline import BuildOptions, build
-from helpers import TEMPLATE_CORPUS, run
-from language_projects import arabic_files, write_project
+from helpers import TEMPLATE_CORPUS, run, write_project
+from language_projects import arabic_files
 
 LONG = "نظرة إلى الأمام " * 12
 
